@@ -1,0 +1,87 @@
+"""Composition root: engine → repositories → services (→ main window, in ui.main_window)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .config import resolve_database_url
+from .domain.errors import NotAllowed
+from .services.auth import AuthService
+from .services.context import Clock
+from .services.dataset import DatasetService
+from .services.school import DatabaseInfo, SchoolService
+from .services.secrets import NoKeyring, SecretStore, database_key
+from .store.database import Database, display_url, open_database
+from .store.migrate import current_revision, upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything the window and the command line call."""
+
+    db: Database
+    clock: Clock
+    auth: AuthService = field(init=False)
+    dataset: DatasetService = field(init=False)
+    school: SchoolService = field(init=False)
+    kept_copy: str | None = None
+
+    def __post_init__(self) -> None:
+        self.auth = AuthService(self.db, self.clock)
+        self.dataset = DatasetService(self.db, self.clock)
+        self.school = SchoolService(self.db, self.clock)
+
+    def database_info(self) -> DatabaseInfo:
+        return DatabaseInfo(self.db.description, "SQLite" if self.db.is_sqlite else "PostgreSQL",
+                            current_revision(self.db))
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def keyring_password_source(ask: Callable[[str], str | None] | None = None) -> Callable[[Any], str | None]:
+    """Where a PostgreSQL password comes from when the server asks: the keyring, else ``ask``."""
+
+    def source(url: Any) -> str | None:
+        key = database_key(display_url(url))
+        try:
+            secret = SecretStore().get(key)
+        except NoKeyring as exc:
+            log.info("no keyring for the database password: %s", exc)
+            secret = None
+        if secret:
+            return secret
+        if ask is not None:
+            return ask(f"Password for {display_url(url)}: ")
+        return None
+
+    return source
+
+
+def open_services(url: str | None = None, *, today: date | None = None, migrate: bool = True,
+                  ask_password: Callable[[str], str | None] | None = None) -> Services:
+    """Open the database named by ``url`` (or the configured one), upgrade it, and build the services."""
+    db = open_database(resolve_database_url(url), password_source=keyring_password_source(ask_password))
+    kept = None
+    try:
+        if migrate:
+            kept = upgrade_to_head(db)
+    except Exception:
+        db.dispose()
+        raise
+    return Services(db=db, clock=Clock(today), kept_copy=kept)
+
+
+def remember_database_password(url: str, password: str) -> None:
+    """Store a PostgreSQL password in the keyring for ``url`` (never in a file)."""
+    if not password:
+        raise NotAllowed("no password given: nothing was stored")
+    from .store.database import normalise_url
+
+    SecretStore().set(database_key(display_url(normalise_url(url))), password)

@@ -1,0 +1,1 @@
+"""The `fairfields` command line."""

@@ -1,0 +1,230 @@
+"""The `fairfields` command: parses, calls services, prints, exits with the contract's codes.
+
+Exit codes: 0 done, 1 bug, 2 usage, 3 refused by a rule or conflict, 4 invalid input, 5 not allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..domain.errors import FairfieldsError, InvalidInput, NotAllowed
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_REFUSED, EXIT_INVALID, EXIT_NOT_ALLOWED = 0, 1, 2, 3, 4, 5
+
+
+class UsageError(FairfieldsError):
+    exit_code = EXIT_USAGE
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors: keep that, with our wording
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"fairfields: {message}\n")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fairfields", description="Fairfields Desktop: the window, or a command for scripts.")
+    parser.add_argument("--version", action="version", version=f"fairfields {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: $FAIRFIELDS_DB, the settings file, "
+                        "or the SQLite file in your data folder)")
+    parser.add_argument("--as", dest="as_user", metavar="USERNAME",
+                        help="the acting user (password from $FAIRFIELDS_PASSWORD or the terminal)")
+    parser.add_argument("--today", type=_date, metavar="DATE",
+                        help="the date to take as today (default: $FAIRFIELDS_TODAY or the system date)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser("gui", help="open the desktop window (the default)")
+    init = sub.add_parser("init", help="create the database or upgrade it to the current schema")
+    init.add_argument("--demo", action="store_true", help="fill an empty database with the demo school")
+    load = sub.add_parser("load", help="load a school dataset (JSON) into an empty database")
+    load.add_argument("file", metavar="FILE.json")
+    dump = sub.add_parser("dump", help="write the whole database as a school dataset (JSON)")
+    dump.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+
+    db = sub.add_parser("db", help="the database connection")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
+    remember = db_sub.add_parser("remember", help="store a PostgreSQL password in the system keyring")
+    remember.add_argument("url", metavar="URL")
+    db_sub.add_parser("info", help="which database is in use and its schema version")
+    return parser
+
+
+class Runner:
+    """Runs one parsed command; every handler returns an exit code."""
+
+    def __init__(self, args: argparse.Namespace, stdout=None, stderr=None) -> None:  # noqa: ANN001
+        self.args = args
+        self.out = stdout or sys.stdout
+        self.err = stderr or sys.stderr
+        env_today = os.environ.get("FAIRFIELDS_TODAY")
+        if args.today is None and env_today:
+            try:
+                args.today = date.fromisoformat(env_today)
+            except ValueError:
+                raise UsageError(f"FAIRFIELDS_TODAY={env_today!r} is not a date: write it as YYYY-MM-DD") from None
+        self._services = None
+
+    # --- helpers -------------------------------------------------------------------------------
+    def say(self, message: str) -> None:
+        print(message, file=self.err)
+
+    def services(self):  # noqa: ANN201
+        if self._services is None:
+            from ..app import open_services
+
+            self._services = open_services(self.args.db, today=self.args.today, ask_password=_ask_terminal)
+        return self._services
+
+    def actor(self, required: bool = True):  # noqa: ANN201
+        username = self.args.as_user
+        if not username:
+            if required:
+                raise NotAllowed("this command needs the acting user: add --as USERNAME "
+                                 "(the password comes from $FAIRFIELDS_PASSWORD or the terminal)")
+            return None
+        password = os.environ.get("FAIRFIELDS_PASSWORD")
+        if password is None:
+            password = _ask_terminal(f"Password for {username}: ")
+        if password is None:
+            raise NotAllowed("no password for --as: set $FAIRFIELDS_PASSWORD or run the command in a terminal")
+        return self.services().auth.sign_in(username, password)
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+
+    # --- commands ------------------------------------------------------------------------------
+    def cmd_init(self) -> int:
+        services = self.services()  # opening upgrades to the current schema
+        empty = services.dataset.is_empty()
+        if not empty:
+            actor = self.actor()
+            if "admin" not in actor.roles:
+                raise NotAllowed(f"{actor.username} may not run init on a database that holds a school: "
+                                 "it needs the role Administrator")
+        info = services.database_info()
+        if services.kept_copy:
+            self.say(f"kept a copy of the database before upgrading: {services.kept_copy}")
+        if self.args.demo:
+            if not empty:
+                raise NotAllowed("--demo fills an empty database only: this one already holds a school")
+            counts = services.dataset.load_demo()
+            self.say(f"demo school loaded: {counts['pupils']} pupils, {counts['professionals']} professionals, "
+                     f"{counts['spaces']} spaces, {counts['bookings']} bookings")
+        self.say(f"{info.description} is ready (schema {info.schema_revision})")
+        return EXIT_OK
+
+    def cmd_load(self) -> int:
+        path = Path(self.args.file)
+        doc = _read_json(path)
+        services = self.services()
+        actor = self.actor(required=False) if self.args.as_user else None
+        counts = services.dataset.load(doc, actor)
+        self.say(f"loaded {path.name}: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+        return EXIT_OK
+
+    def cmd_dump(self) -> int:
+        actor = self.actor()
+        doc = self.services().dataset.dump(actor)
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if self.args.out:
+            out = Path(self.args.out)
+            tmp = out.with_name(out.name + ".part")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(out)
+            self.say(f"wrote {out}")
+        else:
+            self.out.write(text)
+        return EXIT_OK
+
+    def cmd_db(self) -> int:
+        if self.args.db_command == "remember":
+            from ..app import remember_database_password
+
+            password = os.environ.get("PGPASSWORD") or _ask_terminal(f"Password for {self.args.url}: ")
+            if not password:
+                raise NotAllowed("no password given (run in a terminal, or set PGPASSWORD): nothing was stored")
+            remember_database_password(self.args.url, password)
+            self.say("the password is stored in the system keyring")
+            return EXIT_OK
+        info = self.services().database_info()
+        self.say(f"{info.description} ({info.backend}, schema {info.schema_revision})")
+        return EXIT_OK
+
+    def cmd_gui(self) -> int:
+        from ..ui.launch import run_window
+
+        return run_window(self.args.db, self.args.today)
+
+
+def _ask_terminal(prompt: str) -> str | None:
+    if not sys.stdin or not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput([], f"{path}: no such file: check the path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput([], f"{path}: cannot be read as UTF-8 text ({exc})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput([], f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+
+
+def run(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa: ANN001
+        log_path: Callable[[], str] | None = None) -> int:
+    """Run the command line; returns the exit code (never raises for a known error)."""
+    err = stderr or sys.stderr
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "gui"
+    runner: Runner | None = None
+    try:
+        runner = Runner(args, stdout=stdout, stderr=stderr)
+        return getattr(runner, f"cmd_{command.replace('-', '_')}")()
+    except InvalidInput as exc:
+        print(f"fairfields: {exc.args[0] if exc.args else 'invalid input'}", file=err)
+        for problem in exc.problems:
+            print(str(problem), file=err)
+        return EXIT_INVALID
+    except FairfieldsError as exc:
+        print(f"fairfields: {exc}", file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("fairfields: interrupted; nothing was changed", file=err)
+        return EXIT_BUG
+    except Exception:  # a bug: log it with its traceback, say where the log is
+        log.exception("unexpected failure in %s", command)
+        where = log_path() if log_path else "the log folder"
+        print(f"fairfields: unexpected failure (a bug); nothing was changed. Details are in {where}", file=err)
+        return EXIT_BUG
+    finally:
+        if runner is not None:
+            runner.close()

@@ -1,0 +1,91 @@
+"""Where things live: the data folder, the log folder, the settings file and the database URL.
+
+`$FAIRFIELDS_HOME` overrides every folder (tests and portable installs use it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "Fairfields Desktop"
+APP_AUTHOR = "Fairfields"
+DB_FILENAME = "fairfields.sqlite3"
+
+
+def _platform_dir(kind: str) -> Path:
+    import platformdirs
+
+    getter = {"data": platformdirs.user_data_dir, "log": platformdirs.user_log_dir,
+              "config": platformdirs.user_config_dir}[kind]
+    return Path(getter(APP_NAME, APP_AUTHOR))
+
+
+def home_override() -> Path | None:
+    value = os.environ.get("FAIRFIELDS_HOME")
+    return Path(value) if value else None
+
+
+def data_dir() -> Path:
+    home = home_override()
+    return home / "data" if home else _platform_dir("data")
+
+
+def log_dir() -> Path:
+    home = home_override()
+    return home / "logs" if home else _platform_dir("log")
+
+
+def config_dir() -> Path:
+    home = home_override()
+    return home / "config" if home else _platform_dir("config")
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / DB_FILENAME}"
+
+
+@dataclass
+class LocalSettings:
+    """Settings of this PC (not of the school): which database it uses."""
+
+    database_url: str | None = None
+
+    @classmethod
+    def load(cls) -> "LocalSettings":
+        path = settings_path()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError):
+            return cls()
+        return cls(database_url=raw.get("database_url") or None)
+
+    def save(self) -> None:
+        path = settings_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"database_url": self.database_url}, indent=2), encoding="utf-8")
+        tmp.replace(path)
+
+
+def resolve_database_url(cli_url: str | None = None) -> str:
+    """`--db`, else `$FAIRFIELDS_DB`, else the settings file, else the embedded SQLite default."""
+    return (cli_url or os.environ.get("FAIRFIELDS_DB") or LocalSettings.load().database_url
+            or default_database_url())
+
+
+def resources_dir() -> Path:
+    """The `resources/` folder: beside the package in a checkout, inside the bundle when frozen."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"

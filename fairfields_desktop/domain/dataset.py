@@ -1,0 +1,592 @@
+"""The school dataset `fairfields-school/1`: checking a whole document before anything is loaded.
+
+`validate_dataset` looks at everything and returns every problem with its JSON path; it never stops
+at the first. The service that loads a dataset refuses it (exit 4) unless the list is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from typing import Any
+
+from .calendar import Closure, SchoolCalendar, Term
+from .errors import Problem
+from .school import (
+    ADVICE_KINDS,
+    AREAS_OF_NEED,
+    BOOKING_STATUSES,
+    DBS_TYPES,
+    PROFESSIONAL_KINDS,
+    REQUEST_SETTINGS,
+    REQUEST_STATUSES,
+    ROLES,
+    WEEKDAYS,
+    YEAR_GROUPS,
+)
+from .upn import upn_problem
+
+FORMAT = "fairfields-school/1"
+
+SETTINGS_DEFAULTS: dict[str, Any] = {
+    "school_name": "Fairfields School",
+    "attendance_threshold_percent": 90.0,
+    "max_authorised_weeks": 12,
+    "school_day": {"start": "08:50", "end": "15:10"},
+    "dbs_recheck_years": 3,
+    "under_five_review_months": 6,
+}
+
+SECTIONS = (
+    "settings", "terms", "staff", "users", "classes", "pupils", "professionals", "spaces",
+    "bookings", "requests", "advice_requests", "assessments",
+)
+
+
+def parse_date(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def parse_time(value: object) -> time | None:
+    if not isinstance(value, str) or len(value) != 5 or value[2] != ":":
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """A local date-time `YYYY-MM-DDTHH:MM` (seconds allowed), no time zone."""
+    if not isinstance(value, str) or "T" not in value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is None else None
+
+
+class _Checker:
+    """Collects problems while walking the document."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def obj(self, value: object, path: str) -> dict | None:
+        if not isinstance(value, dict):
+            self.add(path, "must be an object ({...})")
+            return None
+        return value
+
+    def items(self, doc: dict, key: str) -> list[tuple[str, dict]]:
+        value = doc.get(key, [])
+        if value is None:
+            value = []
+        if not isinstance(value, list):
+            self.add(key, "must be a list ([...])")
+            return []
+        found = []
+        for index, item in enumerate(value):
+            path = f"{key}[{index}]"
+            if isinstance(item, dict):
+                found.append((path, item))
+            else:
+                self.add(path, "must be an object ({...})")
+        return found
+
+    def text(self, record: dict, key: str, path: str, *, required: bool = True) -> str | None:
+        value = record.get(key)
+        if value is None:
+            if required:
+                self.add(f"{path}.{key}", "is required: give a text value")
+            return None
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.add(f"{path}.{key}", "must be a non-empty text value")
+            return None
+        return value
+
+    def boolean(self, record: dict, key: str, path: str, *, default: bool | None = None) -> bool | None:
+        value = record.get(key, default)
+        if not isinstance(value, bool):
+            self.add(f"{path}.{key}", "must be true or false")
+            return None
+        return value
+
+    def day(self, record: dict, key: str, path: str, *, required: bool = True) -> date | None:
+        value = record.get(key)
+        if value is None:
+            if required:
+                self.add(f"{path}.{key}", "is required: give a date as YYYY-MM-DD")
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.add(f"{path}.{key}", f"{value!r} is not a date: write it as YYYY-MM-DD")
+        return parsed
+
+    def clock(self, record: dict, key: str, path: str) -> time | None:
+        value = record.get(key)
+        parsed = parse_time(value)
+        if parsed is None:
+            self.add(f"{path}.{key}", f"{value!r} is not a time: write it as HH:MM (24-hour)")
+        return parsed
+
+    def moment(self, record: dict, key: str, path: str) -> datetime | None:
+        value = record.get(key)
+        parsed = parse_datetime(value)
+        if parsed is None:
+            self.add(f"{path}.{key}", f"{value!r} is not a date-time: write it as YYYY-MM-DDTHH:MM")
+        return parsed
+
+    def number(self, record: dict, key: str, path: str, low: float, high: float,
+               *, integer: bool = False, default: object = None) -> float | None:
+        value = record.get(key, default)
+        kind_ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not kind_ok:
+            what = "a whole number" if integer else "a number"
+            self.add(f"{path}.{key}", f"must be {what} from {low:g} to {high:g}")
+            return None
+        if not low <= value <= high:
+            self.add(f"{path}.{key}", f"{value} is out of range: give a value from {low:g} to {high:g}")
+            return None
+        return value
+
+    def choice(self, record: dict, key: str, path: str, allowed: Iterable[str]) -> str | None:
+        allowed = tuple(allowed)
+        value = record.get(key)
+        if value not in allowed:
+            if value is None:
+                self.add(f"{path}.{key}", "is required: one of " + ", ".join(allowed))
+            else:
+                self.add(f"{path}.{key}", f"{value!r} is not one of " + ", ".join(allowed))
+            return None
+        return value
+
+    def ref(self, value: object, known: Iterable[object], path: str, what: str) -> bool:
+        if value not in known:
+            self.add(path, f"{value!r} is not a known {what}: add it to the dataset or correct the reference")
+            return False
+        return True
+
+    def unique(self, items: list[tuple[str, dict]], key: str, what: str) -> dict[object, dict]:
+        seen: dict[object, dict] = {}
+        for path, record in items:
+            value = record.get(key)
+            if value is None:
+                continue
+            if value in seen:
+                self.add(f"{path}.{key}", f"{value!r} is used by another {what}: each {key} must be unique")
+            else:
+                seen[value] = record
+        return seen
+
+
+def settings_problems(settings: dict, path: str = "settings") -> list[Problem]:
+    """Problems with a settings object (also used by the Settings screen's service)."""
+    check = _Checker()
+    _check_settings(check, settings, path)
+    return check.problems
+
+
+def _check_settings(check: _Checker, settings: dict, path: str) -> None:
+    merged = {**SETTINGS_DEFAULTS, **settings}
+    check.text(merged, "school_name", path)
+    check.number(merged, "attendance_threshold_percent", path, 0, 100)
+    check.number(merged, "max_authorised_weeks", path, 1, 52, integer=True)
+    check.number(merged, "dbs_recheck_years", path, 1, 20, integer=True)
+    check.number(merged, "under_five_review_months", path, 1, 12, integer=True)
+    day = check.obj(merged.get("school_day"), f"{path}.school_day")
+    if day is not None:
+        start = check.clock(day, "start", f"{path}.school_day")
+        end = check.clock(day, "end", f"{path}.school_day")
+        if start and end and end <= start:
+            check.add(f"{path}.school_day.end", "the school day must end after it starts")
+
+
+def calendar_from_terms(terms: list[dict]) -> SchoolCalendar:
+    """A calendar from already validated term records."""
+    return SchoolCalendar(
+        Term(
+            t["name"], date.fromisoformat(t["first_day"]), date.fromisoformat(t["last_day"]),
+            tuple(Closure(date.fromisoformat(c["from"]), date.fromisoformat(c["to"]), c.get("why") or "")
+                  for c in t.get("closures") or ()),
+        )
+        for t in terms
+    )
+
+
+def term_problems(terms: list[tuple[str, dict]]) -> list[Problem]:
+    check = _Checker()
+    _check_terms(check, terms)
+    return check.problems
+
+
+def _check_terms(check: _Checker, terms: list[tuple[str, dict]]) -> bool:
+    """Checks terms and their closures; True when all are sound enough to build a calendar."""
+    before = len(check.problems)
+    check.unique(terms, "name", "term")
+    spans: list[tuple[date, date, str]] = []
+    for path, term in terms:
+        check.text(term, "name", path)
+        first = check.day(term, "first_day", path)
+        last = check.day(term, "last_day", path)
+        if first and last:
+            if last < first:
+                check.add(f"{path}.last_day", "the term's last day is before its first day")
+            else:
+                for other_first, other_last, other_path in spans:
+                    if first <= other_last and other_first <= last:
+                        check.add(path, f"overlaps the term at {other_path}: terms must not overlap")
+                spans.append((first, last, path))
+        closures = term.get("closures", [])
+        if not isinstance(closures, list):
+            check.add(f"{path}.closures", "must be a list ([...])")
+            continue
+        for index, closure in enumerate(closures):
+            cpath = f"{path}.closures[{index}]"
+            if check.obj(closure, cpath) is None:
+                continue
+            start = check.day(closure, "from", cpath)
+            end = check.day(closure, "to", cpath)
+            check.text(closure, "why", cpath)
+            if start and end:
+                if end < start:
+                    check.add(f"{cpath}.to", "the closure ends before it starts")
+                elif first and last and (start < first or end > last):
+                    check.add(cpath, "a closure must fall inside its term's first and last day")
+    return len(check.problems) == before
+
+
+def validate_dataset(doc: object) -> list[Problem]:
+    """Every problem in a `fairfields-school/1` document, each with its JSON path."""
+    check = _Checker()
+    if not isinstance(doc, dict):
+        check.add("$", "the dataset must be a JSON object with \"format\": \"" + FORMAT + "\"")
+        return check.problems
+    if doc.get("format") != FORMAT:
+        check.add("format", f"must be \"{FORMAT}\" (found {doc.get('format')!r})")
+    for key in doc:
+        if key not in SECTIONS and key != "format":
+            check.add(key, "is not a key of the dataset format: remove it or check its spelling")
+
+    settings = doc.get("settings") or {}
+    if check.obj(settings, "settings") is not None:
+        _check_settings(check, settings, "settings")
+    merged_day = {**SETTINGS_DEFAULTS, **(settings if isinstance(settings, dict) else {})}["school_day"]
+    day_start = parse_time(merged_day.get("start")) if isinstance(merged_day, dict) else None
+    day_end = parse_time(merged_day.get("end")) if isinstance(merged_day, dict) else None
+
+    terms = check.items(doc, "terms")
+    calendar = calendar_from_terms([t for _, t in terms]) if _check_terms(check, terms) else None
+
+    spaces = check.items(doc, "spaces")
+    space_by_name = check.unique(spaces, "name", "space")
+    for path, space in spaces:
+        check.text(space, "name", path)
+        check.text(space, "kind", path)
+        check.number(space, "capacity", path, 0, 10_000, integer=True)
+
+    classes = check.items(doc, "classes")
+    class_names = check.unique(classes, "name", "class")
+    for path, klass in classes:
+        check.text(klass, "name", path)
+        room = klass.get("room")
+        if room is not None and check.ref(room, space_by_name, f"{path}.room", "space"):
+            if space_by_name[room].get("kind") != "classroom":
+                check.add(f"{path}.room", f"{room!r} is a space of kind {space_by_name[room].get('kind')!r}: "
+                          "a class's room must be a space of kind 'classroom'")
+
+    staff = check.items(doc, "staff")
+    staff_ids = check.unique(staff, "id", "member of staff")
+    for path, person in staff:
+        check.text(person, "id", path)
+        check.text(person, "name", path)
+        check.text(person, "role", path)
+        if person.get("class") is not None:
+            check.ref(person["class"], class_names, f"{path}.class", "class")
+
+    users = check.items(doc, "users")
+    check.unique(users, "username", "user")
+    for path, user in users:
+        check.text(user, "username", path)
+        if user.get("staff") is not None:
+            check.ref(user["staff"], staff_ids, f"{path}.staff", "member of staff")
+        roles = user.get("roles")
+        if not isinstance(roles, list) or not roles:
+            check.add(f"{path}.roles", "must list at least one of " + ", ".join(ROLES))
+        else:
+            for index, role in enumerate(roles):
+                if role not in ROLES:
+                    check.add(f"{path}.roles[{index}]", f"{role!r} is not one of " + ", ".join(ROLES))
+        has_password = isinstance(user.get("password"), str) and user["password"] != ""
+        has_hash = isinstance(user.get("password_hash"), str) and user["password_hash"] != ""
+        if has_password == has_hash:
+            check.add(path, "give either \"password\" (plain, hashed on load) or \"password_hash\", not both or neither")
+
+    professionals = check.items(doc, "professionals")
+    professional_by_id = check.unique(professionals, "id", "professional")
+    for path, pro in professionals:
+        _check_professional(check, pro, path)
+
+    pupils = check.items(doc, "pupils")
+    pupil_by_upn = check.unique(pupils, "upn", "pupil")
+    for path, pupil in pupils:
+        _check_pupil(check, pupil, path, class_names, staff_ids, professional_by_id)
+
+    bookings = check.items(doc, "bookings")
+    check.unique(bookings, "id", "booking")
+    occurrences: dict[str, list[tuple[datetime, datetime, str, str]]] = {}
+    for path, booking in bookings:
+        check.text(booking, "id", path)
+        space = booking.get("space")
+        check.ref(space, space_by_name, f"{path}.space", "space")
+        start = check.moment(booking, "start", path)
+        end = check.moment(booking, "end", path)
+        if booking.get("professional") is not None:
+            check.ref(booking["professional"], professional_by_id, f"{path}.professional", "professional")
+        for field, known, what in (("staff", staff_ids, "member of staff"), ("pupils", pupil_by_upn, "pupil (UPN)")):
+            values = booking.get(field, [])
+            if not isinstance(values, list):
+                check.add(f"{path}.{field}", "must be a list ([...])")
+                continue
+            for index, value in enumerate(values):
+                check.ref(value, known, f"{path}.{field}[{index}]", what)
+        if booking.get("purpose") is not None and not isinstance(booking.get("purpose"), str):
+            check.add(f"{path}.purpose", "must be text")
+        status = check.choice(booking, "status", path, BOOKING_STATUSES)
+        until = check.day(booking, "repeat_weekly_until", path, required=False)
+        if start is None or end is None:
+            continue
+        if end <= start:
+            check.add(f"{path}.end", f"the booking ends ({end:%H:%M}) before or when it starts ({start:%H:%M}): "
+                      "the end must be later than the start")
+            continue
+        if end.date() != start.date():
+            check.add(f"{path}.end", "a booking must start and end on the same day")
+            continue
+        if day_start and day_end and (start.time() < day_start or end.time() > day_end):
+            check.add(path, f"{start:%H:%M}–{end:%H:%M} is outside the school day "
+                      f"({day_start:%H:%M}–{day_end:%H:%M})")
+        if until is not None and until < start.date():
+            check.add(f"{path}.repeat_weekly_until", "is before the booking's first date")
+            continue
+        if calendar is not None and status == "booked":
+            why = calendar.why_not_school_day(start.date())
+            if why is not None:
+                check.add(f"{path}.start", f"{start:%a %d %b %Y} is not a school day ({why})")
+                continue
+            dates = calendar.weekly_dates(start.date(), until) if until else [start.date()]
+            if isinstance(space, str):
+                for day in dates:
+                    occurrences.setdefault(space, []).append((
+                        datetime.combine(day, start.time()), datetime.combine(day, end.time()),
+                        path, str(booking.get("id")),
+                    ))
+    for space, slots in occurrences.items():
+        slots.sort()
+        latest_end: datetime | None = None
+        latest_path = latest_id = ""
+        for start, end, path, ident in slots:
+            if latest_end is not None and start < latest_end and latest_path != path:
+                check.add(path, f"overlaps booking {latest_id!r} in {space} on {start:%a %d %b %Y}: "
+                          "two bookings of one space may not overlap")
+            if latest_end is None or end > latest_end:
+                latest_end, latest_path, latest_id = end, path, ident
+
+    requests = check.items(doc, "requests")
+    request_ids = check.unique(requests, "id", "request")
+    for path, request in requests:
+        _check_request(check, request, path, pupil_by_upn, professional_by_id, space_by_name,
+                       staff_ids, request_ids)
+
+    for path, advice in check.items(doc, "advice_requests"):
+        check.ref(advice.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
+        check.ref(advice.get("professional"), professional_by_id, f"{path}.professional", "professional")
+        kind = check.choice(advice, "kind", path, ADVICE_KINDS)
+        requested = check.day(advice, "requested_on", path)
+        due = check.day(advice, "due", path, required=kind == "annual_review")
+        received = check.day(advice, "received_on", path, required=False)
+        if requested and received and received < requested:
+            check.add(f"{path}.received_on", "is before the advice was requested")
+        if requested and due and due < requested:
+            check.add(f"{path}.due", "is before the advice was requested")
+        check.text(advice, "purpose", path, required=False)
+
+    for path, assessment in check.items(doc, "assessments"):
+        check.ref(assessment.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
+        previous: date | None = None
+        previous_key = ""
+        for key in ("requested_on", "decision_to_assess_on", "draft_issued_on", "final_issued_on"):
+            value = check.day(assessment, key, path, required=key == "requested_on")
+            if value and previous and value < previous:
+                check.add(f"{path}.{key}", f"is before {previous_key}: the stages happen in order")
+            if value:
+                previous, previous_key = value, key
+    return check.problems
+
+
+def _check_professional(check: _Checker, pro: dict, path: str) -> None:
+    check.text(pro, "id", path)
+    check.text(pro, "name", path)
+    check.text(pro, "discipline", path)
+    check.choice(pro, "kind", path, PROFESSIONAL_KINDS)
+    for key in ("organisation", "email", "phone"):
+        check.text(pro, key, path, required=False)
+    checks = pro.get("checks")
+    if checks is None:
+        checks = {}
+    if check.obj(checks, f"{path}.checks") is None:
+        return
+    cpath = f"{path}.checks"
+    dbs = checks.get("dbs")
+    if dbs is not None and check.obj(dbs, f"{cpath}.dbs") is not None:
+        kind = check.choice(dbs, "type", f"{cpath}.dbs", DBS_TYPES)
+        check.day(dbs, "date", f"{cpath}.dbs")
+        if kind == "employer_assurance":
+            check.text(dbs, "given_by", f"{cpath}.dbs")
+        check.text(dbs, "certificate", f"{cpath}.dbs", required=False)
+        check.boolean(dbs, "barred_list", f"{cpath}.dbs", default=False)
+        check.boolean(dbs, "update_service", f"{cpath}.dbs", default=False)
+    registration = checks.get("registration")
+    if registration is not None and check.obj(registration, f"{cpath}.registration") is not None:
+        check.text(registration, "body", f"{cpath}.registration")
+        check.text(registration, "number", f"{cpath}.registration")
+        check.day(registration, "checked_on", f"{cpath}.registration", required=False)
+    check.day(checks, "insurance_expires", cpath, required=False)
+
+
+def _check_pupil(check: _Checker, pupil: dict, path: str, class_names: dict, staff_ids: dict,
+                 professional_by_id: dict) -> None:
+    problem = upn_problem(pupil.get("upn"))
+    if problem:
+        check.add(f"{path}.upn", problem)
+    check.text(pupil, "first_name", path)
+    check.text(pupil, "last_name", path)
+    check.day(pupil, "date_of_birth", path)
+    if pupil.get("year_group") not in YEAR_GROUPS or isinstance(pupil.get("year_group"), bool):
+        check.add(f"{path}.year_group", f"{pupil.get('year_group')!r} is not a year group: "
+                  "give a whole number from -1 (Nursery) and 0 (Reception) to 14")
+    check.ref(pupil.get("class"), class_names, f"{path}.class", "class")
+    attendance = pupil.get("attendance")
+    if attendance is not None and check.obj(attendance, f"{path}.attendance") is not None:
+        check.number(attendance, "percent", f"{path}.attendance", 0, 100)
+        check.day(attendance, "as_of", f"{path}.attendance")
+    ehcp = pupil.get("ehcp")
+    if ehcp is not None and check.obj(ehcp, f"{path}.ehcp") is not None:
+        issued = check.day(ehcp, "issued", f"{path}.ehcp")
+        last = check.day(ehcp, "last_review", f"{path}.ehcp", required=False)
+        if issued and last and last < issued:
+            check.add(f"{path}.ehcp.last_review", "is before the plan was issued")
+        budget = ehcp.get("personal_budget")
+        if budget is not None and check.obj(budget, f"{path}.ehcp.personal_budget") is not None:
+            check.text(budget, "reference", f"{path}.ehcp.personal_budget")
+            check.number(budget, "annual_amount_gbp", f"{path}.ehcp.personal_budget", 0, 10_000_000)
+    areas = pupil.get("areas_of_need", [])
+    if not isinstance(areas, list):
+        check.add(f"{path}.areas_of_need", "must be a list")
+    else:
+        for index, area in enumerate(areas):
+            if area not in AREAS_OF_NEED:
+                check.add(f"{path}.areas_of_need[{index}]", f"{area!r} is not one of " + ", ".join(AREAS_OF_NEED))
+    for index, contact in enumerate(_list(check, pupil, "contacts", path)):
+        cpath = f"{path}.contacts[{index}]"
+        if check.obj(contact, cpath) is None:
+            continue
+        check.text(contact, "name", cpath)
+        check.text(contact, "relationship", cpath)
+        check.boolean(contact, "parental_responsibility", cpath, default=False)
+        check.text(contact, "phone", cpath, required=False)
+        check.text(contact, "email", cpath, required=False)
+    looked_after = pupil.get("looked_after")
+    if looked_after is not None and check.obj(looked_after, f"{path}.looked_after") is not None:
+        check.text(looked_after, "local_authority", f"{path}.looked_after")
+        check.text(looked_after, "social_worker", f"{path}.looked_after", required=False)
+    key_worker = pupil.get("key_worker")
+    if key_worker is not None and check.obj(key_worker, f"{path}.key_worker") is not None:
+        if "staff" in key_worker and key_worker.get("staff") is not None:
+            check.ref(key_worker["staff"], staff_ids, f"{path}.key_worker.staff", "member of staff")
+        elif "professional" in key_worker and key_worker.get("professional") is not None:
+            check.ref(key_worker["professional"], professional_by_id, f"{path}.key_worker.professional",
+                      "professional")
+        else:
+            check.add(f"{path}.key_worker", "must be null, {\"staff\": ID} or {\"professional\": ID}")
+    for index, consent in enumerate(_list(check, pupil, "consent", path)):
+        cpath = f"{path}.consent[{index}]"
+        if check.obj(consent, cpath) is None:
+            continue
+        check.text(consent, "share_with", cpath)
+        check.text(consent, "what", cpath)
+        check.text(consent, "given_by", cpath)
+        given = check.day(consent, "on", cpath)
+        withdrawn = check.day(consent, "withdrawn_on", cpath, required=False)
+        if given and withdrawn and withdrawn < given:
+            check.add(f"{cpath}.withdrawn_on", "is before the consent was given")
+
+
+def _check_request(check: _Checker, request: dict, path: str, pupil_by_upn: dict, professional_by_id: dict,
+                   space_by_name: dict, staff_ids: dict, request_ids: dict) -> None:
+    check.text(request, "id", path)
+    check.ref(request.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
+    professional = request.get("professional")
+    if check.ref(professional, professional_by_id, f"{path}.professional", "professional"):
+        kind = professional_by_id[professional].get("kind")
+        if kind != "independent":
+            check.add(f"{path}.professional", f"{professional!r} is {kind}: requests are for independent "
+                      "professionals only")
+    check.choice(request, "setting", path, REQUEST_SETTINGS)
+    first = check.day(request, "first_session", path)
+    last = check.day(request, "last_session", path)
+    if first and last and last < first:
+        check.add(f"{path}.last_session", "is before the first session")
+    weekday = check.choice(request, "weekday", path, WEEKDAYS[:5])
+    if weekday and first and WEEKDAYS[first.weekday()] != weekday:
+        check.add(f"{path}.first_session", f"{first.isoformat()} is a {WEEKDAYS[first.weekday()]}, "
+                  f"not the request's weekday ({weekday})")
+    start = check.clock(request, "start_time", path)
+    end = check.clock(request, "end_time", path)
+    if start and end and end <= start:
+        check.add(f"{path}.end_time", "the session must end after it starts")
+    approval = request.get("ehcp_team_approval")
+    if approval is not None and check.obj(approval, f"{path}.ehcp_team_approval") is not None:
+        check.day(approval, "on", f"{path}.ehcp_team_approval")
+        check.text(approval, "reference", f"{path}.ehcp_team_approval")
+    check.boolean(request, "personal_budget_linked", path, default=False)
+    check.boolean(request, "classroom_sessions_agreed", path, default=False)
+    if request.get("space") is not None:
+        check.ref(request["space"], space_by_name, f"{path}.space", "space")
+    if request.get("class_staff") is not None:
+        check.ref(request["class_staff"], staff_ids, f"{path}.class_staff", "member of staff")
+    if request.get("extends") is not None:
+        if request["extends"] == request.get("id"):
+            check.add(f"{path}.extends", "a request cannot extend itself")
+        else:
+            check.ref(request["extends"], request_ids, f"{path}.extends", "request")
+    check.choice(request, "status", path, REQUEST_STATUSES)
+    for index, entry in enumerate(_list(check, request, "history", path)):
+        hpath = f"{path}.history[{index}]"
+        if check.obj(entry, hpath) is None:
+            continue
+        check.moment(entry, "at", hpath)
+        check.text(entry, "by", hpath)
+        check.text(entry, "action", hpath)
+        check.text(entry, "reason", hpath, required=False)
+
+
+def _list(check: _Checker, record: dict, key: str, path: str) -> list:
+    value = record.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        check.add(f"{path}.{key}", "must be a list ([...])")
+        return []
+    return value
+
+

@@ -1,0 +1,54 @@
+"""Who may do what: one table of use cases against roles, shared by the services, the window and the CLI.
+
+The command line's table in the contract is the source for the commands; the window hides what a role
+may not do, but only the services enforce it.
+"""
+
+from __future__ import annotations
+
+from .errors import NotAllowed
+from .school import ROLE_LABELS
+
+EVERYONE = frozenset({"headteacher", "senco", "office", "teacher", "admin"})
+
+#: use case → roles that may perform it
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # the school and its data
+    "school.init": frozenset({"admin"}),  # anyone while the database is empty
+    "dataset.load": frozenset(),  # only into an empty database, by anyone
+    "dataset.dump": frozenset({"admin"}),
+    "settings.view": EVERYONE,
+    "settings.edit": frozenset({"admin"}),
+    "terms.edit": frozenset({"admin"}),
+    "database.view": EVERYONE,
+    "audit.view": frozenset({"admin", "headteacher"}),
+    "backup.run": frozenset({"admin"}),
+    "backup.restore": frozenset({"admin"}),
+    # registers
+    "mis.import": frozenset({"admin", "office", "senco"}),
+    # independent therapy requests
+    "requests.check": frozenset({"headteacher", "senco"}),
+    "requests.decide": frozenset({"headteacher"}),  # or the acting head under a delegation
+    "requests.review_meeting": frozenset({"headteacher", "senco"}),
+    # spaces
+    "bookings.create": frozenset({"office", "admin", "headteacher", "senco"}),
+    # what is due
+    "due.view": EVERYONE,  # a teacher sees their class's pupils only
+    # reports
+    "report.review_pack": frozenset({"senco", "headteacher"}),
+    "report.timetable": frozenset({"office", "senco", "headteacher", "teacher"}),
+    "report.authorisations": frozenset({"headteacher", "senco"}),
+}
+
+
+def allowed(roles: frozenset[str] | set[str] | tuple[str, ...], use_case: str) -> bool:
+    return bool(PERMISSIONS[use_case] & set(roles))
+
+
+def require(roles: frozenset[str] | set[str] | tuple[str, ...], use_case: str, *, who: str = "") -> None:
+    """Raise NotAllowed (exit 5) unless one of ``roles`` may perform ``use_case``."""
+    if allowed(roles, use_case):
+        return
+    need = " or ".join(ROLE_LABELS[r] for r in sorted(PERMISSIONS[use_case])) or "nobody"
+    subject = f"{who} " if who else ""
+    raise NotAllowed(f"{subject}may not do this ({use_case}): it needs the role {need}")

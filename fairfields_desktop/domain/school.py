@@ -1,0 +1,53 @@
+"""Vocabulary of the school's world shared by every layer: roles, kinds, statuses, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import time
+
+ROLES = ("headteacher", "senco", "office", "teacher", "admin")
+ROLE_LABELS = {
+    "headteacher": "Headteacher",
+    "senco": "SENCO",
+    "office": "Office",
+    "teacher": "Class teacher",
+    "admin": "Administrator",
+}
+PROFESSIONAL_KINDS = ("statutory", "commissioned", "independent")
+AREAS_OF_NEED = (
+    "communication_and_interaction",
+    "cognition_and_learning",
+    "social_emotional_and_mental_health",
+    "sensory_and_physical",
+)
+DBS_TYPES = ("employer_assurance", "school_check")
+BOOKING_STATUSES = ("booked", "cancelled")
+REQUEST_SETTINGS = ("in_school", "off_site")
+REQUEST_STATUSES = ("draft", "submitted", "approved", "declined", "suspended", "ended")
+ADVICE_KINDS = ("needs_assessment", "annual_review")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+YEAR_GROUPS = tuple(range(-1, 15))
+
+
+def year_group_label(year: int) -> str:
+    if year == -1:
+        return "Nursery"
+    if year == 0:
+        return "Reception"
+    return f"Year {year}"
+
+
+@dataclass(frozen=True)
+class SchoolSettings:
+    """The school's own settings, with the defaults of the dataset format."""
+
+    school_name: str = "Fairfields School"
+    attendance_threshold_percent: float = 90.0
+    max_authorised_weeks: int = 12
+    school_day_start: time = time(8, 50)
+    school_day_end: time = time(15, 10)
+    dbs_recheck_years: int = 3
+    under_five_review_months: int = 6
+
+    def with_changes(self, **changes: object) -> "SchoolSettings":
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,127 @@
+"""The school's own settings and its calendar of terms and closures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from ..domain.calendar import Closure, SchoolCalendar, Term
+from ..domain.dataset import settings_problems, term_problems
+from ..domain.errors import InvalidInput
+from ..domain.permissions import require
+from ..domain.school import SchoolSettings
+from ..store.database import Database
+from ..store.dataset_io import settings_dict, settings_row_from, term_dict, term_row_from
+from ..store.models import SchoolSettingsRow, TermRow
+from . import audit
+from .context import Actor, Clock
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    description: str
+    backend: str
+    schema_revision: str | None
+
+
+def _settings(values: dict[str, Any]) -> SchoolSettings:
+    return SchoolSettings(
+        school_name=values["school_name"],
+        attendance_threshold_percent=float(values["attendance_threshold_percent"]),
+        max_authorised_weeks=int(values["max_authorised_weeks"]),
+        school_day_start=time.fromisoformat(values["school_day"]["start"]),
+        school_day_end=time.fromisoformat(values["school_day"]["end"]),
+        dbs_recheck_years=int(values["dbs_recheck_years"]),
+        under_five_review_months=int(values["under_five_review_months"]),
+    )
+
+
+def settings_to_values(settings: SchoolSettings) -> dict[str, Any]:
+    return {
+        "school_name": settings.school_name,
+        "attendance_threshold_percent": settings.attendance_threshold_percent,
+        "max_authorised_weeks": settings.max_authorised_weeks,
+        "school_day": {"start": settings.school_day_start.strftime("%H:%M"),
+                       "end": settings.school_day_end.strftime("%H:%M")},
+        "dbs_recheck_years": settings.dbs_recheck_years,
+        "under_five_review_months": settings.under_five_review_months,
+    }
+
+
+def _term(row: TermRow) -> Term:
+    return Term(row.name, row.first_day, row.last_day,
+                tuple(Closure(c.starts_on, c.ends_on, c.why) for c in row.closures))
+
+
+def term_to_values(term: Term) -> dict[str, Any]:
+    return {"name": term.name, "first_day": term.first_day.isoformat(), "last_day": term.last_day.isoformat(),
+            "closures": [{"from": c.start.isoformat(), "to": c.end.isoformat(), "why": c.why}
+                         for c in term.closures]}
+
+
+class SchoolService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def settings(self) -> SchoolSettings:
+        with self.db.read_session() as session:
+            return _settings(settings_dict(session.get(SchoolSettingsRow, 1)))
+
+    def update_settings(self, actor: Actor, settings: SchoolSettings) -> SchoolSettings:
+        """Save the school's settings after checking every field (nothing saved if one is wrong)."""
+        require(actor.roles, "settings.edit", who=actor.username)
+        values = settings_to_values(settings)
+        problems = settings_problems(values)
+        if problems:
+            raise InvalidInput(problems)
+        with self.db.session() as session:
+            row = session.get(SchoolSettingsRow, 1)
+            before = settings_dict(row)
+            new = settings_row_from(values)
+            if row is None:
+                session.add(new)
+            else:
+                for column in ("school_name", "attendance_threshold_percent", "max_authorised_weeks",
+                               "school_day_start", "school_day_end", "dbs_recheck_years",
+                               "under_five_review_months"):
+                    setattr(row, column, getattr(new, column))
+            old, changed = audit.changed_fields(before, values)
+            if changed:
+                audit.record(session, actor, self.clock, "update", "school_settings", 1, before=old, after=changed)
+        return _settings(values)
+
+    def terms(self) -> list[Term]:
+        with self.db.read_session() as session:
+            rows = session.scalars(select(TermRow).options(selectinload(TermRow.closures))
+                                   .order_by(TermRow.first_day, TermRow.id))
+            return [_term(r) for r in rows]
+
+    def calendar(self) -> SchoolCalendar:
+        return SchoolCalendar(self.terms())
+
+    def save_terms(self, actor: Actor, terms: list[Term]) -> list[Term]:
+        """Replace the school's terms and closures with ``terms``, after checking them all."""
+        require(actor.roles, "terms.edit", who=actor.username)
+        values = [term_to_values(t) for t in terms]
+        problems = term_problems([(f"terms[{i}]", v) for i, v in enumerate(values)])
+        if problems:
+            raise InvalidInput(problems)
+        with self.db.session() as session:
+            before = [term_dict(r) for r in session.scalars(
+                select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day))]
+            session.execute(delete(TermRow))
+            session.flush()
+            for value in values:
+                session.add(term_row_from(value))
+            if before != values:
+                audit.record(session, actor, self.clock, "update", "terms", None,
+                             before={"terms": before}, after={"terms": values})
+        return self.terms()
+
+    def today(self) -> date:
+        return self.clock.today()

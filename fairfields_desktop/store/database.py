@@ -1,0 +1,197 @@
+"""Opening a database: SQLite on one PC (WAL, foreign keys, busy timeout) or a shared PostgreSQL.
+
+`Database` owns the engine and hands out short sessions. SQLite transactions that write start with
+`BEGIN IMMEDIATE`, so two PCs sharing a file never both pass a check and then both write.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.engine.url import URL
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..domain.errors import FairfieldsError, NotAllowed
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+class DatabaseError(FairfieldsError):
+    """The database cannot be opened or used; the message says why and what to do."""
+
+    exit_code = 1
+
+
+class PasswordNeeded(NotAllowed):
+    """The PostgreSQL server asked for a password and none could be had."""
+
+
+def normalise_url(url: str) -> URL:
+    """Parse a database URL; plain `postgresql://` uses psycopg 3, and a URL never carries a password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(
+            f"{url!r} is not a database URL: use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+        ) from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise DatabaseError(
+            f"database type {parsed.drivername!r} is not supported: use SQLite or PostgreSQL (postgresql+psycopg)"
+        )
+    return parsed
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def display_url(url: URL | str) -> str:
+    """The URL as shown to people: never with a password."""
+    parsed = url if isinstance(url, URL) else make_url(url)
+    return parsed.render_as_string(hide_password=True)
+
+
+def needs_password(exc: BaseException) -> bool:
+    text_ = str(exc).lower()
+    return "password authentication failed" in text_ or "no password supplied" in text_
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "memory":
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # noqa: ANN001
+    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One database: its engine, and short sessions on it (one unit of work each)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url: URL = engine.url
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database)
+
+    @property
+    def description(self) -> str:
+        if self.sqlite_path:
+            return f"SQLite file {self.sqlite_path}"
+        return f"PostgreSQL {display_url(self.url)}"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reading only (on SQLite it takes no write lock)."""
+        with self._sessions() as session:
+            if self.is_sqlite:
+                session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def table_names(self) -> list[str]:
+        return inspect(self.engine).get_table_names()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, password_source: Callable[[URL], str | None] | None = None,
+                  echo: bool = False) -> Database:
+    """Open (not migrate) the database at ``url``.
+
+    SQLite files are created with their folder. For PostgreSQL the app first connects with no
+    password (trust, peer, PGPASSWORD, ~/.pgpass); only if the server asks for one does it call
+    ``password_source`` (the keyring, then the terminal), and it refuses plainly when that gives none.
+    """
+    parsed = normalise_url(url)
+    if parsed.password:
+        raise DatabaseError(
+            "the database URL carries a password: remove it from the URL and store it with "
+            "'fairfields db remember URL' (it is kept in the system keyring, never in a file)"
+        )
+    if is_sqlite(parsed):
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            parsed = parsed.set(database=str(Path(parsed.database).expanduser()))
+        engine = create_engine(parsed, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return Database(engine)
+
+    engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except OperationalError as exc:
+        engine.dispose()
+        if not needs_password(exc):
+            raise DatabaseError(_postgres_failure(parsed, exc)) from exc
+        password = password_source(parsed) if password_source else None
+        if not password:
+            raise PasswordNeeded(
+                f"the PostgreSQL server at {display_url(parsed)} asks for a password and none was given: "
+                "store it with 'fairfields db remember URL', or set PGPASSWORD, or use ~/.pgpass"
+            ) from exc
+        engine = create_engine(parsed.set(password=password), echo=echo, pool_pre_ping=True)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+        except OperationalError as exc2:
+            engine.dispose()
+            if needs_password(exc2):
+                raise NotAllowed(
+                    f"the PostgreSQL server at {display_url(parsed)} refused the password: "
+                    "store the right one with 'fairfields db remember URL'"
+                ) from exc2
+            raise DatabaseError(_postgres_failure(parsed, exc2)) from exc2
+    return Database(engine)
+
+
+def _postgres_failure(url: URL, exc: OperationalError) -> str:
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    lowered = detail.lower()
+    where = display_url(url)
+    if "does not exist" in lowered and "database" in lowered:
+        return (f"the database {url.database!r} does not exist on the server: ask the database "
+                f"administrator to create it (createdb {url.database}) ({detail})")
+    if "connection refused" in lowered or "could not connect" in lowered or "timeout" in lowered:
+        return (f"cannot reach the PostgreSQL server at {where}: check the host and port, "
+                f"that the server is running and that the firewall lets this PC in ({detail})")
+    return f"cannot open the PostgreSQL database {where}: {detail}"

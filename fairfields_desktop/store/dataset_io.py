@@ -1,0 +1,399 @@
+"""Rows to and from the `fairfields-school/1` dataset format.
+
+`write_dataset` inserts an already validated document into an empty database inside the caller's
+transaction; `read_dataset` reads the whole database back in the same shape, in a stable order, so a
+dump is identical from SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain.calendar import SchoolCalendar
+from ..domain.dataset import FORMAT, SETTINGS_DEFAULTS, calendar_from_terms
+from .models import (
+    AdviceRequestRow,
+    AssessmentRow,
+    AttendanceRow,
+    BookingOccurrenceRow,
+    BookingPupilRow,
+    BookingRow,
+    BookingStaffRow,
+    ClassRow,
+    ClosureRow,
+    ConsentRow,
+    ContactRow,
+    ProfessionalRow,
+    PupilRow,
+    RequestEventRow,
+    RequestRow,
+    SchoolSettingsRow,
+    SpaceRow,
+    StaffRow,
+    TermRow,
+    UserRow,
+)
+
+#: tables that hold a school: a database with none of these rows is empty
+SCHOOL_TABLES = (UserRow, PupilRow, StaffRow, ProfessionalRow, SpaceRow, TermRow)
+
+
+def is_empty(session: Session) -> bool:
+    return all(session.scalar(select(func.count()).select_from(table)) == 0 for table in SCHOOL_TABLES)
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _t(value: str) -> time:
+    return time.fromisoformat(value)
+
+
+def _dt(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _hm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _moment(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M")
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def settings_row_from(settings: dict[str, Any]) -> SchoolSettingsRow:
+    merged = {**SETTINGS_DEFAULTS, **settings}
+    return SchoolSettingsRow(
+        id=1,
+        school_name=merged["school_name"],
+        attendance_threshold_percent=float(merged["attendance_threshold_percent"]),
+        max_authorised_weeks=merged["max_authorised_weeks"],
+        school_day_start=_t(merged["school_day"]["start"]),
+        school_day_end=_t(merged["school_day"]["end"]),
+        dbs_recheck_years=merged["dbs_recheck_years"],
+        under_five_review_months=merged["under_five_review_months"],
+    )
+
+
+def settings_dict(row: SchoolSettingsRow | None) -> dict[str, Any]:
+    if row is None:
+        return {**SETTINGS_DEFAULTS, "school_day": dict(SETTINGS_DEFAULTS["school_day"])}
+    return {
+        "school_name": row.school_name,
+        "attendance_threshold_percent": float(row.attendance_threshold_percent),
+        "max_authorised_weeks": row.max_authorised_weeks,
+        "school_day": {"start": _hm(row.school_day_start), "end": _hm(row.school_day_end)},
+        "dbs_recheck_years": row.dbs_recheck_years,
+        "under_five_review_months": row.under_five_review_months,
+    }
+
+
+def term_row_from(term: dict[str, Any]) -> TermRow:
+    return TermRow(
+        name=term["name"], first_day=_d(term["first_day"]), last_day=_d(term["last_day"]),
+        closures=[ClosureRow(starts_on=_d(c["from"]), ends_on=_d(c["to"]), why=c["why"])
+                  for c in term.get("closures") or ()],
+    )
+
+
+def term_dict(row: TermRow) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "first_day": _iso(row.first_day),
+        "last_day": _iso(row.last_day),
+        "closures": [{"from": _iso(c.starts_on), "to": _iso(c.ends_on), "why": c.why} for c in row.closures],
+    }
+
+
+def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: datetime) -> dict[str, int]:  # noqa: ANN001
+    """Insert a validated dataset; returns how many records of each kind were written."""
+    session.add(settings_row_from(doc.get("settings") or {}))
+    terms = doc.get("terms") or []
+    for term in terms:
+        session.add(term_row_from(term))
+    calendar = calendar_from_terms(terms)
+
+    spaces = {s["name"]: SpaceRow(name=s["name"], kind=s["kind"], capacity=s["capacity"], bookable=True)
+              for s in doc.get("spaces") or []}
+    session.add_all(spaces.values())
+    classes = {c["name"]: ClassRow(name=c["name"], room=spaces.get(c.get("room"))) for c in doc.get("classes") or []}
+    session.add_all(classes.values())
+    staff = {s["id"]: StaffRow(ext_id=s["id"], name=s["name"], role=s["role"], klass=classes.get(s.get("class")))
+             for s in doc.get("staff") or []}
+    session.add_all(staff.values())
+    for user in doc.get("users") or []:
+        session.add(UserRow(
+            username=user["username"], staff=staff.get(user.get("staff")), roles=",".join(user["roles"]),
+            password_hash=user.get("password_hash") or hash_password(user["password"]),
+        ))
+    professionals = {p["id"]: _professional_row(p) for p in doc.get("professionals") or []}
+    session.add_all(professionals.values())
+
+    pupils: dict[str, PupilRow] = {}
+    for pupil in doc.get("pupils") or []:
+        row = _pupil_row(pupil, classes, staff, professionals)
+        pupils[pupil["upn"]] = row
+        session.add(row)
+        attendance = pupil.get("attendance")
+        if attendance:
+            session.add(AttendanceRow(pupil=row, percent=float(attendance["percent"]),
+                                      as_of=_d(attendance["as_of"]), recorded_at=now))
+    session.flush()
+
+    for booking in doc.get("bookings") or []:
+        session.add(_booking_row(booking, spaces, professionals, staff, pupils, calendar))
+
+    requests: dict[str, RequestRow] = {}
+    for request in doc.get("requests") or []:
+        row = RequestRow(
+            ext_id=request["id"], pupil=pupils[request["pupil"]],
+            professional=professionals[request["professional"]], setting=request["setting"],
+            first_session=_d(request["first_session"]), last_session=_d(request["last_session"]),
+            weekday=request["weekday"], start_time=_t(request["start_time"]), end_time=_t(request["end_time"]),
+            ehcp_approval_on=_d((request.get("ehcp_team_approval") or {}).get("on")),
+            ehcp_approval_reference=(request.get("ehcp_team_approval") or {}).get("reference"),
+            personal_budget_linked=bool(request.get("personal_budget_linked")),
+            classroom_sessions_agreed=bool(request.get("classroom_sessions_agreed")),
+            space=spaces.get(request.get("space")) if request.get("space") else None,
+            class_staff=staff.get(request.get("class_staff")) if request.get("class_staff") else None,
+            extension_reason=request.get("extension_reason"),
+            status=request["status"],
+            history=[RequestEventRow(at=_dt(h["at"]), by=h["by"], action=h["action"], reason=h.get("reason"))
+                     for h in request.get("history") or []],
+        )
+        requests[request["id"]] = row
+        session.add(row)
+    for request in doc.get("requests") or []:
+        if request.get("extends"):
+            requests[request["id"]].extends = requests[request["extends"]]
+
+    for advice in doc.get("advice_requests") or []:
+        session.add(AdviceRequestRow(
+            pupil=pupils[advice["pupil"]], professional=professionals[advice["professional"]],
+            kind=advice["kind"], requested_on=_d(advice["requested_on"]), due=_d(advice.get("due")),
+            received_on=_d(advice.get("received_on")), purpose=advice.get("purpose"),
+        ))
+    for assessment in doc.get("assessments") or []:
+        session.add(AssessmentRow(
+            pupil=pupils[assessment["pupil"]], requested_on=_d(assessment["requested_on"]),
+            decision_to_assess_on=_d(assessment.get("decision_to_assess_on")),
+            draft_issued_on=_d(assessment.get("draft_issued_on")),
+            final_issued_on=_d(assessment.get("final_issued_on")),
+        ))
+    session.flush()
+    return {key: len(doc.get(key) or []) for key in (
+        "terms", "staff", "users", "classes", "pupils", "professionals", "spaces", "bookings",
+        "requests", "advice_requests", "assessments")}
+
+
+def _professional_row(p: dict[str, Any]) -> ProfessionalRow:
+    checks = p.get("checks") or {}
+    dbs = checks.get("dbs") or {}
+    registration = checks.get("registration") or {}
+    return ProfessionalRow(
+        ext_id=p["id"], name=p["name"], discipline=p["discipline"], kind=p["kind"],
+        organisation=p.get("organisation"), email=p.get("email"), phone=p.get("phone"),
+        dbs_type=dbs.get("type"), dbs_date=_d(dbs.get("date")), dbs_given_by=dbs.get("given_by"),
+        dbs_certificate=dbs.get("certificate"), dbs_barred_list=bool(dbs.get("barred_list")),
+        dbs_update_service=bool(dbs.get("update_service")),
+        registration_body=registration.get("body"), registration_number=registration.get("number"),
+        registration_checked_on=_d(registration.get("checked_on")),
+        insurance_expires=_d(checks.get("insurance_expires")),
+    )
+
+
+def _pupil_row(pupil: dict[str, Any], classes: dict, staff: dict, professionals: dict) -> PupilRow:
+    ehcp = pupil.get("ehcp") or None
+    budget = (ehcp or {}).get("personal_budget") or {}
+    attendance = pupil.get("attendance") or {}
+    looked_after = pupil.get("looked_after") or None
+    key_worker = pupil.get("key_worker") or {}
+    return PupilRow(
+        upn=pupil["upn"], first_name=pupil["first_name"], last_name=pupil["last_name"],
+        date_of_birth=_d(pupil["date_of_birth"]), year_group=pupil["year_group"], klass=classes[pupil["class"]],
+        attendance_percent=float(attendance["percent"]) if attendance else None,
+        attendance_as_of=_d(attendance.get("as_of")),
+        has_ehcp=ehcp is not None,
+        ehcp_issued=_d((ehcp or {}).get("issued")), ehcp_last_review=_d((ehcp or {}).get("last_review")),
+        personal_budget_reference=budget.get("reference"),
+        personal_budget_amount_gbp=float(budget["annual_amount_gbp"]) if budget else None,
+        areas_of_need=list(pupil.get("areas_of_need") or []),
+        looked_after=looked_after is not None,
+        looked_after_authority=(looked_after or {}).get("local_authority"),
+        social_worker=(looked_after or {}).get("social_worker"),
+        key_worker_staff=staff.get(key_worker.get("staff")) if key_worker.get("staff") else None,
+        key_worker_professional=professionals.get(key_worker.get("professional"))
+        if key_worker.get("professional") else None,
+        contacts=[ContactRow(name=c["name"], relationship_=c["relationship"],
+                             parental_responsibility=bool(c.get("parental_responsibility")),
+                             phone=c.get("phone"), email=c.get("email")) for c in pupil.get("contacts") or []],
+        consents=[ConsentRow(share_with=c["share_with"], what=c["what"], given_by=c["given_by"],
+                             given_on=_d(c["on"]), withdrawn_on=_d(c.get("withdrawn_on")))
+                  for c in pupil.get("consent") or []],
+    )
+
+
+def _booking_row(booking: dict[str, Any], spaces: dict, professionals: dict, staff: dict, pupils: dict,
+                 calendar: SchoolCalendar) -> BookingRow:
+    start, end = _dt(booking["start"]), _dt(booking["end"])
+    until = _d(booking.get("repeat_weekly_until"))
+    space = spaces[booking["space"]]
+    dates = calendar.weekly_dates(start.date(), until) if until else [start.date()]
+    if not dates:  # a cancelled booking on a day that is no longer a school day keeps its one date
+        dates = [start.date()]
+    row = BookingRow(
+        ext_id=booking["id"], space=space, starts_at=start, ends_at=end,
+        professional=professionals.get(booking.get("professional")) if booking.get("professional") else None,
+        purpose=booking.get("purpose"), repeat_weekly_until=until, status=booking["status"],
+        staff_links=[BookingStaffRow(staff=staff[s], position=i) for i, s in enumerate(booking.get("staff") or [])],
+        pupil_links=[BookingPupilRow(pupil=pupils[u], position=i) for i, u in enumerate(booking.get("pupils") or [])],
+    )
+    row.occurrences = [
+        BookingOccurrenceRow(space=space, starts_at=datetime.combine(day, start.time()),
+                             ends_at=datetime.combine(day, end.time()), status=booking["status"])
+        for day in dates
+    ]
+    return row
+
+
+def read_dataset(session: Session) -> dict[str, Any]:
+    """The whole database as one `fairfields-school/1` document."""
+    doc: dict[str, Any] = {"format": FORMAT}
+    doc["settings"] = settings_dict(session.get(SchoolSettingsRow, 1))
+    doc["terms"] = [term_dict(t) for t in session.scalars(
+        select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day, TermRow.id))]
+    doc["staff"] = [
+        {"id": s.ext_id, "name": s.name, "role": s.role, "class": s.klass.name if s.klass else None}
+        for s in session.scalars(select(StaffRow).options(selectinload(StaffRow.klass)).order_by(StaffRow.id))
+    ]
+    doc["users"] = [
+        {"username": u.username, "staff": u.staff.ext_id if u.staff else None, "roles": u.roles.split(","),
+         "password_hash": u.password_hash}
+        for u in session.scalars(select(UserRow).options(selectinload(UserRow.staff)).order_by(UserRow.id))
+    ]
+    doc["classes"] = [
+        {"name": c.name, "room": c.room.name if c.room else None}
+        for c in session.scalars(select(ClassRow).options(selectinload(ClassRow.room)).order_by(ClassRow.id))
+    ]
+    pupils = session.scalars(select(PupilRow).options(
+        selectinload(PupilRow.klass), selectinload(PupilRow.contacts), selectinload(PupilRow.consents),
+        selectinload(PupilRow.key_worker_staff), selectinload(PupilRow.key_worker_professional),
+    ).order_by(PupilRow.id)).all()
+    doc["pupils"] = [_pupil_dict(p) for p in pupils]
+    doc["professionals"] = [_professional_dict(p) for p in session.scalars(
+        select(ProfessionalRow).order_by(ProfessionalRow.id))]
+    doc["spaces"] = [{"name": s.name, "kind": s.kind, "capacity": s.capacity}
+                     for s in session.scalars(select(SpaceRow).order_by(SpaceRow.id))]
+    bookings = session.scalars(select(BookingRow).options(
+        selectinload(BookingRow.space), selectinload(BookingRow.professional),
+        selectinload(BookingRow.staff_links).selectinload(BookingStaffRow.staff),
+        selectinload(BookingRow.pupil_links).selectinload(BookingPupilRow.pupil),
+    ).order_by(BookingRow.id)).all()
+    doc["bookings"] = [
+        {"id": b.ext_id, "space": b.space.name, "start": _moment(b.starts_at), "end": _moment(b.ends_at),
+         "professional": b.professional.ext_id if b.professional else None,
+         "staff": [link.staff.ext_id for link in b.staff_links],
+         "pupils": [link.pupil.upn for link in b.pupil_links],
+         "purpose": b.purpose, "repeat_weekly_until": _iso(b.repeat_weekly_until), "status": b.status}
+        for b in bookings
+    ]
+    requests = session.scalars(select(RequestRow).options(
+        selectinload(RequestRow.pupil), selectinload(RequestRow.professional), selectinload(RequestRow.space),
+        selectinload(RequestRow.class_staff), selectinload(RequestRow.extends), selectinload(RequestRow.history),
+    ).order_by(RequestRow.id)).all()
+    doc["requests"] = [_request_dict(r) for r in requests]
+    doc["advice_requests"] = [
+        {"pupil": a.pupil.upn, "professional": a.professional.ext_id, "kind": a.kind,
+         "requested_on": _iso(a.requested_on), "due": _iso(a.due), "received_on": _iso(a.received_on),
+         "purpose": a.purpose}
+        for a in session.scalars(select(AdviceRequestRow).options(
+            selectinload(AdviceRequestRow.pupil), selectinload(AdviceRequestRow.professional),
+        ).order_by(AdviceRequestRow.id))
+    ]
+    doc["assessments"] = [
+        {"pupil": a.pupil.upn, "requested_on": _iso(a.requested_on),
+         "decision_to_assess_on": _iso(a.decision_to_assess_on), "draft_issued_on": _iso(a.draft_issued_on),
+         "final_issued_on": _iso(a.final_issued_on)}
+        for a in session.scalars(select(AssessmentRow).options(selectinload(AssessmentRow.pupil))
+                                 .order_by(AssessmentRow.id))
+    ]
+    return doc
+
+
+def _pupil_dict(p: PupilRow) -> dict[str, Any]:
+    ehcp = None
+    if p.has_ehcp:
+        budget = None
+        if p.personal_budget_reference is not None:
+            budget = {"reference": p.personal_budget_reference,
+                      "annual_amount_gbp": _number(p.personal_budget_amount_gbp)}
+        ehcp = {"issued": _iso(p.ehcp_issued), "last_review": _iso(p.ehcp_last_review), "personal_budget": budget}
+    key_worker = None
+    if p.key_worker_staff is not None:
+        key_worker = {"staff": p.key_worker_staff.ext_id}
+    elif p.key_worker_professional is not None:
+        key_worker = {"professional": p.key_worker_professional.ext_id}
+    return {
+        "upn": p.upn, "first_name": p.first_name, "last_name": p.last_name,
+        "date_of_birth": _iso(p.date_of_birth), "year_group": p.year_group, "class": p.klass.name,
+        "attendance": ({"percent": float(p.attendance_percent), "as_of": _iso(p.attendance_as_of)}
+                       if p.attendance_percent is not None else None),
+        "ehcp": ehcp,
+        "areas_of_need": list(p.areas_of_need or []),
+        "contacts": [{"name": c.name, "relationship": c.relationship_,
+                      "parental_responsibility": c.parental_responsibility, "phone": c.phone, "email": c.email}
+                     for c in p.contacts],
+        "looked_after": ({"local_authority": p.looked_after_authority, "social_worker": p.social_worker}
+                         if p.looked_after else None),
+        "key_worker": key_worker,
+        "consent": [{"share_with": c.share_with, "what": c.what, "given_by": c.given_by, "on": _iso(c.given_on),
+                     "withdrawn_on": _iso(c.withdrawn_on)} for c in p.consents],
+    }
+
+
+def _professional_dict(p: ProfessionalRow) -> dict[str, Any]:
+    dbs = None
+    if p.dbs_type is not None:
+        dbs = {"type": p.dbs_type, "date": _iso(p.dbs_date), "given_by": p.dbs_given_by,
+               "certificate": p.dbs_certificate, "barred_list": p.dbs_barred_list,
+               "update_service": p.dbs_update_service}
+    registration = None
+    if p.registration_body is not None:
+        registration = {"body": p.registration_body, "number": p.registration_number,
+                        "checked_on": _iso(p.registration_checked_on)}
+    return {
+        "id": p.ext_id, "name": p.name, "discipline": p.discipline, "kind": p.kind,
+        "organisation": p.organisation, "email": p.email, "phone": p.phone,
+        "checks": {"dbs": dbs, "registration": registration, "insurance_expires": _iso(p.insurance_expires)},
+    }
+
+
+def _request_dict(r: RequestRow) -> dict[str, Any]:
+    approval = None
+    if r.ehcp_approval_on is not None or r.ehcp_approval_reference is not None:
+        approval = {"on": _iso(r.ehcp_approval_on), "reference": r.ehcp_approval_reference}
+    return {
+        "id": r.ext_id, "pupil": r.pupil.upn, "professional": r.professional.ext_id, "setting": r.setting,
+        "first_session": _iso(r.first_session), "last_session": _iso(r.last_session), "weekday": r.weekday,
+        "start_time": _hm(r.start_time), "end_time": _hm(r.end_time), "ehcp_team_approval": approval,
+        "personal_budget_linked": r.personal_budget_linked, "classroom_sessions_agreed": r.classroom_sessions_agreed,
+        "space": r.space.name if r.space else None, "class_staff": r.class_staff.ext_id if r.class_staff else None,
+        "extends": r.extends.ext_id if r.extends else None, "extension_reason": r.extension_reason,
+        "status": r.status,
+        "history": [{"at": _moment(h.at), "by": h.by, "action": h.action, "reason": h.reason} for h in r.history],
+    }

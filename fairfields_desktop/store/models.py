@@ -1,0 +1,422 @@
+"""SQLAlchemy 2 models of everything the school dataset holds, keyed by internal ids.
+
+External keys (UPN, professional id, space name, staff id, username) are unique columns that can
+change; relations always use the internal integer ids. Schema changes go through Alembic
+(`store/migrations`); never edit a released migration.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        str: String(200),
+        datetime: DateTime(),
+        date: Date(),
+        time: Time(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class SchoolSettingsRow(Base):
+    __tablename__ = "school_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_name: Mapped[str]
+    attendance_threshold_percent: Mapped[float] = mapped_column(Float)
+    max_authorised_weeks: Mapped[int]
+    school_day_start: Mapped[time]
+    school_day_end: Mapped[time]
+    dbs_recheck_years: Mapped[int]
+    under_five_review_months: Mapped[int]
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TermRow(Base):
+    __tablename__ = "terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    closures: Mapped[list[ClosureRow]] = relationship(
+        back_populates="term", cascade="all, delete-orphan", order_by="ClosureRow.id"
+    )
+
+
+class ClosureRow(Base):
+    __tablename__ = "closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    why: Mapped[str]
+    term: Mapped[TermRow] = relationship(back_populates="closures")
+
+
+class SpaceRow(Base):
+    __tablename__ = "spaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    capacity: Mapped[int]
+    bookable: Mapped[bool] = mapped_column(default=True)
+    features: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClassRow(Base):
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id"))
+    room: Mapped[SpaceRow | None] = relationship()
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ext_id: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str]
+    role: Mapped[str]
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"), index=True)
+    klass: Mapped[ClassRow | None] = relationship()
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    roles: Mapped[str] = mapped_column(String(120))  # comma-separated, in the order given
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    staff: Mapped[StaffRow | None] = relationship()
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ProfessionalRow(Base):
+    __tablename__ = "professionals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ext_id: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str]
+    discipline: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str | None]
+    email: Mapped[str | None]
+    phone: Mapped[str | None] = mapped_column(String(60))
+    dbs_type: Mapped[str | None] = mapped_column(String(30))  # null: no DBS record at all
+    dbs_date: Mapped[date | None]
+    dbs_given_by: Mapped[str | None]
+    dbs_certificate: Mapped[str | None] = mapped_column(String(60))
+    dbs_barred_list: Mapped[bool] = mapped_column(default=False)
+    dbs_update_service: Mapped[bool] = mapped_column(default=False)
+    registration_body: Mapped[str | None] = mapped_column(String(60))  # null: no registration
+    registration_number: Mapped[str | None] = mapped_column(String(60))
+    registration_checked_on: Mapped[date | None]
+    insurance_expires: Mapped[date | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    __table_args__ = (
+        CheckConstraint("kind in ('statutory', 'commissioned', 'independent')", name="kind"),
+    )
+
+
+class PupilRow(Base):
+    __tablename__ = "pupils"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upn: Mapped[str] = mapped_column(String(13), unique=True)
+    first_name: Mapped[str]
+    last_name: Mapped[str]
+    date_of_birth: Mapped[date]
+    year_group: Mapped[int]
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
+    attendance_percent: Mapped[float | None] = mapped_column(Float)
+    attendance_as_of: Mapped[date | None]
+    has_ehcp: Mapped[bool] = mapped_column(default=False)
+    ehcp_issued: Mapped[date | None]
+    ehcp_last_review: Mapped[date | None]
+    personal_budget_reference: Mapped[str | None] = mapped_column(String(80))
+    personal_budget_amount_gbp: Mapped[float | None] = mapped_column(Float)
+    areas_of_need: Mapped[list[Any]] = mapped_column(default=list)
+    looked_after: Mapped[bool] = mapped_column(default=False)
+    looked_after_authority: Mapped[str | None]
+    social_worker: Mapped[str | None]
+    key_worker_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    key_worker_professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
+    left_on: Mapped[date | None]
+    klass: Mapped[ClassRow] = relationship()
+    key_worker_staff: Mapped[StaffRow | None] = relationship()
+    key_worker_professional: Mapped[ProfessionalRow | None] = relationship()
+    contacts: Mapped[list[ContactRow]] = relationship(
+        back_populates="pupil", cascade="all, delete-orphan", order_by="ContactRow.id"
+    )
+    consents: Mapped[list[ConsentRow]] = relationship(
+        back_populates="pupil", cascade="all, delete-orphan", order_by="ConsentRow.id"
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AttendanceRow(Base):
+    """The MIS year-to-date attendance figure each time it was recorded (the history)."""
+
+    __tablename__ = "attendance_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
+    percent: Mapped[float] = mapped_column(Float)
+    as_of: Mapped[date]
+    recorded_at: Mapped[datetime]
+    pupil: Mapped[PupilRow] = relationship()
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str]
+    relationship_: Mapped[str] = mapped_column("relationship", String(80))
+    parental_responsibility: Mapped[bool] = mapped_column(default=False)
+    phone: Mapped[str | None] = mapped_column(String(60))
+    email: Mapped[str | None]
+    pupil: Mapped[PupilRow] = relationship(back_populates="contacts")
+
+
+class ConsentRow(Base):
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
+    share_with: Mapped[str]
+    what: Mapped[str]
+    given_by: Mapped[str]
+    given_on: Mapped[date]
+    withdrawn_on: Mapped[date | None]
+    pupil: Mapped[PupilRow] = relationship(back_populates="consents")
+
+
+class BookingStaffRow(Base):
+    __tablename__ = "booking_staff"
+
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    staff: Mapped[StaffRow] = relationship()
+
+
+class BookingPupilRow(Base):
+    __tablename__ = "booking_pupils"
+
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    pupil: Mapped[PupilRow] = relationship()
+
+
+class BookingRow(Base):
+    """A booking as people make it: once, or weekly on school days until a date (a series).
+
+    Each date it happens on is a `BookingOccurrenceRow`; clashes are checked on occurrences.
+    """
+
+    __tablename__ = "bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ext_id: Mapped[str] = mapped_column(String(60), unique=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"), index=True)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    repeat_weekly_until: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default="booked")
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(60))
+    cancelled_by: Mapped[str | None] = mapped_column(String(60))
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    space: Mapped[SpaceRow] = relationship()
+    professional: Mapped[ProfessionalRow | None] = relationship()
+    staff_links: Mapped[list[BookingStaffRow]] = relationship(
+        cascade="all, delete-orphan", order_by="BookingStaffRow.position"
+    )
+    pupil_links: Mapped[list[BookingPupilRow]] = relationship(
+        cascade="all, delete-orphan", order_by="BookingPupilRow.position"
+    )
+    occurrences: Mapped[list[BookingOccurrenceRow]] = relationship(
+        back_populates="booking", cascade="all, delete-orphan", order_by="BookingOccurrenceRow.starts_at"
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("status in ('booked', 'cancelled')", name="status"),
+    )
+
+
+class BookingOccurrenceRow(Base):
+    """One dated occurrence of a booking: the unit that holds a space for a half-open time range."""
+
+    __tablename__ = "booking_occurrences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="booked")
+    cancelled_by: Mapped[str | None] = mapped_column(String(60))
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    space: Mapped[SpaceRow] = relationship()
+    booking: Mapped[BookingRow] = relationship(back_populates="occurrences")
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_booking_occurrences_space_time", "space_id", "starts_at", "ends_at"),
+    )
+
+
+class RequestRow(Base):
+    """A request for independent therapy in the school day, and the authorisation it becomes."""
+
+    __tablename__ = "requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ext_id: Mapped[str] = mapped_column(String(60), unique=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"), index=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
+    setting: Mapped[str] = mapped_column(String(20))
+    first_session: Mapped[date]
+    last_session: Mapped[date]
+    weekday: Mapped[str] = mapped_column(String(10))
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+    ehcp_approval_on: Mapped[date | None]
+    ehcp_approval_reference: Mapped[str | None] = mapped_column(String(80))
+    personal_budget_linked: Mapped[bool] = mapped_column(default=False)
+    classroom_sessions_agreed: Mapped[bool] = mapped_column(default=False)
+    space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id"))
+    class_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    extends_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    pupil: Mapped[PupilRow] = relationship()
+    professional: Mapped[ProfessionalRow] = relationship()
+    space: Mapped[SpaceRow | None] = relationship()
+    class_staff: Mapped[StaffRow | None] = relationship()
+    extends: Mapped[RequestRow | None] = relationship(remote_side=[id])
+    history: Mapped[list[RequestEventRow]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="RequestEventRow.id"
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RequestEventRow(Base):
+    """One transition of a request: who, when, what and why. Never edited or removed."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None]
+    request: Mapped[RequestRow] = relationship(back_populates="history")
+
+
+class AdviceRequestRow(Base):
+    __tablename__ = "advice_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"), index=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    requested_on: Mapped[date]
+    due: Mapped[date | None]
+    received_on: Mapped[date | None]
+    purpose: Mapped[str | None] = mapped_column(Text)
+    pupil: Mapped[PupilRow] = relationship()
+    professional: Mapped[ProfessionalRow] = relationship()
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"), index=True)
+    requested_on: Mapped[date]
+    decision_to_assess_on: Mapped[date | None]
+    draft_issued_on: Mapped[date | None]
+    final_issued_on: Mapped[date | None]
+    pupil: Mapped[PupilRow] = relationship()
+
+
+class AuditRow(Base):
+    """Who changed (or printed, or dumped) what, when, with the values before and after."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    username: Mapped[str] = mapped_column(String(60), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str | None] = mapped_column(String(60))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    note: Mapped[str | None] = mapped_column(Text)
