@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .config import resolve_database_url
+from .config import LocalSettings, default_database_url, resolve_database_url
 from .domain.errors import NotAllowed
+from .domain.permissions import require
+from .services.context import Actor
 from .services.auth import AuthService
 from .services.context import Clock
 from .services.dataset import DatasetService
 from .services.school import DatabaseInfo, SchoolService
 from .services.secrets import NoKeyring, SecretStore, database_key
-from .store.database import Database, display_url, open_database
-from .store.migrate import current_revision, upgrade_to_head
+from .store.database import Database, display_url, normalise_url, open_database
+from .store.migrate import current_revision, head_revision, upgrade_to_head
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,36 @@ class Services:
 
     def close(self) -> None:
         self.db.dispose()
+
+    # --- this PC's choice of database (the settings file) -------------------------------------------
+    @staticmethod
+    def configured_database_url() -> str | None:
+        return LocalSettings.load().database_url
+
+    def set_configured_database_url(self, actor: Actor, url: str | None) -> None:
+        """Which database this PC opens from its next start (None: the SQLite file in the data folder)."""
+        require(actor.roles, "settings.edit", who=actor.username)
+        settings = LocalSettings.load()
+        settings.database_url = display_url(normalise_url(url)) if url else None
+        settings.save()
+        log.info("this PC's database setting changed by %s", actor.username)
+
+    @staticmethod
+    def test_connection(url: str | None) -> str:
+        """Open ``url`` (or the default) without changing it; say what was found, in words."""
+        db = open_database(url or default_database_url(), password_source=keyring_password_source())
+        try:
+            revision = current_revision(db)
+            head = head_revision()
+            if revision is None:
+                state = "it holds no Fairfields data yet: it will be set up when the app first opens it"
+            elif revision == head:
+                state = f"its schema is current ({revision})"
+            else:
+                state = f"its schema {revision} will be upgraded to {head} when the app opens it"
+            return f"Connected to {db.description}: {state}."
+        finally:
+            db.dispose()
 
 
 def keyring_password_source(ask: Callable[[str], str | None] | None = None) -> Callable[[Any], str | None]:
@@ -82,6 +114,4 @@ def remember_database_password(url: str, password: str) -> None:
     """Store a PostgreSQL password in the keyring for ``url`` (never in a file)."""
     if not password:
         raise NotAllowed("no password given: nothing was stored")
-    from .store.database import normalise_url
-
     SecretStore().set(database_key(display_url(normalise_url(url))), password)

@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the date to take as today (default: $FAIRFIELDS_TODAY or the system date)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    sub.add_parser("gui", help="open the desktop window (the default)")
+    gui = sub.add_parser("gui", help="open the desktop window (the default)")
+    gui.add_argument("--demo", action="store_true", help="fill an empty database with the demo school first")
     init = sub.add_parser("init", help="create the database or upgrade it to the current schema")
     init.add_argument("--demo", action="store_true", help="fill an empty database with the demo school")
     load = sub.add_parser("load", help="load a school dataset (JSON) into an empty database")
@@ -173,7 +174,7 @@ class Runner:
     def cmd_gui(self) -> int:
         from ..ui.launch import run_window
 
-        return run_window(self.args.db, self.args.today)
+        return run_window(self.args.db, self.args.today, demo=getattr(self.args, "demo", False))
 
 
 def _ask_terminal(prompt: str) -> str | None:

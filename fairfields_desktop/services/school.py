@@ -40,27 +40,9 @@ def _settings(values: dict[str, Any]) -> SchoolSettings:
     )
 
 
-def settings_to_values(settings: SchoolSettings) -> dict[str, Any]:
-    return {
-        "school_name": settings.school_name,
-        "attendance_threshold_percent": settings.attendance_threshold_percent,
-        "max_authorised_weeks": settings.max_authorised_weeks,
-        "school_day": {"start": settings.school_day_start.strftime("%H:%M"),
-                       "end": settings.school_day_end.strftime("%H:%M")},
-        "dbs_recheck_years": settings.dbs_recheck_years,
-        "under_five_review_months": settings.under_five_review_months,
-    }
-
-
 def _term(row: TermRow) -> Term:
     return Term(row.name, row.first_day, row.last_day,
                 tuple(Closure(c.starts_on, c.ends_on, c.why) for c in row.closures))
-
-
-def term_to_values(term: Term) -> dict[str, Any]:
-    return {"name": term.name, "first_day": term.first_day.isoformat(), "last_day": term.last_day.isoformat(),
-            "closures": [{"from": c.start.isoformat(), "to": c.end.isoformat(), "why": c.why}
-                         for c in term.closures]}
 
 
 class SchoolService:
@@ -72,16 +54,21 @@ class SchoolService:
         with self.db.read_session() as session:
             return _settings(settings_dict(session.get(SchoolSettingsRow, 1)))
 
-    def update_settings(self, actor: Actor, settings: SchoolSettings) -> SchoolSettings:
+    def settings_values(self) -> dict[str, Any]:
+        """The settings in the dataset's shape (what the Settings screen edits)."""
+        with self.db.read_session() as session:
+            return settings_dict(session.get(SchoolSettingsRow, 1))
+
+    def update_settings(self, actor: Actor, values: dict[str, Any]) -> SchoolSettings:
         """Save the school's settings after checking every field (nothing saved if one is wrong)."""
         require(actor.roles, "settings.edit", who=actor.username)
-        values = settings_to_values(settings)
         problems = settings_problems(values)
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
             row = session.get(SchoolSettingsRow, 1)
             before = settings_dict(row)
+            values = {**before, **values}
             new = settings_row_from(values)
             if row is None:
                 session.add(new)
@@ -90,10 +77,10 @@ class SchoolService:
                                "school_day_start", "school_day_end", "dbs_recheck_years",
                                "under_five_review_months"):
                     setattr(row, column, getattr(new, column))
-            old, changed = audit.changed_fields(before, values)
+            old, changed = audit.changed_fields(before, settings_dict(new))
             if changed:
                 audit.record(session, actor, self.clock, "update", "school_settings", 1, before=old, after=changed)
-        return _settings(values)
+        return _settings(settings_dict(new))
 
     def terms(self) -> list[Term]:
         with self.db.read_session() as session:
@@ -101,13 +88,18 @@ class SchoolService:
                                    .order_by(TermRow.first_day, TermRow.id))
             return [_term(r) for r in rows]
 
+    def terms_values(self) -> list[dict[str, Any]]:
+        """The terms in the dataset's shape (what the Settings screen edits)."""
+        with self.db.read_session() as session:
+            return [term_dict(r) for r in session.scalars(
+                select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day, TermRow.id))]
+
     def calendar(self) -> SchoolCalendar:
         return SchoolCalendar(self.terms())
 
-    def save_terms(self, actor: Actor, terms: list[Term]) -> list[Term]:
-        """Replace the school's terms and closures with ``terms``, after checking them all."""
+    def save_terms(self, actor: Actor, values: list[dict[str, Any]]) -> list[Term]:
+        """Replace the school's terms and closures (dataset shape), after checking them all."""
         require(actor.roles, "terms.edit", who=actor.username)
-        values = [term_to_values(t) for t in terms]
         problems = term_problems([(f"terms[{i}]", v) for i, v in enumerate(values)])
         if problems:
             raise InvalidInput(problems)
@@ -118,9 +110,10 @@ class SchoolService:
             session.flush()
             for value in values:
                 session.add(term_row_from(value))
-            if before != values:
+            after = sorted((term_dict(term_row_from(v)) for v in values), key=lambda t: t["first_day"])
+            if before != after:
                 audit.record(session, actor, self.clock, "update", "terms", None,
-                             before={"terms": before}, after={"terms": values})
+                             before={"terms": before}, after={"terms": after})
         return self.terms()
 
     def today(self) -> date:

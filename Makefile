@@ -1,0 +1,39 @@
+# Fairfields Desktop — developer commands. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_ENV := QT_QPA_PLATFORM=offscreen FAIRFIELDS_HASH_COST=test
+
+.PHONY: run test bench soak install demo-data clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Open the window on the demo school (SQLite in your data folder, filled on first run).
+run: $(STAMP)
+	$(PY) -m fairfields_desktop gui --demo
+
+## The whole suite, headless (PostgreSQL tests run when a server answers; always under CI).
+test: $(STAMP)
+	$(TEST_ENV) $(PY) -m pytest -m "not perf and not soak" -q
+
+## Benchmarks (tests/perf): figures printed, no timed assertions.
+bench: $(STAMP)
+	$(TEST_ENV) $(PY) -m pytest tests/perf -m perf -q -s --benchmark-columns=min,median,max,rounds
+
+## Long soak and race runs.
+soak: $(STAMP)
+	$(TEST_ENV) FAIRFIELDS_SOAK=1 $(PY) -m pytest -m soak -q
+
+## Rebuild resources/demo-school.json from tests/data/example-school.json.
+demo-data:
+	$(PYTHON) resources/make_demo_school.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .benchmarks

@@ -1,0 +1,190 @@
+"""Starting the window: the sign-in dialog first, the database opened behind it.
+
+Only Qt is imported before the first paint. SQLAlchemy, Alembic and the migrations load in a worker
+thread while the person types; sign-in waits for them only if it is quicker than they are.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .sign_in import SignInDialog
+from .workers import run_in_background
+
+log = logging.getLogger(__name__)
+
+
+def load_style(app: QApplication) -> None:
+    from ..config import resources_dir
+
+    path = resources_dir() / "style.qss"
+    try:
+        app.setStyleSheet(path.read_text(encoding="utf-8"))
+    except OSError:
+        log.warning("style sheet not found at %s", path)
+
+
+def explain(exc: BaseException) -> str:
+    """A known error's own message; for a bug, where the details are."""
+    from ..domain.errors import FairfieldsError
+
+    if isinstance(exc, FairfieldsError):
+        return str(exc)
+    log.error("unexpected failure", exc_info=(type(exc), exc, exc.__traceback__))
+    from ..__main__ import log_file_path
+
+    return f"Something went wrong that should not have (a bug). Details are in {log_file_path()}."
+
+
+class AppController(QObject):
+    """Sign-in → main window → sign-out → sign-in, over one opened database."""
+
+    def __init__(self, db_url: str | None, today: date | None, demo: bool = False) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.today = today
+        self.demo = demo
+        self.services: Any = None
+        self.window: Any = None
+        self.dialog = SignInDialog()
+        self.dialog.sign_in_requested.connect(self.on_sign_in_requested)
+        self.dialog.demo_requested.connect(self.on_demo_requested)
+        self.dialog.rejected.connect(self.on_dialog_rejected)
+
+    def start(self) -> None:
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        run_in_background(self._open, self.on_database_opened, self.on_database_failed)
+
+    # --- background jobs (no widgets touched here) ----------------------------------------------
+    def _open(self) -> tuple[Any, bool, str]:
+        from ..app import open_services
+
+        services = open_services(self.db_url, today=self.today)
+        empty = services.dataset.is_empty()
+        if empty and self.demo:
+            services.dataset.load_demo()
+            empty = False
+        return services, empty, services.school.settings().school_name
+
+    # --- results --------------------------------------------------------------------------------
+    def on_database_opened(self, result: tuple[Any, bool, str]) -> None:
+        self.services, empty, school_name = result
+        description = self.services.db.description
+        if empty:
+            self.dialog.set_empty_database(description)
+        else:
+            self.dialog.set_ready(school_name, description)
+
+    def on_database_failed(self, exc: BaseException) -> None:
+        self.dialog.set_failed(explain(exc))
+
+    def on_demo_requested(self) -> None:
+        if self.services is None:
+            return
+        self.dialog.set_busy(True)
+        self.dialog.show_message("Filling the database with the demo school…")
+        services = self.services
+
+        def job() -> str:
+            services.dataset.load_demo()
+            return services.school.settings().school_name
+
+        def done(school_name: str) -> None:
+            self.dialog.demo_button.hide()
+            self.dialog.set_busy(False)
+            self.dialog.show_message("The demo school is ready: sign in with a demo user (see the README).")
+            self.dialog.set_ready(school_name, services.db.description)
+
+        def failed(exc: BaseException) -> None:
+            self.dialog.set_busy(False)
+            self.dialog.show_message(explain(exc))
+
+        run_in_background(job, done, failed)
+
+    def on_sign_in_requested(self, username: str, password: str) -> None:
+        services = self.services
+        run_in_background(lambda: services.auth.sign_in(username, password), self.on_signed_in,
+                          self.on_sign_in_failed)
+
+    def on_signed_in(self, actor: Any) -> None:
+        from .main_window import MainWindow
+
+        log.info("opening the main window")
+        self.window = MainWindow(self.services, actor)
+        self.window.signed_out.connect(self.on_signed_out)
+        self.window.closed.connect(self.on_window_closed)
+        self.dialog.hide()
+        self.dialog.reset()
+        self.window.show()
+
+    def on_sign_in_failed(self, exc: BaseException) -> None:
+        self.dialog.set_busy(False)
+        self.dialog.password.clear()
+        self.dialog.password.setFocus()
+        self.dialog.show_message(explain(exc))
+
+    def on_signed_out(self) -> None:
+        if self.window is not None:
+            self.window.deleteLater()
+            self.window = None
+        self.dialog.reset()
+        self.dialog.show()
+
+    def on_window_closed(self) -> None:
+        QApplication.instance().quit()
+
+    def on_dialog_rejected(self) -> None:
+        if self.window is None:
+            QApplication.instance().quit()
+
+    def shutdown(self) -> None:
+        if self.services is not None:
+            self.services.close()
+
+
+def _install_excepthook() -> None:
+    shown = {"done": False}
+
+    def hook(kind, value, trace) -> None:  # noqa: ANN001
+        log.critical("uncaught exception", exc_info=(kind, value, trace))
+        if not shown["done"] and QApplication.instance() is not None:
+            shown["done"] = True
+            QMessageBox.critical(None, "Fairfields Desktop", explain(value))
+
+    sys.excepthook = hook
+
+
+def run_window(db_url: str | None = None, today: date | None = None, demo: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Fairfields Desktop")
+    app.setOrganizationName("Fairfields")
+    load_style(app)
+    _install_excepthook()
+    controller = AppController(db_url, today, demo)
+    app.setQuitOnLastWindowClosed(False)
+    probe = os.environ.get("FAIRFIELDS_STARTUP_PROBE")
+    controller.start()
+    if probe:  # benchmark hook: record when the dialog accepts input, then leave
+        def record() -> None:
+            focused = QApplication.focusWidget() is controller.dialog.username
+            with open(probe, "w", encoding="utf-8") as out:
+                out.write(f"{time.time()} {int(focused and controller.dialog.isVisible())}\n")
+            app.quit()
+
+        QTimer.singleShot(0, record)
+    code = app.exec()
+    from .workers import wait_for_background
+
+    wait_for_background()
+    controller.shutdown()
+    return code

@@ -1,0 +1,181 @@
+"""The main window: navigation between the screens, who is signed in, and signing out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.school import ROLE_LABELS
+from .views.placeholder import PlaceholderScreen
+from .views.settings_view import SettingsScreen
+
+
+@dataclass(frozen=True)
+class ScreenInfo:
+    key: str
+    title: str
+    description: str
+
+
+SCREENS: tuple[ScreenInfo, ...] = (
+    ScreenInfo("dashboard", "Dashboard",
+               "What needs your attention today, for your role: requests awaiting the headteacher's decision, "
+               "authorisations ending, annual reviews and advice due or overdue, today's bookings, visitors "
+               "and pupils off site, safeguarding checks blocking or warning, and this week's sessions for "
+               "a class. Each item will open the record it is about."),
+    ScreenInfo("pupils", "Pupils",
+               "The pupil register: search by name or UPN, filter by class, year group, EHCP and attendance; "
+               "each pupil's class, attendance history, EHCP dates, areas of need, contacts, looked-after "
+               "details, key worker, consent records and the team around the child."),
+    ScreenInfo("professionals", "Professionals",
+               "Statutory, commissioned and independent professionals with their safeguarding checks "
+               "(valid, warning or blocking, and what renews them), and the visitors' sign-in log with an "
+               "'on site now' list for a fire evacuation."),
+    ScreenInfo("requests", "Requests",
+               "Requests for independent therapy in the school day, each rule of the headteacher's policy "
+               "checked with its figure, the headteacher's queue of decisions, suspensions, review meetings "
+               "and the full history of every request."),
+    ScreenInfo("spaces", "Spaces & bookings",
+               "The timetable of shared spaces by day and by week, bookings that are never double-booked, "
+               "weekly series over the school calendar, and priority for statutory and commissioned services."),
+    ScreenInfo("ehcp", "EHCP & reviews",
+               "Annual reviews and their deadlines, advice requests and chasing, EHC needs assessments, "
+               "outcomes and targets, session records, and a month calendar of review meetings."),
+    ScreenInfo("reports", "Reports",
+               "Review packs for annual reviews, room timetables, the authorisations register, decision "
+               "letters, the safeguarding checks register and the visits log: previewed, printed and saved "
+               "as PDF."),
+    ScreenInfo("settings", "Settings",
+               "The database in use, the school's settings, and its terms and closures."),
+)
+
+
+def roles_text(roles: frozenset[str]) -> str:
+    return ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in roles) or "no role"
+
+
+class DashboardScreen(PlaceholderScreen):
+    def __init__(self, info: ScreenInfo, services, actor, parent=None) -> None:  # noqa: ANN001
+        super().__init__(info.title, info.description, parent)
+        today = services.clock.today()
+        settings = services.school.settings()
+        greeting = QLabel(f"Welcome, {actor.display_name}. Today is {today:%A %d %B %Y} at {settings.school_name}.")
+        greeting.setObjectName("greeting")
+        greeting.setWordWrap(True)
+        self.layout().insertWidget(1, greeting)
+        calendar = services.school.calendar()
+        why = calendar.why_not_school_day(today)
+        day = QLabel("A school day." if why is None else f"Not a school day ({why}).")
+        day.setObjectName("schoolDay")
+        self.layout().insertWidget(2, day)
+
+
+class MainWindow(QMainWindow):
+    signed_out = Signal()
+    closed = Signal()  # closed by the person (not by signing out): the app ends
+
+    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        settings = services.school.settings()
+        self.setWindowTitle(f"Fairfields Desktop — {settings.school_name}")
+        self.resize(1180, 760)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Screens")
+        self.nav.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        self.screens: dict[str, QWidget] = {}
+        for number, info in enumerate(SCREENS, start=1):
+            item = QListWidgetItem(info.title)
+            item.setData(Qt.ItemDataRole.UserRole, info.key)
+            item.setToolTip(f"{info.title} (Ctrl+{number})")
+            self.nav.addItem(item)
+            screen = self._build_screen(info)
+            self.screens[info.key] = screen
+            self.stack.addWidget(screen)
+            action = QAction(info.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, key=info.key: self.show_screen(key))
+            self.addAction(action)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        header = QWidget()
+        header.setObjectName("header")
+        header_layout = QHBoxLayout(header)
+        self.school_label = QLabel(settings.school_name)
+        self.school_label.setObjectName("schoolName")
+        self.user_label = QLabel(f"Signed in as {actor.display_name} — {roles_text(actor.roles)}")
+        self.user_label.setObjectName("signedInAs")
+        self.user_label.setAccessibleName("Signed-in user and role")
+        self.sign_out_button = QPushButton("Sign &out")
+        self.sign_out_button.setObjectName("signOut")
+        self.sign_out_button.setToolTip("Sign out and return to the sign-in dialog (Ctrl+Shift+L)")
+        self.sign_out_button.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        header_layout.addWidget(self.school_label)
+        header_layout.addStretch(1)
+        header_layout.addWidget(self.user_label)
+        header_layout.addWidget(self.sign_out_button)
+
+        body = QWidget()
+        body_layout = QHBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.nav)
+        body_layout.addWidget(self.stack, 1)
+
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(8, 4, 8, 4)
+        central_layout.addWidget(header)
+        central_layout.addWidget(body, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(f"Database: {services.db.description}")
+
+        self.sign_out_button.clicked.connect(self.on_sign_out_clicked)
+        self.nav.setCurrentRow(0)
+
+    def _build_screen(self, info: ScreenInfo) -> QWidget:
+        if info.key == "dashboard":
+            return DashboardScreen(info, self.services, self.actor)
+        if info.key == "settings":
+            screen = SettingsScreen(self.services, self.actor)
+            screen.settings_saved.connect(self.on_settings_saved)
+            return screen
+        return PlaceholderScreen(info.title, info.description)
+
+    def show_screen(self, key: str) -> None:
+        keys = [s.key for s in SCREENS]
+        self.nav.setCurrentRow(keys.index(key))
+
+    def current_screen_key(self) -> str:
+        return SCREENS[self.stack.currentIndex()].key
+
+    def on_settings_saved(self) -> None:
+        name = self.services.school.settings().school_name
+        self.school_label.setText(name)
+        self.setWindowTitle(f"Fairfields Desktop — {name}")
+
+    def on_sign_out_clicked(self) -> None:
+        self._signing_out = True
+        self.close()
+        self.signed_out.emit()
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().closeEvent(event)
+        if not getattr(self, "_signing_out", False):
+            self.closed.emit()

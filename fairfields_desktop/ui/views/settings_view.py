@@ -1,0 +1,388 @@
+"""Settings: the database in use, the school's settings, and its terms with their closures.
+
+An administrator edits; everyone else sees. The school service checks and saves; this screen only
+gathers the values and shows what the service said, naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import FairfieldsError, InvalidInput, Problem
+from ...domain.permissions import allowed
+from ..models.terms import ClosuresModel, TermsModel
+
+FIELD_LABELS = {
+    "school_name": "School name",
+    "attendance_threshold_percent": "Attendance threshold",
+    "max_authorised_weeks": "Maximum weeks",
+    "school_day.start": "School day starts",
+    "school_day.end": "School day ends",
+    "school_day": "School day",
+    "dbs_recheck_years": "DBS re-check after",
+    "under_five_review_months": "Under-five review every",
+    "name": "name",
+    "first_day": "first day",
+    "last_day": "last day",
+    "from": "from",
+    "to": "to",
+    "why": "why",
+}
+
+
+def describe(problem: Problem, terms: list[dict[str, Any]] | None = None) -> str:
+    """A problem's JSON path in words: "Autumn 2026, closure 2, to: …"."""
+    where = problem.where
+    if where.startswith("settings."):
+        field = where[len("settings."):]
+        return f"{FIELD_LABELS.get(field, field)}: {problem.message}"
+    match = re.match(r"terms\[(\d+)\](?:\.closures\[(\d+)\])?(?:\.(\w+))?$", where)
+    if match:
+        index = int(match.group(1))
+        name = (terms or [{}] * (index + 1))[index].get("name") if terms and index < len(terms) else None
+        parts = [name or f"Term {index + 1}"]
+        if match.group(2) is not None:
+            parts.append(f"closure {int(match.group(2)) + 1}")
+        if match.group(3):
+            parts.append(FIELD_LABELS.get(match.group(3), match.group(3)))
+        return f"{', '.join(parts)}: {problem.message}"
+    return str(problem)
+
+
+class SettingsScreen(QWidget):
+    settings_saved = Signal()
+    terms_saved = Signal()
+
+    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.can_edit_settings = allowed(actor.roles, "settings.edit")
+        self.can_edit_terms = allowed(actor.roles, "terms.edit")
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
+
+        heading = QLabel("Settings")
+        heading.setObjectName("screenTitle")
+        layout.addWidget(heading)
+        if not self.can_edit_settings:
+            note = QLabel("Only an administrator can change these settings; you can see them.")
+            note.setObjectName("hint")
+            layout.addWidget(note)
+
+        layout.addWidget(self._database_group())
+        layout.addWidget(self._school_group())
+        layout.addWidget(self._terms_group())
+        layout.addStretch(1)
+        self.load()
+
+    # --- building -------------------------------------------------------------------------------
+    def _database_group(self) -> QGroupBox:
+        group = QGroupBox("Database")
+        form = QFormLayout(group)
+        info = self.services.database_info()
+        self.database_label = QLabel(info.description)
+        self.database_label.setObjectName("databaseInUse")
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.database_label.setWordWrap(True)
+        form.addRow("In use", self.database_label)
+        form.addRow("Schema version", QLabel(info.schema_revision or "—"))
+        self.database_url = QLineEdit()
+        self.database_url.setObjectName("databaseUrl")
+        self.database_url.setAccessibleName("Database for this PC")
+        self.database_url.setPlaceholderText("postgresql+psycopg://USER@HOST/DATABASE (empty: this PC's SQLite file)")
+        self.database_url.setText(self.services.configured_database_url() or "")
+        self.database_url.setEnabled(self.can_edit_settings)
+        form.addRow("Database for this PC", self.database_url)
+        buttons = QHBoxLayout()
+        self.test_connection_button = QPushButton("&Test connection")
+        self.use_database_button = QPushButton("Use on next start")
+        self.test_connection_button.setEnabled(self.can_edit_settings)
+        self.use_database_button.setEnabled(self.can_edit_settings)
+        buttons.addWidget(self.test_connection_button)
+        buttons.addWidget(self.use_database_button)
+        buttons.addStretch(1)
+        form.addRow("", buttons)
+        self.database_message = QLabel("")
+        self.database_message.setWordWrap(True)
+        self.database_message.setObjectName("databaseMessage")
+        form.addRow("", self.database_message)
+        self.test_connection_button.clicked.connect(self.on_test_connection_clicked)
+        self.use_database_button.clicked.connect(self.on_use_database_clicked)
+        return group
+
+    def _school_group(self) -> QGroupBox:
+        group = QGroupBox("School")
+        form = QFormLayout(group)
+        self.school_name = QLineEdit()
+        self.school_name.setObjectName("schoolName")
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.0, 100.0)
+        self.threshold.setDecimals(1)
+        self.threshold.setSuffix(" %")
+        self.threshold.setObjectName("attendanceThreshold")
+        self.max_weeks = QSpinBox()
+        self.max_weeks.setRange(1, 52)
+        self.max_weeks.setSuffix(" school weeks")
+        self.max_weeks.setObjectName("maxWeeks")
+        self.day_start = QTimeEdit()
+        self.day_start.setDisplayFormat("HH:mm")
+        self.day_start.setObjectName("dayStart")
+        self.day_end = QTimeEdit()
+        self.day_end.setDisplayFormat("HH:mm")
+        self.day_end.setObjectName("dayEnd")
+        self.dbs_years = QSpinBox()
+        self.dbs_years.setRange(1, 20)
+        self.dbs_years.setSuffix(" years")
+        self.dbs_years.setObjectName("dbsYears")
+        self.under_five = QSpinBox()
+        self.under_five.setRange(1, 12)
+        self.under_five.setSuffix(" months")
+        self.under_five.setObjectName("underFiveMonths")
+        rows = (
+            ("School &name", self.school_name, "The name printed on every report"),
+            ("&Attendance threshold", self.threshold,
+             "Good attendance for independent therapy in the school day: at or above this figure"),
+            ("&Maximum weeks", self.max_weeks, "The longest authorisation without an extension"),
+            ("School day &starts", self.day_start, "Bookings must fall inside the school day"),
+            ("School day &ends", self.day_end, "Bookings must fall inside the school day"),
+            ("&DBS re-check after", self.dbs_years,
+             "A school's own DBS check older than this raises a warning (never a block)"),
+            ("&Under-five review every", self.under_five, "Annual reviews of a child under 5 come this often"),
+        )
+        for label, widget, tip in rows:
+            widget.setToolTip(tip)
+            widget.setAccessibleName(label.replace("&", ""))
+            widget.setAccessibleDescription(tip)
+            widget.setEnabled(self.can_edit_settings)
+            widget.setMaximumWidth(420 if widget is self.school_name else 200)
+            form.addRow(label, widget)
+        self.save_settings_button = QPushButton("Save settings")
+        self.save_settings_button.setObjectName("saveSettings")
+        self.save_settings_button.setEnabled(self.can_edit_settings)
+        self.save_settings_button.setShortcut("Ctrl+S")
+        self.save_settings_button.setToolTip("Save the school's settings (Ctrl+S)")
+        self.settings_message = QLabel("")
+        self.settings_message.setObjectName("settingsMessage")
+        self.settings_message.setWordWrap(True)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_settings_button)
+        save_row.addStretch(1)
+        form.addRow("", save_row)
+        form.addRow("", self.settings_message)
+        self.save_settings_button.clicked.connect(self.on_save_settings_clicked)
+        return group
+
+    def _terms_group(self) -> QGroupBox:
+        group = QGroupBox("Terms and closures")
+        layout = QVBoxLayout(group)
+        hint = QLabel("A school day is a Monday–Friday inside a term and outside its closures (holidays, "
+                      "INSET days, bank holidays). Dates as YYYY-MM-DD; double-click a cell to edit.")
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+        self.terms_model = TermsModel(editable=self.can_edit_terms, parent=self)
+        self.closures_model = ClosuresModel(self.terms_model, parent=self)
+        self.terms_view = self._table(self.terms_model, "Terms")
+        self.closures_view = self._table(self.closures_model, "Closures of the selected term")
+        layout.addWidget(self.terms_view)
+        term_buttons = QHBoxLayout()
+        self.add_term_button = QPushButton("Add term")
+        self.remove_term_button = QPushButton("Remove term")
+        for button in (self.add_term_button, self.remove_term_button):
+            button.setEnabled(self.can_edit_terms)
+            term_buttons.addWidget(button)
+        term_buttons.addStretch(1)
+        layout.addLayout(term_buttons)
+        self.closures_label = QLabel("Closures: select a term")
+        layout.addWidget(self.closures_label)
+        layout.addWidget(self.closures_view)
+        closure_buttons = QHBoxLayout()
+        self.add_closure_button = QPushButton("Add closure")
+        self.remove_closure_button = QPushButton("Remove closure")
+        for button in (self.add_closure_button, self.remove_closure_button):
+            button.setEnabled(self.can_edit_terms)
+            closure_buttons.addWidget(button)
+        closure_buttons.addStretch(1)
+        layout.addLayout(closure_buttons)
+        save_row = QHBoxLayout()
+        self.save_terms_button = QPushButton("Save terms")
+        self.save_terms_button.setObjectName("saveTerms")
+        self.revert_terms_button = QPushButton("Undo changes")
+        for button in (self.save_terms_button, self.revert_terms_button):
+            button.setEnabled(self.can_edit_terms)
+            save_row.addWidget(button)
+        save_row.addStretch(1)
+        layout.addLayout(save_row)
+        self.terms_message = QLabel("")
+        self.terms_message.setObjectName("termsMessage")
+        self.terms_message.setWordWrap(True)
+        layout.addWidget(self.terms_message)
+
+        self.terms_view.selectionModel().currentRowChanged.connect(self.on_term_selected)
+        self.add_term_button.clicked.connect(self.on_add_term_clicked)
+        self.remove_term_button.clicked.connect(self.on_remove_term_clicked)
+        self.add_closure_button.clicked.connect(self.on_add_closure_clicked)
+        self.remove_closure_button.clicked.connect(self.on_remove_closure_clicked)
+        self.save_terms_button.clicked.connect(self.on_save_terms_clicked)
+        self.revert_terms_button.clicked.connect(self.load_terms)
+        return group
+
+    def _table(self, model, name: str) -> QTableView:  # noqa: ANN001
+        view = QTableView()
+        view.setModel(model)
+        view.setAccessibleName(name)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        view.verticalHeader().hide()
+        view.setMinimumHeight(130)
+        view.setAlternatingRowColors(True)
+        return view
+
+    # --- loading --------------------------------------------------------------------------------
+    def load(self) -> None:
+        values = self.services.school.settings_values()
+        self.school_name.setText(values["school_name"])
+        self.threshold.setValue(float(values["attendance_threshold_percent"]))
+        self.max_weeks.setValue(int(values["max_authorised_weeks"]))
+        self.day_start.setTime(_qtime(values["school_day"]["start"]))
+        self.day_end.setTime(_qtime(values["school_day"]["end"]))
+        self.dbs_years.setValue(int(values["dbs_recheck_years"]))
+        self.under_five.setValue(int(values["under_five_review_months"]))
+        self.load_terms()
+
+    def load_terms(self) -> None:
+        self.terms_model.set_terms(self.services.school.terms_values())
+        self.terms_message.clear()
+        if self.terms_model.rowCount():
+            self.terms_view.selectRow(0)
+
+    def settings_values(self) -> dict[str, Any]:
+        return {
+            "school_name": self.school_name.text().strip(),
+            "attendance_threshold_percent": round(self.threshold.value(), 1),
+            "max_authorised_weeks": self.max_weeks.value(),
+            "school_day": {"start": self.day_start.time().toString("HH:mm"),
+                           "end": self.day_end.time().toString("HH:mm")},
+            "dbs_recheck_years": self.dbs_years.value(),
+            "under_five_review_months": self.under_five.value(),
+        }
+
+    # --- slots ----------------------------------------------------------------------------------
+    def on_save_settings_clicked(self) -> None:
+        try:
+            self.services.school.update_settings(self.actor, self.settings_values())
+        except InvalidInput as exc:
+            self.settings_message.setText("Not saved. " + " ".join(describe(p) for p in exc.problems))
+            self.settings_message.setProperty("tone", "error")
+            return
+        except FairfieldsError as exc:
+            self.settings_message.setText(f"Not saved: {exc}")
+            return
+        self.settings_message.setText("Settings saved.")
+        self.settings_saved.emit()
+
+    def on_term_selected(self, current, _previous=None) -> None:  # noqa: ANN001
+        row = current.row() if current.isValid() else None
+        self.closures_model.show_term(row)
+        if row is None:
+            self.closures_label.setText("Closures: select a term")
+        else:
+            self.closures_label.setText(f"Closures of {self.terms_model.term(row).get('name') or 'this term'}")
+
+    def on_add_term_clicked(self) -> None:
+        row = self.terms_model.add_term()
+        self.terms_view.selectRow(row)
+        self.terms_view.edit(self.terms_model.index(row, TermsModel.NAME))
+
+    def on_remove_term_clicked(self) -> None:
+        index = self.terms_view.currentIndex()
+        if index.isValid():
+            self.terms_model.remove_term(index.row())
+
+    def on_add_closure_clicked(self) -> None:
+        position = self.closures_model.add_closure()
+        if position is None:
+            self.terms_message.setText("Select a term first, then add its closure.")
+            return
+        self.closures_view.selectRow(position)
+        self.closures_view.edit(self.closures_model.index(position, ClosuresModel.FROM))
+
+    def on_remove_closure_clicked(self) -> None:
+        index = self.closures_view.currentIndex()
+        if index.isValid():
+            self.closures_model.remove_closure(index.row())
+
+    def on_save_terms_clicked(self) -> None:
+        terms = self.terms_model.terms()
+        try:
+            self.services.school.save_terms(self.actor, terms)
+        except InvalidInput as exc:
+            self.terms_message.setText("Not saved. " + " ".join(describe(p, terms) for p in exc.problems))
+            return
+        except FairfieldsError as exc:
+            self.terms_message.setText(f"Not saved: {exc}")
+            return
+        self.load_terms()
+        self.terms_message.setText("Terms saved.")
+        self.terms_saved.emit()
+
+    def on_test_connection_clicked(self) -> None:
+        from ..workers import run_in_background
+
+        url = self.database_url.text().strip()
+        self.database_message.setText("Testing the connection…")
+        self.test_connection_button.setEnabled(False)
+
+        def done(message: str) -> None:
+            self.test_connection_button.setEnabled(True)
+            self.database_message.setText(message)
+
+        def failed(exc: BaseException) -> None:
+            self.test_connection_button.setEnabled(True)
+            self.database_message.setText(f"Cannot connect: {exc}")
+
+        run_in_background(lambda: self.services.test_connection(url or None), done, failed)
+
+    def on_use_database_clicked(self) -> None:
+        url = self.database_url.text().strip()
+        try:
+            self.services.set_configured_database_url(self.actor, url or None)
+        except FairfieldsError as exc:
+            self.database_message.setText(f"Not saved: {exc}")
+            return
+        self.database_message.setText("Saved for this PC: Fairfields Desktop will use it from its next start.")
+
+
+def _qtime(value: str) -> QTime:
+    parsed = time.fromisoformat(value)
+    return QTime(parsed.hour, parsed.minute)
