@@ -260,7 +260,7 @@ def _check_terms(check: _Checker, terms: list[tuple[str, dict]]) -> bool:
             if start and end:
                 if end < start:
                     check.add(f"{cpath}.to", "the closure ends before it starts")
-                elif first and last and (start < first or end > last):
+                elif first and last and first <= last and (start < first or end > last):
                     check.add(cpath, "a closure must fall inside its term's first and last day")
     return len(check.problems) == before
 

@@ -120,10 +120,7 @@ class Database:
         with self._sessions() as session:
             if self.is_sqlite:
                 session.connection(execution_options={"sqlite_begin": "DEFERRED"})
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session  # closing the session ends its transaction; what was read stays readable
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()

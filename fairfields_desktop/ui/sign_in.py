@@ -76,6 +76,8 @@ class SignInDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.demo_button.clicked.connect(self.demo_requested)
         self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.on_sign_in_clicked)
+        self._busy = False
         self._ready = False
         self._pending = False
         self.username.setFocus()
@@ -106,6 +108,7 @@ class SignInDialog(QDialog):
         self.message.setText(message)
 
     def set_busy(self, busy: bool) -> None:
+        self._busy = busy
         self.sign_in_button.setEnabled(not busy)
         self.demo_button.setEnabled(not busy)
 
@@ -118,6 +121,8 @@ class SignInDialog(QDialog):
 
     # --- slots ----------------------------------------------------------------------------------
     def on_sign_in_clicked(self) -> None:
+        if self._busy:  # Enter in the password field and the default button both land here
+            return
         username = self.username.text().strip()
         if not username:
             self.show_message("Enter your username.")

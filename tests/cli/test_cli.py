@@ -1,0 +1,159 @@
+"""The `fairfields` command, as scripts and the IT technician use it: options, output, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fairfields_desktop.cli.main import run
+
+DATA = Path(__file__).parent.parent / "data"
+EXAMPLE = str(DATA / "example-school.json")
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def cli(monkeypatch):  # noqa: ANN001, ANN201
+    def invoke(*args: str, password: str | None = None) -> Result:
+        if password is None:
+            monkeypatch.delenv("FAIRFIELDS_PASSWORD", raising=False)
+        else:
+            monkeypatch.setenv("FAIRFIELDS_PASSWORD", password)
+        out, err = io.StringIO(), io.StringIO()
+        code = run(list(args), stdout=out, stderr=err)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return invoke
+
+
+@pytest.fixture
+def loaded(cli, db_url):  # noqa: ANN001, ANN201
+    assert cli("--db", db_url, "load", EXAMPLE).code == 0
+    return db_url
+
+
+class TestLoadAndDump:
+    def test_load_then_dump_as_admin(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "admin", "dump", password="demo-admin-2026")
+        assert result.code == 0, result.err
+        doc = json.loads(result.out)
+        assert doc["format"] == "fairfields-school/1"
+        assert [p["upn"] for p in doc["pupils"]][:2] == ["Z319700118114", "X319700119023"]
+
+    def test_dump_to_a_file(self, cli, loaded, tmp_path):
+        out = tmp_path / "school.json"
+        result = cli("--db", loaded, "--as", "admin", "dump", "--out", str(out), password="demo-admin-2026")
+        assert result.code == 0 and result.out == ""
+        assert json.loads(out.read_text(encoding="utf-8"))["settings"]["school_name"] == "Fairfields School"
+
+    def test_an_invalid_dataset_exits_4_listing_each_problem_with_its_path(self, cli, sqlite_url, tmp_path,
+                                                                          example_doc):
+        example_doc["pupils"][0]["date_of_birth"] = "11/03/2014"
+        example_doc["spaces"][0]["capacity"] = -1
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps(example_doc), encoding="utf-8")
+        result = cli("--db", sqlite_url, "load", str(bad))
+        assert result.code == 4
+        lines = result.err.splitlines()
+        assert any(line.startswith("pupils[0].date_of_birth: ") and "YYYY-MM-DD" in line for line in lines)
+        assert any(line.startswith("spaces[0].capacity: ") for line in lines)
+        assert cli("--db", sqlite_url, "load", EXAMPLE).code == 0  # nothing was half-loaded before
+
+    def test_a_file_that_is_not_json_exits_4_with_its_line(self, cli, sqlite_url, tmp_path):
+        bad = tmp_path / "bad.json"
+        bad.write_text('{\n  "format": "fairfields-school/1",\n  oops\n}', encoding="utf-8")
+        result = cli("--db", sqlite_url, "load", str(bad))
+        assert result.code == 4 and "line 3" in result.err
+
+    def test_a_missing_file_exits_4(self, cli, sqlite_url):
+        assert cli("--db", sqlite_url, "load", "/no/such/file.json").code == 4
+
+    def test_load_into_a_database_holding_a_school_exits_5(self, cli, loaded):
+        result = cli("--db", loaded, "load", EXAMPLE)
+        assert result.code == 5 and "empty database" in result.err
+
+
+class TestWhoMayRunWhat:
+    def test_dump_needs_the_acting_user(self, cli, loaded):
+        result = cli("--db", loaded, "dump")
+        assert result.code == 5 and "--as" in result.err
+
+    @pytest.mark.parametrize("username,password", [("hcarter", "demo-head-2026"), ("sbrown", "demo-office-2026")])
+    def test_dump_by_anyone_but_an_admin_exits_5(self, cli, loaded, username, password):
+        result = cli("--db", loaded, "--as", username, "dump", password=password)
+        assert result.code == 5 and result.out == ""
+
+    def test_a_wrong_password_exits_5_without_saying_which_part_was_wrong(self, cli, loaded):
+        wrong = cli("--db", loaded, "--as", "admin", "dump", password="nope")
+        unknown = cli("--db", loaded, "--as", "nobody", "dump", password="demo-admin-2026")
+        assert wrong.code == unknown.code == 5
+        assert wrong.err == unknown.err
+
+    def test_init_on_an_empty_database_needs_nobody(self, cli, sqlite_url):
+        result = cli("--db", sqlite_url, "init")
+        assert result.code == 0 and "ready" in result.err
+
+    def test_init_on_a_school_needs_an_admin(self, cli, loaded):
+        assert cli("--db", loaded, "--as", "hcarter", "init", password="demo-head-2026").code == 5
+        assert cli("--db", loaded, "--as", "admin", "init", password="demo-admin-2026").code == 0
+
+    def test_init_demo_fills_an_empty_database_with_the_demo_users(self, cli, sqlite_url):
+        result = cli("--db", sqlite_url, "init", "--demo")
+        assert result.code == 0 and "40 pupils" in result.err
+        dump = cli("--db", sqlite_url, "--as", "admin", "dump", password="demo-admin-2026")
+        assert {u["username"] for u in json.loads(dump.out)["users"]} == {
+            "hcarter", "mokafor", "sbrown", "ttaylor", "admin"}
+        again = cli("--db", sqlite_url, "--as", "admin", "init", "--demo", password="demo-admin-2026")
+        assert again.code == 5
+
+
+class TestUsage:
+    def test_an_unknown_command_exits_2(self, cli, capsys):
+        with pytest.raises(SystemExit) as exited:
+            cli("frobnicate")
+        assert exited.value.code == 2
+
+    def test_a_bad_today_exits_2_naming_the_format(self, cli, capsys):
+        with pytest.raises(SystemExit) as exited:
+            cli("--today", "23/11/2026", "dump")
+        assert exited.value.code == 2
+        assert "YYYY-MM-DD" in capsys.readouterr().err
+
+    def test_a_url_with_a_password_is_refused(self, cli):
+        result = cli("--db", "postgresql://postgres:pw@127.0.0.1/postgres", "db", "info")
+        assert result.code != 0 and "db remember" in result.err
+
+    def test_db_remember_stores_the_password_in_the_keyring(self, cli, monkeypatch, memory_keyring):
+        monkeypatch.setenv("PGPASSWORD", "from-env")
+        result = cli("db", "remember", "postgresql://office@server/school")
+        assert result.code == 0
+        assert "from-env" in memory_keyring.store.values()
+
+    def test_db_info_names_the_database(self, cli, sqlite_url):
+        result = cli("--db", sqlite_url, "db", "info")
+        assert result.code == 0 and "SQLite" in result.err and "schema 0001" in result.err
+
+
+class TestEntryPoint:
+    def test_the_installed_command_runs_end_to_end(self, tmp_path):
+        env = {**os.environ, "FAIRFIELDS_HOME": str(tmp_path), "FAIRFIELDS_PASSWORD": "demo-admin-2026"}
+        fairfields = Path(sys.executable).with_name("fairfields")
+        url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+        version = subprocess.run([str(fairfields), "--version"], capture_output=True, text=True, env=env)
+        assert version.returncode == 0 and version.stdout.startswith("fairfields ")
+        load = subprocess.run([str(fairfields), "--db", url, "load", EXAMPLE], capture_output=True, text=True,
+                              env=env)
+        assert load.returncode == 0, load.stderr
+        dump = subprocess.run([str(fairfields), "--db", url, "--as", "admin", "dump"], capture_output=True,
+                              text=True, env=env)
+        assert dump.returncode == 0 and json.loads(dump.stdout)["pupils"][0]["first_name"] == "Amara"
