@@ -151,24 +151,24 @@ class SchoolCalendar:
         while monday <= last:
             week_days = list(self.days(max(monday, first), min(monday + timedelta(days=4), last)))
             if week_days and not any(self.is_school_day(d) for d in week_days):
-                name = self._week_off_name(monday)
+                name = self._days_off_name(week_days)
                 if name and name not in names:
                     names.append(name)
             monday += ONE_WEEK
         return names
 
-    def _week_off_name(self, monday: date) -> str | None:
-        for offset in range(5):
-            day = monday + timedelta(days=offset)
+    def _days_off_name(self, days: list[date]) -> str | None:
+        """What a run of days without school is called: its closure, or the holiday between terms."""
+        for day in days:
             closure = self.closure_on(day)
             if closure is not None:
                 return closure.why
-        before = [t for t in self.terms if t.last_day < monday]
-        after = [t for t in self.terms if t.first_day > monday]
+        first = days[0]
+        before = [t for t in self.terms if t.last_day < first]
+        after = [t for t in self.terms if t.first_day > first]
         if before and after:
             gap_start, gap_end = before[-1].last_day, after[0].first_day
-            if any(date(y, 12, 25) >= gap_start and date(y, 12, 25) <= gap_end
-                   for y in (gap_start.year, gap_end.year)):
+            if any(gap_start < date(year, 12, 25) < gap_end for year in range(gap_start.year, gap_end.year + 1)):
                 return "Christmas holiday"
             return f"holiday between {before[-1].name} and {after[0].name}"
         return None

@@ -6,6 +6,7 @@ at the first. The service that loads a dataset refuses it (exit 4) unless the li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
@@ -43,17 +44,23 @@ SECTIONS = (
 )
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_TIME = re.compile(r"\d{2}:\d{2}", re.ASCII)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", re.ASCII)
+
+
 def parse_date(value: object) -> date | None:
-    if not isinstance(value, str):
+    """A date written exactly as `YYYY-MM-DD` (not ISO week dates or other spellings)."""
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
         return None
     try:
-        return date.fromisoformat(value) if len(value) == 10 else None
+        return date.fromisoformat(value)
     except ValueError:
         return None
 
 
 def parse_time(value: object) -> time | None:
-    if not isinstance(value, str) or len(value) != 5 or value[2] != ":":
+    if not isinstance(value, str) or not _TIME.fullmatch(value):
         return None
     try:
         return time.fromisoformat(value)
@@ -63,13 +70,12 @@ def parse_time(value: object) -> time | None:
 
 def parse_datetime(value: object) -> datetime | None:
     """A local date-time `YYYY-MM-DDTHH:MM` (seconds allowed), no time zone."""
-    if not isinstance(value, str) or "T" not in value:
+    if not isinstance(value, str) or not _DATETIME.fullmatch(value):
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is None else None
 
 
 class _Checker:
@@ -171,6 +177,9 @@ class _Checker:
         return value
 
     def ref(self, value: object, known: Iterable[object], path: str, what: str) -> bool:
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            self.add(path, f"must be the {what}'s key as text (found {value!r})")
+            return False
         if value not in known:
             self.add(path, f"{value!r} is not a known {what}: add it to the dataset or correct the reference")
             return False
@@ -180,8 +189,8 @@ class _Checker:
         seen: dict[object, dict] = {}
         for path, record in items:
             value = record.get(key)
-            if value is None:
-                continue
+            if value is None or not isinstance(value, (str, int)) or isinstance(value, bool):
+                continue  # a missing or malformed key is reported by the field's own check
             if value in seen:
                 self.add(f"{path}.{key}", f"{value!r} is used by another {what}: each {key} must be unique")
             else:
@@ -275,9 +284,11 @@ def validate_dataset(doc: object) -> list[Problem]:
         check.add("format", f"must be \"{FORMAT}\" (found {doc.get('format')!r})")
     for key in doc:
         if key not in SECTIONS and key != "format":
-            check.add(key, "is not a key of the dataset format: remove it or check its spelling")
+            check.add(key or "(empty key)", "is not a key of the dataset format: remove it or check its spelling")
 
-    settings = doc.get("settings") or {}
+    settings = doc.get("settings")
+    if settings is None:
+        settings = {}
     if check.obj(settings, "settings") is not None:
         _check_settings(check, settings, "settings")
     merged_day = {**SETTINGS_DEFAULTS, **(settings if isinstance(settings, dict) else {})}["school_day"]

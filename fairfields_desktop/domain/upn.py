@@ -7,14 +7,11 @@ in a letter; it is to be replaced by the permanent one when the DfE issues it.
 from __future__ import annotations
 
 CHECK_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
+DIGITS = "0123456789"  # str.isdigit() also accepts '²' and other scripts' digits
 
 
-def _value(char: str) -> int | None:
-    if char.isdigit():
-        return int(char)
-    if char in CHECK_ALPHABET:
-        return CHECK_ALPHABET.index(char)
-    return None
+def _is_digits(text: str) -> bool:
+    return bool(text) and all(char in DIGITS for char in text)
 
 
 def expected_check_letter(upn: str) -> str | None:
@@ -24,8 +21,11 @@ def expected_check_letter(upn: str) -> str | None:
     body = upn[1:]
     total = 0
     for position, char in enumerate(body, start=2):
-        value = int(char) if char.isdigit() else (_value(char) if position == 13 else None)
-        if value is None:
+        if char in DIGITS:
+            value = int(char)
+        elif position == 13 and char in CHECK_ALPHABET:
+            value = CHECK_ALPHABET.index(char)
+        else:
             return None
         total += value * position
     return CHECK_ALPHABET[total % 23]
@@ -47,10 +47,10 @@ def upn_problem(upn: object) -> str | None:
     if upn[0] not in CHECK_ALPHABET:
         return f"UPN {upn!r} must start with a check letter (A–Z without I, O or S)"
     middle = upn[1:12]
-    if not middle.isdigit():
+    if not _is_digits(middle):
         return f"UPN {upn!r}: characters 2 to 12 must be digits"
     last = upn[12]
-    if not (last.isdigit() or last in CHECK_ALPHABET):
+    if not (last in DIGITS or last in CHECK_ALPHABET):
         return f"UPN {upn!r} must end in a digit (permanent) or a letter (temporary)"
     expected = expected_check_letter(upn)
     if expected != upn[0]:

@@ -176,9 +176,10 @@ def run_window(db_url: str | None = None, today: date | None = None, demo: bool 
     controller.start()
     if probe:  # benchmark hook: record when the dialog accepts input, then leave
         def record() -> None:
-            focused = QApplication.focusWidget() is controller.dialog.username
+            focused = controller.dialog.focusWidget() is controller.dialog.username
+            heavy = ",".join(m for m in ("reportlab", "alembic", "sqlalchemy") if m in sys.modules) or "-"
             with open(probe, "w", encoding="utf-8") as out:
-                out.write(f"{time.time()} {int(focused and controller.dialog.isVisible())}\n")
+                out.write(f"{time.time()} {int(focused and controller.dialog.isVisible())} {heavy}\n")
             app.quit()
 
         QTimer.singleShot(0, record)
