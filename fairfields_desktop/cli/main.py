@@ -138,7 +138,8 @@ class Runner:
         path = Path(self.args.file)
         doc = _read_json(path)
         services = self.services()
-        actor = self.actor(required=False) if self.args.as_user else None
+        # An empty database has no users to sign in as: --as is then only a name for the record.
+        actor = self.actor(required=False) if self.args.as_user and not services.dataset.is_empty() else None
         counts = services.dataset.load(doc, actor)
         self.say(f"loaded {path.name}: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
         return EXIT_OK
