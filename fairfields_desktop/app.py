@@ -15,6 +15,9 @@ from .services.context import Actor
 from .services.auth import AuthService
 from .services.context import Clock
 from .services.dataset import DatasetService
+from .services.people import PeopleService
+from .services.professionals import ProfessionalService
+from .services.pupils import PupilService
 from .services.school import DatabaseInfo, SchoolService
 from .services.secrets import NoKeyring, SecretStore, database_key
 from .store.database import Database, display_url, normalise_url, open_database
@@ -32,12 +35,18 @@ class Services:
     auth: AuthService = field(init=False)
     dataset: DatasetService = field(init=False)
     school: SchoolService = field(init=False)
+    pupils: PupilService = field(init=False)
+    professionals: ProfessionalService = field(init=False)
+    people: PeopleService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.db, self.clock)
         self.dataset = DatasetService(self.db, self.clock)
         self.school = SchoolService(self.db, self.clock)
+        self.pupils = PupilService(self.db, self.clock)
+        self.professionals = ProfessionalService(self.db, self.clock)
+        self.people = PeopleService(self.db, self.clock)
 
     def database_info(self) -> DatabaseInfo:
         return DatabaseInfo(self.db.description, "SQLite" if self.db.is_sqlite else "PostgreSQL",

@@ -444,6 +444,13 @@ def validate_dataset(doc: object) -> list[Problem]:
     return check.problems
 
 
+def professional_field_problems(values: dict) -> list[Problem]:
+    """Problems with one professional's record (the edit form), each at its field's path."""
+    check = _Checker()
+    _check_professional(check, values, "")
+    return [Problem(p.where.lstrip("."), p.message) for p in check.problems]
+
+
 def _check_professional(check: _Checker, pro: dict, path: str) -> None:
     check.text(pro, "id", path)
     check.text(pro, "name", path)

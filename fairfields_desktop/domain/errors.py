@@ -53,3 +53,9 @@ class NotFound(FairfieldsError):
     """A record named by the user does not exist (treated as invalid input, exit 4)."""
 
     exit_code = 4
+
+
+class StaleRecord(FairfieldsError):
+    """Someone else saved the record since it was opened: reload before saving (exit 3)."""
+
+    exit_code = 3

@@ -24,8 +24,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({"admin", "headteacher"}),
     "backup.run": frozenset({"admin"}),
     "backup.restore": frozenset({"admin"}),
-    # registers
+    # registers: pupils (a teacher sees only their class; the office sees no needs or consent)
+    "pupils.view": EVERYONE,
+    "pupils.view_needs": frozenset({"headteacher", "senco", "teacher"}),
+    "pupils.view_consent": frozenset({"headteacher", "senco"}),
+    "pupils.edit": frozenset({"headteacher", "senco", "office", "admin"}),
+    "pupils.edit_needs": frozenset({"headteacher", "senco"}),
+    "pupils.edit_consent": frozenset({"headteacher", "senco"}),
+    "pupils.all_classes": frozenset({"headteacher", "senco", "office", "admin"}),
     "mis.import": frozenset({"admin", "office", "senco"}),
+    # professionals, their checks and their visits
+    "professionals.view": EVERYONE,
+    "professionals.edit": frozenset({"office", "admin", "headteacher", "senco"}),
+    "visits.view": frozenset({"office", "admin", "headteacher", "senco"}),
+    "visits.record": frozenset({"office", "admin", "headteacher", "senco"}),
+    # staff, classes, spaces
+    "staff.view": EVERYONE,
+    "staff.edit": frozenset({"admin"}),
     # independent therapy requests
     "requests.check": frozenset({"headteacher", "senco"}),
     "requests.decide": frozenset({"headteacher"}),  # or the acting head under a delegation

@@ -40,3 +40,14 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict,
     """Only the fields that differ, as (before, after)."""
     keys = [k for k in after if json.dumps(_plain(before.get(k))) != json.dumps(_plain(after.get(k)))]
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def record_change(session: Session, actor: Actor, clock: Clock, entity: str, entity_id: object,
+                  before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    """Audit a record's creation (``before`` None) or the fields an edit changed (nothing if none)."""
+    if before is None:
+        record(session, actor, clock, "create", entity, entity_id, after=after)
+        return
+    old, new = changed_fields(before, after)
+    if new:
+        record(session, actor, clock, "update", entity, entity_id, before=old, after=new)

@@ -420,3 +420,53 @@ class AuditRow(Base):
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class TeamMemberRow(Base):
+    """A professional recorded as part of the team around a pupil (besides those who book sessions)."""
+
+    __tablename__ = "pupil_team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
+    role: Mapped[str | None]
+    since: Mapped[date | None]
+    ended_on: Mapped[date | None]
+    professional: Mapped[ProfessionalRow] = relationship()
+
+
+class VisitPupilRow(Base):
+    __tablename__ = "visit_pupils"
+
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"), primary_key=True, index=True)
+    pupil: Mapped[PupilRow] = relationship()
+
+
+class VisitRow(Base):
+    """A professional's visit: signed in (identity checked) and out, who they saw, where and why."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
+    signed_in_at: Mapped[datetime] = mapped_column(index=True)
+    signed_out_at: Mapped[datetime | None]
+    identity_checked: Mapped[bool] = mapped_column(default=False)
+    identity_note: Mapped[str | None]
+    purpose: Mapped[str] = mapped_column(String(30))
+    space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id"))
+    location: Mapped[str | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    signed_in_by: Mapped[str] = mapped_column(String(60))
+    signed_out_by: Mapped[str | None] = mapped_column(String(60))
+    professional: Mapped[ProfessionalRow] = relationship()
+    space: Mapped[SpaceRow | None] = relationship()
+    pupil_links: Mapped[list[VisitPupilRow]] = relationship(cascade="all, delete-orphan")
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    __table_args__ = (
+        CheckConstraint("purpose in ('therapy', 'observation', 'assessment', 'meeting')", name="purpose"),
+    )

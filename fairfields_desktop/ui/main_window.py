@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from ..domain.school import ROLE_LABELS
 from .views.placeholder import PlaceholderScreen
+from .views.professionals_view import ProfessionalsScreen
+from .views.pupils_view import PupilsScreen
 from .views.settings_view import SettingsScreen
 
 
@@ -152,6 +154,10 @@ class MainWindow(QMainWindow):
     def _build_screen(self, info: ScreenInfo) -> QWidget:
         if info.key == "dashboard":
             return DashboardScreen(info, self.services, self.actor)
+        if info.key == "pupils":
+            return PupilsScreen(self.services, self.actor)
+        if info.key == "professionals":
+            return ProfessionalsScreen(self.services, self.actor)
         if info.key == "settings":
             screen = SettingsScreen(self.services, self.actor)
             screen.settings_saved.connect(self.on_settings_saved)

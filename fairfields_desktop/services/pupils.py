@@ -1,0 +1,459 @@
+"""The pupil register: listing, reading (what each role may see), adding, editing, marking as left.
+
+A teacher sees only their own class; the office sees names, classes and contacts but not needs,
+outcomes, notes or consent details. Nothing is deleted: a pupil who leaves is marked with a date.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain.dataset import parse_date
+from ..domain.ehcp import age_on, next_review_due
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, StaleRecord
+from ..domain.permissions import allowed, require
+from ..domain.pupils import pupil_problems
+from ..domain.school import year_group_label
+from ..domain.upn import is_temporary
+from ..store.database import Database
+from ..store.dataset_io import settings_dict
+from ..store.models import (
+    AdviceRequestRow,
+    AttendanceRow,
+    AuditRow,
+    BookingPupilRow,
+    BookingRow,
+    ClassRow,
+    ConsentRow,
+    ContactRow,
+    ProfessionalRow,
+    PupilRow,
+    RequestRow,
+    SchoolSettingsRow,
+    TeamMemberRow,
+    TermRow,
+)
+from . import audit
+from .context import Actor, Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PupilSummary:
+    id: int
+    upn: str
+    first_name: str
+    last_name: str
+    class_name: str
+    year_group: int
+    date_of_birth: date
+    age: int
+    has_ehcp: bool
+    attendance_percent: float | None
+    attendance_as_of: date | None
+    below_threshold: bool
+    looked_after: bool
+    review_due: date | None  # only for roles that see needs
+    review_due_this_term: bool
+    left_on: date | None
+    version: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    @property
+    def temporary_upn(self) -> bool:
+        return is_temporary(self.upn)
+
+    @property
+    def year_label(self) -> str:
+        return year_group_label(self.year_group)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    relationship: str
+    parental_responsibility: bool
+    phone: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: int
+    share_with: str
+    what: str
+    given_by: str
+    given_on: date
+    withdrawn_on: date | None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    professional_id: str
+    name: str
+    kind: str
+    discipline: str
+    organisation: str | None
+    contact: str
+    involvement: str  # "key worker; sessions; advice", in words
+
+
+@dataclass(frozen=True)
+class PupilDetail:
+    summary: PupilSummary
+    key_worker: str | None
+    contacts: tuple[Contact, ...]
+    attendance_history: tuple[tuple[float, date], ...]
+    looked_after_authority: str | None
+    social_worker: str | None
+    team: tuple[TeamEntry, ...]
+    # sections some roles may not see: None when hidden
+    ehcp_issued: date | None = None
+    ehcp_last_review: date | None = None
+    personal_budget_reference: str | None = None
+    personal_budget_amount_gbp: float | None = None
+    areas_of_need: tuple[str, ...] | None = None
+    consents: tuple[Consent, ...] | None = None
+    hidden: tuple[str, ...] = field(default=())  # names of the sections left out for this role
+
+
+def _contact_text(pro: ProfessionalRow) -> str:
+    return " · ".join(x for x in (pro.phone, pro.email) if x) or "no contact details recorded"
+
+
+class PupilService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    # --- reading --------------------------------------------------------------------------------
+    def class_names(self) -> list[str]:
+        with self.db.read_session() as session:
+            return list(session.scalars(select(ClassRow.name).order_by(ClassRow.name)))
+
+    def list_pupils(self, actor: Actor, *, include_left: bool = False) -> list[PupilSummary]:
+        require(actor.roles, "pupils.view", who=actor.username)
+        with self.db.read_session() as session:
+            query = select(PupilRow).options(selectinload(PupilRow.klass)).order_by(
+                PupilRow.last_name, PupilRow.first_name, PupilRow.id)
+            if not include_left:
+                query = query.where(PupilRow.left_on.is_(None))
+            if not allowed(actor.roles, "pupils.all_classes"):
+                if not actor.class_name:
+                    return []
+                query = query.join(PupilRow.klass).where(ClassRow.name == actor.class_name)
+            context = self._context(session)
+            return [self._summary(row, actor, context) for row in session.scalars(query)]
+
+    def get_pupil(self, actor: Actor, pupil_id: int) -> PupilDetail:
+        require(actor.roles, "pupils.view", who=actor.username)
+        with self.db.read_session() as session:
+            row = session.get(PupilRow, pupil_id, options=[
+                selectinload(PupilRow.klass), selectinload(PupilRow.contacts), selectinload(PupilRow.consents),
+                selectinload(PupilRow.key_worker_staff), selectinload(PupilRow.key_worker_professional)])
+            if row is None:
+                raise NotFound(f"there is no pupil with id {pupil_id}")
+            self._require_class(actor, row)
+            sees_needs = allowed(actor.roles, "pupils.view_needs")
+            sees_consent = allowed(actor.roles, "pupils.view_consent")
+            history = session.execute(
+                select(AttendanceRow.percent, AttendanceRow.as_of).where(AttendanceRow.pupil_id == row.id)
+                .order_by(AttendanceRow.as_of.desc(), AttendanceRow.id.desc())).all()
+            hidden = []
+            if not sees_needs:
+                hidden += ["EHCP and personal budget", "areas of need"]
+            if not sees_consent:
+                hidden.append("consent records")
+            key_worker = None
+            if row.key_worker_staff is not None:
+                key_worker = f"{row.key_worker_staff.name} ({row.key_worker_staff.role})"
+            elif row.key_worker_professional is not None:
+                key_worker = f"{row.key_worker_professional.name} ({row.key_worker_professional.discipline.replace('_', ' ')})"
+            return PupilDetail(
+                summary=self._summary(row, actor, self._context(session)),
+                key_worker=key_worker,
+                contacts=tuple(Contact(c.name, c.relationship_, c.parental_responsibility, c.phone, c.email)
+                               for c in row.contacts),
+                attendance_history=tuple((float(p), d) for p, d in history),
+                looked_after_authority=row.looked_after_authority if row.looked_after else None,
+                social_worker=row.social_worker if row.looked_after else None,
+                team=self._team(session, row),
+                ehcp_issued=row.ehcp_issued if sees_needs else None,
+                ehcp_last_review=row.ehcp_last_review if sees_needs else None,
+                personal_budget_reference=row.personal_budget_reference if sees_needs else None,
+                personal_budget_amount_gbp=row.personal_budget_amount_gbp if sees_needs else None,
+                areas_of_need=tuple(row.areas_of_need or ()) if sees_needs else None,
+                consents=tuple(Consent(c.id, c.share_with, c.what, c.given_by, c.given_on, c.withdrawn_on)
+                               for c in row.consents) if sees_consent else None,
+                hidden=tuple(hidden),
+            )
+
+    def pupil_values(self, actor: Actor, pupil_id: int) -> dict[str, Any]:
+        """The pupil's editable details (dataset shape, plus ``version``) for the edit form."""
+        require(actor.roles, "pupils.edit", who=actor.username)
+        with self.db.read_session() as session:
+            row = self._row(session, pupil_id)
+            return _values(row)
+
+    # --- changing -------------------------------------------------------------------------------
+    def save_pupil(self, actor: Actor, values: dict[str, Any], pupil_id: int | None = None,
+                   expected_version: int | None = None) -> PupilSummary:
+        """Add a pupil (``pupil_id`` None) or change one; every field is checked first."""
+        require(actor.roles, "pupils.edit", who=actor.username)
+        today = self.clock.today()
+        with self.db.session() as session:
+            classes = {c.name: c for c in session.scalars(select(ClassRow))}
+            row = self._row(session, pupil_id) if pupil_id is not None else None
+            before = _values(row) if row is not None else None
+            values = self._merge_permitted(actor, values, before)
+            problems = pupil_problems(values, set(classes), today)
+            clash = session.scalar(select(PupilRow).where(PupilRow.upn == values.get("upn")))
+            if clash is not None and (row is None or clash.id != row.id):
+                problems.append(Problem("upn", f"{values['upn']} is already the UPN of {clash.first_name} "
+                                        f"{clash.last_name}: check the UPN"))
+            if problems:
+                raise InvalidInput(problems)
+            if row is not None:
+                self._check_version(session, row, expected_version)
+            else:
+                row = PupilRow(upn=values["upn"], first_name="", last_name="", date_of_birth=today, year_group=0,
+                               klass=classes[values["class"]])
+                session.add(row)
+            _apply(session, row, values, classes, self.clock)
+            session.flush()
+            audit.record_change(session, actor, self.clock, "pupil", row.id,
+                                _audited(before) if before else None, _audited(_values(row)))
+            log.info("pupil id %s saved", row.id)
+            return self._summary(row, actor, self._context(session))
+
+    def mark_left(self, actor: Actor, pupil_id: int, left_on: date | None,
+                  expected_version: int | None = None) -> PupilSummary:
+        """Mark a pupil as left on a date (None: back on roll). Nothing is deleted."""
+        require(actor.roles, "pupils.edit", who=actor.username)
+        with self.db.session() as session:
+            row = self._row(session, pupil_id)
+            self._check_version(session, row, expected_version)
+            if left_on is not None and left_on > self.clock.today() + _YEAR:
+                raise InvalidInput(Problem("left_on", "the leaving date is more than a year ahead: check it"))
+            before = row.left_on
+            row.left_on = left_on
+            session.flush()
+            audit.record(session, actor, self.clock, "left" if left_on else "rejoined", "pupil", row.id,
+                         before={"left_on": before}, after={"left_on": left_on})
+            return self._summary(row, actor, self._context(session))
+
+    def add_consent(self, actor: Actor, pupil_id: int, share_with: str, what: str, given_by: str,
+                    given_on: date) -> Consent:
+        require(actor.roles, "pupils.edit_consent", who=actor.username)
+        problems = [Problem(f, m) for f, v, m in (
+            ("share_with", share_with, "say who it may be shared with"),
+            ("what", what, "say what may be shared"),
+            ("given_by", given_by, "say who gave consent (the parent, or the young person)"))
+            if not (v or "").strip()]
+        if given_on > self.clock.today():
+            problems.append(Problem("on", "consent cannot be dated in the future"))
+        if problems:
+            raise InvalidInput(problems)
+        with self.db.session() as session:
+            row = self._row(session, pupil_id)
+            consent = ConsentRow(pupil_id=row.id, share_with=share_with.strip(), what=what.strip(),
+                                 given_by=given_by.strip(), given_on=given_on)
+            session.add(consent)
+            session.flush()
+            audit.record(session, actor, self.clock, "create", "consent", consent.id,
+                         after={"pupil": row.id, "share_with": consent.share_with, "what": consent.what,
+                                "given_by": consent.given_by, "on": given_on})
+            return Consent(consent.id, consent.share_with, consent.what, consent.given_by, given_on, None)
+
+    def withdraw_consent(self, actor: Actor, consent_id: int, withdrawn_on: date) -> Consent:
+        """Consent withdrawn stays on record, shown as withdrawn from that date."""
+        require(actor.roles, "pupils.edit_consent", who=actor.username)
+        with self.db.session() as session:
+            consent = session.get(ConsentRow, consent_id)
+            if consent is None:
+                raise NotFound(f"there is no consent record {consent_id}")
+            if consent.withdrawn_on is not None:
+                raise InvalidInput(Problem("withdrawn_on", f"already withdrawn on {consent.withdrawn_on:%d %b %Y}"))
+            if withdrawn_on < consent.given_on:
+                raise InvalidInput(Problem("withdrawn_on", "the withdrawal is before the consent was given"))
+            consent.withdrawn_on = withdrawn_on
+            audit.record(session, actor, self.clock, "withdraw", "consent", consent.id,
+                         before={"withdrawn_on": None}, after={"withdrawn_on": withdrawn_on})
+            return Consent(consent.id, consent.share_with, consent.what, consent.given_by, consent.given_on,
+                           withdrawn_on)
+
+    # --- helpers --------------------------------------------------------------------------------
+    def _row(self, session: Session, pupil_id: int | None) -> PupilRow:
+        row = session.get(PupilRow, pupil_id, options=[selectinload(PupilRow.contacts),
+                                                       selectinload(PupilRow.klass)]) if pupil_id else None
+        if row is None:
+            raise NotFound(f"there is no pupil with id {pupil_id}")
+        return row
+
+    def _require_class(self, actor: Actor, row: PupilRow) -> None:
+        if not allowed(actor.roles, "pupils.all_classes") and row.klass.name != actor.class_name:
+            raise NotAllowed(f"{actor.username} may see the pupils of their own class only")
+
+    def _merge_permitted(self, actor: Actor, values: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
+        """Fields the actor may not change keep their stored values (or are refused if changed)."""
+        merged = dict(values)
+        if not allowed(actor.roles, "pupils.edit_needs"):
+            for key in ("ehcp", "areas_of_need"):
+                stored = before.get(key) if before else (None if key == "ehcp" else [])
+                if key in values and values[key] != stored:
+                    raise NotAllowed(f"{actor.username} may not change a pupil's {key.replace('_', ' ')}: "
+                                     "the SENCO or the headteacher can")
+                merged[key] = stored
+        return merged
+
+    def _check_version(self, session: Session, row: PupilRow, expected: int | None) -> None:
+        if expected is None or expected == row.version:
+            return
+        last = session.scalar(select(AuditRow).where(AuditRow.entity == "pupil", AuditRow.entity_id == str(row.id))
+                              .order_by(AuditRow.id.desc()).limit(1))
+        who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
+        raise StaleRecord(f"{row.first_name} {row.last_name}'s record was changed{who} since you opened it: "
+                          "reload it, then make your change again")
+
+    def _context(self, session: Session) -> dict[str, Any]:
+        settings = settings_dict(session.get(SchoolSettingsRow, 1))
+        today = self.clock.today()
+        # "this term": the term holding today, or the next one between terms
+        term_end = session.scalar(select(TermRow.last_day).where(TermRow.last_day >= today)
+                                  .order_by(TermRow.last_day).limit(1))
+        return {"threshold": float(settings["attendance_threshold_percent"]), "today": today,
+                "term_end": term_end, "under_five": int(settings["under_five_review_months"])}
+
+    def _summary(self, row: PupilRow, actor: Actor, context: dict[str, Any]) -> PupilSummary:
+        today = context["today"]
+        sees_needs = allowed(actor.roles, "pupils.view_needs")
+        due = (next_review_due(row.ehcp_issued, row.ehcp_last_review, row.date_of_birth, context["under_five"])
+               if row.has_ehcp and sees_needs else None)
+        term_end = context["term_end"]
+        return PupilSummary(
+            id=row.id, upn=row.upn, first_name=row.first_name, last_name=row.last_name,
+            class_name=row.klass.name, year_group=row.year_group, date_of_birth=row.date_of_birth,
+            age=age_on(row.date_of_birth, today), has_ehcp=row.has_ehcp,
+            attendance_percent=row.attendance_percent, attendance_as_of=row.attendance_as_of,
+            below_threshold=row.attendance_percent is not None and row.attendance_percent < context["threshold"],
+            looked_after=row.looked_after, review_due=due,
+            review_due_this_term=bool(due and term_end and due <= term_end),
+            left_on=row.left_on, version=row.version,
+        )
+
+    def _team(self, session: Session, row: PupilRow) -> tuple[TeamEntry, ...]:
+        involvement: dict[int, list[str]] = {}
+
+        def note(pro_id: int | None, what: str) -> None:
+            if pro_id is not None and what not in involvement.setdefault(pro_id, []):
+                involvement[pro_id].append(what)
+
+        note(row.key_worker_professional_id, "key worker")
+        for pro_id, role in session.execute(select(TeamMemberRow.professional_id, TeamMemberRow.role)
+                                            .where(TeamMemberRow.pupil_id == row.id,
+                                                   TeamMemberRow.ended_on.is_(None))):
+            note(pro_id, role or "team")
+        for (pro_id,) in session.execute(select(BookingRow.professional_id).join(
+                BookingPupilRow, BookingPupilRow.booking_id == BookingRow.id)
+                .where(BookingPupilRow.pupil_id == row.id, BookingRow.status == "booked")):
+            note(pro_id, "sessions")
+        for (pro_id,) in session.execute(select(AdviceRequestRow.professional_id)
+                                         .where(AdviceRequestRow.pupil_id == row.id)):
+            note(pro_id, "advice")
+        for pro_id, status in session.execute(select(RequestRow.professional_id, RequestRow.status)
+                                              .where(RequestRow.pupil_id == row.id)):
+            if status in ("submitted", "approved", "suspended"):
+                note(pro_id, "independent therapy")
+        if not involvement:
+            return ()
+        pros = session.scalars(select(ProfessionalRow).where(ProfessionalRow.id.in_(involvement))).all()
+        order = {"statutory": 0, "commissioned": 1, "independent": 2}
+        return tuple(
+            TeamEntry(p.ext_id, p.name, p.kind, p.discipline.replace("_", " "), p.organisation, _contact_text(p),
+                      "; ".join(involvement[p.id]))
+            for p in sorted(pros, key=lambda p: (order.get(p.kind, 3), p.name))
+        )
+
+
+_YEAR = timedelta(days=366)
+
+
+def _values(row: PupilRow) -> dict[str, Any]:
+    ehcp = None
+    if row.has_ehcp:
+        budget = None
+        if row.personal_budget_reference is not None:
+            budget = {"reference": row.personal_budget_reference,
+                      "annual_amount_gbp": row.personal_budget_amount_gbp}
+        ehcp = {"issued": _iso(row.ehcp_issued), "last_review": _iso(row.ehcp_last_review),
+                "personal_budget": budget}
+    return {
+        "upn": row.upn, "first_name": row.first_name, "last_name": row.last_name,
+        "date_of_birth": _iso(row.date_of_birth), "year_group": row.year_group, "class": row.klass.name,
+        "attendance_percent": row.attendance_percent, "attendance_as_of": _iso(row.attendance_as_of),
+        "ehcp": ehcp, "areas_of_need": list(row.areas_of_need or []),
+        "looked_after": ({"local_authority": row.looked_after_authority, "social_worker": row.social_worker}
+                         if row.looked_after else None),
+        "contacts": [{"name": c.name, "relationship": c.relationship_,
+                      "parental_responsibility": c.parental_responsibility, "phone": c.phone, "email": c.email}
+                     for c in row.contacts],
+        "version": row.version,
+    }
+
+
+def _audited(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k != "version"}
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _apply(session: Session, row: PupilRow, values: dict[str, Any], classes: dict[str, ClassRow],
+           clock: Clock) -> None:
+    row.upn = values["upn"]
+    row.first_name = values["first_name"].strip()
+    row.last_name = values["last_name"].strip()
+    row.date_of_birth = parse_date(values["date_of_birth"])
+    row.year_group = values["year_group"]
+    row.klass = classes[values["class"]]
+    percent = values.get("attendance_percent")
+    as_of = parse_date(values.get("attendance_as_of"))
+    if percent is not None and (percent != row.attendance_percent or as_of != row.attendance_as_of):
+        row.attendance_percent, row.attendance_as_of = float(percent), as_of
+        session.add(AttendanceRow(pupil=row, percent=float(percent), as_of=as_of, recorded_at=clock.now()))
+    ehcp = values.get("ehcp")
+    row.has_ehcp = bool(ehcp)
+    row.ehcp_issued = parse_date((ehcp or {}).get("issued"))
+    row.ehcp_last_review = parse_date((ehcp or {}).get("last_review"))
+    budget = (ehcp or {}).get("personal_budget") or None
+    row.personal_budget_reference = budget["reference"].strip() if budget else None
+    row.personal_budget_amount_gbp = float(budget["annual_amount_gbp"]) if budget else None
+    row.areas_of_need = list(values.get("areas_of_need") or [])
+    looked_after = values.get("looked_after")
+    row.looked_after = bool(looked_after)
+    row.looked_after_authority = (looked_after or {}).get("local_authority")
+    row.social_worker = (looked_after or {}).get("social_worker")
+    if "contacts" in values:
+        row.contacts = [ContactRow(name=c["name"].strip(), relationship_=c["relationship"].strip(),
+                                   parental_responsibility=bool(c.get("parental_responsibility")),
+                                   phone=c.get("phone") or None, email=c.get("email") or None)
+                        for c in values.get("contacts") or []]

@@ -1,0 +1,164 @@
+"""The pupil register as a table model, and the proxy that searches, filters and sorts it."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from ...services.pupils import PupilSummary
+
+RAW_ROLE = Qt.ItemDataRole.UserRole + 1
+PUPIL_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "zoe" finds Zoë and "siobhan" finds Siobhán."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ł", "l")
+
+
+def _day(value: date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+class PupilsModel(QAbstractTableModel):
+    NAME, UPN, CLASS, YEAR, AGE, EHCP, ATTENDANCE, REVIEW_DUE, LOOKED_AFTER = range(9)
+    HEADERS = ("Pupil", "UPN", "Class", "Year", "Age", "EHCP", "Attendance", "Review due", "Looked after")
+
+    def __init__(self, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self._pupils: list[PupilSummary] = []
+        self._search: list[str] = []
+
+    def set_pupils(self, pupils: list[PupilSummary]) -> None:
+        self.beginResetModel()
+        self._pupils = list(pupils)
+        self._search = [fold(f"{p.first_name} {p.last_name} {p.last_name} {p.first_name} {p.upn}") for p in pupils]
+        self.endResetModel()
+
+    def replace(self, pupil: PupilSummary) -> int:
+        """Insert or update one pupil's row; returns the row."""
+        for row, existing in enumerate(self._pupils):
+            if existing.id == pupil.id:
+                self._pupils[row] = pupil
+                self._search[row] = fold(f"{pupil.first_name} {pupil.last_name} {pupil.last_name} "
+                                         f"{pupil.first_name} {pupil.upn}")
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+                return row
+        row = len(self._pupils)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._pupils.append(pupil)
+        self._search.append(fold(f"{pupil.first_name} {pupil.last_name} {pupil.last_name} {pupil.first_name} "
+                                 f"{pupil.upn}"))
+        self.endInsertRows()
+        return row
+
+    def pupil(self, row: int) -> PupilSummary:
+        return self._pupils[row]
+
+    def search_text(self, row: int) -> str:
+        return self._search[row]
+
+    def row_of(self, pupil_id: int) -> int | None:
+        return next((i for i, p in enumerate(self._pupils) if p.id == pupil_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._pupils)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201, C901
+        if not index.isValid():
+            return None
+        pupil = self._pupils[index.row()]
+        column = index.column()
+        if role == PUPIL_ROLE:
+            return pupil
+        if role == RAW_ROLE:
+            return (pupil.sort_name.casefold(), pupil.upn, pupil.class_name, pupil.year_group, pupil.date_of_birth,
+                    int(pupil.has_ehcp), pupil.attendance_percent if pupil.attendance_percent is not None else -1.0,
+                    pupil.review_due.toordinal() if pupil.review_due else 10**7, int(pupil.looked_after))[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.NAME:
+                return pupil.sort_name + (" (left)" if pupil.left_on else "")
+            if column == self.UPN:
+                return pupil.upn + (" (temporary)" if pupil.temporary_upn else "")
+            if column == self.CLASS:
+                return pupil.class_name
+            if column == self.YEAR:
+                return pupil.year_label
+            if column == self.AGE:
+                return str(pupil.age)
+            if column == self.EHCP:
+                return "Yes" if pupil.has_ehcp else "No"
+            if column == self.ATTENDANCE:
+                if pupil.attendance_percent is None:
+                    return "not recorded"
+                return f"{pupil.attendance_percent:.1f}%" + (" (below)" if pupil.below_threshold else "")
+            if column == self.REVIEW_DUE:
+                return _day(pupil.review_due)
+            if column == self.LOOKED_AFTER:
+                return "Yes" if pupil.looked_after else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.ATTENDANCE and pupil.attendance_as_of:
+                return f"MIS figure on {_day(pupil.attendance_as_of)}"
+            if column == self.UPN and pupil.temporary_upn:
+                return "A temporary UPN: replace it with the permanent one when the DfE issues it"
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.ATTENDANCE and pupil.below_threshold:
+            from PySide6.QtGui import QColor
+
+            return QColor("#9a2a00")
+        return None
+
+
+class PupilFilterProxy(QSortFilterProxyModel):
+    """Search by name or UPN, and the register's filters; sorts on the raw values."""
+
+    def __init__(self, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setSortRole(RAW_ROLE)
+        self._text = ""
+        self.class_name: str | None = None
+        self.year_group: int | None = None
+        self.ehcp_only = False
+        self.below_threshold_only = False
+        self.looked_after_only = False
+        self.review_due_only = False
+
+    def set_search(self, text: str) -> None:
+        self._text = fold(text.strip())
+        self.invalidateFilter()
+
+    def set_filters(self, **filters: object) -> None:
+        for key, value in filters.items():
+            if not hasattr(self, key):
+                raise AttributeError(key)
+            setattr(self, key, value)
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        model: PupilsModel = self.sourceModel()  # type: ignore[assignment]
+        pupil = model.pupil(source_row)
+        if self._text and self._text not in model.search_text(source_row):
+            return False
+        if self.class_name is not None and pupil.class_name != self.class_name:
+            return False
+        if self.year_group is not None and pupil.year_group != self.year_group:
+            return False
+        if self.ehcp_only and not pupil.has_ehcp:
+            return False
+        if self.below_threshold_only and not pupil.below_threshold:
+            return False
+        if self.looked_after_only and not pupil.looked_after:
+            return False
+        return not (self.review_due_only and not pupil.review_due_this_term)

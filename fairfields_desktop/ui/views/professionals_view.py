@@ -1,0 +1,578 @@
+"""The Professionals screen: the register with safeguarding checks, and the visitors' log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QTextDocument, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.checks import day_text
+from ...domain.errors import FairfieldsError, InvalidInput
+from ...domain.permissions import allowed
+from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
+from ..commands import ServiceCommand
+from ..models.professionals import (
+    ITEM_ROLE,
+    KIND_COLOURS,
+    LEVEL_BACKGROUNDS,
+    LEVEL_WORDS,
+    ProfessionalFilterProxy,
+    ProfessionalsModel,
+    VisitsModel,
+)
+
+FIELD_LABELS = {
+    "id": "Short id", "name": "Name", "discipline": "Discipline", "kind": "Kind", "email": "Email",
+    "checks.dbs.type": "DBS record", "checks.dbs.date": "DBS date", "checks.dbs.given_by": "Assurance given by",
+    "checks.dbs.certificate": "Certificate number", "checks.registration.body": "Registration body",
+    "checks.registration.number": "Registration number", "checks.registration.checked_on": "Register checked on",
+    "checks.insurance_expires": "Insurance expires",
+}
+
+
+def render_professional(p) -> str:  # noqa: ANN001
+    rows = "".join(
+        f"<tr><td style='background:{LEVEL_BACKGROUNDS[f.level]};padding:4px'><b>{LEVEL_WORDS[f.level]}</b></td>"
+        f"<td style='padding:4px'><b>{escape(f.check.upper() if f.check == 'dbs' else f.check.capitalize())}</b>: "
+        f"{escape(f.message)}" + (f"<br><i>To renew: {escape(f.renew)}</i>" if f.renew else "") + "</td></tr>"
+        for f in p.status.findings)
+    return (
+        f"<h2 style='color:#1a3a5c'>{escape(p.name)}</h2>"
+        f"<p><span style='color:{KIND_COLOURS.get(p.kind, '#000')}'><b>{escape(KIND_LABELS.get(p.kind, p.kind))}</b>"
+        f"</span> · {escape(p.discipline_label)} · {escape(p.organisation or 'no organisation')}</p>"
+        f"<p>{escape(p.contact or 'no phone or email recorded')}</p>"
+        f"<h3 style='color:#1a3a5c'>Safeguarding checks on {day_text(p.status.on)}: "
+        f"{LEVEL_WORDS[p.status.level]}</h3><table>{rows}</table>"
+    )
+
+
+def _qdate(value: str | None, fallback: QDate) -> QDate:
+    return QDate.fromString(value, "yyyy-MM-dd") if value else fallback
+
+
+class ProfessionalDialog(QDialog):
+    """Add or edit a professional and their checks; the status line follows the form as it changes."""
+
+    def __init__(self, services, actor, values: dict[str, Any] | None = None, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.setWindowTitle("Edit professional" if values else "Add a professional")
+        today = services.clock.today()
+        qtoday = QDate(today.year, today.month, today.day)
+        self.ident = QLineEdit()
+        self.ident.setPlaceholderText("short id, e.g. nhs-slt-2")
+        self.name = QLineEdit()
+        self.kind = QComboBox()
+        for kind, label in KIND_LABELS.items():
+            self.kind.addItem(label, kind)
+        self.discipline = QLineEdit()
+        self.discipline.setPlaceholderText("e.g. speech_and_language_therapy")
+        self.organisation = QLineEdit()
+        self.email = QLineEdit()
+        self.phone = QLineEdit()
+        form = QFormLayout()
+        for label, widget in (("Short &id", self.ident), ("&Name", self.name), ("&Kind", self.kind),
+                              ("&Discipline", self.discipline), ("&Organisation", self.organisation),
+                              ("&Email", self.email), ("&Phone", self.phone)):
+            widget.setAccessibleName(label.replace("&", ""))
+            form.addRow(label, widget)
+
+        dbs_box = QGroupBox("DBS (enhanced, with the children's barred list)")
+        self.dbs_type = QComboBox()
+        self.dbs_type.addItem("None recorded", None)
+        self.dbs_type.addItem("Employer's written assurance", "employer_assurance")
+        self.dbs_type.addItem("School's own check", "school_check")
+        self.dbs_date = QDateEdit(qtoday)
+        self.dbs_given_by = QLineEdit()
+        self.dbs_certificate = QLineEdit()
+        self.dbs_barred = QCheckBox("Barred list checked")
+        self.dbs_update = QCheckBox("Subscribed to the update service")
+        dbs_form = QFormLayout(dbs_box)
+        dbs_form.addRow("Record", self.dbs_type)
+        dbs_form.addRow("Date", self.dbs_date)
+        dbs_form.addRow("Assurance given by", self.dbs_given_by)
+        dbs_form.addRow("Certificate number", self.dbs_certificate)
+        dbs_form.addRow("", self.dbs_barred)
+        dbs_form.addRow("", self.dbs_update)
+        reg_box = QGroupBox("Registration")
+        self.reg_body = QComboBox()
+        self.reg_body.setEditable(True)
+        self.reg_body.addItems(["", "HCPC", "NMC", "TRA"])
+        self.reg_number = QLineEdit()
+        self.reg_checked = QDateEdit(qtoday)
+        reg_form = QFormLayout(reg_box)
+        reg_form.addRow("Body (empty: none)", self.reg_body)
+        reg_form.addRow("Number", self.reg_number)
+        reg_form.addRow("Register checked on", self.reg_checked)
+        ins_box = QGroupBox("Insurance")
+        self.has_insurance = QCheckBox("Own insurance (unticked: covered by the employer)")
+        self.insurance = QDateEdit(qtoday)
+        ins_form = QFormLayout(ins_box)
+        ins_form.addRow("", self.has_insurance)
+        ins_form.addRow("Expires", self.insurance)
+        for edit in (self.dbs_date, self.reg_checked, self.insurance):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+
+        self.status = QLabel("")
+        self.status.setObjectName("checkStatus")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Checks as they stand")
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #8a1c1c")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        checks = QHBoxLayout()
+        checks.addWidget(dbs_box)
+        right = QVBoxLayout()
+        right.addWidget(reg_box)
+        right.addWidget(ins_box)
+        checks.addLayout(right)
+        layout.addLayout(checks)
+        layout.addWidget(self.status)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        if values:
+            self._fill(values)
+            self.ident.setReadOnly(False)
+        for signal in (self.kind.currentIndexChanged, self.dbs_type.currentIndexChanged, self.dbs_date.dateChanged,
+                       self.dbs_barred.toggled, self.reg_body.currentTextChanged, self.reg_checked.dateChanged,
+                       self.has_insurance.toggled, self.insurance.dateChanged):
+            signal.connect(self.on_form_changed)
+        self.on_form_changed()
+
+    def _fill(self, v: dict[str, Any]) -> None:
+        today = self.dbs_date.date()
+        self.ident.setText(v["id"])
+        self.name.setText(v["name"])
+        self.kind.setCurrentIndex(self.kind.findData(v["kind"]))
+        self.discipline.setText(v["discipline"])
+        self.organisation.setText(v.get("organisation") or "")
+        self.email.setText(v.get("email") or "")
+        self.phone.setText(v.get("phone") or "")
+        checks = v.get("checks") or {}
+        dbs = checks.get("dbs")
+        self.dbs_type.setCurrentIndex(self.dbs_type.findData(dbs["type"] if dbs else None))
+        if dbs:
+            self.dbs_date.setDate(_qdate(dbs.get("date"), today))
+            self.dbs_given_by.setText(dbs.get("given_by") or "")
+            self.dbs_certificate.setText(dbs.get("certificate") or "")
+            self.dbs_barred.setChecked(bool(dbs.get("barred_list")))
+            self.dbs_update.setChecked(bool(dbs.get("update_service")))
+        registration = checks.get("registration")
+        if registration:
+            self.reg_body.setCurrentText(registration.get("body") or "")
+            self.reg_number.setText(registration.get("number") or "")
+            self.reg_checked.setDate(_qdate(registration.get("checked_on"), today))
+        self.has_insurance.setChecked(bool(checks.get("insurance_expires")))
+        self.insurance.setDate(_qdate(checks.get("insurance_expires"), today))
+
+    def values(self) -> dict[str, Any]:
+        iso = lambda edit: edit.date().toString("yyyy-MM-dd")  # noqa: E731
+        dbs = None
+        if self.dbs_type.currentData():
+            dbs = {"type": self.dbs_type.currentData(), "date": iso(self.dbs_date),
+                   "given_by": self.dbs_given_by.text().strip() or None,
+                   "certificate": self.dbs_certificate.text().strip() or None,
+                   "barred_list": self.dbs_barred.isChecked(), "update_service": self.dbs_update.isChecked()}
+        body = self.reg_body.currentText().strip()
+        registration = ({"body": body, "number": self.reg_number.text().strip(), "checked_on": iso(self.reg_checked)}
+                        if body else None)
+        return {"id": self.ident.text().strip(), "name": self.name.text().strip(), "kind": self.kind.currentData(),
+                "discipline": self.discipline.text().strip(), "organisation": self.organisation.text().strip() or None,
+                "email": self.email.text().strip() or None, "phone": self.phone.text().strip() or None,
+                "checks": {"dbs": dbs, "registration": registration,
+                           "insurance_expires": iso(self.insurance) if self.has_insurance.isChecked() else None}}
+
+    def on_form_changed(self, *_args) -> None:  # noqa: ANN002
+        self.insurance.setEnabled(self.has_insurance.isChecked())
+        try:
+            status = self.services.professionals.status(self.actor, self.values())
+        except (ValueError, FairfieldsError) as exc:
+            self.status.setText(str(exc))
+            return
+        level = status.level
+        self.status.setText(f"<b>{LEVEL_WORDS[level]}</b> today: {escape(status.summary)}")
+        self.status.setStyleSheet(f"background: {LEVEL_BACKGROUNDS[level]}; padding: 6px")
+
+    def show_problems(self, problems) -> None:  # noqa: ANN001
+        self.message.setText("Not saved. " + "\n".join(f"{FIELD_LABELS.get(p.where, p.where)}: {p.message}"
+                                                       for p in problems))
+
+
+class SignInVisitorDialog(QDialog):
+    def __init__(self, services, actor, professionals, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowTitle("Sign a visitor in")
+        self.professional = QComboBox()
+        for p in professionals:
+            self.professional.addItem(f"{p.name} — {KIND_LABELS.get(p.kind, p.kind)}, {p.discipline_label}", p.id)
+        self.identity = QCheckBox("Identity checked (photo ID seen)")
+        self.identity_note = QLineEdit()
+        self.identity_note.setPlaceholderText("e.g. NHS badge, driving licence")
+        self.purpose = QComboBox()
+        self.purpose.addItems(VISIT_PURPOSES)
+        self.space = QComboBox()
+        self.space.addItem("(another place)", None)
+        for name in services.professionals.space_names():
+            self.space.addItem(name, name)
+        self.location = QLineEdit()
+        self.location.setPlaceholderText("where, if not one of the spaces")
+        self.pupils = QListWidget()
+        self.pupils.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        self.pupils.setAccessibleName("Pupils seen")
+        for pupil_id, label in services.professionals.pupil_choices(actor):
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, pupil_id)
+            self.pupils.addItem(item)
+        form = QFormLayout(self)
+        form.addRow("&Visitor", self.professional)
+        form.addRow("", self.identity)
+        form.addRow("Identity &seen", self.identity_note)
+        form.addRow("&Purpose", self.purpose)
+        form.addRow("&Space", self.space)
+        form.addRow("Or &where", self.location)
+        form.addRow("Pupils &seen", self.pupils)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #8a1c1c")
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {"professional_id": self.professional.currentData(), "identity_checked": self.identity.isChecked(),
+                "identity_note": self.identity_note.text(), "purpose": self.purpose.currentText(),
+                "space": self.space.currentData(), "location": self.location.text(),
+                "pupil_ids": [i.data(Qt.ItemDataRole.UserRole) for i in self.pupils.selectedItems()]}
+
+
+class ProfessionalsScreen(QWidget):
+    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.undo_stack = QUndoStack(self)
+        heading = QLabel("Professionals")
+        heading.setObjectName("screenTitle")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._register_tab(), "&Register and checks")
+        if allowed(actor.roles, "visits.view"):
+            self.tabs.addTab(self._visits_tab(), "&Visitors")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.tabs, 1)
+        self.reload()
+
+    # --- register ---------------------------------------------------------------------------------
+    def _register_tab(self) -> QWidget:
+        tab = QWidget()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, organisation or discipline")
+        self.search.setAccessibleName("Search professionals")
+        self.search.setClearButtonEnabled(True)
+        self.kind_filter = QComboBox()
+        self.kind_filter.setAccessibleName("Kind filter")
+        self.kind_filter.addItem("All kinds", None)
+        for kind, label in KIND_LABELS.items():
+            self.kind_filter.addItem(label, kind)
+        self.level_filter = QComboBox()
+        self.level_filter.setAccessibleName("Checks filter")
+        self.level_filter.addItem("All checks", None)
+        self.level_filter.addItem("Warning or blocked", "warning")
+        self.level_filter.addItem("Blocked only", "blocking")
+        self.add_button = QPushButton("&Add professional")
+        self.edit_button = QPushButton("&Edit details and checks")
+        can_edit = allowed(self.actor.roles, "professionals.edit")
+        self.add_button.setVisible(can_edit)
+        self.edit_button.setVisible(can_edit)
+        self.add_button.setShortcut(QKeySequence("Ctrl+N"))
+        self.edit_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.model = ProfessionalsModel(self)
+        self.proxy = ProfessionalFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Professionals")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(ProfessionalsModel.NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Professional's details and checks")
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.kind_filter)
+        top.addWidget(self.level_filter)
+        top.addWidget(self.add_button)
+        top.addWidget(self.edit_button)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.kind_filter.currentIndexChanged.connect(self.on_filters_changed)
+        self.level_filter.currentIndexChanged.connect(self.on_filters_changed)
+        self.table.selectionModel().currentRowChanged.connect(self.on_current_changed)
+        self.add_button.clicked.connect(self.on_add_clicked)
+        self.edit_button.clicked.connect(self.on_edit_clicked)
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addAction(undo)
+        self.addAction(redo)
+        return tab
+
+    def reload(self) -> None:
+        current = self.current_professional_id()
+        self.model.set_professionals(self.services.professionals.list_professionals(self.actor))
+        if current is not None:
+            self.select_professional(current)
+        elif self.proxy.rowCount():
+            self.table.selectRow(0)
+        if hasattr(self, "visits_model"):
+            self.reload_visits()
+
+    def current_professional_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.proxy.data(index, ITEM_ROLE).id if index.isValid() else None
+
+    def select_professional(self, professional_id: int) -> None:
+        row = self.model.row_of(professional_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.detail.setHtml(render_professional(self.model.item(row)))
+
+    def on_filters_changed(self, *_args) -> None:  # noqa: ANN002
+        self.proxy.set_filters(self.kind_filter.currentData(), self.level_filter.currentData())
+
+    def on_current_changed(self, current, _previous=None) -> None:  # noqa: ANN001
+        if current.isValid():
+            self.detail.setHtml(render_professional(self.proxy.data(current, ITEM_ROLE)))
+
+    def on_add_clicked(self) -> None:
+        dialog = ProfessionalDialog(self.services, self.actor, parent=self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                saved = self.services.professionals.save(self.actor, dialog.values())
+            except InvalidInput as exc:
+                dialog.show_problems(exc.problems)
+                continue
+            except FairfieldsError as exc:
+                dialog.message.setText(f"Not saved: {exc}")
+                continue
+            self.model.replace(saved)
+            self.select_professional(saved.id)
+            self.message.setText(f"{saved.name} added.")
+            return
+
+    def on_edit_clicked(self) -> None:
+        professional_id = self.current_professional_id()
+        if professional_id is None:
+            self.message.setText("Choose a professional first.")
+            return
+        before = self.services.professionals.values(self.actor, professional_id)
+        dialog = ProfessionalDialog(self.services, self.actor, before, parent=self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            error = self.edit_professional(professional_id, before, dialog.values())
+            if error is None:
+                return
+            if isinstance(error, InvalidInput):
+                dialog.show_problems(error.problems)
+            else:
+                dialog.message.setText(f"Not saved: {error}")
+
+    def edit_professional(self, professional_id: int, before: dict[str, Any], after: dict[str, Any]) -> Exception | None:
+        def apply(values: dict[str, Any], version: int | None) -> int:
+            saved = self.services.professionals.save(self.actor, values, professional_id, version)
+            self.model.replace(saved)
+            return saved.version
+
+        def done(error: Exception | None) -> None:
+            if error is not None:
+                self.message.setText(f"Not done: {error}")
+            self.select_professional(professional_id)
+
+        command = ServiceCommand(f"edit {after.get('name', '')}", apply,
+                                 {k: v for k, v in before.items() if k != "version"}, after, before["version"], done)
+        error = command.first_run()
+        if error is not None:
+            return error
+        self.undo_stack.push(command)
+        self.message.setText("Saved. Ctrl+Z undoes it.")
+        return None
+
+    # --- visitors ---------------------------------------------------------------------------------
+    def _visits_tab(self) -> QWidget:
+        tab = QWidget()
+        self.on_site_label = QLabel("")
+        self.on_site_label.setObjectName("onSiteCount")
+        self.sign_in_button = QPushButton("&Sign a visitor in")
+        self.sign_out_button = QPushButton("Sign &out")
+        self.print_button = QPushButton("&Print the on-site list")
+        self.print_button.setToolTip("For a fire evacuation: everyone signed in and not yet out")
+        can_record = allowed(self.actor.roles, "visits.record")
+        self.sign_in_button.setEnabled(can_record)
+        self.sign_out_button.setEnabled(can_record)
+        self.visit_message = QLabel("")
+        self.visit_message.setWordWrap(True)
+        self.visits_model = VisitsModel(self)
+        self.visits_table = QTableView()
+        self.visits_table.setModel(self.visits_model)
+        self.visits_table.setAccessibleName("Visitors on site now")
+        self.visits_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.visits_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.visits_table.verticalHeader().hide()
+        self.visits_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.visits_table.horizontalHeader().setStretchLastSection(True)
+        self.log_model = VisitsModel(self)
+        self.log_table = QTableView()
+        self.log_table.setModel(self.log_model)
+        self.log_table.setAccessibleName("Visits this week")
+        self.log_table.verticalHeader().hide()
+        self.log_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        buttons = QHBoxLayout()
+        for button in (self.sign_in_button, self.sign_out_button, self.print_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.on_site_label)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(buttons)
+        layout.addWidget(self.visit_message)
+        layout.addWidget(QLabel("On site now"))
+        layout.addWidget(self.visits_table, 1)
+        layout.addWidget(QLabel("Visits in the last 7 days"))
+        layout.addWidget(self.log_table, 1)
+        self.sign_in_button.clicked.connect(self.on_sign_in_clicked)
+        self.sign_out_button.clicked.connect(self.on_sign_out_clicked)
+        self.print_button.clicked.connect(self.on_print_clicked)
+        return tab
+
+    def reload_visits(self) -> None:
+        on_site = self.services.professionals.on_site_now(self.actor)
+        self.visits_model.set_visits(on_site)
+        self.on_site_label.setText(f"{len(on_site)} visitor(s) on site")
+        today = self.services.clock.today()
+        self.log_model.set_visits(self.services.professionals.visits(self.actor, today - timedelta(days=7), today))
+
+    def on_sign_in_clicked(self) -> None:
+        dialog = SignInVisitorDialog(self.services, self.actor,
+                                     self.services.professionals.list_professionals(self.actor), self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            try:
+                visit = self.services.professionals.sign_in_visitor(self.actor, values.pop("professional_id"),
+                                                                    **values)
+            except InvalidInput as exc:
+                dialog.message.setText("Not signed in. " + " ".join(p.message for p in exc.problems))
+                continue
+            except FairfieldsError as exc:
+                dialog.message.setText(f"Not signed in: {exc}")
+                continue
+            self.reload_visits()
+            self.visit_message.setText(f"{visit.professional_name} signed in at {visit.signed_in_at:%H:%M}.")
+            return
+
+    def on_sign_out_clicked(self) -> None:
+        index = self.visits_table.currentIndex()
+        if not index.isValid():
+            self.visit_message.setText("Choose the visitor who is leaving.")
+            return
+        visit = self.visits_model.visit(index.row())
+        try:
+            done = self.services.professionals.sign_out_visitor(self.actor, visit.id)
+        except FairfieldsError as exc:
+            self.visit_message.setText(f"Not signed out: {exc}")
+            return
+        self.reload_visits()
+        self.visit_message.setText(f"{done.professional_name} signed out at {done.signed_out_at:%H:%M}.")
+
+    def on_site_document(self) -> QTextDocument:
+        """The on-site list as a printable document (names, where, since when)."""
+        now = self.services.clock.now()
+        school = self.services.school.settings().school_name
+        rows = "".join(
+            f"<tr><td>{escape(v.professional_name)}</td><td>{escape(KIND_LABELS.get(v.kind, v.kind))}</td>"
+            f"<td>{escape(v.where)}</td><td>{v.signed_in_at:%H:%M}</td><td></td></tr>"
+            for v in self.visits_model._visits)  # noqa: SLF001 (the model's own rows)
+        html = (f"<h2>{escape(school)}: visitors on site</h2><p>Printed {now:%H:%M on %d %b %Y} by "
+                f"{escape(self.actor.display_name)}. Tick each person at the assembly point.</p>"
+                "<table border='1' cellspacing='0' cellpadding='4' width='100%'><tr><th>Name</th><th>Kind</th>"
+                f"<th>Where</th><th>In since</th><th>Accounted for</th></tr>{rows}</table>"
+                f"<p>{self.visits_model.rowCount()} visitor(s).</p>")
+        document = QTextDocument()
+        document.setHtml(html)
+        return document
+
+    def on_print_clicked(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.on_site_document().print_(printer)
+            self.visit_message.setText("The on-site list was sent to the printer.")
+
+    def save_on_site_pdf(self, path: str | None = None) -> str | None:
+        from PySide6.QtPrintSupport import QPrinter
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save the on-site list", "visitors-on-site.pdf", "PDF (*.pdf)")
+            if not path:
+                return None
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(path)
+        self.on_site_document().print_(printer)
+        return path

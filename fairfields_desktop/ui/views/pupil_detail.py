@@ -1,0 +1,108 @@
+"""A pupil's detail pane as rich text: it formats what the service returned, nothing more."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from ...domain.professionals import KIND_LABELS
+from ...services.pupils import PupilDetail
+
+AREA_LABELS = {
+    "communication_and_interaction": "Communication and interaction",
+    "cognition_and_learning": "Cognition and learning",
+    "social_emotional_and_mental_health": "Social, emotional and mental health",
+    "sensory_and_physical": "Sensory and/or physical",
+}
+
+KIND_COLOURS = {"statutory": "#1f5f8b", "commissioned": "#2e6b30", "independent": "#7a3e9d"}
+
+
+def day(value: date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else "—"
+
+
+def _section(title: str, body: str) -> str:
+    return f"<h3>{escape(title)}</h3>{body}"
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><td class='k'>{escape(k)}</td><td>{v}</td></tr>" for k, v in pairs)
+    return f"<table cellspacing='0' cellpadding='2'>{cells}</table>"
+
+
+def render_pupil(detail: PupilDetail) -> str:
+    p = detail.summary
+    parts = [
+        "<style>h2{color:#1a3a5c;margin-bottom:2px} h3{color:#1a3a5c;margin:10px 0 2px 0} td.k{color:#3d4852;"
+        "padding-right:12px} .muted{color:#3d4852} .warn{color:#9a2a00;font-weight:600}</style>",
+        f"<h2>{escape(p.name)}</h2>",
+        f"<div class='muted'>{escape(p.class_name)} · {escape(p.year_label)} · UPN {escape(p.upn)}"
+        + (" <span class='warn'>(temporary: replace when issued)</span>" if p.temporary_upn else "") + "</div>",
+    ]
+    if p.left_on:
+        parts.append(f"<p class='warn'>Left the school on {day(p.left_on)}.</p>")
+    basics = [("Date of birth", f"{day(p.date_of_birth)} (age {p.age})"),
+              ("Key worker", escape(detail.key_worker or "none recorded"))]
+    parts.append(_section("Pupil", _rows(basics)))
+
+    if p.attendance_percent is None:
+        attendance = "<p>No attendance figure recorded.</p>"
+    else:
+        flag = " <span class='warn'>below the school's threshold</span>" if p.below_threshold else ""
+        attendance = f"<p>{p.attendance_percent:.1f}% on {day(p.attendance_as_of)}{flag}</p>"
+        if len(detail.attendance_history) > 1:
+            attendance += _rows([(day(d), f"{pct:.1f}%") for pct, d in detail.attendance_history])
+    parts.append(_section("Attendance", attendance))
+
+    if detail.areas_of_need is not None:
+        if p.has_ehcp:
+            ehcp = [("Plan issued", day(detail.ehcp_issued)), ("Last review meeting", day(detail.ehcp_last_review)),
+                    ("Next review due by", day(p.review_due))]
+            if detail.personal_budget_reference:
+                ehcp.append(("Personal budget", f"{escape(detail.personal_budget_reference)}: "
+                             f"£{detail.personal_budget_amount_gbp:,.0f} a year"))
+            else:
+                ehcp.append(("Personal budget", "none"))
+            parts.append(_section("EHCP", _rows(ehcp)))
+        else:
+            parts.append(_section("EHCP", "<p>No EHCP.</p>"))
+        areas = ", ".join(AREA_LABELS.get(a, a) for a in detail.areas_of_need) or "none recorded"
+        parts.append(_section("Areas of need", f"<p>{escape(areas)}</p>"))
+
+    contacts = "".join(
+        f"<li>{escape(c.name)} ({escape(c.relationship)})"
+        + (", parental responsibility" if c.parental_responsibility else "")
+        + f" — {escape(' · '.join(x for x in (c.phone, c.email) if x) or 'no phone or email')}</li>"
+        for c in detail.contacts)
+    parts.append(_section("Contacts", f"<ul>{contacts}</ul>" if contacts else "<p>None recorded.</p>"))
+
+    if p.looked_after:
+        parts.append(_section("Looked after", _rows([
+            ("Local authority", escape(detail.looked_after_authority or "—")),
+            ("Social worker", escape(detail.social_worker or "not recorded"))])))
+
+    if detail.consents is not None:
+        if detail.consents:
+            items = "".join(
+                f"<li{' class=muted' if c.withdrawn else ''}>{escape(c.what)} to {escape(c.share_with)}, "
+                f"given by {escape(c.given_by)} on {day(c.given_on)}"
+                + (f" — <b>withdrawn {day(c.withdrawn_on)}</b>" if c.withdrawn else "") + "</li>"
+                for c in detail.consents)
+            parts.append(_section("Consent to share", f"<ul>{items}</ul>"))
+        else:
+            parts.append(_section("Consent to share", "<p>No consent records.</p>"))
+
+    if detail.team:
+        rows = "".join(
+            f"<tr><td><b>{escape(t.name)}</b></td><td style='color:{KIND_COLOURS.get(t.kind, '#000')}'>"
+            f"{escape(KIND_LABELS.get(t.kind, t.kind))}</td><td>{escape(t.discipline)}</td>"
+            f"<td>{escape(t.involvement)}</td><td>{escape(t.contact)}</td></tr>"
+            for t in detail.team)
+        parts.append(_section("Team around the child", f"<table cellpadding='3'>{rows}</table>"))
+    else:
+        parts.append(_section("Team around the child", "<p>No professionals recorded yet.</p>"))
+
+    if detail.hidden:
+        parts.append(f"<p class='muted'><i>Not shown for your role: {escape(', '.join(detail.hidden))}.</i></p>")
+    return "".join(parts)

@@ -1,0 +1,619 @@
+"""The Pupils screen: the register with search and filters, a pupil's details, add, edit, mark as left."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import FairfieldsError, InvalidInput, Problem
+from ...domain.permissions import allowed
+from ...domain.school import AREAS_OF_NEED, YEAR_GROUPS, year_group_label
+from ..commands import ServiceCommand
+from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
+from .pupil_detail import AREA_LABELS, render_pupil
+
+log = logging.getLogger(__name__)
+
+FIELD_LABELS = {
+    "upn": "UPN", "first_name": "First name", "last_name": "Last name", "date_of_birth": "Date of birth",
+    "year_group": "Year group", "class": "Class", "attendance_percent": "Attendance",
+    "attendance_as_of": "Attendance date", "ehcp.issued": "EHCP issued", "ehcp.last_review": "Last review",
+    "ehcp.personal_budget.reference": "Budget reference", "ehcp.personal_budget.annual_amount_gbp": "Budget amount",
+    "looked_after.local_authority": "Local authority", "areas_of_need": "Areas of need",
+}
+
+
+def problem_text(problems: list[Problem]) -> str:
+    lines = []
+    for p in problems:
+        label = FIELD_LABELS.get(p.where)
+        if label is None and p.where.startswith("contacts["):
+            index = int(p.where[9:p.where.index("]")])
+            label = f"Contact {index + 1}"
+        lines.append(f"{label or p.where}: {p.message}")
+    return "\n".join(lines)
+
+
+def _qdate(value: str | None) -> QDate:
+    return QDate.fromString(value, "yyyy-MM-dd") if value else QDate()
+
+
+class PupilDialog(QDialog):
+    """Add or edit a pupil. The service checks every field; problems are listed by field name."""
+
+    def __init__(self, services, actor, class_names: list[str], values: dict[str, Any] | None = None,  # noqa: ANN001
+                 parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.original = values
+        self.setWindowTitle("Edit pupil" if values else "Add a pupil")
+        can_needs = allowed(actor.roles, "pupils.edit_needs")
+        today = services.clock.today()
+
+        self.upn = QLineEdit()
+        self.upn.setPlaceholderText("13 characters, e.g. X319700119023 (temporary UPNs end in a letter)")
+        self.first_name = QLineEdit()
+        self.last_name = QLineEdit()
+        self.date_of_birth = QDateEdit()
+        self.date_of_birth.setCalendarPopup(True)
+        self.date_of_birth.setDisplayFormat("dd/MM/yyyy")
+        self.date_of_birth.setDate(QDate(today.year - 10, 9, 1))
+        self.year_group = QComboBox()
+        for year in YEAR_GROUPS:
+            self.year_group.addItem(year_group_label(year), year)
+        self.class_name = QComboBox()
+        self.class_name.addItems(class_names)
+        self.attendance = QDoubleSpinBox()
+        self.attendance.setRange(-1, 100)
+        self.attendance.setDecimals(1)
+        self.attendance.setSpecialValueText("not recorded")
+        self.attendance.setValue(-1)
+        self.attendance.setSuffix(" %")
+        self.attendance_as_of = QDateEdit()
+        self.attendance_as_of.setDisplayFormat("dd/MM/yyyy")
+        self.attendance_as_of.setCalendarPopup(True)
+        self.attendance_as_of.setDate(QDate(today.year, today.month, today.day))
+
+        form = QFormLayout()
+        for label, widget in (("&UPN", self.upn), ("&First name", self.first_name), ("&Last name", self.last_name),
+                              ("Date of &birth", self.date_of_birth), ("&Year group", self.year_group),
+                              ("&Class", self.class_name), ("&Attendance", self.attendance),
+                              ("Attendance &date", self.attendance_as_of)):
+            widget.setAccessibleName(label.replace("&", ""))
+            form.addRow(label, widget)
+
+        self.ehcp_box = QGroupBox("EHCP")
+        self.ehcp_box.setCheckable(True)
+        self.ehcp_box.setChecked(False)
+        self.ehcp_issued = QDateEdit()
+        self.ehcp_last_review = QDateEdit()
+        for edit in (self.ehcp_issued, self.ehcp_last_review):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+            edit.setDate(QDate(today.year, today.month, today.day))
+        self.no_review_yet = QCheckBox("no review meeting yet")
+        self.budget_reference = QLineEdit()
+        self.budget_reference.setPlaceholderText("empty: no personal budget")
+        self.budget_amount = QDoubleSpinBox()
+        self.budget_amount.setRange(0, 1_000_000)
+        self.budget_amount.setPrefix("£ ")
+        self.budget_amount.setDecimals(0)
+        ehcp_form = QFormLayout(self.ehcp_box)
+        ehcp_form.addRow("Issued", self.ehcp_issued)
+        review_row = QHBoxLayout()
+        review_row.addWidget(self.ehcp_last_review)
+        review_row.addWidget(self.no_review_yet)
+        ehcp_form.addRow("Last review meeting", review_row)
+        ehcp_form.addRow("Personal budget reference", self.budget_reference)
+        ehcp_form.addRow("Annual amount", self.budget_amount)
+        self.areas: dict[str, QCheckBox] = {}
+        areas_box = QGroupBox("Areas of need")
+        areas_layout = QGridLayout(areas_box)
+        for i, area in enumerate(AREAS_OF_NEED):
+            box = QCheckBox(AREA_LABELS[area])
+            self.areas[area] = box
+            areas_layout.addWidget(box, i // 2, i % 2)
+        for widget in (self.ehcp_box, areas_box):
+            widget.setEnabled(can_needs)
+            if not can_needs:
+                widget.setToolTip("Only the SENCO or the headteacher can change this")
+
+        self.looked_after = QGroupBox("Looked after")
+        self.looked_after.setCheckable(True)
+        self.looked_after.setChecked(False)
+        self.local_authority = QLineEdit()
+        self.social_worker = QLineEdit()
+        la_form = QFormLayout(self.looked_after)
+        la_form.addRow("Local authority", self.local_authority)
+        la_form.addRow("Social worker", self.social_worker)
+
+        self.contacts = QPlainTextEdit()
+        self.contacts.setPlaceholderText("One contact a line: name; relationship; PR (yes/no); phone; email\n"
+                                         "e.g. Abena Osei; mother; yes; 07700 900412; abena@example.org")
+        self.contacts.setAccessibleName("Contacts, one a line")
+        self.contacts.setFixedHeight(80)
+
+        self.message = QLabel("")
+        self.message.setObjectName("formMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #8a1c1c")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.on_save_clicked)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.ehcp_box)
+        layout.addWidget(areas_box)
+        layout.addWidget(self.looked_after)
+        layout.addWidget(QLabel("Contacts (parents and carers)"))
+        layout.addWidget(self.contacts)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.saved_values: dict[str, Any] | None = None
+        if values:
+            self._fill(values)
+
+    def _fill(self, v: dict[str, Any]) -> None:
+        self.upn.setText(v["upn"])
+        self.first_name.setText(v["first_name"])
+        self.last_name.setText(v["last_name"])
+        self.date_of_birth.setDate(_qdate(v["date_of_birth"]))
+        self.year_group.setCurrentIndex(self.year_group.findData(v["year_group"]))
+        self.class_name.setCurrentText(v["class"])
+        if v.get("attendance_percent") is not None:
+            self.attendance.setValue(v["attendance_percent"])
+            self.attendance_as_of.setDate(_qdate(v["attendance_as_of"]))
+        ehcp = v.get("ehcp")
+        self.ehcp_box.setChecked(bool(ehcp))
+        if ehcp:
+            self.ehcp_issued.setDate(_qdate(ehcp["issued"]))
+            self.no_review_yet.setChecked(not ehcp.get("last_review"))
+            if ehcp.get("last_review"):
+                self.ehcp_last_review.setDate(_qdate(ehcp["last_review"]))
+            budget = ehcp.get("personal_budget")
+            if budget:
+                self.budget_reference.setText(budget["reference"])
+                self.budget_amount.setValue(budget["annual_amount_gbp"] or 0)
+        for area, box in self.areas.items():
+            box.setChecked(area in (v.get("areas_of_need") or []))
+        la = v.get("looked_after")
+        self.looked_after.setChecked(bool(la))
+        if la:
+            self.local_authority.setText(la.get("local_authority") or "")
+            self.social_worker.setText(la.get("social_worker") or "")
+        self.contacts.setPlainText("\n".join(
+            "; ".join([c["name"], c["relationship"], "yes" if c.get("parental_responsibility") else "no",
+                       c.get("phone") or "", c.get("email") or ""]) for c in v.get("contacts") or []))
+
+    def values(self) -> dict[str, Any]:
+        iso = lambda edit: edit.date().toString("yyyy-MM-dd")  # noqa: E731
+        ehcp = None
+        if self.ehcp_box.isChecked():
+            reference = self.budget_reference.text().strip()
+            ehcp = {"issued": iso(self.ehcp_issued),
+                    "last_review": None if self.no_review_yet.isChecked() else iso(self.ehcp_last_review),
+                    "personal_budget": {"reference": reference, "annual_amount_gbp": self.budget_amount.value()}
+                    if reference else None}
+        contacts = []
+        for line in self.contacts.toPlainText().splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")] + [""] * 5
+            contacts.append({"name": parts[0], "relationship": parts[1],
+                             "parental_responsibility": parts[2].lower() in ("yes", "y", "true", "pr"),
+                             "phone": parts[3] or None, "email": parts[4] or None})
+        attendance = self.attendance.value()
+        values = {
+            "upn": self.upn.text().strip().upper(), "first_name": self.first_name.text(),
+            "last_name": self.last_name.text(), "date_of_birth": iso(self.date_of_birth),
+            "year_group": self.year_group.currentData(), "class": self.class_name.currentText(),
+            "attendance_percent": None if attendance < 0 else round(attendance, 1),
+            "attendance_as_of": None if attendance < 0 else iso(self.attendance_as_of),
+            "ehcp": ehcp, "areas_of_need": [a for a, box in self.areas.items() if box.isChecked()],
+            "looked_after": {"local_authority": self.local_authority.text().strip(),
+                             "social_worker": self.social_worker.text().strip() or None}
+            if self.looked_after.isChecked() else None,
+            "contacts": contacts,
+        }
+        if not allowed(self.actor.roles, "pupils.edit_needs"):
+            values.pop("ehcp")
+            values.pop("areas_of_need")
+        return values
+
+    def on_save_clicked(self) -> None:
+        """Check with the service without saving yet is not possible: save, and show what was wrong."""
+        self.saved_values = self.values()
+        self.accept()
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        self.message.setText("Not saved. " + problem_text(problems))
+
+
+class PupilsScreen(QWidget):
+    pupil_saved = Signal(int)
+
+    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.can_edit = allowed(actor.roles, "pupils.edit")
+        self.undo_stack = QUndoStack(self)
+        self.last_detail_ms = 0.0
+
+        heading = QLabel("Pupils")
+        heading.setObjectName("screenTitle")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name or UPN")
+        self.search.setAccessibleName("Search pupils by name or UPN")
+        self.search.setClearButtonEnabled(True)
+        self.class_filter = QComboBox()
+        self.class_filter.setAccessibleName("Class filter")
+        self.year_filter = QComboBox()
+        self.year_filter.setAccessibleName("Year group filter")
+        self.ehcp_filter = QCheckBox("Has an EHCP")
+        self.attendance_filter = QCheckBox("Attendance below threshold")
+        self.looked_after_filter = QCheckBox("Looked after")
+        self.review_filter = QCheckBox("Review due this term")
+        self.show_left = QCheckBox("Show pupils who left")
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("hint")
+
+        self.model = PupilsModel(self)
+        self.proxy = PupilFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Pupils")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(PupilsModel.NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("pupilDetail")
+        self.detail.setAccessibleName("Pupil details")
+        self.detail.setOpenLinks(False)
+
+        self.add_button = QPushButton("&Add pupil")
+        self.edit_button = QPushButton("&Edit")
+        self.left_button = QPushButton("Mark as &left")
+        self.consent_button = QPushButton("Add &consent")
+        self.withdraw_button = QPushButton("&Withdraw consent")
+        self.add_button.setToolTip("Add a pupil to the register (Ctrl+N)")
+        self.add_button.setShortcut(QKeySequence("Ctrl+N"))
+        self.edit_button.setToolTip("Edit the selected pupil (Ctrl+E)")
+        self.edit_button.setShortcut(QKeySequence("Ctrl+E"))
+        for button in (self.add_button, self.edit_button, self.left_button):
+            button.setVisible(self.can_edit)
+        for button in (self.consent_button, self.withdraw_button):
+            button.setVisible(allowed(actor.roles, "pupils.edit_consent"))
+        self.message = QLabel("")
+        self.message.setObjectName("screenMessage")
+        self.message.setWordWrap(True)
+
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+        focus_search = QAction(self)
+        focus_search.setShortcut(QKeySequence.StandardKey.Find)
+        focus_search.triggered.connect(self.search.setFocus)
+        self.addAction(focus_search)
+
+        self.search.setMinimumWidth(260)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.class_filter)
+        filters.addWidget(self.year_filter)
+        checks = QHBoxLayout()
+        for box in (self.ehcp_filter, self.attendance_filter, self.looked_after_filter, self.review_filter,
+                    self.show_left):
+            checks.addWidget(box)
+        checks.addStretch(1)
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.left_button, self.consent_button,
+                       self.withdraw_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.count_label)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(filters)
+        layout.addLayout(checks)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+
+        self.search.textChanged.connect(self.on_search_changed)
+        self.class_filter.currentIndexChanged.connect(self.on_filters_changed)
+        self.year_filter.currentIndexChanged.connect(self.on_filters_changed)
+        for box in (self.ehcp_filter, self.attendance_filter, self.looked_after_filter, self.review_filter):
+            box.toggled.connect(self.on_filters_changed)
+        self.show_left.toggled.connect(self.reload)
+        self.table.selectionModel().currentRowChanged.connect(self.on_current_changed)
+        self.add_button.clicked.connect(self.on_add_clicked)
+        self.edit_button.clicked.connect(self.on_edit_clicked)
+        self.table.doubleClicked.connect(lambda _index: self.can_edit and self.on_edit_clicked())
+        self.left_button.clicked.connect(self.on_mark_left_clicked)
+        self.consent_button.clicked.connect(self.on_add_consent_clicked)
+        self.withdraw_button.clicked.connect(self.on_withdraw_consent_clicked)
+        self._fill_filters()
+        self.reload()
+
+    # --- loading --------------------------------------------------------------------------------
+    def _fill_filters(self) -> None:
+        self.class_filter.addItem("All classes", None)
+        if allowed(self.actor.roles, "pupils.all_classes"):
+            for name in self.services.pupils.class_names():
+                self.class_filter.addItem(name, name)
+        else:
+            self.class_filter.setEnabled(False)
+        self.year_filter.addItem("All year groups", None)
+        for year in YEAR_GROUPS:
+            self.year_filter.addItem(year_group_label(year), year)
+        sees_needs = allowed(self.actor.roles, "pupils.view_needs")
+        self.ehcp_filter.setVisible(sees_needs)
+        self.review_filter.setVisible(sees_needs)
+
+    def reload(self) -> None:
+        current = self.current_pupil_id()
+        self.model.set_pupils(self.services.pupils.list_pupils(self.actor, include_left=self.show_left.isChecked()))
+        self._update_count()
+        if current is not None:
+            self.select_pupil(current)
+        elif self.proxy.rowCount():
+            self.table.selectRow(0)
+        else:
+            self.detail.setHtml("<p>No pupils to show.</p>")
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} pupils")
+
+    def current_pupil_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.proxy.data(index, PUPIL_ROLE).id
+
+    def select_pupil(self, pupil_id: int) -> bool:
+        row = self.model.row_of(pupil_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.show_detail(pupil_id)
+        return True
+
+    def show_detail(self, pupil_id: int) -> None:
+        started = time.perf_counter()
+        try:
+            detail = self.services.pupils.get_pupil(self.actor, pupil_id)
+        except FairfieldsError as exc:
+            self.detail.setHtml(f"<p>{exc}</p>")
+            return
+        self.detail.setHtml(render_pupil(detail))
+        self.last_detail_ms = (time.perf_counter() - started) * 1000
+
+    # --- slots ----------------------------------------------------------------------------------
+    def on_search_changed(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_count()
+
+    def on_filters_changed(self, *_args) -> None:  # noqa: ANN002
+        self.proxy.set_filters(
+            class_name=self.class_filter.currentData(), year_group=self.year_filter.currentData(),
+            ehcp_only=self.ehcp_filter.isChecked(), below_threshold_only=self.attendance_filter.isChecked(),
+            looked_after_only=self.looked_after_filter.isChecked(), review_due_only=self.review_filter.isChecked())
+        self._update_count()
+
+    def on_current_changed(self, current, _previous=None) -> None:  # noqa: ANN001
+        if current.isValid():
+            self.show_detail(self.proxy.data(current, PUPIL_ROLE).id)
+
+    def on_add_clicked(self) -> None:
+        dialog = PupilDialog(self.services, self.actor, self.services.pupils.class_names(), parent=self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                saved = self.services.pupils.save_pupil(self.actor, dialog.saved_values)
+            except InvalidInput as exc:
+                dialog.show_problems(exc.problems)
+                continue
+            except FairfieldsError as exc:
+                dialog.message.setText(f"Not saved: {exc}")
+                continue
+            self.model.replace(saved)
+            self.select_pupil(saved.id)
+            self.message.setText(f"{saved.name} added.")
+            self.pupil_saved.emit(saved.id)
+            return
+
+    def on_edit_clicked(self) -> None:
+        pupil_id = self.current_pupil_id()
+        if pupil_id is None:
+            self.message.setText("Choose a pupil first.")
+            return
+        before = self.services.pupils.pupil_values(self.actor, pupil_id)
+        dialog = PupilDialog(self.services, self.actor, self.services.pupils.class_names(), before, parent=self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            error = self.edit_pupil(pupil_id, before, dialog.saved_values)
+            if error is None:
+                return
+            if isinstance(error, InvalidInput):
+                dialog.show_problems(error.problems)
+            else:
+                dialog.message.setText(f"Not saved: {error}")
+
+    def edit_pupil(self, pupil_id: int, before: dict[str, Any], after: dict[str, Any]) -> Exception | None:
+        """Save an edit as an undoable command; returns the error if the service refused it."""
+        keys = set(after)
+        before_values = {k: v for k, v in before.items() if k in keys}
+
+        def apply(values: dict[str, Any], version: int | None) -> int:
+            saved = self.services.pupils.save_pupil(self.actor, values, pupil_id, version)
+            self.model.replace(saved)
+            return saved.version
+
+        command = ServiceCommand(f"edit {after.get('first_name', '')} {after.get('last_name', '')}".strip(),
+                                 apply, before_values, after, before["version"],
+                                 on_done=lambda error: self._after_command(pupil_id, error))
+        error = command.first_run()
+        if error is not None:
+            return error
+        self.undo_stack.push(command)
+        self.message.setText("Saved. Ctrl+Z undoes it.")
+        self.pupil_saved.emit(pupil_id)
+        return None
+
+    def _after_command(self, pupil_id: int, error: Exception | None) -> None:
+        if error is not None:
+            self.message.setText(f"Not done: {error}")
+        self.select_pupil(pupil_id)
+
+    def on_mark_left_clicked(self) -> None:
+        pupil_id = self.current_pupil_id()
+        if pupil_id is None:
+            self.message.setText("Choose a pupil first.")
+            return
+        summary = self.model.pupil(self.model.row_of(pupil_id))
+        if summary.left_on:
+            self.mark_left(pupil_id, None, summary.left_on, summary.version)
+            return
+        today = self.services.clock.today()
+        text, ok = QInputDialog.getText(self, "Mark as left", f"Date {summary.name} left (YYYY-MM-DD):",
+                                        text=today.isoformat())
+        if ok:
+            try:
+                left_on = date.fromisoformat(text.strip())
+            except ValueError:
+                self.message.setText("Not saved: write the leaving date as YYYY-MM-DD.")
+                return
+            self.mark_left(pupil_id, left_on, None, summary.version)
+
+    def mark_left(self, pupil_id: int, left_on: date | None, previous: date | None, version: int) -> None:
+        def apply(value: date | None, current_version: int | None) -> int:
+            saved = self.services.pupils.mark_left(self.actor, pupil_id, value, current_version)
+            self.model.replace(saved)
+            return saved.version
+
+        command = ServiceCommand("mark as left" if left_on else "back on roll", apply, previous, left_on, version,
+                                 on_done=lambda error: self._after_command(pupil_id, error))
+        error = command.first_run()
+        if error is not None:
+            self.message.setText(f"Not saved: {error}")
+            return
+        self.undo_stack.push(command)
+        self.message.setText(("Marked as left" if left_on else "Back on roll") + ". Ctrl+Z undoes it.")
+
+    def on_add_consent_clicked(self) -> None:
+        pupil_id = self.current_pupil_id()
+        if pupil_id is None:
+            return
+        dialog = ConsentDialog(self.services.clock.today(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self.services.pupils.add_consent(self.actor, pupil_id, **dialog.values())
+        except InvalidInput as exc:
+            self.message.setText("Not saved. " + "; ".join(f"{p.where}: {p.message}" for p in exc.problems))
+            return
+        except FairfieldsError as exc:
+            self.message.setText(f"Not saved: {exc}")
+            return
+        self.show_detail(pupil_id)
+        self.message.setText("Consent recorded.")
+
+    def on_withdraw_consent_clicked(self) -> None:
+        pupil_id = self.current_pupil_id()
+        if pupil_id is None:
+            return
+        detail = self.services.pupils.get_pupil(self.actor, pupil_id)
+        current = [c for c in detail.consents or () if not c.withdrawn]
+        if not current:
+            self.message.setText("There is no current consent to withdraw.")
+            return
+        labels = [f"{c.what} to {c.share_with} (given {c.given_on:%d %b %Y})" for c in current]
+        choice, ok = QInputDialog.getItem(self, "Withdraw consent", "Which consent is withdrawn today?", labels,
+                                          0, False)
+        if not ok:
+            return
+        consent = current[labels.index(choice)]
+        try:
+            self.services.pupils.withdraw_consent(self.actor, consent.id, self.services.clock.today())
+        except FairfieldsError as exc:
+            self.message.setText(f"Not saved: {exc}")
+            return
+        self.show_detail(pupil_id)
+        self.message.setText("Consent withdrawn: it stays on record as withdrawn.")
+
+
+class ConsentDialog(QDialog):
+    def __init__(self, today: date, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowTitle("Record consent to share")
+        self.share_with = QLineEdit()
+        self.share_with.setPlaceholderText("a professional's id or an organisation's name")
+        self.what = QLineEdit()
+        self.what.setPlaceholderText("e.g. progress notes, reports")
+        self.given_by = QLineEdit()
+        self.given_by.setPlaceholderText("the parent (name, relationship), or the young person")
+        self.on = QDateEdit(QDate(today.year, today.month, today.day))
+        self.on.setDisplayFormat("dd/MM/yyyy")
+        form = QFormLayout(self)
+        form.addRow("Share &with", self.share_with)
+        form.addRow("&What", self.what)
+        form.addRow("&Given by", self.given_by)
+        form.addRow("&On", self.on)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {"share_with": self.share_with.text(), "what": self.what.text(), "given_by": self.given_by.text(),
+                "given_on": self.on.date().toPython()}
+
