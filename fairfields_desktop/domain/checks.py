@@ -257,9 +257,9 @@ def evaluate_checks(checks: ProfessionalChecks, on: date, dbs_recheck_years: int
     """How a professional's checks stand on ``on``: one finding each for dbs, registration, insurance.
 
     ``dbs_recheck_years`` is the school's policy for re-checking its own DBS checks: the re-check is
-    due on that anniversary and warns (never blocks) from the day after. Insurance warns from ``insurance_warning_days`` before its expiry
-    day (it is valid on that day); the register warns once last checked over ``register_max_age_days``
-    days before ``on``.
+    due on that anniversary and warns (never blocks) from the day after. Insurance warns from
+    ``insurance_warning_days`` before its expiry day (it is valid on that day) and blocks after it; the
+    register warns once last checked over ``register_max_age_days`` days before ``on``.
     """
     if dbs_recheck_years < 1:
         raise ValueError("dbs_recheck_years must be at least 1")

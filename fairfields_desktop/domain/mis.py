@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "attendance_percent": ("Attendance %", "Attendance", "% Attendance", "Attendance (%)"),
 }
 REQUIRED = ("upn", "last_name", "first_name", "date_of_birth")
+_LABELS = {"upn": "UPN", "last_name": "surname", "first_name": "forename", "date_of_birth": "date of birth"}
 CHANGE_FIELDS = ("upn", "first_name", "last_name", "date_of_birth", "year_group", "class_name")
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -159,8 +159,8 @@ def parse_mis_csv(text: str) -> tuple[list[MisRow], list[Problem]]:
     if missing:
         return [], [
             Problem(f"line {heading_line}",
-                    f"no {HEADINGS[field][0]} column: add a heading spelt one of "
-                    + ", ".join(repr(s) for s in HEADINGS[field]) + " (any case)")
+                    f"no {_LABELS[field]} column: add the column with a heading spelt one of "
+                    + ", ".join(repr(s) for s in HEADINGS[field]) + " (any case), or export it from the MIS")
             for field in missing
         ]
 
@@ -238,14 +238,13 @@ def _read_row(line: int, cells: list[str], width: int, columns: dict[str, int],
     if attendance_text:
         heading = written["attendance_percent"]
         number = _PERCENT.fullmatch(attendance_text)
-        value = float(number[1]) if number else math.nan
         if not number:
             problems.append(f"{heading} {attendance_text!r} is not a percentage: give a number such as 95.2")
-        elif not 0 <= value <= 100:
+        elif not 0 <= float(number[1]) <= 100:
             problems.append(f"{heading} {attendance_text} is outside 0 to 100: export the year-to-date "
                             "attendance percentage")
         else:
-            attendance = value
+            attendance = float(number[1])
 
     if problems:
         return None, [Problem(where, message) for message in problems]

@@ -140,8 +140,10 @@ class TestUsage:
         assert "from-env" in memory_keyring.store.values()
 
     def test_db_info_names_the_database(self, cli, sqlite_url):
+        from fairfields_desktop.store.migrate import head_revision
+
         result = cli("--db", sqlite_url, "db", "info")
-        assert result.code == 0 and "SQLite" in result.err and "schema 0001" in result.err
+        assert result.code == 0 and "SQLite" in result.err and f"schema {head_revision()}" in result.err
 
 
 class TestEntryPoint:

@@ -181,15 +181,20 @@ class TestHeadings:
         assert row.attendance_percent == 91.5
 
     def test_other_columns_are_ignored(self):
-        text = "Admission No,UPN,Surname,Forename,Gender,DOB,SEN Status\n001234,X319700119023,Hughes,Ben,M,29/07/2015,E\n"
+        text = ("Admission No,UPN,Surname,Forename,Gender,DOB,SEN Status\n"
+                "001234,X319700119023,Hughes,Ben,M,29/07/2015,E\n")
         assert one_row(text).upn == "X319700119023"
+
+    def test_a_heading_given_twice_takes_the_first_column(self):
+        text = "UPN,Surname,Forename,DOB,Class,Class\nX319700119023,Hughes,Ben,29/07/2015,Oak,Willow\n"
+        assert one_row(text).class_name == "Oak"
 
     @pytest.mark.parametrize(
         ("heading", "missing", "spelling"),
         [("Surname,Forename,DOB", "UPN", "'UPN'"),
-         ("UPN,Forename,DOB", "Legal Surname", "'Last Name'"),
-         ("UPN,Surname,DOB", "Legal Forename", "'Preferred Forename'"),
-         ("UPN,Surname,Forename,Birthday", "DOB", "'Date of Birth'")],
+         ("UPN,Forename,DOB", "surname", "'Last Name'"),
+         ("UPN,Surname,DOB", "forename", "'Preferred Forename'"),
+         ("UPN,Surname,Forename,Birthday", "date of birth", "'Date of Birth'")],
     )
     def test_a_missing_required_heading_is_one_problem_on_line_1(self, heading, missing, spelling):
         problems = problems_of(heading + "\nX319700119023,Hughes,Ben,29/07/2015\n")
@@ -197,11 +202,17 @@ class TestHeadings:
         assert problems[0].where == "line 1"
         assert problems[0].message.startswith(f"no {missing} column")
         assert spelling in problems[0].message
+        assert str(problems[0]) == (
+            f"line 1: no {missing} column: add the column with a heading spelt one of "
+            + ", ".join(repr(s) for s in {"UPN": HEADINGS["upn"], "surname": HEADINGS["last_name"],
+                                          "forename": HEADINGS["first_name"],
+                                          "date of birth": HEADINGS["date_of_birth"]}[missing])
+            + " (any case), or export it from the MIS")
 
     def test_each_missing_heading_is_said(self):
         problems = problems_of("Name,Born\nBen Hughes,29/07/2015\n")
         assert [p.message.split(" column")[0] for p in problems] == [
-            "no UPN", "no Legal Surname", "no Legal Forename", "no DOB"]
+            "no UPN", "no surname", "no forename", "no date of birth"]
         assert {p.where for p in problems} == {"line 1"}
 
     @pytest.mark.parametrize("text", ["", "\ufeff", "\n\n", " , ,\n"])
@@ -221,13 +232,15 @@ class TestLinesAndLayout:
             "X319700119023")
 
     def test_blank_lines_are_skipped_and_counted(self):
-        text = "UPN,Surname,Forename,DOB\n\nX319700119023,Hughes,Ben,29/07/2015\n,,,\n\nX319700117077,Nowak,Chloe,05/01/2013"
+        text = ("UPN,Surname,Forename,DOB\n\nX319700119023,Hughes,Ben,29/07/2015\n,,,\n\n"
+                "X319700117077,Nowak,Chloe,05/01/2013")
         rows, problems = parse(text)
         assert problems == []
         assert [r.line for r in rows] == [3, 6]
 
     def test_a_quoted_name_with_a_comma_and_a_line_break(self):
-        text = 'UPN,Surname,Forename,DOB\n"X319700119023","Hughes, Jr","Ben\nJames",29/07/2015\nX319700117077,Nowak,Chloe,05/01/2013\n'
+        text = ('UPN,Surname,Forename,DOB\n"X319700119023","Hughes, Jr","Ben\nJames",29/07/2015\n'
+                "X319700117077,Nowak,Chloe,05/01/2013\n")
         rows, problems = parse(text)
         assert problems == []
         assert [(r.line, r.last_name) for r in rows] == [(2, "Hughes, Jr"), (4, "Nowak")]

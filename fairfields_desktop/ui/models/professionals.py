@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from ...domain.professionals import KIND_LABELS
 from ...services.professionals import ProfessionalSummary, Visit
-from .pupils import RAW_ROLE, fold
-
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 2
+from .base import ITEM_ROLE, RAW_ROLE, FilterProxy
+from .pupils import fold
 Index = QModelIndex | QPersistentModelIndex
 
 #: text colour of each kind (with its name in words, colour is never the only sign)
@@ -97,21 +96,18 @@ class ProfessionalsModel(QAbstractTableModel):
         return None
 
 
-class ProfessionalFilterProxy(QSortFilterProxyModel):
+class ProfessionalFilterProxy(FilterProxy):
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.setSortRole(RAW_ROLE)
         self._text = ""
         self.kind: str | None = None
         self.level: str | None = None  # "blocking", "warning" (warning or worse), None
 
     def set_search(self, text: str) -> None:
-        self._text = fold(text.strip())
-        self.invalidateFilter()
+        self.refilter(lambda: setattr(self, "_text", fold(text.strip())))
 
     def set_filters(self, kind: str | None, level: str | None) -> None:
-        self.kind, self.level = kind, level
-        self.invalidateFilter()
+        self.refilter(lambda: self.__dict__.update(kind=kind, level=level))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         model: ProfessionalsModel = self.sourceModel()  # type: ignore[assignment]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ...services.pupils import PupilSummary
+from .base import ITEM_ROLE, RAW_ROLE, FilterProxy
 
-RAW_ROLE = Qt.ItemDataRole.UserRole + 1
-PUPIL_ROLE = Qt.ItemDataRole.UserRole + 2
+PUPIL_ROLE = ITEM_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -121,12 +121,11 @@ class PupilsModel(QAbstractTableModel):
         return None
 
 
-class PupilFilterProxy(QSortFilterProxyModel):
+class PupilFilterProxy(FilterProxy):
     """Search by name or UPN, and the register's filters; sorts on the raw values."""
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.setSortRole(RAW_ROLE)
         self._text = ""
         self.class_name: str | None = None
         self.year_group: int | None = None
@@ -136,15 +135,14 @@ class PupilFilterProxy(QSortFilterProxyModel):
         self.review_due_only = False
 
     def set_search(self, text: str) -> None:
-        self._text = fold(text.strip())
-        self.invalidateFilter()
+        self.refilter(lambda: setattr(self, "_text", fold(text.strip())))
 
     def set_filters(self, **filters: object) -> None:
-        for key, value in filters.items():
-            if not hasattr(self, key):
-                raise AttributeError(key)
-            setattr(self, key, value)
-        self.invalidateFilter()
+        unknown = set(filters) - {"class_name", "year_group", "ehcp_only", "below_threshold_only",
+                                  "looked_after_only", "review_due_only"}
+        if unknown:
+            raise AttributeError(", ".join(sorted(unknown)))
+        self.refilter(lambda: self.__dict__.update(filters))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         model: PupilsModel = self.sourceModel()  # type: ignore[assignment]

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-RAW_ROLE = Qt.ItemDataRole.UserRole + 1
+from .base import RAW_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
