@@ -209,7 +209,7 @@ def _read_row(line: int, cells: list[str], width: int, columns: dict[str, int],
     for field in ("first_name", "last_name"):
         value = unicodedata.normalize("NFC", cell(field) or "")
         if not value:
-            problems.append(f"{written[field]} is blank: fill it in in the MIS and export again")
+            problems.append(f"{written[field]} is blank: enter it in the MIS and export again")
         names[field] = value
 
     born_text = cell("date_of_birth") or ""

@@ -256,7 +256,7 @@ class TestLinesAndLayout:
     def test_a_short_row_leaves_the_missing_cells_blank(self):
         problems = problems_of("UPN,Surname,Forename,DOB\nX319700119023,Hughes\n")
         assert [str(p) for p in problems] == [
-            "line 2: Forename is blank: fill it in in the MIS and export again",
+            "line 2: Forename is blank: enter it in the MIS and export again",
             "line 2: DOB is blank: fill in the date of birth in the MIS and export again"]
 
     def test_cells_are_trimmed(self):

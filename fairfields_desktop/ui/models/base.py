@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 #: the raw value a column sorts on (dates, numbers), whatever it displays
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -28,3 +28,55 @@ class FilterProxy(QSortFilterProxyModel):
         else:  # Qt before 6.9
             change()
             self.invalidateFilter()
+
+
+class Column:
+    """One column of a RowsModel: its header, what it shows and what it sorts on."""
+
+    def __init__(self, header: str, show: Callable[[object], object],
+                 raw: Callable[[object], object] | None = None) -> None:
+        self.header = header
+        self.show = show
+        self.raw = raw or show
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of plain objects (DTOs from a service), described by its columns."""
+
+    def __init__(self, columns: list[Column], parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.columns = columns
+        self._rows: list[object] = []
+
+    def set_rows(self, rows: list[object]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> object:
+        return self._rows[index]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid():
+            return None
+        item = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.show(item)
+            return "" if value is None else str(value)
+        if role == RAW_ROLE:
+            return column.raw(item)
+        if role == ITEM_ROLE:
+            return item
+        return None

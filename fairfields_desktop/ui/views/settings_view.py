@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -85,14 +86,22 @@ class SettingsScreen(QWidget):
         scroll.setWidgetResizable(True)
         body = QWidget()
         scroll.setWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(body)
+        from .people_view import ClassesTab, SpacesTab, StaffTab
 
+        outer = QVBoxLayout(self)
         heading = QLabel("Settings")
         heading.setObjectName("screenTitle")
-        layout.addWidget(heading)
+        outer.addWidget(heading)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, "School and &database")
+        self.staff_tab = StaffTab(services, actor)
+        self.classes_tab = ClassesTab(services, actor)
+        self.spaces_tab = SpacesTab(services, actor)
+        self.tabs.addTab(self.staff_tab, "S&taff")
+        self.tabs.addTab(self.classes_tab, "&Classes")
+        self.tabs.addTab(self.spaces_tab, "S&paces")
+        outer.addWidget(self.tabs, 1)
+        layout = QVBoxLayout(body)
         if not self.can_edit_settings:
             note = QLabel("Only an administrator can change these settings; you can see them.")
             note.setObjectName("hint")
