@@ -15,6 +15,7 @@ from .services.context import Actor
 from .services.auth import AuthService
 from .services.context import Clock
 from .services.dataset import DatasetService
+from .services.mis_import import MisImportService
 from .services.people import PeopleService
 from .services.professionals import ProfessionalService
 from .services.pupils import PupilService
@@ -38,6 +39,7 @@ class Services:
     pupils: PupilService = field(init=False)
     professionals: ProfessionalService = field(init=False)
     people: PeopleService = field(init=False)
+    mis: MisImportService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
@@ -47,6 +49,7 @@ class Services:
         self.pupils = PupilService(self.db, self.clock)
         self.professionals = ProfessionalService(self.db, self.clock)
         self.people = PeopleService(self.db, self.clock)
+        self.mis = MisImportService(self.db, self.clock)
 
     def database_info(self) -> DatabaseInfo:
         return DatabaseInfo(self.db.description, "SQLite" if self.db.is_sqlite else "PostgreSQL",

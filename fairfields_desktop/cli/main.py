@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     dump = sub.add_parser("dump", help="write the whole database as a school dataset (JSON)")
     dump.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
 
+    mis = sub.add_parser("import-mis", help="update the pupil roll and attendance from an MIS export (CSV)")
+    mis.add_argument("file", metavar="FILE.csv")
+    mis.add_argument("--as-of", type=_date, metavar="DATE", help="the date of the attendance figures (default: today)")
+
     db = sub.add_parser("db", help="the database connection")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
     remember = db_sub.add_parser("remember", help="store a PostgreSQL password in the system keyring")
@@ -156,6 +160,29 @@ class Runner:
             self.say(f"wrote {out}")
         else:
             self.out.write(text)
+        return EXIT_OK
+
+    def cmd_import_mis(self) -> int:
+        from ..domain.mis import describe_plan
+
+        path = Path(self.args.file)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise InvalidInput([], f"{path}: no such file: check the path") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput([], f"{path}: cannot be read as UTF-8 text ({exc}): export it as CSV UTF-8") from None
+        actor = self.actor()
+        services = self.services()
+        plan = services.mis.preview(actor, text, self.args.as_of)
+        if not plan.ok:
+            raise InvalidInput(list(plan.refused), f"{path.name}: {len(plan.refused_lines)} row(s) refused; "
+                               "nothing was imported: correct the export and import it again")
+        for line in describe_plan(plan):
+            self.say(line)
+        result = services.mis.apply(actor, text, self.args.as_of)
+        self.say(f"imported {path.name}: {result.added} added, {result.updated} updated, "
+                 f"{result.unchanged} unchanged, 0 refused")
         return EXIT_OK
 
     def cmd_db(self) -> int:

@@ -59,3 +59,9 @@ class StaleRecord(FairfieldsError):
     """Someone else saved the record since it was opened: reload before saving (exit 3)."""
 
     exit_code = 3
+
+
+class Cancelled(FairfieldsError):
+    """The person cancelled long work; everything it did was rolled back."""
+
+    exit_code = 1

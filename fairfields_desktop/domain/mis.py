@@ -433,3 +433,16 @@ def _update(row: MisRow, pupil: ExistingPupil, matched_by: str, class_name: str 
     if not changes and attendance is None:
         return None
     return PupilUpdate(row.line, pupil.id, row.upn, row.name, changes, attendance, matched_by)
+
+
+def describe_plan(plan: ImportPlan) -> list[str]:
+    """The plan in lines a person reads: what is added, what changes (old → new), what is refused."""
+    lines = [f"line {row.line}: add {row.name} ({row.upn}), {row.class_name}" for row in plan.added]
+    for update in plan.updated:
+        parts = [f"{c.field.replace('_', ' ')} {c.old} → {c.new}" for c in update.changes]
+        if update.attendance is not None:
+            parts.append(f"attendance {update.attendance:.1f}% on {plan.as_of.isoformat()}")
+        how = "" if update.matched_by == "upn" else f" (matched by {update.matched_by})"
+        lines.append(f"line {update.line}: update {update.name}{how}: " + "; ".join(parts))
+    lines.extend(str(problem) for problem in plan.refused)
+    return sorted(lines, key=lambda text: int(text.split(":")[0].split()[-1]) if text.startswith("line ") else 0)

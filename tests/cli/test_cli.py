@@ -159,3 +159,32 @@ class TestEntryPoint:
         dump = subprocess.run([str(fairfields), "--db", url, "--as", "admin", "dump"], capture_output=True,
                               text=True, env=env)
         assert dump.returncode == 0 and json.loads(dump.stdout)["pupils"][0]["first_name"] == "Amara"
+
+
+SAMPLE_MIS = str(Path(__file__).parents[2] / "resources" / "sample-mis-export.csv")
+
+
+class TestImportMis:
+    def test_import_reports_each_row_by_line_and_exits_0(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "sbrown", "--today", "2026-11-27", "import-mis", SAMPLE_MIS,
+                     password="demo-office-2026")
+        assert result.code == 0, result.err
+        assert "line 6: add Ela Yılmaz (T319700122013), Willow" in result.err
+        assert "line 3: update Ben Hughes: attendance 92.4% on 2026-11-27" in result.err
+        assert "1 added, 4 updated" in result.err
+
+    def test_refused_rows_exit_4_with_line_numbers_and_nothing_changes(self, cli, loaded, tmp_path):
+        bad = tmp_path / "bad.csv"
+        bad.write_text("UPN,Surname,Forename,DOB,Year,Class\nX319700119023,Hughes,Ben,31/02/2015,7,Oak\n"
+                       "Z319700118114,Osei,Amara,11/03/2014,8,Elm\n", encoding="utf-8")
+        result = cli("--db", loaded, "--as", "admin", "import-mis", str(bad), "--as-of", "2026-11-27",
+                     password="demo-admin-2026")
+        assert result.code == 4
+        assert any(line.startswith("line 2: ") for line in result.err.splitlines())
+        assert any(line.startswith("line 3: ") and "Elm" in line for line in result.err.splitlines())
+        dump = json.loads(cli("--db", loaded, "--as", "admin", "dump", password="demo-admin-2026").out)
+        assert dump["pupils"][0]["attendance"]["as_of"] == "2026-11-20"
+
+    def test_a_teacher_may_not_import(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "ttaylor", "import-mis", SAMPLE_MIS, password="demo-teacher-2026")
+        assert result.code == 5

@@ -312,6 +312,9 @@ class PupilsScreen(QWidget):
         self.add_button = QPushButton("&Add pupil")
         self.edit_button = QPushButton("&Edit")
         self.left_button = QPushButton("Mark as &left")
+        self.import_button = QPushButton("&Import from MIS…")
+        self.import_button.setToolTip("Update the roll and attendance from a SIMS or Arbor CSV export")
+        self.import_button.setVisible(allowed(actor.roles, "mis.import"))
         self.consent_button = QPushButton("Add &consent")
         self.withdraw_button = QPushButton("&Withdraw consent")
         self.add_button.setToolTip("Add a pupil to the register (Ctrl+N)")
@@ -349,7 +352,7 @@ class PupilsScreen(QWidget):
         checks.addStretch(1)
         actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.left_button, self.consent_button,
-                       self.withdraw_button):
+                       self.withdraw_button, self.import_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.count_label)
@@ -379,6 +382,7 @@ class PupilsScreen(QWidget):
         self.left_button.clicked.connect(self.on_mark_left_clicked)
         self.consent_button.clicked.connect(self.on_add_consent_clicked)
         self.withdraw_button.clicked.connect(self.on_withdraw_consent_clicked)
+        self.import_button.clicked.connect(self.on_import_clicked)
         self._fill_filters()
         self.reload()
 
@@ -548,6 +552,13 @@ class PupilsScreen(QWidget):
             return
         self.undo_stack.push(command)
         self.message.setText(("Marked as left" if left_on else "Back on roll") + ". Ctrl+Z undoes it.")
+
+    def on_import_clicked(self) -> None:
+        from .import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.services, self.actor, self)
+        dialog.imported.connect(self.reload)
+        dialog.exec()
 
     def on_add_consent_clicked(self) -> None:
         pupil_id = self.current_pupil_id()

@@ -1,0 +1,87 @@
+"""Professionals, their checks, and the visitors' log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from fairfields_desktop.domain.errors import InvalidInput, NotAllowed
+
+
+def pro(services, actor, ext_id: str):  # noqa: ANN001, ANN201
+    return next(p for p in services.professionals.list_professionals(actor) if p.ext_id == ext_id)
+
+
+class TestChecks:
+    def test_the_register_shows_each_check_state_in_words(self, school, actor):
+        office = actor(school, "sbrown")
+        levels = {p.ext_id: p.status.level for p in school.professionals.list_professionals(office)}
+        assert levels == {"nhs-slt-1": "valid", "nhs-physio-1": "warning", "music-1": "valid",
+                          "ind-ot-1": "valid", "ind-physio-1": "warning"}
+        assert "re-check" in pro(school, office, "ind-physio-1").status.summary
+
+    def test_the_office_records_expired_insurance_and_the_professional_is_blocked(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        karen = pro(sqlite_school, office, "ind-ot-1")
+        values = sqlite_school.professionals.values(office, karen.id)
+        values["checks"]["insurance_expires"] = "2026-11-01"
+        saved = sqlite_school.professionals.save(office, values, karen.id, values.pop("version"))
+        assert saved.status.level == "blocking"
+        [finding] = saved.status.blocking
+        assert finding.check == "insurance" and finding.renew
+
+    def test_a_new_professional_with_bad_fields_is_refused_field_by_field(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        with pytest.raises(InvalidInput) as caught:
+            sqlite_school.professionals.save(office, {
+                "id": "Bad Id", "name": "", "discipline": "speech_and_language_therapy", "kind": "independent",
+                "checks": {"dbs": {"type": "school_check", "date": "2030-01-01", "barred_list": True}}})
+        assert {p.where for p in caught.value.problems} >= {"id", "name", "checks.dbs.date",
+                                                            "checks.dbs.certificate"}
+
+    def test_a_teacher_may_not_edit_the_register(self, sqlite_school, actor):
+        teacher = actor(sqlite_school, "ttaylor")
+        values = sqlite_school.professionals.values(teacher, pro(sqlite_school, teacher, "music-1").id)
+        with pytest.raises(NotAllowed):
+            sqlite_school.professionals.save(teacher, values)
+
+
+class TestVisits:
+    def test_sign_in_and_out_with_the_on_site_list(self, school, actor):
+        office = actor(school, "sbrown")
+        rachel = pro(school, office, "nhs-slt-1")
+        amara = next(p.id for p in school.pupils.list_pupils(office) if p.first_name == "Amara")
+        visit = school.professionals.sign_in_visitor(office, rachel.id, identity_checked=True, purpose="therapy",
+                                                     pupil_ids=[amara], space="Therapy Room 1",
+                                                     at=datetime(2026, 11, 23, 9, 20))
+        [on_site] = school.professionals.on_site_now(office)
+        assert (on_site.professional_name, on_site.where, on_site.pupils) == (
+            "Rachel Green", "Therapy Room 1", ("Amara Osei",))
+        school.professionals.sign_out_visitor(office, visit.id, at=datetime(2026, 11, 23, 10, 30))
+        assert school.professionals.on_site_now(office) == []
+        [logged] = school.professionals.visits(office, datetime(2026, 11, 23).date(), datetime(2026, 11, 23).date())
+        assert logged.signed_out_at == datetime(2026, 11, 23, 10, 30)
+
+    def test_identity_must_be_checked(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        with pytest.raises(InvalidInput, match="identity"):
+            sqlite_school.professionals.sign_in_visitor(office, pro(sqlite_school, office, "music-1").id,
+                                                        identity_checked=False, purpose="observation")
+
+    def test_a_blocked_professional_cannot_be_signed_in_to_work_with_pupils(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        karen = pro(sqlite_school, office, "ind-ot-1")
+        values = sqlite_school.professionals.values(office, karen.id)
+        values["checks"]["insurance_expires"] = "2026-11-01"
+        sqlite_school.professionals.save(office, values, karen.id)
+        with pytest.raises(NotAllowed, match="insurance expired"):
+            sqlite_school.professionals.sign_in_visitor(office, karen.id, identity_checked=True, purpose="therapy")
+        assert sqlite_school.professionals.on_site_now(office) == []
+
+    def test_signing_in_twice_is_refused(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        grace = pro(sqlite_school, office, "music-1")
+        sqlite_school.professionals.sign_in_visitor(office, grace.id, identity_checked=True, purpose="meeting")
+        with pytest.raises(InvalidInput, match="already signed in"):
+            sqlite_school.professionals.sign_in_visitor(office, grace.id, identity_checked=True, purpose="meeting")
