@@ -80,3 +80,20 @@ class RowsModel(QAbstractTableModel):
         if role == ITEM_ROLE:
             return item
         return None
+
+
+def tune_table(view) -> None:  # noqa: ANN001
+    """Large tables stay quick: fixed row heights, columns sized once from the first rows, not per change."""
+    from PySide6.QtWidgets import QHeaderView
+
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setResizeContentsPrecision(50)  # measure 50 rows, not all of them
+    header.setStretchLastSection(True)
+
+
+def fit_columns(view) -> None:  # noqa: ANN001
+    """Size the columns to their contents once (after the first load)."""
+    view.resizeColumnsToContents()

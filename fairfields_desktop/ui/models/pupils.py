@@ -25,6 +25,14 @@ def _day(value: date | None) -> str:
     return f"{value.day} {value:%b %Y}" if value else ""
 
 
+_RAW = (  # what each column sorts on
+    lambda p: p.sort_name.casefold(), lambda p: p.upn, lambda p: p.class_name, lambda p: p.year_group,
+    lambda p: p.date_of_birth, lambda p: int(p.has_ehcp),
+    lambda p: p.attendance_percent if p.attendance_percent is not None else -1.0,
+    lambda p: p.review_due.toordinal() if p.review_due else 10**7, lambda p: int(p.looked_after),
+)
+
+
 class PupilsModel(QAbstractTableModel):
     NAME, UPN, CLASS, YEAR, AGE, EHCP, ATTENDANCE, REVIEW_DUE, LOOKED_AFTER = range(9)
     HEADERS = ("Pupil", "UPN", "Class", "Year", "Age", "EHCP", "Attendance", "Review due", "Looked after")
@@ -85,9 +93,7 @@ class PupilsModel(QAbstractTableModel):
         if role == PUPIL_ROLE:
             return pupil
         if role == RAW_ROLE:
-            return (pupil.sort_name.casefold(), pupil.upn, pupil.class_name, pupil.year_group, pupil.date_of_birth,
-                    int(pupil.has_ehcp), pupil.attendance_percent if pupil.attendance_percent is not None else -1.0,
-                    pupil.review_due.toordinal() if pupil.review_due else 10**7, int(pupil.looked_after))[column]
+            return _RAW[column](pupil)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
                 return pupil.sort_name + (" (left)" if pupil.left_on else "")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.school import ROLE_LABELS
-from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel
+from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, tune_table
 
 
 class FormDialog(QDialog):
@@ -87,8 +87,7 @@ class RegisterTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        tune_table(self.table)
         self.add_button = QPushButton(f"Add {name.lower().rstrip('s') if name != 'Staff' else 'member of staff'}")
         self.edit_button = QPushButton("Edit")
         self.add_button.setEnabled(can_edit)
@@ -108,6 +107,7 @@ class RegisterTab(QWidget):
 
     def reload(self) -> None:
         self.model.set_rows(self.load())
+        fit_columns(self.table)
 
     def current(self) -> Any:
         index = self.table.currentIndex()

@@ -38,6 +38,7 @@ from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
 from ..commands import ServiceCommand
+from ..models.base import fit_columns, tune_table
 from ..models.professionals import (
     ITEM_ROLE,
     KIND_COLOURS,
@@ -337,8 +338,7 @@ class ProfessionalsScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        tune_table(self.table)
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Professional's details and checks")
         top = QHBoxLayout()
@@ -373,6 +373,9 @@ class ProfessionalsScreen(QWidget):
     def reload(self) -> None:
         current = self.current_professional_id()
         self.model.set_professionals(self.services.professionals.list_professionals(self.actor))
+        if not getattr(self, "_fitted", False):
+            fit_columns(self.table)
+            self._fitted = True
         if current is not None:
             self.select_professional(current)
         elif self.proxy.rowCount():

@@ -38,6 +38,7 @@ from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.permissions import allowed
 from ...domain.school import AREAS_OF_NEED, YEAR_GROUPS, year_group_label
 from ..commands import ServiceCommand
+from ..models.base import fit_columns, tune_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from .pupil_detail import AREA_LABELS, render_pupil
 
@@ -302,8 +303,7 @@ class PupilsScreen(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        tune_table(self.table)
         self.detail = QTextBrowser()
         self.detail.setObjectName("pupilDetail")
         self.detail.setAccessibleName("Pupil details")
@@ -404,6 +404,9 @@ class PupilsScreen(QWidget):
     def reload(self) -> None:
         current = self.current_pupil_id()
         self.model.set_pupils(self.services.pupils.list_pupils(self.actor, include_left=self.show_left.isChecked()))
+        if not getattr(self, "_fitted", False):
+            fit_columns(self.table)
+            self._fitted = True
         self._update_count()
         if current is not None:
             self.select_pupil(current)

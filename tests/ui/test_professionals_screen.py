@@ -1,0 +1,93 @@
+"""The Professionals screen with qtbot: kinds shown distinctly, editing a check, visitors in and out."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialog
+
+from fairfields_desktop.ui.models.base import ITEM_ROLE
+from fairfields_desktop.ui.models.professionals import ProfessionalsModel
+from fairfields_desktop.ui.views.professionals_view import (
+    ProfessionalDialog,
+    ProfessionalsScreen,
+    SignInVisitorDialog,
+)
+
+
+@pytest.fixture
+def screen(qtbot, sqlite_school, actor):  # noqa: ANN001, ANN201
+    widget = ProfessionalsScreen(sqlite_school, actor(sqlite_school, "sbrown"))
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def row_of(screen, ext_id: str) -> int:  # noqa: ANN001
+    for row in range(screen.proxy.rowCount()):
+        if screen.proxy.data(screen.proxy.index(row, 0), ITEM_ROLE).ext_id == ext_id:
+            return row
+    raise AssertionError(ext_id)
+
+
+class TestRegister:
+    def test_kinds_and_check_states_are_shown_in_words(self, screen):
+        cell = lambda ext, col: screen.proxy.index(row_of(screen, ext), col).data()  # noqa: E731
+        assert cell("ind-physio-1", ProfessionalsModel.KIND) == "Independent"
+        assert cell("music-1", ProfessionalsModel.KIND) == "School-commissioned"
+        assert cell("ind-physio-1", ProfessionalsModel.CHECKS).startswith("Warning: DBS school check 2 Oct 2023")
+        assert cell("nhs-slt-1", ProfessionalsModel.CHECKS) == "Valid"
+
+    def test_filter_by_kind_and_by_warnings(self, screen):
+        screen.kind_filter.setCurrentIndex(screen.kind_filter.findData("independent"))
+        assert screen.proxy.rowCount() == 2
+        screen.kind_filter.setCurrentIndex(0)
+        screen.level_filter.setCurrentIndex(screen.level_filter.findData("warning"))
+        assert {screen.proxy.data(screen.proxy.index(r, 0), ITEM_ROLE).ext_id
+                for r in range(screen.proxy.rowCount())} == {"nhs-physio-1", "ind-physio-1"}
+
+    def test_editing_a_register_check_clears_the_warning_and_ctrl_z_restores_it(self, screen, monkeypatch, qtbot):
+        screen.table.selectRow(row_of(screen, "nhs-physio-1"))
+
+        def fake_exec(dialog: ProfessionalDialog) -> int:
+            assert "register last checked 1 Jun 2025" in dialog.status.text()
+            dialog.reg_checked.setDate(QDate(2026, 11, 23))
+            assert dialog.status.text().startswith("<b>Valid</b>")
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(ProfessionalDialog, "exec", fake_exec)
+        screen.edit_button.click()
+        assert screen.proxy.index(row_of(screen, "nhs-physio-1"), ProfessionalsModel.CHECKS).data() == "Valid"
+        qtbot.keyClick(screen.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert screen.proxy.index(row_of(screen, "nhs-physio-1"), ProfessionalsModel.CHECKS).data().startswith(
+            "Warning: HCPC register last checked 1 Jun 2025")
+
+
+class TestVisitors:
+    def test_sign_a_visitor_in_and_out(self, screen, monkeypatch):
+        def fake_exec(dialog: SignInVisitorDialog) -> int:
+            dialog.professional.setCurrentIndex(dialog.professional.findText("Rachel Green", Qt.MatchFlag.MatchStartsWith))
+            dialog.identity.setChecked(True)
+            dialog.purpose.setCurrentText("therapy")
+            dialog.space.setCurrentIndex(dialog.space.findData("Therapy Room 1"))
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(SignInVisitorDialog, "exec", fake_exec)
+        screen.sign_in_button.click()
+        assert screen.visits_model.rowCount() == 1 and screen.on_site_label.text() == "1 visitor(s) on site"
+        assert screen.visits_model.index(0, 0).data() == "Rachel Green"
+        screen.visits_table.selectRow(0)
+        screen.sign_out_button.click()
+        assert screen.visits_model.rowCount() == 0
+        assert screen.log_model.rowCount() == 1
+
+    def test_the_on_site_list_prints_to_pdf_with_every_visitor(self, screen, sqlite_school, tmp_path):
+        rachel = next(p for p in sqlite_school.professionals.list_professionals(screen.actor) if p.ext_id == "nhs-slt-1")
+        sqlite_school.professionals.sign_in_visitor(screen.actor, rachel.id, identity_checked=True, purpose="meeting",
+                                                    location="Reception")
+        screen.reload_visits()
+        path = screen.save_on_site_pdf(str(tmp_path / "on-site.pdf"))
+        text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True).stdout
+        assert "visitors on site" in text and "Rachel Green" in text and "Reception" in text
