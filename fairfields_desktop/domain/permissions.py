@@ -67,3 +67,13 @@ def require(roles: frozenset[str] | set[str] | tuple[str, ...], use_case: str, *
     need = " or ".join(ROLE_LABELS[r] for r in sorted(PERMISSIONS[use_case])) or "nobody"
     subject = f"{who} " if who else ""
     raise NotAllowed(f"{subject}may not do this ({use_case}): it needs the role {need}")
+
+
+def markdown_table() -> str:
+    """The permissions table as it stands in the README (a test keeps the two the same)."""
+    roles = ("headteacher", "senco", "office", "teacher", "admin")
+    header = "| use case | " + " | ".join(ROLE_LABELS[r] for r in roles) + " |"
+    rule = "| --- |" + " :-: |" * len(roles)
+    rows = [f"| `{case}` | " + " | ".join("yes" if r in who else "" for r in roles) + " |"
+            for case, who in PERMISSIONS.items()]
+    return "\n".join([header, rule, *rows])
