@@ -36,6 +36,7 @@ from ..store.models import (
     PupilRow,
     RequestRow,
     SchoolSettingsRow,
+    StaffRow,
     TeamMemberRow,
     TermRow,
 )
@@ -221,10 +222,21 @@ class PupilService:
         today = self.clock.today()
         with self.db.session() as session:
             classes = {c.name: c for c in session.scalars(select(ClassRow))}
-            row = self._row(session, pupil_id) if pupil_id is not None else None
+            row = session.get(PupilRow, pupil_id, options=[
+                selectinload(PupilRow.contacts), selectinload(PupilRow.klass), selectinload(PupilRow.key_worker_staff),
+                selectinload(PupilRow.key_worker_professional)]) if pupil_id is not None else None
+            if pupil_id is not None and row is None:
+                raise NotFound(f"there is no pupil with id {pupil_id}")
             before = _values(row) if row is not None else None
             values = self._merge_permitted(actor, values, before)
             problems = pupil_problems(values, set(classes), today)
+            key_worker = values.get("key_worker") or {}
+            if key_worker.get("staff") and session.scalar(
+                    select(StaffRow.id).where(StaffRow.ext_id == key_worker["staff"])) is None:
+                problems.append(Problem("key_worker", f"{key_worker['staff']!r} is not a member of staff"))
+            if key_worker.get("professional") and session.scalar(
+                    select(ProfessionalRow.id).where(ProfessionalRow.ext_id == key_worker["professional"])) is None:
+                problems.append(Problem("key_worker", f"{key_worker['professional']!r} is not a professional"))
             clash = session.scalar(select(PupilRow).where(PupilRow.upn == values.get("upn")))
             if clash is not None and (row is None or clash.id != row.id):
                 problems.append(Problem("upn", f"{values['upn']} is already the UPN of {clash.first_name} "
@@ -300,10 +312,36 @@ class PupilService:
             return Consent(consent.id, consent.share_with, consent.what, consent.given_by, consent.given_on,
                            withdrawn_on)
 
+    def add_team_member(self, actor: Actor, pupil_id: int, professional_ext_id: str, role: str | None = None) -> None:
+        """Record a professional as part of the team around the pupil (from today)."""
+        require(actor.roles, "pupils.edit_needs", who=actor.username)
+        with self.db.session() as session:
+            row = self._row(session, pupil_id)
+            pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == professional_ext_id))
+            if pro is None:
+                raise InvalidInput(Problem("professional", f"{professional_ext_id!r} is not a professional"))
+            member = TeamMemberRow(pupil_id=row.id, professional_id=pro.id, role=(role or "").strip() or None,
+                                   since=self.clock.today())
+            session.add(member)
+            session.flush()
+            audit.record(session, actor, self.clock, "create", "team_member", member.id,
+                         after={"pupil": row.id, "professional": pro.ext_id, "role": member.role})
+
+    def key_worker_choices(self, actor: Actor) -> list[tuple[dict[str, str], str]]:
+        """Staff and professionals who can be a family's key worker, as (reference, label)."""
+        require(actor.roles, "pupils.edit", who=actor.username)
+        with self.db.read_session() as session:
+            staff = [({"staff": s.ext_id}, f"{s.name} ({s.role})")
+                     for s in session.scalars(select(StaffRow).order_by(StaffRow.name))]
+            pros = [({"professional": p.ext_id}, f"{p.name} ({p.discipline.replace('_', ' ')}, {p.kind})")
+                    for p in session.scalars(select(ProfessionalRow).order_by(ProfessionalRow.name))]
+            return staff + pros
+
     # --- helpers --------------------------------------------------------------------------------
     def _row(self, session: Session, pupil_id: int | None) -> PupilRow:
-        row = session.get(PupilRow, pupil_id, options=[selectinload(PupilRow.contacts),
-                                                       selectinload(PupilRow.klass)]) if pupil_id else None
+        row = session.get(PupilRow, pupil_id, options=[
+            selectinload(PupilRow.contacts), selectinload(PupilRow.klass), selectinload(PupilRow.key_worker_staff),
+            selectinload(PupilRow.key_worker_professional)]) if pupil_id else None
         if row is None:
             raise NotFound(f"there is no pupil with id {pupil_id}")
         return row
@@ -415,6 +453,9 @@ def _values(row: PupilRow) -> dict[str, Any]:
         "contacts": [{"name": c.name, "relationship": c.relationship_,
                       "parental_responsibility": c.parental_responsibility, "phone": c.phone, "email": c.email}
                      for c in row.contacts],
+        "key_worker": ({"staff": row.key_worker_staff.ext_id} if row.key_worker_staff is not None else
+                       {"professional": row.key_worker_professional.ext_id}
+                       if row.key_worker_professional is not None else None),
         "version": row.version,
     }
 
@@ -452,6 +493,13 @@ def _apply(session: Session, row: PupilRow, values: dict[str, Any], classes: dic
     row.looked_after = bool(looked_after)
     row.looked_after_authority = (looked_after or {}).get("local_authority")
     row.social_worker = (looked_after or {}).get("social_worker")
+    if "key_worker" in values:
+        key_worker = values.get("key_worker") or {}
+        row.key_worker_staff = (session.scalar(select(StaffRow).where(StaffRow.ext_id == key_worker["staff"]))
+                                if key_worker.get("staff") else None)
+        row.key_worker_professional = (
+            session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == key_worker["professional"]))
+            if key_worker.get("professional") else None)
     if "contacts" in values:
         row.contacts = [ContactRow(name=c["name"].strip(), relationship_=c["relationship"].strip(),
                                    parental_responsibility=bool(c.get("parental_responsibility")),

@@ -157,3 +157,25 @@ class TestLeavingAndConsent:
         with pytest.raises(NotAllowed):
             sqlite_school.pupils.add_consent(office, pupil_id(sqlite_school, office, "Z319700118114"),
                                              "CAMHS", "reports", "Abena Osei (mother)", date(2026, 11, 23))
+
+
+class TestKeyWorkerAndTeam:
+    def test_the_key_worker_can_be_a_member_of_staff_or_a_professional(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        ident = pupil_id(sqlite_school, office, "X319700121005")
+        values = sqlite_school.pupils.pupil_values(office, ident)
+        assert values["key_worker"] == {"staff": "lwhite"}
+        values.pop("ehcp"), values.pop("areas_of_need")
+        sqlite_school.pupils.save_pupil(office, values | {"key_worker": {"professional": "music-1"}}, ident)
+        assert sqlite_school.pupils.get_pupil(office, ident).key_worker == "Grace Lee (music therapy)"
+        with pytest.raises(InvalidInput, match="not a professional"):
+            sqlite_school.pupils.save_pupil(office, values | {"key_worker": {"professional": "nobody"}}, ident)
+
+    def test_the_senco_adds_a_professional_to_the_team(self, sqlite_school, actor):
+        senco = actor(sqlite_school, "mokafor")
+        ident = pupil_id(sqlite_school, senco, "X319700121005")
+        sqlite_school.pupils.add_team_member(senco, ident, "nhs-slt-1", "assessment")
+        team = {t.professional_id: t.involvement for t in sqlite_school.pupils.get_pupil(senco, ident).team}
+        assert team["nhs-slt-1"] == "assessment"
+        with pytest.raises(NotAllowed):
+            sqlite_school.pupils.add_team_member(actor(sqlite_school, "sbrown"), ident, "music-1")

@@ -158,6 +158,13 @@ class PupilDialog(QDialog):
         la_form.addRow("Local authority", self.local_authority)
         la_form.addRow("Social worker", self.social_worker)
 
+        self.key_worker = QComboBox()
+        self.key_worker.setAccessibleName("Key worker")
+        self.key_worker.addItem("(none)", None)
+        for reference, label in services.pupils.key_worker_choices(actor):
+            self.key_worker.addItem(label, reference)
+        form.addRow("&Key worker", self.key_worker)
+
         self.contacts = QPlainTextEdit()
         self.contacts.setPlaceholderText("One contact a line: name; relationship; PR (yes/no); phone; email\n"
                                          "e.g. Abena Osei; mother; yes; 07700 900412; abena@example.org")
@@ -213,6 +220,9 @@ class PupilDialog(QDialog):
         if la:
             self.local_authority.setText(la.get("local_authority") or "")
             self.social_worker.setText(la.get("social_worker") or "")
+        for index in range(self.key_worker.count()):
+            if self.key_worker.itemData(index) == v.get("key_worker"):
+                self.key_worker.setCurrentIndex(index)
         self.contacts.setPlainText("\n".join(
             "; ".join([c["name"], c["relationship"], "yes" if c.get("parental_responsibility") else "no",
                        c.get("phone") or "", c.get("email") or ""]) for c in v.get("contacts") or []))
@@ -246,6 +256,7 @@ class PupilDialog(QDialog):
                              "social_worker": self.social_worker.text().strip() or None}
             if self.looked_after.isChecked() else None,
             "contacts": contacts,
+            "key_worker": self.key_worker.currentData(),
         }
         if not allowed(self.actor.roles, "pupils.edit_needs"):
             values.pop("ehcp")
@@ -315,6 +326,9 @@ class PupilsScreen(QWidget):
         self.import_button = QPushButton("&Import from MIS…")
         self.import_button.setToolTip("Update the roll and attendance from a SIMS or Arbor CSV export")
         self.import_button.setVisible(allowed(actor.roles, "mis.import"))
+        self.team_button = QPushButton("Add to &team")
+        self.team_button.setToolTip("Record a professional as part of the team around this pupil")
+        self.team_button.setVisible(allowed(actor.roles, "pupils.edit_needs"))
         self.consent_button = QPushButton("Add &consent")
         self.withdraw_button = QPushButton("&Withdraw consent")
         self.add_button.setToolTip("Add a pupil to the register (Ctrl+N)")
@@ -351,7 +365,7 @@ class PupilsScreen(QWidget):
             checks.addWidget(box)
         checks.addStretch(1)
         actions = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.left_button, self.consent_button,
+        for button in (self.add_button, self.edit_button, self.left_button, self.team_button, self.consent_button,
                        self.withdraw_button, self.import_button):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -383,6 +397,7 @@ class PupilsScreen(QWidget):
         self.consent_button.clicked.connect(self.on_add_consent_clicked)
         self.withdraw_button.clicked.connect(self.on_withdraw_consent_clicked)
         self.import_button.clicked.connect(self.on_import_clicked)
+        self.team_button.clicked.connect(self.on_add_team_member_clicked)
         self._fill_filters()
         self.reload()
 
@@ -555,6 +570,27 @@ class PupilsScreen(QWidget):
             return
         self.undo_stack.push(command)
         self.message.setText(("Marked as left" if left_on else "Back on roll") + ". Ctrl+Z undoes it.")
+
+    def on_add_team_member_clicked(self) -> None:
+        pupil_id = self.current_pupil_id()
+        if pupil_id is None:
+            self.message.setText("Choose a pupil first.")
+            return
+        choices = self.services.professionals.list_professionals(self.actor)
+        labels = [f"{p.name} ({p.discipline_label}, {p.kind})" for p in choices]
+        choice, ok = QInputDialog.getItem(self, "Add to the team", "Professional:", labels, 0, False)
+        if not ok:
+            return
+        role, ok = QInputDialog.getText(self, "Add to the team", "Their part (e.g. assessment, programme):")
+        if not ok:
+            return
+        try:
+            self.services.pupils.add_team_member(self.actor, pupil_id, choices[labels.index(choice)].ext_id, role)
+        except FairfieldsError as exc:
+            self.message.setText(f"Not saved: {exc}")
+            return
+        self.show_detail(pupil_id)
+        self.message.setText(f"{choice.split(' (')[0]} is now in the team around the child.")
 
     def on_import_clicked(self) -> None:
         from .import_dialog import ImportDialog
