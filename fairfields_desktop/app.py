@@ -14,6 +14,7 @@ from .domain.permissions import require
 from .services.context import Actor
 from .services.auth import AuthService
 from .services.context import Clock
+from .services.bookings import BookingService
 from .services.dataset import DatasetService
 from .services.mis_import import MisImportService
 from .services.people import PeopleService
@@ -40,6 +41,7 @@ class Services:
     professionals: ProfessionalService = field(init=False)
     people: PeopleService = field(init=False)
     mis: MisImportService = field(init=False)
+    bookings: BookingService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
@@ -50,6 +52,7 @@ class Services:
         self.professionals = ProfessionalService(self.db, self.clock)
         self.people = PeopleService(self.db, self.clock)
         self.mis = MisImportService(self.db, self.clock)
+        self.bookings = BookingService(self.db, self.clock)
 
     def database_info(self) -> DatabaseInfo:
         return DatabaseInfo(self.db.description, "SQLite" if self.db.is_sqlite else "PostgreSQL",

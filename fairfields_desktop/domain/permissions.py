@@ -46,7 +46,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "requests.decide": frozenset({"headteacher"}),  # or the acting head under a delegation
     "requests.review_meeting": frozenset({"headteacher", "senco"}),
     # spaces
+    "bookings.view": EVERYONE,
     "bookings.create": frozenset({"office", "admin", "headteacher", "senco"}),
+    "spaces.out_of_use": frozenset({"admin"}),
     # what is due
     "due.view": EVERYONE,  # a teacher sees their class's pupils only
     # reports

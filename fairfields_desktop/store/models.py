@@ -319,6 +319,8 @@ class BookingOccurrenceRow(Base):
     cancelled_by: Mapped[str | None] = mapped_column(String(60))
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # changed or cancelled on its own: a later edit of the whole series leaves it as it is
+    individually: Mapped[bool] = mapped_column(default=False, server_default="0")
     space: Mapped[SpaceRow] = relationship()
     booking: Mapped[BookingRow] = relationship(back_populates="occurrences")
 
@@ -470,3 +472,37 @@ class VisitRow(Base):
     __table_args__ = (
         CheckConstraint("purpose in ('therapy', 'observation', 'assessment', 'meeting')", name="purpose"),
     )
+
+
+class SpaceClosureRow(Base):
+    """A space out of use for a period (repairs, an exam): it cannot be booked then."""
+
+    __tablename__ = "space_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]
+    lifted_at: Mapped[datetime | None]
+    lifted_by: Mapped[str | None] = mapped_column(String(60))
+    space: Mapped[SpaceRow] = relationship()
+
+
+class BookingNoticeRow(Base):
+    """Someone who must be told that a session was moved or cancelled, and when they were told."""
+
+    __tablename__ = "booking_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("booking_occurrences.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(String(30))  # professional | parents | class_teacher
+    who: Mapped[str]
+    contact: Mapped[str | None]
+    what: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(60))
+    told_at: Mapped[datetime | None]
+    told_by: Mapped[str | None] = mapped_column(String(60))

@@ -1,0 +1,716 @@
+"""Bookings of the shared spaces over the school calendar, never double-booked.
+
+Two bookings of one space never overlap (half-open ranges). The check and the insert happen in one
+transaction that no other writer can interleave with: on SQLite every writing transaction starts with
+`BEGIN IMMEDIATE` (one writer at a time); on PostgreSQL the transaction first takes an advisory lock
+per space (`pg_advisory_xact_lock`), released at commit or rollback. The database user needs no
+extension and no special right for that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain.bookings import PRIORITY_REASON, Busy, booking_problems, free_slots, may_displace, overlaps
+from ..domain.calendar import SchoolCalendar, monday_of
+from ..domain.checks import day_text, evaluate_checks
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
+from ..domain.permissions import allowed, require
+from ..store.database import Database
+from ..store.models import (
+    BookingNoticeRow,
+    BookingOccurrenceRow,
+    BookingPupilRow,
+    BookingRow,
+    BookingStaffRow,
+    ClassRow,
+    ProfessionalRow,
+    PupilRow,
+    SchoolSettingsRow,
+    SpaceClosureRow,
+    SpaceRow,
+    StaffRow,
+    TermRow,
+)
+from . import audit
+from .context import Actor, Clock
+from .professionals import checks_of
+
+log = logging.getLogger(__name__)
+
+LOCK_NAMESPACE = 0x5FACE  # keeps our advisory locks apart from anyone else's
+
+
+# --- what the timetable shows ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Block:
+    """One dated occurrence of a booking, as the timetable shows it."""
+
+    occurrence_id: int
+    booking_id: int
+    booking_ref: str
+    space_id: int
+    space: str
+    start: datetime
+    end: datetime
+    status: str  # booked | cancelled
+    kind: str  # statutory | commissioned | independent | school
+    professional: str | None
+    professional_id: str | None
+    staff: tuple[str, ...]
+    pupils: tuple[str, ...]  # full names; exports and reports decide what to show
+    purpose: str | None
+    repeating: bool
+    cancelled_by: str | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+
+    @property
+    def who(self) -> str:
+        if self.professional:
+            with_pupils = f" with {', '.join(self.pupils)}" if self.pupils else ""
+            return f"{self.professional}{with_pupils}"
+        return "School: " + (", ".join(self.staff) or "staff")
+
+
+@dataclass(frozen=True)
+class SpaceInfo:
+    id: int
+    name: str
+    kind: str
+    capacity: int
+    bookable: bool
+    out_of_use: tuple[tuple[date, date, str], ...] = ()
+
+    def out_of_use_on(self, day: date) -> str | None:
+        return next((why for first, last, why in self.out_of_use if first <= day <= last), None)
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    day: date
+    why_not_school_day: str | None  # None on a school day
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """What a day, week or class view draws: the days, the spaces, the blocks, the school day."""
+
+    title: str
+    days: tuple[DayInfo, ...]
+    spaces: tuple[SpaceInfo, ...]
+    blocks: tuple[Block, ...]
+    day_start: time
+    day_end: time
+
+
+# --- making a booking --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BookingDraft:
+    space: str
+    start: datetime
+    end: datetime
+    professional: str | None = None  # a professional's id; None for the school's own use
+    staff: tuple[str, ...] = ()  # staff ids
+    pupils: tuple[str, ...] = ()  # UPNs
+    purpose: str | None = None
+    weekly_until: date | None = None
+
+
+@dataclass(frozen=True)
+class Clash:
+    booking_ref: str
+    occurrence_id: int
+    space: str
+    start: datetime
+    end: datetime
+    who: str
+    kind: str
+    status: str = "booked"
+
+    def as_json(self) -> dict:
+        return {"booking": self.booking_ref, "space": self.space, "start": self.start.strftime("%Y-%m-%dT%H:%M"),
+                "end": self.end.strftime("%Y-%m-%dT%H:%M"), "for": self.who}
+
+
+@dataclass(frozen=True)
+class PlannedDate:
+    day: date
+    start: datetime
+    end: datetime
+    clashes: tuple[Clash, ...] = ()
+    blocked: str | None = None  # the professional's blocking check on that date
+    unavailable: str | None = None  # space out of use that day
+
+    @property
+    def free(self) -> bool:
+        return not (self.clashes or self.blocked or self.unavailable)
+
+
+@dataclass(frozen=True)
+class BookingPlan:
+    draft: BookingDraft
+    dates: tuple[PlannedDate, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def clashing(self) -> tuple[PlannedDate, ...]:
+        return tuple(d for d in self.dates if not d.free)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.dates) and not self.clashing
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: int
+    occurrence_id: int
+    audience: str
+    who: str
+    contact: str | None
+    what: str
+    told_at: datetime | None
+    told_by: str | None
+
+
+def _kind(row: BookingRow) -> str:
+    return row.professional.kind if row.professional is not None else "school"
+
+
+def _who(row: BookingRow) -> str:
+    if row.professional is not None:
+        return row.professional.name
+    return "School: " + (", ".join(link.staff.name for link in row.staff_links) or (row.purpose or "staff"))
+
+
+def _block(occ: BookingOccurrenceRow) -> Block:
+    b = occ.booking
+    return Block(
+        occurrence_id=occ.id, booking_id=b.id, booking_ref=b.ext_id, space_id=occ.space_id, space=occ.space.name,
+        start=occ.starts_at, end=occ.ends_at, status=occ.status, kind=_kind(b),
+        professional=b.professional.name if b.professional else None,
+        professional_id=b.professional.ext_id if b.professional else None,
+        staff=tuple(link.staff.name for link in b.staff_links),
+        pupils=tuple(f"{link.pupil.first_name} {link.pupil.last_name}" for link in b.pupil_links),
+        purpose=b.purpose, repeating=b.repeat_weekly_until is not None,
+        cancelled_by=occ.cancelled_by, cancelled_at=occ.cancelled_at, cancel_reason=occ.cancel_reason,
+    )
+
+
+def _occurrence_query():  # noqa: ANN202
+    return select(BookingOccurrenceRow).options(
+        selectinload(BookingOccurrenceRow.space),
+        selectinload(BookingOccurrenceRow.booking).selectinload(BookingRow.professional),
+        selectinload(BookingOccurrenceRow.booking).selectinload(BookingRow.staff_links)
+        .selectinload(BookingStaffRow.staff),
+        selectinload(BookingOccurrenceRow.booking).selectinload(BookingRow.pupil_links)
+        .selectinload(BookingPupilRow.pupil),
+    )
+
+
+class BookingService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    # --- context ----------------------------------------------------------------------------------
+    def _settings(self, session: Session) -> tuple[time, time, int]:
+        row = session.get(SchoolSettingsRow, 1)
+        if row is None:
+            return time(8, 50), time(15, 10), 3
+        return row.school_day_start, row.school_day_end, row.dbs_recheck_years
+
+    def _calendar(self, session: Session) -> SchoolCalendar:
+        from .school import _term
+
+        return SchoolCalendar(_term(t) for t in session.scalars(
+            select(TermRow).options(selectinload(TermRow.closures))))
+
+    def _spaces(self, session: Session, bookable_only: bool = True) -> list[SpaceInfo]:
+        closures: dict[int, list[tuple[date, date, str]]] = {}
+        for c in session.scalars(select(SpaceClosureRow).where(SpaceClosureRow.lifted_at.is_(None))):
+            closures.setdefault(c.space_id, []).append((c.starts_on, c.ends_on, c.reason))
+        query = select(SpaceRow).order_by(SpaceRow.name)
+        if bookable_only:
+            query = query.where(SpaceRow.bookable.is_(True), SpaceRow.kind != "classroom")
+        return [SpaceInfo(s.id, s.name, s.kind, s.capacity, s.bookable, tuple(closures.get(s.id, ())))
+                for s in session.scalars(query)]
+
+    def _blocks(self, session: Session, first: datetime, last: datetime, space_ids: Iterable[int] | None = None,
+                include_cancelled: bool = False) -> list[Block]:
+        query = _occurrence_query().where(BookingOccurrenceRow.starts_at < last, BookingOccurrenceRow.ends_at > first)
+        if space_ids is not None:
+            query = query.where(BookingOccurrenceRow.space_id.in_(list(space_ids)))
+        if not include_cancelled:
+            query = query.where(BookingOccurrenceRow.status == "booked")
+        return [_block(o) for o in session.scalars(query.order_by(BookingOccurrenceRow.starts_at))]
+
+    # --- views ------------------------------------------------------------------------------------
+    def spaces(self, actor: Actor, bookable_only: bool = True) -> list[SpaceInfo]:
+        require(actor.roles, "bookings.view", who=actor.username)
+        with self.db.read_session() as session:
+            return self._spaces(session, bookable_only)
+
+    def day_view(self, actor: Actor, day: date, include_cancelled: bool = False) -> Timetable:
+        """Every bookable space side by side for one day."""
+        require(actor.roles, "bookings.view", who=actor.username)
+        with self.db.read_session() as session:
+            start, end, _ = self._settings(session)
+            spaces = self._spaces(session)
+            blocks = self._blocks(session, datetime.combine(day, time.min), datetime.combine(day, time.max),
+                                  [s.id for s in spaces], include_cancelled)
+            why = self._calendar(session).why_not_school_day(day)
+            return Timetable(f"{day:%A} {day_text(day)}", (DayInfo(day, why),), tuple(spaces), tuple(blocks),
+                             start, end)
+
+    def week_view(self, actor: Actor, space_id: int, day: date, include_cancelled: bool = False) -> Timetable:
+        """One space over the Monday–Friday week holding ``day``."""
+        require(actor.roles, "bookings.view", who=actor.username)
+        monday = monday_of(day)
+        with self.db.read_session() as session:
+            start, end, _ = self._settings(session)
+            space = next((s for s in self._spaces(session, bookable_only=False) if s.id == space_id), None)
+            if space is None:
+                raise NotFound(f"there is no space {space_id}")
+            calendar = self._calendar(session)
+            days = tuple(DayInfo(monday + timedelta(days=i), calendar.why_not_school_day(monday + timedelta(days=i)))
+                         for i in range(5))
+            blocks = self._blocks(session, datetime.combine(monday, time.min),
+                                  datetime.combine(monday + timedelta(days=5), time.min), [space_id], include_cancelled)
+            return Timetable(f"{space.name}: week of {day_text(monday)}", days, (space,), tuple(blocks), start, end)
+
+    def class_week(self, actor: Actor, class_name: str, day: date, include_cancelled: bool = False) -> Timetable:
+        """The week's sessions and visits for the pupils (and staff) of one class."""
+        require(actor.roles, "bookings.view", who=actor.username)
+        if not allowed(actor.roles, "pupils.all_classes") and actor.class_name != class_name:
+            raise NotAllowed(f"{actor.username} may see the week of their own class only")
+        monday = monday_of(day)
+        with self.db.read_session() as session:
+            start, end, _ = self._settings(session)
+            klass = session.scalar(select(ClassRow).where(ClassRow.name == class_name))
+            if klass is None:
+                raise NotFound(f"there is no class {class_name!r}")
+            pupil_ids = set(session.scalars(select(PupilRow.id).where(PupilRow.class_id == klass.id)))
+            staff_ids = set(session.scalars(select(StaffRow.id).where(StaffRow.class_id == klass.id)))
+            booking_ids = set(session.scalars(select(BookingPupilRow.booking_id)
+                                              .where(BookingPupilRow.pupil_id.in_(pupil_ids))))
+            booking_ids |= set(session.scalars(select(BookingStaffRow.booking_id)
+                                               .where(BookingStaffRow.staff_id.in_(staff_ids))))
+            calendar = self._calendar(session)
+            days = tuple(DayInfo(monday + timedelta(days=i), calendar.why_not_school_day(monday + timedelta(days=i)))
+                         for i in range(5))
+            query = _occurrence_query().where(
+                BookingOccurrenceRow.booking_id.in_(booking_ids),
+                BookingOccurrenceRow.starts_at >= datetime.combine(monday, time.min),
+                BookingOccurrenceRow.starts_at < datetime.combine(monday + timedelta(days=5), time.min))
+            if not include_cancelled:
+                query = query.where(BookingOccurrenceRow.status == "booked")
+            blocks = [_block(o) for o in session.scalars(query.order_by(BookingOccurrenceRow.starts_at))]
+            spaces = tuple({b.space_id: SpaceInfo(b.space_id, b.space, "", 0, True) for b in blocks}.values())
+            return Timetable(f"Class {class_name}: week of {day_text(monday)}", days, spaces, tuple(blocks), start, end)
+
+    def bookings_between(self, actor: Actor, first: date, last: date, *, space: str | None = None,
+                         professional: str | None = None, class_name: str | None = None) -> list[Block]:
+        """Booked occurrences from ``first`` to ``last`` inclusive, of a space, a professional or a class."""
+        require(actor.roles, "bookings.view", who=actor.username)
+        with self.db.read_session() as session:
+            query = _occurrence_query().where(
+                BookingOccurrenceRow.status == "booked",
+                BookingOccurrenceRow.starts_at >= datetime.combine(first, time.min),
+                BookingOccurrenceRow.starts_at < datetime.combine(last + timedelta(days=1), time.min))
+            if space:
+                query = query.join(SpaceRow, SpaceRow.id == BookingOccurrenceRow.space_id).where(SpaceRow.name == space)
+            if professional:
+                query = query.join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id).join(
+                    ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id).where(
+                    ProfessionalRow.ext_id == professional)
+            blocks = [_block(o) for o in session.scalars(query.order_by(BookingOccurrenceRow.starts_at))]
+            if class_name:
+                pupils = {f"{f} {l}" for f, l in session.execute(
+                    select(PupilRow.first_name, PupilRow.last_name).join(ClassRow).where(ClassRow.name == class_name))}
+                staff = set(session.scalars(select(StaffRow.name).join(ClassRow).where(ClassRow.name == class_name)))
+                blocks = [b for b in blocks if pupils & set(b.pupils) or staff & set(b.staff)]
+            return blocks
+
+    # --- planning and booking -----------------------------------------------------------------------
+    def default_until(self, day: date) -> date | None:
+        """What a weekly series is offered to run until: the end of the term holding ``day``."""
+        with self.db.read_session() as session:
+            term = self._calendar(session).term_on(day) or self._calendar(session).term_containing_or_next(day)
+            return term.last_day if term else None
+
+    def plan(self, actor: Actor, draft: BookingDraft) -> BookingPlan:
+        """Every date the draft would book, each with its clashes (or the check blocking it): no writes."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        with self.db.read_session() as session:
+            return self._plan(session, draft)
+
+    def _plan(self, session: Session, draft: BookingDraft) -> BookingPlan:
+        day_start, day_end, recheck = self._settings(session)
+        problems = [Problem(f, m) for f, m in booking_problems(draft.start, draft.end, day_start, day_end)]
+        space = session.scalar(select(SpaceRow).where(SpaceRow.name == draft.space))
+        if space is None:
+            problems.append(Problem("space", f"{draft.space!r} is not a space of the school"))
+        elif not space.bookable:
+            problems.append(Problem("space", f"{space.name} cannot be booked (it is marked as not bookable)"))
+        pro = None
+        if draft.professional:
+            pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == draft.professional))
+            if pro is None:
+                problems.append(Problem("for", f"{draft.professional!r} is not a professional"))
+        elif not draft.staff:
+            problems.append(Problem("for", "say who the booking is for: a professional, or members of staff for "
+                                    "the school's own use"))
+        if draft.weekly_until is not None and draft.weekly_until < draft.start.date():
+            problems.append(Problem("weekly_until", "the series would end before its first date"))
+        calendar = self._calendar(session)
+        why = calendar.why_not_school_day(draft.start.date())
+        if why is not None:
+            problems.append(Problem("start", f"{day_text(draft.start.date())} is not a school day ({why})"))
+        if problems:
+            raise InvalidInput(problems)
+        days = calendar.weekly_dates(draft.start.date(), draft.weekly_until) if draft.weekly_until else \
+            [draft.start.date()]
+        ranges = [(datetime.combine(d, draft.start.time()), datetime.combine(d, draft.end.time())) for d in days]
+        clashes = self._clashes(session, space.id, ranges)
+        closures = session.scalars(select(SpaceClosureRow).where(
+            SpaceClosureRow.space_id == space.id, SpaceClosureRow.lifted_at.is_(None))).all()
+        checks = checks_of(pro) if pro is not None else None
+        planned = []
+        for (start, end), clash in zip(ranges, clashes, strict=True):
+            blocked = None
+            if checks is not None:
+                status = evaluate_checks(checks, start.date(), recheck)
+                if status.blocking:
+                    blocked = "; ".join(f"{f.message} ({f.renew})" for f in status.blocking)
+            closed = next((c.reason for c in closures if c.starts_on <= start.date() <= c.ends_on), None)
+            planned.append(PlannedDate(start.date(), start, end, tuple(clash), blocked,
+                                       f"{space.name} is out of use: {closed}" if closed else None))
+        warnings = ()
+        if checks is not None:
+            status = evaluate_checks(checks, draft.start.date(), recheck)
+            warnings = tuple(f.message for f in status.warnings)
+        return BookingPlan(draft, tuple(planned), warnings)
+
+    def _clashes(self, session: Session, space_id: int, ranges: list[tuple[datetime, datetime]],
+                 ignore: set[int] = frozenset()) -> list[list[Clash]]:
+        """For each range, the booked occurrences of the space overlapping it (one query)."""
+        if not ranges:
+            return []
+        first = min(r[0] for r in ranges)
+        last = max(r[1] for r in ranges)
+        days = {r[0].date() for r in ranges}
+        rows = session.execute(
+            select(BookingOccurrenceRow.id, BookingOccurrenceRow.starts_at, BookingOccurrenceRow.ends_at,
+                   BookingRow.ext_id, BookingRow.professional_id, BookingRow.purpose, BookingRow.id)
+            .join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id)
+            .where(BookingOccurrenceRow.space_id == space_id, BookingOccurrenceRow.status == "booked",
+                   BookingOccurrenceRow.starts_at < last, BookingOccurrenceRow.ends_at > first)).all()
+        rows = [r for r in rows if r[1].date() in days and r[0] not in ignore]
+        if not rows:
+            return [[] for _ in ranges]
+        space_name = session.scalar(select(SpaceRow.name).where(SpaceRow.id == space_id))
+        pro_ids = {r[4] for r in rows if r[4] is not None}
+        pros = {p.id: p for p in session.scalars(select(ProfessionalRow).where(ProfessionalRow.id.in_(pro_ids)))}
+        result = []
+        for start, end in ranges:
+            found = []
+            for occ_id, o_start, o_end, ref, pro_id, purpose, _booking_id in rows:
+                if overlaps(start, end, o_start, o_end):
+                    pro = pros.get(pro_id)
+                    who = f"{pro.name} ({purpose})" if pro and purpose else (pro.name if pro else
+                                                                             f"School: {purpose or 'own use'}")
+                    found.append(Clash(ref, occ_id, space_name, o_start, o_end, who,
+                                       pro.kind if pro else "school"))
+            result.append(found)
+        return result
+
+    def _lock_spaces(self, session: Session, space_ids: Iterable[int]) -> None:
+        """Hold every writer to these spaces off until this transaction ends (PostgreSQL)."""
+        if self.db.is_sqlite:
+            return  # BEGIN IMMEDIATE already made this the only writer
+        for space_id in sorted(set(space_ids)):
+            session.execute(text("SELECT pg_advisory_xact_lock(:ns, :space)"),
+                            {"ns": LOCK_NAMESPACE, "space": space_id})
+
+    def book(self, actor: Actor, draft: BookingDraft, *, skip: Iterable[date] = ()) -> list[Block]:
+        """Book every date of the draft (except ``skip``), or nothing: a clash on a date not skipped, or a
+        professional blocked by their checks on one, refuses the whole booking (exit 3)."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        skip = set(skip)
+        with self.db.session() as session:
+            space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == draft.space))
+            if space_id is not None:
+                self._lock_spaces(session, [space_id])
+            plan = self._plan(session, draft)
+            wanted = [d for d in plan.dates if d.day not in skip]
+            blocked = [d for d in wanted if d.blocked]
+            if blocked:
+                raise Refused(f"{draft.professional} cannot be booked on {day_text(blocked[0].day)}: "
+                              f"{blocked[0].blocked}", reasons=[{"date": d.day.isoformat(), "check": d.blocked}
+                                                                 for d in blocked])
+            unavailable = [d for d in wanted if d.unavailable]
+            if unavailable:
+                raise Refused(f"{unavailable[0].unavailable} on {day_text(unavailable[0].day)}",
+                              reasons=[{"date": d.day.isoformat(), "reason": d.unavailable} for d in unavailable])
+            clashing = [c for d in wanted for c in d.clashes]
+            if clashing:
+                raise Refused(f"{draft.space} is already booked at that time on "
+                              f"{len({c.start.date() for c in clashing})} date(s)", reasons=clashing)
+            if not wanted:
+                raise InvalidInput(Problem("dates", "every date of the series was skipped: nothing to book"))
+            row = self._insert(session, actor, draft, space_id, wanted, skip)
+            session.flush()
+            audit.record(session, actor, self.clock, "create", "booking", row.ext_id,
+                         after={"space": draft.space, "start": draft.start, "end": draft.end,
+                                "professional": draft.professional, "staff": list(draft.staff),
+                                "pupils": len(draft.pupils), "purpose": draft.purpose,
+                                "weekly_until": draft.weekly_until, "dates": len(wanted),
+                                "skipped": sorted(skip)})
+            return [_block(o) for o in session.scalars(_occurrence_query().where(
+                BookingOccurrenceRow.booking_id == row.id).order_by(BookingOccurrenceRow.starts_at))]
+
+    def _insert(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int,
+                dates: list[PlannedDate], skipped: set[date]) -> BookingRow:
+        pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == draft.professional)) \
+            if draft.professional else None
+        staff = {s.ext_id: s for s in session.scalars(select(StaffRow).where(StaffRow.ext_id.in_(draft.staff)))}
+        pupils = {p.upn: p for p in session.scalars(select(PupilRow).where(PupilRow.upn.in_(draft.pupils)))}
+        problems = [Problem("staff", f"{s!r} is not a member of staff") for s in draft.staff if s not in staff]
+        problems += [Problem("pupils", f"{u!r} is not a pupil's UPN") for u in draft.pupils if u not in pupils]
+        if problems:
+            raise InvalidInput(problems)
+        row = BookingRow(ext_id=self._next_ref(session), space_id=space_id, starts_at=draft.start, ends_at=draft.end,
+                         professional=pro, purpose=(draft.purpose or "").strip() or None,
+                         repeat_weekly_until=draft.weekly_until, status="booked", created_by=actor.username,
+                         staff_links=[BookingStaffRow(staff=staff[s], position=i) for i, s in enumerate(draft.staff)],
+                         pupil_links=[BookingPupilRow(pupil=pupils[u], position=i)
+                                      for i, u in enumerate(draft.pupils)])
+        row.occurrences = [BookingOccurrenceRow(space_id=space_id, starts_at=d.start, ends_at=d.end, status="booked")
+                           for d in dates]
+        session.add(row)
+        return row
+
+    def _next_ref(self, session: Session) -> str:
+        count = session.scalar(select(func.max(BookingRow.id))) or 0
+        ref = f"b-{count + 1:03d}"
+        while session.scalar(select(BookingRow.id).where(BookingRow.ext_id == ref)) is not None:
+            count += 1
+            ref = f"b-{count + 1:03d}"
+        return ref
+
+    # --- changing ---------------------------------------------------------------------------------
+    def cancel(self, actor: Actor, occurrence_id: int, reason: str, *, whole_series: bool = False) -> list[Block]:
+        """Cancel one occurrence, or it and every later one of its series; kept, struck through, with why."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        if not (reason or "").strip():
+            raise InvalidInput(Problem("reason", "say why the booking is cancelled"))
+        now = self.clock.now()
+        with self.db.session() as session:
+            occ = self._occurrence(session, occurrence_id)
+            self._lock_spaces(session, [occ.space_id])
+            targets = [occ]
+            if whole_series:
+                targets = [o for o in occ.booking.occurrences if o.starts_at >= occ.starts_at and o.status == "booked"]
+            for o in targets:
+                o.status, o.cancelled_by, o.cancelled_at, o.cancel_reason = "cancelled", actor.username, now, reason
+                o.individually = o.individually or not whole_series
+            if whole_series and occ.starts_at <= occ.booking.starts_at:
+                b = occ.booking
+                b.status, b.cancelled_by, b.cancelled_at, b.cancel_reason = "cancelled", actor.username, now, reason
+            audit.record(session, actor, self.clock, "cancel", "booking", occ.booking.ext_id,
+                         after={"occurrences": [o.id for o in targets], "reason": reason,
+                                "whole_series": whole_series})
+            session.flush()
+            return [_block(o) for o in targets]
+
+    def move(self, actor: Actor, occurrence_id: int, start: datetime, end: datetime, space: str | None = None,
+             *, whole_series: bool = False) -> list[Block]:
+        """Move one occurrence (or it and the later ones of its series) to another time or space.
+
+        Occurrences changed or cancelled on their own are left as they are by a series move."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        with self.db.session() as session:
+            occ = self._occurrence(session, occurrence_id)
+            day_start, day_end, recheck = self._settings(session)
+            problems = [Problem(f, m) for f, m in booking_problems(start, end, day_start, day_end)]
+            target_space = occ.space
+            if space is not None and space != occ.space.name:
+                target_space = session.scalar(select(SpaceRow).where(SpaceRow.name == space))
+                if target_space is None:
+                    problems.append(Problem("space", f"{space!r} is not a space of the school"))
+            if problems:
+                raise InvalidInput(problems)
+            self._lock_spaces(session, [occ.space_id, target_space.id])
+            calendar = self._calendar(session)
+            shift = start - occ.starts_at
+            if whole_series:
+                targets = [o for o in occ.booking.occurrences if o.starts_at >= occ.starts_at and o.status == "booked"
+                           and (o is occ or not o.individually)]
+            else:
+                targets = [occ]
+            moves = []
+            for o in targets:
+                new_start = o.starts_at + shift if o is not occ else start
+                new_end = datetime.combine(new_start.date(), end.time())
+                why = calendar.why_not_school_day(new_start.date())
+                if why is not None:
+                    raise Refused(f"{day_text(new_start.date())} is not a school day ({why})")
+                moves.append((o, new_start, new_end))
+            clashes = self._clashes(session, target_space.id, [(s, e) for _o, s, e in moves],
+                                    ignore={o.id for o in targets})
+            found = [c for group in clashes for c in group]
+            if found:
+                raise Refused(f"{target_space.name} is already booked then", reasons=found)
+            if occ.booking.professional is not None:
+                checks = checks_of(occ.booking.professional)
+                for _o, s, _e in moves:
+                    status = evaluate_checks(checks, s.date(), recheck)
+                    if status.blocking:
+                        raise Refused(f"{occ.booking.professional.name} cannot be booked on {day_text(s.date())}: "
+                                      + "; ".join(f.message for f in status.blocking))
+            before = [{"id": o.id, "space": o.space.name, "start": o.starts_at, "end": o.ends_at} for o in targets]
+            for o, s, e in moves:
+                o.starts_at, o.ends_at, o.space_id = s, e, target_space.id
+                o.individually = o.individually or not whole_series
+            audit.record(session, actor, self.clock, "move", "booking", occ.booking.ext_id, before={"occurrences": before},
+                         after={"occurrences": [{"id": o.id, "space": target_space.name, "start": s, "end": e}
+                                                for o, s, e in moves]})
+            session.flush()
+            session.expire_all()
+            return [_block(o) for o in session.scalars(_occurrence_query().where(
+                BookingOccurrenceRow.id.in_([o.id for o, _s, _e in moves])).order_by(BookingOccurrenceRow.starts_at))]
+
+    def set_out_of_use(self, actor: Actor, space: str, first: date, last: date, reason: str) -> SpaceInfo:
+        """Mark a space out of use for a period (admin); it cannot be booked then."""
+        require(actor.roles, "spaces.out_of_use", who=actor.username)
+        problems = []
+        if last < first:
+            problems.append(Problem("to", "the period ends before it starts"))
+        if not (reason or "").strip():
+            problems.append(Problem("reason", "say why the space is out of use"))
+        with self.db.session() as session:
+            row = session.scalar(select(SpaceRow).where(SpaceRow.name == space))
+            if row is None:
+                problems.append(Problem("space", f"{space!r} is not a space of the school"))
+            if problems:
+                raise InvalidInput(problems)
+            closure = SpaceClosureRow(space_id=row.id, starts_on=first, ends_on=last, reason=reason.strip(),
+                                      created_by=actor.username, created_at=self.clock.now())
+            session.add(closure)
+            session.flush()
+            audit.record(session, actor, self.clock, "out_of_use", "space", row.name,
+                         after={"from": first, "to": last, "reason": closure.reason})
+        return next(s for s in self.spaces(actor, bookable_only=False) if s.name == space)
+
+    # --- priority ---------------------------------------------------------------------------------
+    def displaceable(self, plan: BookingPlan, kind: str) -> list[Clash]:
+        """The clashes of a plan that a booking of ``kind`` may ask to move (strictly lower priority)."""
+        return [c for d in plan.dates for c in d.clashes if may_displace(kind, c.kind)]
+
+    def suggest_slots(self, actor: Actor, occurrence_id: int, limit: int = 5) -> list[tuple[str, datetime]]:
+        """Nearest free slots of the same length on the same day, in the same space first, then others."""
+        require(actor.roles, "bookings.view", who=actor.username)
+        with self.db.read_session() as session:
+            occ = self._occurrence(session, occurrence_id)
+            day_start, day_end, _ = self._settings(session)
+            length = occ.ends_at - occ.starts_at
+            day = occ.starts_at.date()
+            found: list[tuple[str, datetime]] = []
+            spaces = [s for s in self._spaces(session) if not s.out_of_use_on(day)]
+            spaces.sort(key=lambda s: (s.id != occ.space_id, s.kind != occ.space.kind, s.name))
+            for space in spaces:
+                busy = [Busy(b.start, b.end) for b in self._blocks(session, datetime.combine(day, time.min),
+                                                                     datetime.combine(day, time.max), [space.id])]
+                for start in free_slots(day, day_start, day_end, busy, length, near=occ.starts_at.time(), limit=limit):
+                    found.append((space.name, start))
+                if len(found) >= limit:
+                    break
+            return found[:limit]
+
+    def give_priority(self, actor: Actor, occurrence_id: int, *, move_to: tuple[str, datetime] | None = None,
+                      reason: str = PRIORITY_REASON) -> list[Notice]:
+        """Move (to ``move_to``: space, start) or cancel an independent session that a statutory or
+        commissioned service needs, and list who must be told. Never silent: every notice is recorded."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        with self.db.read_session() as session:
+            occ = self._occurrence(session, occurrence_id)
+            if _kind(occ.booking) != "independent":
+                raise Refused("only an independent session gives way to a statutory or commissioned service")
+            length = occ.ends_at - occ.starts_at
+            original = (f"{occ.booking.purpose or 'session'} in {occ.space.name} on {day_text(occ.starts_at.date())} "
+                        f"at {occ.starts_at:%H:%M}")
+        if move_to is not None:
+            space, start = move_to
+            self.move(actor, occurrence_id, start, start + length, space)
+            what = f"moved to {space}, {start:%H:%M} on {day_text(start.date())} ({reason})"
+        else:
+            self.cancel(actor, occurrence_id, reason)
+            what = f"cancelled ({reason})"
+        return self._record_notices(actor, occurrence_id, f"{original} {what}")
+
+    def _record_notices(self, actor: Actor, occurrence_id: int, what: str) -> list[Notice]:
+        now = self.clock.now()
+        with self.db.session() as session:
+            occ = self._occurrence(session, occurrence_id)
+            b = occ.booking
+            rows = []
+            if b.professional is not None:
+                rows.append(("professional", b.professional.name, b.professional.email or b.professional.phone))
+            for link in b.pupil_links:
+                pupil = session.get(PupilRow, link.pupil_id, options=[selectinload(PupilRow.contacts),
+                                                                      selectinload(PupilRow.klass)])
+                parents = [c for c in pupil.contacts if c.parental_responsibility] or list(pupil.contacts)
+                for contact in parents:
+                    rows.append(("parents", f"{contact.name} ({contact.relationship_} of {pupil.first_name})",
+                                 contact.phone or contact.email))
+                for teacher in session.scalars(select(StaffRow).where(StaffRow.class_id == pupil.class_id,
+                                                                      StaffRow.role.ilike("%teacher%"))):
+                    rows.append(("class_teacher", f"{teacher.name} (class teacher, {pupil.klass.name})", None))
+            notices = []
+            for audience, who, contact in rows:
+                notice = BookingNoticeRow(occurrence_id=occ.id, audience=audience, who=who, contact=contact,
+                                          what=what, created_at=now, created_by=actor.username)
+                session.add(notice)
+                notices.append(notice)
+            session.flush()
+            return [_notice(n) for n in notices]
+
+    def notices(self, actor: Actor, occurrence_id: int | None = None, *, untold_only: bool = False) -> list[Notice]:
+        require(actor.roles, "bookings.view", who=actor.username)
+        with self.db.read_session() as session:
+            query = select(BookingNoticeRow).order_by(BookingNoticeRow.id)
+            if occurrence_id is not None:
+                query = query.where(BookingNoticeRow.occurrence_id == occurrence_id)
+            if untold_only:
+                query = query.where(BookingNoticeRow.told_at.is_(None))
+            return [_notice(n) for n in session.scalars(query)]
+
+    def mark_told(self, actor: Actor, notice_id: int, at: datetime | None = None) -> Notice:
+        require(actor.roles, "bookings.create", who=actor.username)
+        with self.db.session() as session:
+            notice = session.get(BookingNoticeRow, notice_id)
+            if notice is None:
+                raise NotFound(f"there is no notice {notice_id}")
+            notice.told_at, notice.told_by = at or self.clock.now(), actor.username
+            audit.record(session, actor, self.clock, "told", "booking_notice", notice.id,
+                         after={"who": notice.who, "at": notice.told_at})
+            return _notice(notice)
+
+    def _occurrence(self, session: Session, occurrence_id: int) -> BookingOccurrenceRow:
+        occ = session.scalar(_occurrence_query().where(BookingOccurrenceRow.id == occurrence_id).options(
+            selectinload(BookingOccurrenceRow.booking).selectinload(BookingRow.occurrences)))
+        if occ is None:
+            raise NotFound(f"there is no booking occurrence {occurrence_id}")
+        return occ
+
+
+def _notice(n: BookingNoticeRow) -> Notice:
+    return Notice(n.id, n.occurrence_id, n.audience, n.who, n.contact, n.what, n.told_at, n.told_by)
