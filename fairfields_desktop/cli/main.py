@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,13 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date: write it as YYYY-MM-DD") from None
 
 
+def _moment(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date-time: write it as YYYY-MM-DDTHH:MM") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="fairfields", description="Fairfields Desktop: the window, or a command for scripts.")
     parser.add_argument("--version", action="version", version=f"fairfields {__version__}")
@@ -64,6 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     mis = sub.add_parser("import-mis", help="update the pupil roll and attendance from an MIS export (CSV)")
     mis.add_argument("file", metavar="FILE.csv")
     mis.add_argument("--as-of", type=_date, metavar="DATE", help="the date of the attendance figures (default: today)")
+
+    book = sub.add_parser("book", help="book a space, once or weekly on school days")
+    book.add_argument("space", metavar="SPACE")
+    book.add_argument("start", type=_moment, metavar="START", help="YYYY-MM-DDTHH:MM")
+    book.add_argument("end", metavar="END", help="YYYY-MM-DDTHH:MM (or HH:MM on the same day)")
+    who = book.add_mutually_exclusive_group(required=True)
+    who.add_argument("--for", dest="professional", metavar="PROFESSIONAL_ID", help="the professional it is for")
+    who.add_argument("--staff", action="append", metavar="STAFF_ID", help="staff, for the school's own use")
+    book.add_argument("--pupil", action="append", default=[], metavar="UPN")
+    book.add_argument("--purpose", metavar="TEXT")
+    book.add_argument("--weekly-until", type=_date, metavar="DATE", help="repeat weekly on school days until DATE")
+    book.add_argument("--skip", action="append", type=_date, default=[], metavar="DATE",
+                      help="leave out a date of the series (repeatable)")
+    book.add_argument("--json", action="store_true", help="print the result as JSON")
 
     db = sub.add_parser("db", help="the database connection")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
@@ -185,6 +206,45 @@ class Runner:
                  f"{result.unchanged} unchanged, 0 refused")
         return EXIT_OK
 
+    def cmd_book(self) -> int:
+        from ..domain.errors import Refused
+        from ..services.bookings import BookingDraft, Clash
+
+        args = self.args
+        try:
+            end = (datetime.strptime(args.end, "%H:%M").replace(year=args.start.year, month=args.start.month,
+                                                                 day=args.start.day)
+                   if len(args.end) == 5 else _moment(args.end))
+        except (ValueError, argparse.ArgumentTypeError):
+            raise UsageError(f"END {args.end!r} is not a date-time: write it as YYYY-MM-DDTHH:MM") from None
+        actor = self.actor()
+        draft = BookingDraft(space=args.space, start=args.start, end=end, professional=args.professional,
+                             staff=tuple(args.staff or ()), pupils=tuple(args.pupil), purpose=args.purpose,
+                             weekly_until=args.weekly_until)
+        try:
+            blocks = self.services().bookings.book(actor, draft, skip=args.skip)
+        except Refused as exc:
+            clashes = [r for r in exc.reasons if isinstance(r, Clash)]
+            if args.json:
+                out = {"conflicts": [c.as_json() for c in clashes]}
+                if not clashes:
+                    out["refused"] = str(exc)
+                    out["reasons"] = exc.reasons
+                self.out.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+            self.say(f"fairfields: refused: {exc}")
+            for clash in clashes:
+                self.say(f"  {clash.start:%Y-%m-%d %H:%M}–{clash.end:%H:%M} {clash.space}: {clash.booking_ref} "
+                         f"({clash.who})")
+            return EXIT_REFUSED
+        if args.json:
+            self.out.write(json.dumps({"bookings": [
+                {"id": b.booking_ref, "occurrence": b.occurrence_id, "space": b.space,
+                 "start": b.start.strftime("%Y-%m-%dT%H:%M"), "end": b.end.strftime("%Y-%m-%dT%H:%M")}
+                for b in blocks]}, indent=2, ensure_ascii=False) + "\n")
+        self.say(f"booked {blocks[0].booking_ref}: {draft.space}, {len(blocks)} date(s) from "
+                 f"{blocks[0].start:%Y-%m-%d %H:%M}")
+        return EXIT_OK
+
     def cmd_db(self) -> int:
         if self.args.db_command == "remember":
             from ..app import remember_database_password
@@ -239,9 +299,11 @@ def run(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa:
         runner = Runner(args, stdout=stdout, stderr=stderr)
         return getattr(runner, f"cmd_{command.replace('-', '_')}")()
     except InvalidInput as exc:
-        print(f"fairfields: {exc.args[0] if exc.args else 'invalid input'}", file=err)
-        for problem in exc.problems:
-            print(str(problem), file=err)
+        summary = exc.args[0] if exc.args else "invalid input"
+        print(f"fairfields: {summary}", file=err)
+        if summary != "; ".join(str(p) for p in exc.problems):  # else the summary already said it all
+            for problem in exc.problems:
+                print(str(problem), file=err)
         return EXIT_INVALID
     except FairfieldsError as exc:
         print(f"fairfields: {exc}", file=err)

@@ -615,8 +615,11 @@ class BookingService:
         """The clashes of a plan that a booking of ``kind`` may ask to move (strictly lower priority)."""
         return [c for d in plan.dates for c in d.clashes if may_displace(kind, c.kind)]
 
-    def suggest_slots(self, actor: Actor, occurrence_id: int, limit: int = 5) -> list[tuple[str, datetime]]:
-        """Nearest free slots of the same length on the same day, in the same space first, then others."""
+    def suggest_slots(self, actor: Actor, occurrence_id: int, limit: int = 5,
+                      avoid: tuple[datetime, datetime] | None = None) -> list[tuple[str, datetime]]:
+        """Nearest free slots of the same length on the same day for an occurrence that must move: in the
+        same space first, then others of its kind, then the rest. ``avoid`` is the time the incoming booking
+        needs in that space; the occurrence's own time counts as free."""
         require(actor.roles, "bookings.view", who=actor.username)
         with self.db.read_session() as session:
             occ = self._occurrence(session, occurrence_id)
@@ -628,7 +631,10 @@ class BookingService:
             spaces.sort(key=lambda s: (s.id != occ.space_id, s.kind != occ.space.kind, s.name))
             for space in spaces:
                 busy = [Busy(b.start, b.end) for b in self._blocks(session, datetime.combine(day, time.min),
-                                                                     datetime.combine(day, time.max), [space.id])]
+                                                                     datetime.combine(day, time.max), [space.id])
+                        if b.occurrence_id != occ.id]
+                if avoid is not None and space.id == occ.space_id:
+                    busy.append(Busy(*avoid))
                 for start in free_slots(day, day_start, day_end, busy, length, near=occ.starts_at.time(), limit=limit):
                     found.append((space.name, start))
                 if len(found) >= limit:
@@ -704,6 +710,22 @@ class BookingService:
                          after={"who": notice.who, "at": notice.told_at})
             return _notice(notice)
 
+    # --- calendar export ---------------------------------------------------------------------------
+    def export_ics(self, actor: Actor, first: date, last: date, *, space: str | None = None,
+                   professional: str | None = None, class_name: str | None = None, full_names: bool = False) -> bytes:
+        """A space's, a professional's or a class's bookings from ``first`` to ``last`` as an .ics file."""
+        from .calendar_export import bookings_to_ics
+
+        if sum(x is not None for x in (space, professional, class_name)) != 1:
+            raise InvalidInput(Problem("subject", "export the bookings of one space, one professional or one class"))
+        blocks = self.bookings_between(actor, first, last, space=space, professional=professional,
+                                       class_name=class_name)
+        name = space or professional or f"Class {class_name}"
+        with self.db.session() as session:
+            audit.record(session, actor, self.clock, "export", "calendar", name,
+                         after={"from": first, "to": last, "events": len(blocks), "full_names": full_names})
+        return bookings_to_ics(blocks, f"Fairfields: {name}", full_names=full_names, now=self.clock.now())
+
     def _occurrence(self, session: Session, occurrence_id: int) -> BookingOccurrenceRow:
         occ = session.scalar(_occurrence_query().where(BookingOccurrenceRow.id == occurrence_id).options(
             selectinload(BookingOccurrenceRow.booking).selectinload(BookingRow.occurrences)))
@@ -714,3 +736,4 @@ class BookingService:
 
 def _notice(n: BookingNoticeRow) -> Notice:
     return Notice(n.id, n.occurrence_id, n.audience, n.who, n.contact, n.what, n.told_at, n.told_by)
+

@@ -188,3 +188,40 @@ class TestImportMis:
     def test_a_teacher_may_not_import(self, cli, loaded):
         result = cli("--db", loaded, "--as", "ttaylor", "import-mis", SAMPLE_MIS, password="demo-teacher-2026")
         assert result.code == 5
+
+
+class TestBook:
+    def test_a_weekly_booking_lists_every_date_it_booked(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "sbrown", "book", "Therapy Room 1", "2026-12-01T10:15",
+                     "2026-12-01T10:45", "--for", "ind-ot-1", "--pupil", "Z319700118114", "--weekly-until",
+                     "2026-12-18", "--json", password="demo-office-2026")
+        assert result.code == 0, result.err
+        bookings = json.loads(result.out)["bookings"]
+        assert [(b["start"], b["end"]) for b in bookings] == [
+            ("2026-12-01T10:15", "2026-12-01T10:45"), ("2026-12-08T10:15", "2026-12-08T10:45"),
+            ("2026-12-15T10:15", "2026-12-15T10:45")]
+        assert len({b["id"] for b in bookings}) == 1
+
+    def test_an_overlap_exits_3_with_the_clashing_bookings_as_json(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "sbrown", "book", "Therapy Room 1", "2026-12-01T10:00",
+                     "2026-12-01T10:30", "--for", "ind-ot-1", "--json", password="demo-office-2026")
+        assert result.code == 3
+        assert json.loads(result.out) == {"conflicts": [{
+            "booking": "b-001", "space": "Therapy Room 1", "start": "2026-12-01T09:30",
+            "end": "2026-12-01T10:15", "for": "Rachel Green (SLT: AAC programme)"}]}
+
+    def test_school_use_with_staff(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "hcarter", "book", "Meeting Room", "2026-11-25T14:30", "15:10",
+                     "--staff", "ttaylor", "--staff", "lwhite", "--purpose", "Phase meeting",
+                     password="demo-head-2026")
+        assert result.code == 0 and "booked b-004: Meeting Room, 1 date(s)" in result.err
+
+    def test_a_teacher_may_not_book(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "ttaylor", "book", "Meeting Room", "2026-11-25T14:30", "15:10",
+                     "--staff", "ttaylor", password="demo-teacher-2026")
+        assert result.code == 5
+
+    def test_for_and_staff_are_exclusive(self, cli, loaded):
+        with pytest.raises(SystemExit) as exited:
+            cli("--db", loaded, "book", "Meeting Room", "2026-11-25T14:30", "15:10")
+        assert exited.value.code == 2
