@@ -36,11 +36,11 @@ from ..store.models import (
     SpaceClosureRow,
     SpaceRow,
     StaffRow,
-    TermRow,
 )
 from . import audit
 from .context import Actor, Clock
 from .professionals import checks_of
+from .school import load_calendar
 
 log = logging.getLogger(__name__)
 
@@ -228,10 +228,7 @@ class BookingService:
         return row.school_day_start, row.school_day_end, row.dbs_recheck_years
 
     def _calendar(self, session: Session) -> SchoolCalendar:
-        from .school import _term
-
-        return SchoolCalendar(_term(t) for t in session.scalars(
-            select(TermRow).options(selectinload(TermRow.closures))))
+        return load_calendar(session)
 
     def _spaces(self, session: Session, bookable_only: bool = True) -> list[SpaceInfo]:
         closures: dict[int, list[tuple[date, date, str]]] = {}
@@ -244,13 +241,43 @@ class BookingService:
                 for s in session.scalars(query)]
 
     def _blocks(self, session: Session, first: datetime, last: datetime, space_ids: Iterable[int] | None = None,
-                include_cancelled: bool = False) -> list[Block]:
-        query = _occurrence_query().where(BookingOccurrenceRow.starts_at < last, BookingOccurrenceRow.ends_at > first)
+                include_cancelled: bool = False, booking_ids: Iterable[int] | None = None) -> list[Block]:
+        """Occurrences overlapping [first, last) as Blocks, in three plain queries (no ORM objects)."""
+        occ, booking, space, pro = BookingOccurrenceRow, BookingRow, SpaceRow, ProfessionalRow
+        query = (select(occ.id, booking.id, booking.ext_id, occ.space_id, space.name, occ.starts_at, occ.ends_at,
+                        occ.status, pro.kind, pro.name, pro.ext_id, booking.purpose, booking.repeat_weekly_until,
+                        occ.cancelled_by, occ.cancelled_at, occ.cancel_reason)
+                 .join(booking, booking.id == occ.booking_id).join(space, space.id == occ.space_id)
+                 .outerjoin(pro, pro.id == booking.professional_id)
+                 # a booking lies inside one day, so it starts at most a day before ``first``: that bound
+                 # lets the (space, start) index narrow the search
+                 .where(occ.starts_at < last, occ.ends_at > first, occ.starts_at > first - timedelta(days=1))
+                 .order_by(occ.starts_at, occ.id))
         if space_ids is not None:
-            query = query.where(BookingOccurrenceRow.space_id.in_(list(space_ids)))
+            query = query.where(occ.space_id.in_(list(space_ids)))
+        if booking_ids is not None:
+            query = query.where(occ.booking_id.in_(list(booking_ids)))
         if not include_cancelled:
-            query = query.where(BookingOccurrenceRow.status == "booked")
-        return [_block(o) for o in session.scalars(query.order_by(BookingOccurrenceRow.starts_at))]
+            query = query.where(occ.status == "booked")
+        rows = session.execute(query).all()
+        ids = list({r[1] for r in rows})
+        staff: dict[int, list[str]] = {}
+        pupils: dict[int, list[str]] = {}
+        if ids:
+            for booking_id, name in session.execute(
+                    select(BookingStaffRow.booking_id, StaffRow.name).join(StaffRow, StaffRow.id == BookingStaffRow.staff_id)
+                    .where(BookingStaffRow.booking_id.in_(ids)).order_by(BookingStaffRow.position)):
+                staff.setdefault(booking_id, []).append(name)
+            for booking_id, first_name, last_name in session.execute(
+                    select(BookingPupilRow.booking_id, PupilRow.first_name, PupilRow.last_name)
+                    .join(PupilRow, PupilRow.id == BookingPupilRow.pupil_id)
+                    .where(BookingPupilRow.booking_id.in_(ids)).order_by(BookingPupilRow.position)):
+                pupils.setdefault(booking_id, []).append(f"{first_name} {last_name}")
+        return [Block(occurrence_id=r[0], booking_id=r[1], booking_ref=r[2], space_id=r[3], space=r[4], start=r[5],
+                      end=r[6], status=r[7], kind=r[8] or "school", professional=r[9], professional_id=r[10],
+                      staff=tuple(staff.get(r[1], ())), pupils=tuple(pupils.get(r[1], ())), purpose=r[11],
+                      repeating=r[12] is not None, cancelled_by=r[13], cancelled_at=r[14], cancel_reason=r[15])
+                for r in rows]
 
     # --- views ------------------------------------------------------------------------------------
     def spaces(self, actor: Actor, bookable_only: bool = True) -> list[SpaceInfo]:
@@ -306,13 +333,9 @@ class BookingService:
             calendar = self._calendar(session)
             days = tuple(DayInfo(monday + timedelta(days=i), calendar.why_not_school_day(monday + timedelta(days=i)))
                          for i in range(5))
-            query = _occurrence_query().where(
-                BookingOccurrenceRow.booking_id.in_(booking_ids),
-                BookingOccurrenceRow.starts_at >= datetime.combine(monday, time.min),
-                BookingOccurrenceRow.starts_at < datetime.combine(monday + timedelta(days=5), time.min))
-            if not include_cancelled:
-                query = query.where(BookingOccurrenceRow.status == "booked")
-            blocks = [_block(o) for o in session.scalars(query.order_by(BookingOccurrenceRow.starts_at))]
+            blocks = self._blocks(session, datetime.combine(monday, time.min),
+                                  datetime.combine(monday + timedelta(days=5), time.min),
+                                  include_cancelled=include_cancelled, booking_ids=booking_ids)
             spaces = tuple({b.space_id: SpaceInfo(b.space_id, b.space, "", 0, True) for b in blocks}.values())
             return Timetable(f"Class {class_name}: week of {day_text(monday)}", days, spaces, tuple(blocks), start, end)
 
@@ -321,17 +344,17 @@ class BookingService:
         """Booked occurrences from ``first`` to ``last`` inclusive, of a space, a professional or a class."""
         require(actor.roles, "bookings.view", who=actor.username)
         with self.db.read_session() as session:
-            query = _occurrence_query().where(
-                BookingOccurrenceRow.status == "booked",
-                BookingOccurrenceRow.starts_at >= datetime.combine(first, time.min),
-                BookingOccurrenceRow.starts_at < datetime.combine(last + timedelta(days=1), time.min))
+            space_ids = None
             if space:
-                query = query.join(SpaceRow, SpaceRow.id == BookingOccurrenceRow.space_id).where(SpaceRow.name == space)
+                space_ids = list(session.scalars(select(SpaceRow.id).where(SpaceRow.name == space)))
+            booking_ids = None
             if professional:
-                query = query.join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id).join(
-                    ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id).where(
-                    ProfessionalRow.ext_id == professional)
-            blocks = [_block(o) for o in session.scalars(query.order_by(BookingOccurrenceRow.starts_at))]
+                booking_ids = list(session.scalars(select(BookingRow.id).join(
+                    ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
+                    .where(ProfessionalRow.ext_id == professional)))
+            blocks = self._blocks(session, datetime.combine(first, time.min),
+                                  datetime.combine(last + timedelta(days=1), time.min), space_ids,
+                                  booking_ids=booking_ids)
             if class_name:
                 pupils = {f"{f} {l}" for f, l in session.execute(
                     select(PupilRow.first_name, PupilRow.last_name).join(ClassRow).where(ClassRow.name == class_name))}
@@ -412,7 +435,8 @@ class BookingService:
                    BookingRow.ext_id, BookingRow.professional_id, BookingRow.purpose, BookingRow.id)
             .join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id)
             .where(BookingOccurrenceRow.space_id == space_id, BookingOccurrenceRow.status == "booked",
-                   BookingOccurrenceRow.starts_at < last, BookingOccurrenceRow.ends_at > first)).all()
+                   BookingOccurrenceRow.starts_at < last, BookingOccurrenceRow.ends_at > first,
+                   BookingOccurrenceRow.starts_at > first - timedelta(days=1))).all()
         rows = [r for r in rows if r[1].date() in days and r[0] not in ignore]
         if not rows:
             return [[] for _ in ranges]
@@ -466,7 +490,7 @@ class BookingService:
                               f"{len({c.start.date() for c in clashing})} date(s)", reasons=clashing)
             if not wanted:
                 raise InvalidInput(Problem("dates", "every date of the series was skipped: nothing to book"))
-            row = self._insert(session, actor, draft, space_id, wanted, skip)
+            row, space_name, pro, staff, pupils = self._insert(session, actor, draft, space_id, wanted)
             session.flush()
             audit.record(session, actor, self.clock, "create", "booking", row.ext_id,
                          after={"space": draft.space, "start": draft.start, "end": draft.end,
@@ -474,15 +498,21 @@ class BookingService:
                                 "pupils": len(draft.pupils), "purpose": draft.purpose,
                                 "weekly_until": draft.weekly_until, "dates": len(wanted),
                                 "skipped": sorted(skip)})
-            return [_block(o) for o in session.scalars(_occurrence_query().where(
-                BookingOccurrenceRow.booking_id == row.id).order_by(BookingOccurrenceRow.starts_at))]
+            return [Block(occurrence_id=o.id, booking_id=row.id, booking_ref=row.ext_id, space_id=space_id,
+                          space=space_name, start=o.starts_at, end=o.ends_at, status="booked",
+                          kind=pro.kind if pro else "school", professional=pro.name if pro else None,
+                          professional_id=pro.ext_id if pro else None, staff=tuple(staff), pupils=tuple(pupils),
+                          purpose=row.purpose, repeating=row.repeat_weekly_until is not None)
+                    for o in row.occurrences]
 
     def _insert(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int,
-                dates: list[PlannedDate], skipped: set[date]) -> BookingRow:
+                dates: list[PlannedDate]) -> tuple[BookingRow, str, ProfessionalRow | None, list[str], list[str]]:
         pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == draft.professional)) \
             if draft.professional else None
-        staff = {s.ext_id: s for s in session.scalars(select(StaffRow).where(StaffRow.ext_id.in_(draft.staff)))}
-        pupils = {p.upn: p for p in session.scalars(select(PupilRow).where(PupilRow.upn.in_(draft.pupils)))}
+        staff = {s.ext_id: s for s in session.scalars(select(StaffRow).where(StaffRow.ext_id.in_(draft.staff)))} \
+            if draft.staff else {}
+        pupils = {p.upn: p for p in session.scalars(select(PupilRow).where(PupilRow.upn.in_(draft.pupils)))} \
+            if draft.pupils else {}
         problems = [Problem("staff", f"{s!r} is not a member of staff") for s in draft.staff if s not in staff]
         problems += [Problem("pupils", f"{u!r} is not a pupil's UPN") for u in draft.pupils if u not in pupils]
         if problems:
@@ -496,15 +526,17 @@ class BookingService:
         row.occurrences = [BookingOccurrenceRow(space_id=space_id, starts_at=d.start, ends_at=d.end, status="booked")
                            for d in dates]
         session.add(row)
-        return row
+        return (row, draft.space, pro, [staff[s].name for s in draft.staff],
+                [f"{pupils[u].first_name} {pupils[u].last_name}" for u in draft.pupils])
 
     def _next_ref(self, session: Session) -> str:
+        """The next free reference b-NNN (references of loaded datasets may use other patterns)."""
         count = session.scalar(select(func.max(BookingRow.id))) or 0
-        ref = f"b-{count + 1:03d}"
-        while session.scalar(select(BookingRow.id).where(BookingRow.ext_id == ref)) is not None:
+        while True:
             count += 1
-            ref = f"b-{count + 1:03d}"
-        return ref
+            ref = f"b-{count:03d}"
+            if session.scalar(select(BookingRow.id).where(BookingRow.ext_id == ref)) is None:
+                return ref
 
     # --- changing ---------------------------------------------------------------------------------
     def cancel(self, actor: Actor, occurrence_id: int, reason: str, *, whole_series: bool = False) -> list[Block]:

@@ -7,7 +7,7 @@ from datetime import date, time
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ..domain.calendar import Closure, SchoolCalendar, Term
 from ..domain.dataset import settings_problems, term_problems
@@ -16,7 +16,7 @@ from ..domain.permissions import require
 from ..domain.school import SchoolSettings
 from ..store.database import Database
 from ..store.dataset_io import settings_dict, settings_row_from, term_dict, term_row_from
-from ..store.models import SchoolSettingsRow, TermRow
+from ..store.models import ClosureRow, SchoolSettingsRow, TermRow
 from . import audit
 from .context import Actor, Clock
 
@@ -43,6 +43,19 @@ def _settings(values: dict[str, Any]) -> SchoolSettings:
 def _term(row: TermRow) -> Term:
     return Term(row.name, row.first_day, row.last_day,
                 tuple(Closure(c.starts_on, c.ends_on, c.why) for c in row.closures))
+
+
+def load_calendar(session: Session) -> SchoolCalendar:
+    """The school calendar, read with two plain queries (no ORM objects: bookings ask for it often)."""
+    closures: dict[int, list[Closure]] = {}
+    for term_id, first, last, why in session.execute(
+            select(ClosureRow.term_id, ClosureRow.starts_on, ClosureRow.ends_on, ClosureRow.why)
+            .order_by(ClosureRow.id)):
+        closures.setdefault(term_id, []).append(Closure(first, last, why))
+    return SchoolCalendar(
+        Term(name, first, last, tuple(closures.get(term_id, ())))
+        for term_id, name, first, last in session.execute(
+            select(TermRow.id, TermRow.name, TermRow.first_day, TermRow.last_day)))
 
 
 class SchoolService:
@@ -95,7 +108,8 @@ class SchoolService:
                 select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day, TermRow.id))]
 
     def calendar(self) -> SchoolCalendar:
-        return SchoolCalendar(self.terms())
+        with self.db.read_session() as session:
+            return load_calendar(session)
 
     def save_terms(self, actor: Actor, values: list[dict[str, Any]]) -> list[Term]:
         """Replace the school's terms and closures (dataset shape), after checking them all."""

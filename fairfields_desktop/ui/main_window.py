@@ -23,6 +23,7 @@ from .views.placeholder import PlaceholderScreen
 from .views.professionals_view import ProfessionalsScreen
 from .views.pupils_view import PupilsScreen
 from .views.settings_view import SettingsScreen
+from .views.timetable_view import TimetableScreen
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
             return PupilsScreen(self.services, self.actor)
         if info.key == "professionals":
             return ProfessionalsScreen(self.services, self.actor)
+        if info.key == "spaces":
+            return TimetableScreen(self.services, self.actor)
         if info.key == "settings":
             screen = SettingsScreen(self.services, self.actor)
             screen.settings_saved.connect(self.on_settings_saved)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from fairfields_desktop.domain.upn import CHECK_ALPHABET
@@ -84,3 +84,92 @@ def large_school(pupils: int = 400, professionals: int = 250, spaces: int = 40, 
             "consent": [],
         })
     return doc
+
+
+# --- six school years of weekly bookings ----------------------------------------------------------------
+SLOTS = ((9, 0), (9, 50), (10, 40), (11, 30), (13, 0), (13, 50))  # 45 minutes each; 14:40-15:10 left free
+SCHOOL_YEARS = tuple(range(2021, 2027))  # 2021-22 … 2026-27
+
+
+def school_terms(first_year: int = SCHOOL_YEARS[0], last_year: int = SCHOOL_YEARS[-1]) -> list[dict]:
+    """Three terms a year with half terms, in the usual English pattern."""
+    terms = []
+    for year in range(first_year, last_year + 1):
+        def monday_near(d: date) -> date:
+            return d - timedelta(days=d.weekday())
+
+        autumn_half = monday_near(date(year, 10, 26))
+        spring_half = monday_near(date(year + 1, 2, 15))
+        summer_half = monday_near(date(year + 1, 5, 31))
+        terms += [
+            {"name": f"Autumn {year}", "first_day": date(year, 9, 3).isoformat(),
+             "last_day": date(year, 12, 18).isoformat(),
+             "closures": [{"from": autumn_half.isoformat(), "to": (autumn_half + timedelta(days=4)).isoformat(),
+                           "why": "Half term"}]},
+            {"name": f"Spring {year + 1}", "first_day": date(year + 1, 1, 5).isoformat(),
+             "last_day": date(year + 1, 3, 26).isoformat(),
+             "closures": [{"from": spring_half.isoformat(), "to": (spring_half + timedelta(days=4)).isoformat(),
+                           "why": "Half term"}]},
+            {"name": f"Summer {year + 1}", "first_day": date(year + 1, 4, 12).isoformat(),
+             "last_day": date(year + 1, 7, 21).isoformat(),
+             "closures": [{"from": summer_half.isoformat(), "to": (summer_half + timedelta(days=4)).isoformat(),
+                           "why": "Half term"}]},
+        ]
+    return terms
+
+
+def build_large_school(url: str, today: date = date(2026, 11, 23)):  # noqa: ANN201
+    """Open ``url`` (empty), load the large school and bulk-insert six years of weekly bookings.
+
+    Returns the services and how many occurrence rows were written.
+    """
+    from sqlalchemy import insert, select
+
+    from fairfields_desktop.app import open_services
+    from fairfields_desktop.domain.dataset import calendar_from_terms
+    from fairfields_desktop.store.models import (
+        BookingOccurrenceRow,
+        BookingPupilRow,
+        BookingRow,
+        ProfessionalRow,
+        PupilRow,
+        SpaceRow,
+    )
+
+    doc = large_school()
+    doc["terms"] = school_terms()
+    services = open_services(url, today=today)
+    services.dataset.load(doc)
+    calendar = calendar_from_terms(doc["terms"])
+    rng = random.Random(7)
+    with services.db.session() as session:
+        spaces = session.execute(select(SpaceRow.id, SpaceRow.name).where(SpaceRow.kind != "classroom")).all()
+        pros = list(session.scalars(select(ProfessionalRow.id)))
+        pupils = list(session.scalars(select(PupilRow.id)))
+        bookings, occurrences, links = [], [], []
+        next_id = 1
+        for year in SCHOOL_YEARS:
+            first = date(year, 9, 3)
+            until = date(year + 1, 7, 21)
+            for space_id, _name in spaces:
+                for weekday in range(5):
+                    start_day = first + timedelta(days=(weekday - first.weekday()) % 7)
+                    days = calendar.weekly_dates(start_day, until)
+                    for hour, minute in SLOTS:
+                        start = datetime.combine(days[0], datetime.min.time()).replace(hour=hour, minute=minute)
+                        bookings.append({"id": next_id, "ext_id": f"s-{next_id:06d}", "space_id": space_id,
+                                         "starts_at": start, "ends_at": start + timedelta(minutes=45),
+                                         "professional_id": rng.choice(pros), "purpose": "weekly session",
+                                         "repeat_weekly_until": until, "status": "booked", "version": 1})
+                        links.append({"booking_id": next_id, "pupil_id": rng.choice(pupils), "position": 0})
+                        for day in days:
+                            s = datetime.combine(day, start.time())
+                            occurrences.append({"booking_id": next_id, "space_id": space_id, "starts_at": s,
+                                                "ends_at": s + timedelta(minutes=45), "status": "booked",
+                                                "individually": False})
+                        next_id += 1
+        session.execute(insert(BookingRow), bookings)
+        session.execute(insert(BookingPupilRow), links)
+        for chunk in range(0, len(occurrences), 20_000):
+            session.execute(insert(BookingOccurrenceRow), occurrences[chunk:chunk + 20_000])
+    return services, len(occurrences)

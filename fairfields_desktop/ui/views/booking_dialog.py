@@ -1,0 +1,671 @@
+"""Dialogs of the Spaces & bookings screen: book a space (with clashes and priority), move, cancel, out of use.
+
+The dialogs gather input and show what the bookings service answers; the service decides every rule
+(school day, clashes, checks, priority). Booking is planned first, so every clashing date is listed before
+anything is saved, and nothing is saved when the service refuses.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from html import escape
+
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.checks import day_text
+from ...domain.errors import FairfieldsError, InvalidInput, Problem, Refused
+from ...domain.professionals import KIND_LABELS
+from ...services.bookings import BookingDraft, BookingPlan, Clash, Notice
+from ..models.professionals import LEVEL_WORDS
+from ..timetable_canvas import kind_words
+
+FIELD_LABELS = {
+    "space": "Space", "start": "Date and start", "end": "End", "for": "Who it is for", "staff": "Staff",
+    "pupils": "Pupils", "purpose": "Purpose", "weekly_until": "Repeat weekly until", "dates": "Dates",
+    "reason": "Reason", "to": "To", "from": "From",
+}
+AUDIENCE_WORDS = {"professional": "the professional", "parents": "parents or carers",
+                  "class_teacher": "class teacher"}
+ERROR_STYLE = "color: #8a1c1c"
+
+
+def problems_text(problems: list[Problem]) -> str:
+    return "\n".join(f"{FIELD_LABELS.get(p.where, p.where or 'Booking')}: {p.message}" for p in problems)
+
+
+def error_text(exc: Exception, verb: str = "Not booked") -> str:
+    """An error from a service in words: each problem with the field it is about, or the refusal."""
+    if isinstance(exc, InvalidInput):
+        return f"{verb}. " + problems_text(exc.problems)
+    text = f"{verb}: {exc}"
+    if isinstance(exc, Refused) and exc.reasons:
+        details = [clash_text(r) if isinstance(r, Clash) else _reason_text(r) for r in exc.reasons]
+        text += "\n" + "\n".join(f"• {d}" for d in details if d)
+    return text
+
+
+def _reason_text(reason: object) -> str:
+    if isinstance(reason, dict):
+        day = reason.get("date")
+        what = reason.get("check") or reason.get("reason") or ""
+        return f"{day_text(date.fromisoformat(day))}: {what}" if day else str(what)
+    return str(reason)
+
+
+def clash_text(clash: Clash) -> str:
+    return (f"{clash.space} is held {clash.start:%H:%M}–{clash.end:%H:%M} by {clash.who} "
+            f"({kind_words(clash.kind)}, {clash.booking_ref})")
+
+
+def planned_date_lines(planned) -> list[str]:  # noqa: ANN001
+    """Why one date of a plan cannot be booked, in words: each clash, the blocking check, out of use."""
+    when = f"{planned.day:%a} {day_text(planned.day)} {planned.start:%H:%M}–{planned.end:%H:%M}"
+    lines = [f"{when}: {clash_text(c)}" for c in planned.clashes]
+    if planned.blocked:
+        lines.append(f"{when}: the professional cannot be booked: {planned.blocked}")
+    if planned.unavailable:
+        lines.append(f"{when}: {planned.unavailable}")
+    return lines
+
+
+def notice_text(notice: Notice) -> str:
+    contact = f" ({notice.contact})" if notice.contact else " (no contact recorded)"
+    return f"{notice.who} — {AUDIENCE_WORDS.get(notice.audience, notice.audience)}{contact}"
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _qtime(t: time) -> QTime:
+    return QTime(t.hour, t.minute)
+
+
+def _time(value: QTime) -> time:
+    return time(value.hour(), value.minute())
+
+
+def _message_label() -> QLabel:
+    label = QLabel("")
+    label.setObjectName("formMessage")
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(_qdate(day))
+    edit.setDisplayFormat("ddd dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def _time_edit(t: time) -> QTimeEdit:
+    edit = QTimeEdit(_qtime(t))
+    edit.setDisplayFormat("HH:mm")
+    return edit
+
+
+class BookingDialog(QDialog):
+    """Book a space: plan first; if every date is free, book; else list every clash and offer to skip those
+    dates, give up, or (for a statutory, commissioned or school booking) ask independent sessions to give way.
+
+    After ``exec()`` returns Accepted, ``booked`` holds the new occurrences, ``notices`` who must be told of
+    sessions moved or cancelled for it, and ``warnings`` the professional's check warnings."""
+
+    def __init__(self, services, actor, *, space: str | None = None, start: datetime | None = None,  # noqa: ANN001
+                 end: datetime | None = None, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.setWindowTitle("Book a space")
+        self.booked: list = []
+        self.notices: list[Notice] = []
+        self.warnings: tuple[str, ...] = ()
+        self.plan: BookingPlan | None = None
+        today = services.clock.today()
+        start = start or datetime.combine(today, time(9, 0))
+        end = end or start + timedelta(minutes=45)
+
+        self.space = QComboBox()
+        self._spaces = services.bookings.spaces(actor)
+        for info in self._spaces:
+            self.space.addItem(info.name, info.name)
+        if space is not None and self.space.findData(space) >= 0:
+            self.space.setCurrentIndex(self.space.findData(space))
+        self.date = _date_edit(start.date())
+        self.start_time = _time_edit(start.time())
+        self.end_time = _time_edit(end.time())
+        times = QHBoxLayout()
+        times.addWidget(self.start_time)
+        times.addWidget(QLabel("to"))
+        times.addWidget(self.end_time)
+        times.addStretch(1)
+        self.space_note = QLabel("")
+        self.space_note.setObjectName("hint")
+        self.space_note.setWordWrap(True)
+
+        self.for_professional = QRadioButton("A &professional")
+        self.for_school = QRadioButton("The &school's own use (a class, a meeting, named staff)")
+        group = QButtonGroup(self)
+        group.addButton(self.for_professional)
+        group.addButton(self.for_school)
+        self.for_professional.setChecked(True)
+        self.professional = QComboBox()
+        self.professional.setAccessibleName("Professional")
+        self._kinds: dict[str, str] = {}
+        for p in services.professionals.list_professionals(actor, on=start.date()):
+            self._kinds[p.ext_id] = p.kind
+            check = LEVEL_WORDS[p.status.level]
+            problems = p.status.blocking or p.status.warnings
+            if problems:
+                check += f" ({problems[0].message})"
+            self.professional.addItem(f"{p.name} — {KIND_LABELS.get(p.kind, p.kind)}, {p.discipline_label}; "
+                                      f"checks: {check}", p.ext_id)
+        self.staff = QListWidget()
+        self.staff.setAccessibleName("Staff")
+        self.staff.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        for member in services.people.list_staff(actor):
+            item = QListWidgetItem(f"{member.name} ({member.role}" + (f", {member.class_name})" if member.class_name
+                                                                      else ")"))
+            item.setData(Qt.ItemDataRole.UserRole, member.ext_id)
+            self.staff.addItem(item)
+        self.pupils = QListWidget()
+        self.pupils.setAccessibleName("Pupils")
+        self.pupils.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        for pupil in services.pupils.list_pupils(actor):
+            item = QListWidgetItem(f"{pupil.name} ({pupil.class_name})")
+            item.setData(Qt.ItemDataRole.UserRole, pupil.upn)
+            self.pupils.addItem(item)
+        for listing in (self.staff, self.pupils):
+            listing.setMaximumHeight(110)
+        self.purpose = QLineEdit()
+        self.purpose.setPlaceholderText("e.g. SLT: AAC programme, Oak class swimming")
+        self.repeat = QCheckBox("Repeat &weekly until")
+        self.until = _date_edit(services.bookings.default_until(start.date()) or start.date())
+        self.until.setEnabled(False)
+        self._until_touched = False
+        repeat_row = QHBoxLayout()
+        repeat_row.addWidget(self.repeat)
+        repeat_row.addWidget(self.until)
+        repeat_row.addStretch(1)
+
+        form = QFormLayout()
+        for label, widget in (("S&pace", self.space), ("&Date", self.date), ("&Time", times), ("", self.space_note),
+                              ("For", self.for_professional), ("", self.professional), ("", self.for_school),
+                              ("S&taff", self.staff), ("P&upils", self.pupils), ("P&urpose", self.purpose),
+                              ("Repeat", repeat_row)):
+            if isinstance(widget, QWidget) and label:
+                widget.setAccessibleName(label.replace("&", ""))
+            form.addRow(label, widget)
+        self.start_time.setAccessibleName("Start time")
+        self.end_time.setAccessibleName("End time")
+        self.until.setAccessibleName("Repeat weekly until")
+
+        # what the plan found: every date that cannot be booked, and the ways on
+        self.plan_box = QGroupBox("Some dates cannot be booked")
+        self.plan_summary = QLabel("")
+        self.plan_summary.setWordWrap(True)
+        self.clash_list = QListWidget()
+        self.clash_list.setAccessibleName("Dates that cannot be booked")
+        self.clash_list.setMaximumHeight(140)
+        self.skip_button = QPushButton("&Skip those dates and book the rest")
+        self.give_up_button = QPushButton("&Give up")
+        self.priority_button = QPushButton("Give p&riority…")
+        self.priority_button.setToolTip("Ask the independent sessions holding these times to move or be cancelled; "
+                                        "the therapist, the parents and the class teacher must then be told")
+        plan_buttons = QHBoxLayout()
+        for button in (self.skip_button, self.priority_button, self.give_up_button):
+            button.setAutoDefault(False)
+            plan_buttons.addWidget(button)
+        plan_buttons.addStretch(1)
+        plan_layout = QVBoxLayout(self.plan_box)
+        plan_layout.addWidget(self.plan_summary)
+        plan_layout.addWidget(self.clash_list)
+        plan_layout.addLayout(plan_buttons)
+        self.plan_box.setVisible(False)
+        self.notices_box = QGroupBox("Who must be told")
+        self.notices_label = QLabel("")
+        self.notices_label.setWordWrap(True)
+        QVBoxLayout(self.notices_box).addWidget(self.notices_label)
+        self.notices_box.setVisible(False)
+
+        self.message = _message_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Book")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.addLayout(form)
+        layout.addWidget(self.plan_box)
+        layout.addWidget(self.notices_box)
+        layout.addWidget(self.message)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self.buttons)
+        self.resize(620, 720)
+
+        self.for_professional.toggled.connect(self.on_for_changed)
+        self.repeat.toggled.connect(self.until.setEnabled)
+        self.date.dateChanged.connect(self.on_date_changed)
+        self.until.dateChanged.connect(lambda _d: setattr(self, "_until_touched", True))
+        self.start_time.timeChanged.connect(self.on_start_changed)
+        self.space.currentIndexChanged.connect(self.on_space_changed)
+        self.skip_button.clicked.connect(self.on_skip_clicked)
+        self.give_up_button.clicked.connect(self.reject)
+        self.priority_button.clicked.connect(self.on_priority_clicked)
+        for signal in (self.space.currentIndexChanged, self.date.dateChanged, self.start_time.timeChanged,
+                       self.end_time.timeChanged, self.professional.currentIndexChanged, self.purpose.textChanged,
+                       self.repeat.toggled, self.until.dateChanged, self.for_school.toggled):
+            signal.connect(self.on_form_edited)
+        self.staff.itemSelectionChanged.connect(self.on_form_edited)
+        self.pupils.itemSelectionChanged.connect(self.on_form_edited)
+        self._last_start = start.time()
+        self.on_space_changed()
+
+    # --- the form ---------------------------------------------------------------------------------
+    def choose_professional(self, ext_id: str) -> None:
+        self.for_professional.setChecked(True)
+        self.professional.setCurrentIndex(self.professional.findData(ext_id))
+
+    def choose_staff(self, ext_ids: list[str]) -> None:
+        for i in range(self.staff.count()):
+            item = self.staff.item(i)
+            item.setSelected(item.data(Qt.ItemDataRole.UserRole) in ext_ids)
+
+    def choose_pupils(self, upns: list[str]) -> None:
+        for i in range(self.pupils.count()):
+            item = self.pupils.item(i)
+            item.setSelected(item.data(Qt.ItemDataRole.UserRole) in upns)
+
+    def set_when(self, day: date, start: time, end: time) -> None:
+        self.date.setDate(_qdate(day))
+        self.start_time.setTime(_qtime(start))
+        self.end_time.setTime(_qtime(end))
+
+    def kind(self) -> str:
+        """The kind of the booking being made: the professional's, or "school"."""
+        if self.for_professional.isChecked() and self.professional.currentData():
+            return self._kinds.get(self.professional.currentData(), "independent")
+        return "school"
+
+    def draft(self) -> BookingDraft:
+        day = _date(self.date.date())
+        selected = lambda listing: tuple(item.data(Qt.ItemDataRole.UserRole)  # noqa: E731
+                                         for item in (listing.item(i) for i in range(listing.count()))
+                                         if item.isSelected())
+        return BookingDraft(
+            space=self.space.currentData() or "",
+            start=datetime.combine(day, _time(self.start_time.time())),
+            end=datetime.combine(day, _time(self.end_time.time())),
+            professional=self.professional.currentData() if self.for_professional.isChecked() else None,
+            staff=selected(self.staff), pupils=selected(self.pupils),
+            purpose=self.purpose.text().strip() or None,
+            weekly_until=_date(self.until.date()) if self.repeat.isChecked() else None)
+
+    def on_for_changed(self, professional: bool) -> None:
+        self.professional.setEnabled(professional)
+
+    def on_date_changed(self, value: QDate) -> None:
+        if not self._until_touched:
+            until = self.services.bookings.default_until(_date(value))
+            if until is not None:
+                self.until.blockSignals(True)
+                self.until.setDate(_qdate(until))
+                self.until.blockSignals(False)
+        self.on_space_changed()
+
+    def on_start_changed(self, value: QTime) -> None:
+        """Keep the length when the start moves."""
+        previous = datetime.combine(date.today(), self._last_start)
+        length = datetime.combine(date.today(), _time(self.end_time.time())) - previous
+        self._last_start = _time(value)
+        if length.total_seconds() > 0:
+            moved = datetime.combine(date.today(), self._last_start) + length
+            if moved.date() == date.today():
+                self.end_time.setTime(_qtime(moved.time()))
+
+    def on_space_changed(self, *_args) -> None:  # noqa: ANN002
+        info = next((s for s in self._spaces if s.name == self.space.currentData()), None)
+        if info is None:
+            self.space_note.setText("")
+            return
+        day = _date(self.date.date())
+        closed = info.out_of_use_on(day)
+        kind = (info.kind or "space").replace("_", " ")
+        note = f"{kind.capitalize()}, for up to {info.capacity}." if info.capacity else kind.capitalize()
+        if closed:
+            note += f" Out of use on {day_text(day)}: {closed}."
+        self.space_note.setText(note)
+
+    def on_form_edited(self, *_args) -> None:  # noqa: ANN002
+        """A changed form makes the last plan out of date: plan again on Book."""
+        if self.plan is not None:
+            self.plan = None
+            self.plan_box.setVisible(False)
+            self.ok_button.setEnabled(True)
+
+    # --- planning and booking ---------------------------------------------------------------------
+    def accept(self) -> None:  # the Book button
+        self.submit()
+
+    def submit(self) -> bool:
+        """Plan the draft; book it if every date is free, else list the clashes. True once booked."""
+        self.message.setText("")
+        draft = self.draft()
+        try:
+            plan = self.services.bookings.plan(self.actor, draft)
+        except FairfieldsError as exc:
+            self.show_error(exc)
+            return False
+        self.warnings = plan.warnings
+        if plan.ok:
+            return self._book(draft, ())
+        self.show_plan(plan)
+        return False
+
+    def show_plan(self, plan: BookingPlan) -> None:
+        self.plan = plan
+        clashing = plan.clashing
+        self.clash_list.clear()
+        for planned in clashing:
+            for line in planned_date_lines(planned):
+                item = QListWidgetItem(line)
+                item.setData(Qt.ItemDataRole.UserRole, planned.day.isoformat())
+                self.clash_list.addItem(item)
+        free = len(plan.dates) - len(clashing)
+        self.plan_summary.setText(
+            f"{len(clashing)} of {len(plan.dates)} date(s) cannot be booked. Nothing has been booked yet."
+            + (f" {free} date(s) are free." if free else " No date is free.")
+            + ("\nNote: " + "; ".join(plan.warnings) if plan.warnings else ""))
+        self.plan_box.setTitle("Dates that cannot be booked")
+        self.skip_button.setEnabled(free > 0)
+        self.skip_button.setToolTip("" if free else "Every date clashes: there is nothing left to book")
+        movable = self.displaceable()
+        self.priority_button.setVisible(bool(movable))
+        self.plan_box.setVisible(True)
+        self.ok_button.setEnabled(False)
+        self.skip_button.setFocus()
+
+    def displaceable(self) -> list[Clash]:
+        if self.plan is None:
+            return []
+        return self.services.bookings.displaceable(self.plan, self.kind())
+
+    def on_skip_clicked(self) -> None:
+        if self.plan is None:
+            return
+        self._book(self.plan.draft, [d.day for d in self.plan.clashing])
+
+    def _book(self, draft: BookingDraft, skip) -> bool:  # noqa: ANN001
+        try:
+            self.booked = self.services.bookings.book(self.actor, draft, skip=skip)
+        except FairfieldsError as exc:
+            self.show_error(exc)
+            return False
+        super().accept()
+        return True
+
+    def on_priority_clicked(self) -> None:
+        if self.plan is None:
+            return
+        clashes = self.displaceable()
+        dialog = PriorityDialog(self.services, self.actor, self.plan, clashes, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        for clash, move_to in dialog.choices():
+            try:
+                self.notices += self.services.bookings.give_priority(self.actor, clash.occurrence_id,
+                                                                     move_to=move_to)
+            except FairfieldsError as exc:
+                self.show_notices()
+                self.show_error(exc, "Priority not given")
+                return
+        self.show_notices()
+        draft = self.plan.draft
+        self.plan = None
+        try:
+            plan = self.services.bookings.plan(self.actor, draft)
+        except FairfieldsError as exc:
+            self.show_error(exc)
+            return
+        if plan.ok:
+            self._book(draft, ())
+        else:
+            self.show_plan(plan)
+
+    def show_notices(self) -> None:
+        if not self.notices:
+            return
+        self.notices_label.setText(
+            "The sessions that gave way were changed. These people must be told (each is recorded, and can be "
+            "marked as told from the session's details):\n" + "\n".join(f"• {notice_text(n)}" for n in self.notices))
+        self.notices_box.setVisible(True)
+
+    def show_error(self, exc: Exception, verb: str = "Not booked") -> None:
+        self.message.setText(error_text(exc, verb))
+        if isinstance(exc, InvalidInput) and exc.problems:
+            focus = {"space": self.space, "start": self.start_time, "end": self.end_time,
+                     "for": self.professional if self.for_professional.isChecked() else self.staff,
+                     "staff": self.staff, "pupils": self.pupils, "weekly_until": self.until}.get(exc.problems[0].where)
+            if focus is not None:
+                focus.setFocus()
+
+
+class PriorityDialog(QDialog):
+    """For each independent session in the way: where to move it (the service's nearest free slots) or cancel it."""
+
+    def __init__(self, services, actor, plan: BookingPlan, clashes: list[Clash], parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowTitle("Give priority")
+        self.clashes = clashes
+        self.combos: list[QComboBox] = []
+        layout = QVBoxLayout(self)
+        intro = QLabel("Independent sessions give way to statutory and commissioned services and the school's own "
+                       "use. Choose where each session moves to, or cancel it. The therapist, the parents and the "
+                       "class teacher must then be told; the app records who.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        wanted = {d.day: d for d in plan.dates}
+        for clash in clashes:
+            box = QGroupBox(f"{clash.start:%a} {day_text(clash.start.date())} {clash.start:%H:%M}–{clash.end:%H:%M}: "
+                            f"{clash.who}")
+            combo = QComboBox()
+            combo.setAccessibleName(f"What happens to {clash.who} on {day_text(clash.start.date())}")
+            length = clash.end - clash.start
+            incoming = wanted.get(clash.start.date())
+            try:  # the service keeps the time being booked out of its suggestions
+                slots = services.bookings.suggest_slots(
+                    actor, clash.occurrence_id, avoid=(incoming.start, incoming.end) if incoming else None)
+            except FairfieldsError as exc:
+                slots = []
+                combo.setToolTip(f"No free time could be suggested: {exc}")
+            for space, start in slots:
+                combo.addItem(f"Move to {space}, {start:%H:%M}–{start + length:%H:%M}", (space, start))
+            combo.addItem("Cancel the session", None)
+            form = QFormLayout(box)
+            form.addRow("&Then", combo)
+            self.combos.append(combo)
+            layout.addWidget(box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Give &priority")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def choices(self) -> list[tuple[Clash, tuple[str, datetime] | None]]:
+        return [(clash, combo.currentData()) for clash, combo in zip(self.clashes, self.combos, strict=True)]
+
+
+class MoveDialog(QDialog):
+    """A new date, start and space for one occurrence, or for it and the later ones of its series."""
+
+    def __init__(self, services, actor, block, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.block = block
+        self.setWindowTitle("Move a booking")
+        self.length = block.end - block.start
+        heading = QLabel(f"<b>{escape(block.who)}</b> in {escape(block.space)}, "
+                         f"{block.start:%a} {day_text(block.start.date())} {block.start:%H:%M}–{block.end:%H:%M}")
+        heading.setWordWrap(True)
+        self.space = QComboBox()
+        for info in services.bookings.spaces(actor):
+            self.space.addItem(info.name, info.name)
+        if self.space.findData(block.space) < 0:
+            self.space.addItem(block.space, block.space)
+        self.space.setCurrentIndex(self.space.findData(block.space))
+        self.date = _date_edit(block.start.date())
+        self.start_time = _time_edit(block.start.time())
+        self.end_label = QLabel("")
+        self.only_this = QRadioButton("&Only this date")
+        self.whole_series = QRadioButton("This and the &later ones of the series")
+        group = QButtonGroup(self)
+        group.addButton(self.only_this)
+        group.addButton(self.whole_series)
+        self.only_this.setChecked(True)
+        self.whole_series.setEnabled(bool(block.repeating))
+        form = QFormLayout()
+        form.addRow(heading)
+        form.addRow("&Space", self.space)
+        form.addRow("&Date", self.date)
+        form.addRow("S&tart", self.start_time)
+        form.addRow("Ends", self.end_label)
+        form.addRow("Move", self.only_this)
+        form.addRow("", self.whole_series)
+        self.message = _message_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Move")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.start_time.timeChanged.connect(self._show_end)
+        self._show_end()
+
+    def _show_end(self, *_args) -> None:  # noqa: ANN002
+        end = datetime.combine(date.today(), _time(self.start_time.time())) + self.length
+        self.end_label.setText(f"{end:%H:%M} (the same length)")
+
+    def values(self) -> tuple[datetime, datetime, str, bool]:
+        """start, end, space, whole series"""
+        start = datetime.combine(_date(self.date.date()), _time(self.start_time.time()))
+        return start, start + self.length, self.space.currentData(), self.whole_series.isChecked()
+
+    def set_values(self, day: date, start: time, space: str | None = None, *, whole_series: bool = False) -> None:
+        self.date.setDate(_qdate(day))
+        self.start_time.setTime(_qtime(start))
+        if space is not None:
+            self.space.setCurrentIndex(self.space.findData(space))
+        (self.whole_series if whole_series else self.only_this).setChecked(True)
+
+
+class CancelDialog(QDialog):
+    """Why a booking is cancelled (required), and one date or the rest of the series."""
+
+    def __init__(self, block, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.block = block
+        self.setWindowTitle("Cancel a booking")
+        heading = QLabel(f"<b>{escape(block.who)}</b> in {escape(block.space)}, "
+                         f"{block.start:%a} {day_text(block.start.date())} {block.start:%H:%M}–{block.end:%H:%M}. "
+                         "A cancelled booking stays on the timetable, struck through, with who cancelled it and why.")
+        heading.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason")
+        self.reason.setPlaceholderText("e.g. therapist ill, pupil absent, room needed for a review")
+        self.only_this = QRadioButton("&Only this date")
+        self.whole_series = QRadioButton("This and the &later ones of the series")
+        group = QButtonGroup(self)
+        group.addButton(self.only_this)
+        group.addButton(self.whole_series)
+        self.only_this.setChecked(True)
+        self.whole_series.setEnabled(bool(block.repeating))
+        form = QFormLayout()
+        form.addRow(heading)
+        form.addRow("&Reason", self.reason)
+        form.addRow("Cancel", self.only_this)
+        form.addRow("", self.whole_series)
+        self.message = _message_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Cancel the &booking")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep it")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, bool]:
+        return self.reason.text().strip(), self.whole_series.isChecked()
+
+
+class OutOfUseDialog(QDialog):
+    """Mark a space out of use for a period (an admin)."""
+
+    def __init__(self, services, actor, space: str | None, day: date, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowTitle("Mark a space out of use")
+        self.space = QComboBox()
+        for info in services.bookings.spaces(actor, bookable_only=False):
+            if info.bookable:
+                self.space.addItem(info.name, info.name)
+        if space is not None and self.space.findData(space) >= 0:
+            self.space.setCurrentIndex(self.space.findData(space))
+        self.first = _date_edit(day)
+        self.last = _date_edit(day)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. pool pump repair, flooding")
+        form = QFormLayout()
+        form.addRow("&Space", self.space)
+        form.addRow("&From", self.first)
+        form.addRow("&To (inclusive)", self.last)
+        form.addRow("&Reason", self.reason)
+        self.message = _message_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Mark &out of use")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, date, date, str]:
+        return self.space.currentData(), _date(self.first.date()), _date(self.last.date()), self.reason.text().strip()
