@@ -27,9 +27,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest tests/perf -m perf -q -s --benchmark-columns=min,median,max,rounds
 
-## Long soak and race runs.
+## Long soak and race runs: the booking race for hundreds of rounds, on SQLite and PostgreSQL.
 soak: $(STAMP)
-	$(TEST_ENV) FAIRFIELDS_SOAK=1 $(PY) -m pytest -m soak -q
+	$(TEST_ENV) FAIRFIELDS_SOAK=1 $(PY) -m pytest tests/services/test_booking_race.py -q
 
 ## Rebuild resources/demo-school.json from tests/data/example-school.json.
 demo-data:

@@ -11,7 +11,6 @@ import os
 import threading
 from datetime import date, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from fairfields_desktop.domain.errors import Refused
@@ -120,8 +119,3 @@ class TestRace:
         after = _counts(school)
         assert after[0] - before[0] == PROCESS_ROUNDS and after[1] - before[1] == PROCESS_ROUNDS
 
-
-@pytest.mark.soak
-def test_soak_marker_runs_the_long_race(school, open_school, db_url, actor):
-    """Under `make soak` the rounds above are in the hundreds; this checks the switch is on."""
-    assert SOAK and THREAD_ROUNDS >= 200
