@@ -468,42 +468,44 @@ class BookingService:
         """Book every date of the draft (except ``skip``), or nothing: a clash on a date not skipped, or a
         professional blocked by their checks on one, refuses the whole booking (exit 3)."""
         require(actor.roles, "bookings.create", who=actor.username)
-        skip = set(skip)
         with self.db.session() as session:
             space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == draft.space))
             if space_id is not None:
                 self._lock_spaces(session, [space_id])
-            plan = self._plan(session, draft)
-            wanted = [d for d in plan.dates if d.day not in skip]
-            blocked = [d for d in wanted if d.blocked]
-            if blocked:
-                raise Refused(f"{draft.professional} cannot be booked on {day_text(blocked[0].day)}: "
-                              f"{blocked[0].blocked}", reasons=[{"date": d.day.isoformat(), "check": d.blocked}
-                                                                 for d in blocked])
-            unavailable = [d for d in wanted if d.unavailable]
-            if unavailable:
-                raise Refused(f"{unavailable[0].unavailable} on {day_text(unavailable[0].day)}",
-                              reasons=[{"date": d.day.isoformat(), "reason": d.unavailable} for d in unavailable])
-            clashing = [c for d in wanted for c in d.clashes]
-            if clashing:
-                raise Refused(f"{draft.space} is already booked at that time on "
-                              f"{len({c.start.date() for c in clashing})} date(s)", reasons=clashing)
-            if not wanted:
-                raise InvalidInput(Problem("dates", "every date of the series was skipped: nothing to book"))
-            row, space_name, pro, staff, pupils = self._insert(session, actor, draft, space_id, wanted)
-            session.flush()
-            audit.record(session, actor, self.clock, "create", "booking", row.ext_id,
-                         after={"space": draft.space, "start": draft.start, "end": draft.end,
-                                "professional": draft.professional, "staff": list(draft.staff),
-                                "pupils": len(draft.pupils), "purpose": draft.purpose,
-                                "weekly_until": draft.weekly_until, "dates": len(wanted),
-                                "skipped": sorted(skip)})
-            return [Block(occurrence_id=o.id, booking_id=row.id, booking_ref=row.ext_id, space_id=space_id,
-                          space=space_name, start=o.starts_at, end=o.ends_at, status="booked",
-                          kind=pro.kind if pro else "school", professional=pro.name if pro else None,
-                          professional_id=pro.ext_id if pro else None, staff=tuple(staff), pupils=tuple(pupils),
-                          purpose=row.purpose, repeating=row.repeat_weekly_until is not None)
-                    for o in row.occurrences]
+            return self._book_in(session, actor, draft, space_id, set(skip))
+
+    def _book_in(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int | None,
+                 skip: set[date]) -> list[Block]:
+        plan = self._plan(session, draft)
+        wanted = [d for d in plan.dates if d.day not in skip]
+        blocked = [d for d in wanted if d.blocked]
+        if blocked:
+            raise Refused(f"{draft.professional} cannot be booked on {day_text(blocked[0].day)}: "
+                          f"{blocked[0].blocked}", reasons=[{"date": d.day.isoformat(), "check": d.blocked}
+                                                             for d in blocked])
+        unavailable = [d for d in wanted if d.unavailable]
+        if unavailable:
+            raise Refused(f"{unavailable[0].unavailable} on {day_text(unavailable[0].day)}",
+                          reasons=[{"date": d.day.isoformat(), "reason": d.unavailable} for d in unavailable])
+        clashing = [c for d in wanted for c in d.clashes]
+        if clashing:
+            raise Refused(f"{draft.space} is already booked at that time on "
+                          f"{len({c.start.date() for c in clashing})} date(s)", reasons=clashing)
+        if not wanted:
+            raise InvalidInput(Problem("dates", "every date of the series was skipped: nothing to book"))
+        row, space_name, pro, staff, pupils = self._insert(session, actor, draft, space_id, wanted)
+        session.flush()
+        audit.record(session, actor, self.clock, "create", "booking", row.ext_id,
+                     after={"space": draft.space, "start": draft.start, "end": draft.end,
+                            "professional": draft.professional, "staff": list(draft.staff),
+                            "pupils": len(draft.pupils), "purpose": draft.purpose,
+                            "weekly_until": draft.weekly_until, "dates": len(wanted), "skipped": sorted(skip)})
+        return [Block(occurrence_id=o.id, booking_id=row.id, booking_ref=row.ext_id, space_id=space_id,
+                      space=space_name, start=o.starts_at, end=o.ends_at, status="booked",
+                      kind=pro.kind if pro else "school", professional=pro.name if pro else None,
+                      professional_id=pro.ext_id if pro else None, staff=tuple(staff), pupils=tuple(pupils),
+                      purpose=row.purpose, repeating=row.repeat_weekly_until is not None)
+                for o in row.occurrences]
 
     def _insert(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int,
                 dates: list[PlannedDate]) -> tuple[BookingRow, str, ProfessionalRow | None, list[str], list[str]]:
@@ -542,26 +544,40 @@ class BookingService:
     def cancel(self, actor: Actor, occurrence_id: int, reason: str, *, whole_series: bool = False) -> list[Block]:
         """Cancel one occurrence, or it and every later one of its series; kept, struck through, with why."""
         require(actor.roles, "bookings.create", who=actor.username)
+        with self.db.session() as session:
+            targets = self._cancel_in(session, actor, self._occurrence(session, occurrence_id), reason, whole_series)
+            session.flush()
+            return self._blocks_of(session, [o.id for o in targets])
+
+    def _cancel_in(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, reason: str,
+                   whole_series: bool) -> list[BookingOccurrenceRow]:
         if not (reason or "").strip():
             raise InvalidInput(Problem("reason", "say why the booking is cancelled"))
+        if occ.status != "booked":
+            raise Refused(f"this session was already cancelled by {occ.cancelled_by}: {occ.cancel_reason}")
         now = self.clock.now()
-        with self.db.session() as session:
-            occ = self._occurrence(session, occurrence_id)
-            self._lock_spaces(session, [occ.space_id])
-            targets = [occ]
-            if whole_series:
-                targets = [o for o in occ.booking.occurrences if o.starts_at >= occ.starts_at and o.status == "booked"]
-            for o in targets:
-                o.status, o.cancelled_by, o.cancelled_at, o.cancel_reason = "cancelled", actor.username, now, reason
-                o.individually = o.individually or not whole_series
-            if whole_series and occ.starts_at <= occ.booking.starts_at:
-                b = occ.booking
-                b.status, b.cancelled_by, b.cancelled_at, b.cancel_reason = "cancelled", actor.username, now, reason
-            audit.record(session, actor, self.clock, "cancel", "booking", occ.booking.ext_id,
-                         after={"occurrences": [o.id for o in targets], "reason": reason,
-                                "whole_series": whole_series})
-            session.flush()
-            return [_block(o) for o in targets]
+        self._lock_spaces(session, [occ.space_id])
+        targets = [occ]
+        if whole_series:
+            targets = [o for o in occ.booking.occurrences if o.starts_at >= occ.starts_at and o.status == "booked"]
+        for o in targets:
+            o.status, o.cancelled_by, o.cancelled_at, o.cancel_reason = "cancelled", actor.username, now, reason.strip()
+            o.individually = o.individually or not whole_series
+        if whole_series and occ.starts_at <= occ.booking.starts_at:
+            b = occ.booking
+            b.status, b.cancelled_by, b.cancelled_at, b.cancel_reason = "cancelled", actor.username, now, reason
+        audit.record(session, actor, self.clock, "cancel", "booking", occ.booking.ext_id,
+                     after={"occurrences": [o.id for o in targets], "reason": reason, "whole_series": whole_series})
+        return targets
+
+    def _blocks_of(self, session: Session, occurrence_ids: list[int]) -> list[Block]:
+        if not occurrence_ids:
+            return []
+        first, last = session.execute(select(func.min(BookingOccurrenceRow.starts_at),
+                                             func.max(BookingOccurrenceRow.ends_at))
+                                      .where(BookingOccurrenceRow.id.in_(occurrence_ids))).one()
+        wanted = set(occurrence_ids)
+        return [b for b in self._blocks(session, first, last, include_cancelled=True) if b.occurrence_id in wanted]
 
     def move(self, actor: Actor, occurrence_id: int, start: datetime, end: datetime, space: str | None = None,
              *, whole_series: bool = False) -> list[Block]:
@@ -570,55 +586,60 @@ class BookingService:
         Occurrences changed or cancelled on their own are left as they are by a series move."""
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
-            occ = self._occurrence(session, occurrence_id)
-            day_start, day_end, recheck = self._settings(session)
-            problems = [Problem(f, m) for f, m in booking_problems(start, end, day_start, day_end)]
-            target_space = occ.space
-            if space is not None and space != occ.space.name:
-                target_space = session.scalar(select(SpaceRow).where(SpaceRow.name == space))
-                if target_space is None:
-                    problems.append(Problem("space", f"{space!r} is not a space of the school"))
-            if problems:
-                raise InvalidInput(problems)
-            self._lock_spaces(session, [occ.space_id, target_space.id])
-            calendar = self._calendar(session)
-            shift = start - occ.starts_at
-            if whole_series:
-                targets = [o for o in occ.booking.occurrences if o.starts_at >= occ.starts_at and o.status == "booked"
-                           and (o is occ or not o.individually)]
-            else:
-                targets = [occ]
-            moves = []
-            for o in targets:
-                new_start = o.starts_at + shift if o is not occ else start
-                new_end = datetime.combine(new_start.date(), end.time())
-                why = calendar.why_not_school_day(new_start.date())
-                if why is not None:
-                    raise Refused(f"{day_text(new_start.date())} is not a school day ({why})")
-                moves.append((o, new_start, new_end))
-            clashes = self._clashes(session, target_space.id, [(s, e) for _o, s, e in moves],
-                                    ignore={o.id for o in targets})
-            found = [c for group in clashes for c in group]
-            if found:
-                raise Refused(f"{target_space.name} is already booked then", reasons=found)
-            if occ.booking.professional is not None:
-                checks = checks_of(occ.booking.professional)
-                for _o, s, _e in moves:
-                    status = evaluate_checks(checks, s.date(), recheck)
-                    if status.blocking:
-                        raise Refused(f"{occ.booking.professional.name} cannot be booked on {day_text(s.date())}: "
-                                      + "; ".join(f.message for f in status.blocking))
-            before = [{"id": o.id, "space": o.space.name, "start": o.starts_at, "end": o.ends_at} for o in targets]
-            for o, s, e in moves:
-                o.starts_at, o.ends_at, o.space_id = s, e, target_space.id
-                o.individually = o.individually or not whole_series
-            audit.record(session, actor, self.clock, "move", "booking", occ.booking.ext_id, before={"occurrences": before},
-                         after={"occurrences": [{"id": o.id, "space": target_space.name, "start": s, "end": e}
-                                                for o, s, e in moves]})
+            moved = self._move_in(session, actor, self._occurrence(session, occurrence_id), start, end, space,
+                                  whole_series)
             session.flush()
-            session.expire_all()
-            return [_block(o) for o in session.scalars(_occurrence_query().where(
-                BookingOccurrenceRow.id.in_([o.id for o, _s, _e in moves])).order_by(BookingOccurrenceRow.starts_at))]
+            return self._blocks_of(session, moved)
+
+    def _move_in(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, start: datetime, end: datetime,
+                 space: str | None, whole_series: bool) -> list[int]:
+        if occ.status != "booked":
+            raise Refused("a cancelled session cannot be moved: book it again instead")
+        day_start, day_end, recheck = self._settings(session)
+        problems = [Problem(f, m) for f, m in booking_problems(start, end, day_start, day_end)]
+        target_space = occ.space
+        if space is not None and space != occ.space.name:
+            target_space = session.scalar(select(SpaceRow).where(SpaceRow.name == space))
+            if target_space is None:
+                problems.append(Problem("space", f"{space!r} is not a space of the school"))
+        if problems:
+            raise InvalidInput(problems)
+        self._lock_spaces(session, [occ.space_id, target_space.id])
+        calendar = self._calendar(session)
+        shift = start - occ.starts_at
+        if whole_series:
+            targets = [o for o in occ.booking.occurrences if o.starts_at >= occ.starts_at and o.status == "booked"
+                       and (o is occ or not o.individually)]
+        else:
+            targets = [occ]
+        moves = []
+        for o in targets:
+            new_start = o.starts_at + shift if o is not occ else start
+            new_end = datetime.combine(new_start.date(), end.time())
+            why = calendar.why_not_school_day(new_start.date())
+            if why is not None:
+                raise Refused(f"{day_text(new_start.date())} is not a school day ({why})")
+            moves.append((o, new_start, new_end))
+        clashes = self._clashes(session, target_space.id, [(s, e) for _o, s, e in moves],
+                                ignore={o.id for o in targets})
+        found = [c for group in clashes for c in group]
+        if found:
+            raise Refused(f"{target_space.name} is already booked then", reasons=found)
+        if occ.booking.professional is not None:
+            checks = checks_of(occ.booking.professional)
+            for _o, s, _e in moves:
+                status = evaluate_checks(checks, s.date(), recheck)
+                if status.blocking:
+                    raise Refused(f"{occ.booking.professional.name} cannot be booked on {day_text(s.date())}: "
+                                  + "; ".join(f.message for f in status.blocking))
+        before = [{"id": o.id, "space": o.space.name, "start": o.starts_at, "end": o.ends_at} for o in targets]
+        for o, s, e in moves:
+            o.starts_at, o.ends_at, o.space_id = s, e, target_space.id
+            o.individually = o.individually or not whole_series
+        audit.record(session, actor, self.clock, "move", "booking", occ.booking.ext_id, before={"occurrences": before},
+                     after={"occurrences": [{"id": o.id, "space": target_space.name, "start": s, "end": e}
+                                            for o, s, e in moves]})
+        return [o.id for o, _s, _e in moves]
 
     def set_out_of_use(self, actor: Actor, space: str, first: date, last: date, reason: str) -> SpaceInfo:
         """Mark a space out of use for a period (admin); it cannot be booked then."""
@@ -678,48 +699,76 @@ class BookingService:
         """Move (to ``move_to``: space, start) or cancel an independent session that a statutory or
         commissioned service needs, and list who must be told. Never silent: every notice is recorded."""
         require(actor.roles, "bookings.create", who=actor.username)
-        with self.db.read_session() as session:
-            occ = self._occurrence(session, occurrence_id)
-            if _kind(occ.booking) != "independent":
-                raise Refused("only an independent session gives way to a statutory or commissioned service")
-            length = occ.ends_at - occ.starts_at
-            original = (f"{occ.booking.purpose or 'session'} in {occ.space.name} on {day_text(occ.starts_at.date())} "
-                        f"at {occ.starts_at:%H:%M}")
+        with self.db.session() as session:
+            return self._give_way_in(session, actor, occurrence_id, move_to, reason)
+
+    def _give_way_in(self, session: Session, actor: Actor, occurrence_id: int,
+                     move_to: tuple[str, datetime] | None, reason: str) -> list[Notice]:
+        occ = self._occurrence(session, occurrence_id)
+        if _kind(occ.booking) != "independent":
+            raise Refused("only an independent session gives way to a statutory or commissioned service")
+        original = (f"{occ.booking.purpose or 'session'} in {occ.space.name} on {day_text(occ.starts_at.date())} "
+                    f"at {occ.starts_at:%H:%M}")
         if move_to is not None:
             space, start = move_to
-            self.move(actor, occurrence_id, start, start + length, space)
+            self._move_in(session, actor, occ, start, start + (occ.ends_at - occ.starts_at), space, False)
             what = f"moved to {space}, {start:%H:%M} on {day_text(start.date())} ({reason})"
         else:
-            self.cancel(actor, occurrence_id, reason)
+            self._cancel_in(session, actor, occ, reason, False)
             what = f"cancelled ({reason})"
-        return self._record_notices(actor, occurrence_id, f"{original} {what}")
+        session.flush()
+        return self._notices_in(session, actor, occ, f"{original} {what}")
 
-    def _record_notices(self, actor: Actor, occurrence_id: int, what: str) -> list[Notice]:
-        now = self.clock.now()
+    def book_with_priority(self, actor: Actor, draft: BookingDraft,
+                           give_way: dict[int, tuple[str, datetime] | None], *,
+                           skip: Iterable[date] = ()) -> tuple[list[Block], list[Notice]]:
+        """Move or cancel the independent sessions in ``give_way`` (occurrence id → new space and start, or
+        None to cancel) and book the draft, all in one transaction: if the booking is refused, nothing moved."""
+        require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
-            occ = self._occurrence(session, occurrence_id)
-            b = occ.booking
-            rows = []
-            if b.professional is not None:
-                rows.append(("professional", b.professional.name, b.professional.email or b.professional.phone))
-            for link in b.pupil_links:
-                pupil = session.get(PupilRow, link.pupil_id, options=[selectinload(PupilRow.contacts),
-                                                                      selectinload(PupilRow.klass)])
-                parents = [c for c in pupil.contacts if c.parental_responsibility] or list(pupil.contacts)
-                for contact in parents:
-                    rows.append(("parents", f"{contact.name} ({contact.relationship_} of {pupil.first_name})",
-                                 contact.phone or contact.email))
-                for teacher in session.scalars(select(StaffRow).where(StaffRow.class_id == pupil.class_id,
-                                                                      StaffRow.role.ilike("%teacher%"))):
-                    rows.append(("class_teacher", f"{teacher.name} (class teacher, {pupil.klass.name})", None))
-            notices = []
-            for audience, who, contact in rows:
-                notice = BookingNoticeRow(occurrence_id=occ.id, audience=audience, who=who, contact=contact,
-                                          what=what, created_at=now, created_by=actor.username)
-                session.add(notice)
-                notices.append(notice)
-            session.flush()
-            return [_notice(n) for n in notices]
+            space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == draft.space))
+            if space_id is not None:
+                self._lock_spaces(session, [space_id])
+            plan = self._plan(session, draft)
+            kind = "school"
+            if draft.professional:
+                kind = session.scalar(select(ProfessionalRow.kind).where(
+                    ProfessionalRow.ext_id == draft.professional)) or "independent"
+            notices: list[Notice] = []
+            for occurrence_id, move_to in give_way.items():
+                clash = next((c for d in plan.dates for c in d.clashes if c.occurrence_id == occurrence_id), None)
+                if clash is None or not may_displace(kind, clash.kind):
+                    raise Refused("a booking can only ask an independent session that is in its way to give way")
+                notices += self._give_way_in(session, actor, occurrence_id, move_to, PRIORITY_REASON)
+            session.expire_all()
+            blocks = self._book_in(session, actor, draft, space_id, set(skip))
+            return blocks, notices
+
+    def _notices_in(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, what: str) -> list[Notice]:
+        """Record who must be told of a change to a session: the professional, the parents, the class teacher."""
+        now = self.clock.now()
+        b = occ.booking
+        rows = []
+        if b.professional is not None:
+            rows.append(("professional", b.professional.name, b.professional.email or b.professional.phone))
+        for link in b.pupil_links:
+            pupil = session.get(PupilRow, link.pupil_id, options=[selectinload(PupilRow.contacts),
+                                                                  selectinload(PupilRow.klass)])
+            parents = [c for c in pupil.contacts if c.parental_responsibility] or list(pupil.contacts)
+            for contact in parents:
+                rows.append(("parents", f"{contact.name} ({contact.relationship_} of {pupil.first_name})",
+                             contact.phone or contact.email))
+            for teacher in session.scalars(select(StaffRow).where(StaffRow.class_id == pupil.class_id,
+                                                                  StaffRow.role.ilike("%teacher%"))):
+                rows.append(("class_teacher", f"{teacher.name} (class teacher, {pupil.klass.name})", None))
+        notices = []
+        for audience, who, contact in rows:
+            notice = BookingNoticeRow(occurrence_id=occ.id, audience=audience, who=who, contact=contact,
+                                      what=what, created_at=now, created_by=actor.username)
+            session.add(notice)
+            notices.append(notice)
+        session.flush()
+        return [_notice(n) for n in notices]
 
     def notices(self, actor: Actor, occurrence_id: int | None = None, *, untold_only: bool = False) -> list[Notice]:
         require(actor.roles, "bookings.view", who=actor.username)

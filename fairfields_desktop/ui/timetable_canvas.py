@@ -290,32 +290,37 @@ class TimetableCanvas(QWidget):
             room = int(entry.rect.width()) - 12
             fits = max(1, int((entry.rect.height() - 4) // self._line_height))
             lines = []
-            for text, style in self._text_lines(entry.block, room)[:fits]:
+            for text, style in self._text_lines(entry.block, room, fits)[:fits]:
                 fm = bold_metrics if style == _BOLD else metrics
                 lines.append((fm.elidedText(text, Qt.TextElideMode.ElideRight, max(room, 8)), style))
             entry.lines = lines
 
-    def _text_lines(self, block, room: int | None = None) -> list[tuple[str, int]]:  # noqa: ANN001
-        """The block's lines, most important first (short blocks show the first ones): time, kind and status,
-        who, purpose, the space (in a class's week), why cancelled. With ``room`` (pixels), the time and the
-        kind share the first line when they fit."""
+    def _text_lines(self, block, room: int | None = None,  # noqa: ANN001
+                    fits: int | None = None) -> list[tuple[str, int]]:
+        """The block's lines, most important first (short blocks show the first ones): the time (and
+        "Cancelled"), the kind and status, the space (in a class's week), who, purpose, why cancelled.
+        The first two share a line when they fit in ``room`` pixels, or when only one line ``fits``:
+        the kind and the status are always in words, never shown by colour alone."""
         times = f"{block.start:%H:%M}–{block.end:%H:%M}"
         class_view = self._timetable is not None and len(self._timetable.days) != 1 and \
             len(self._timetable.spaces) != 1
         cancelled = block.status == "cancelled"
-        first = f"Cancelled · {times}" if cancelled else times + (" · weekly" if block.repeating else "")
-        kind = kind_words(block.kind) if cancelled else f"{kind_words(block.kind)}, booked"
         rest = _STRUCK if cancelled else _PLAIN
-        combined = f"{first} · {kind}"
-        if room is not None and self._bold_metrics.horizontalAdvance(combined) <= room:
+        if cancelled:
+            head, second = ("Cancelled", _BOLD), (f"{times} {kind_words(block.kind)}", _STRUCK)
+        else:
+            head = (times + (" · weekly" if block.repeating else ""), _BOLD)
+            second = (f"{kind_words(block.kind)}, booked", _KIND)
+        combined = f"{head[0]} · {second[0]}"
+        if fits == 1 or (room is not None and self._bold_metrics.horizontalAdvance(combined) <= room):
             lines = [(combined, _BOLD)]
         else:
-            lines = [(first, _BOLD), (kind, _STRUCK if cancelled else _KIND)]
+            lines = [head, second]
+        if class_view:  # a class's week mixes spaces: where comes before who
+            lines.append((block.space, rest))
         lines.append((block.who, rest))
         if block.purpose:
             lines.append((block.purpose, rest))
-        if class_view:
-            lines.append((block.space, rest))
         if cancelled:
             lines.append((f"Why: {block.cancel_reason or 'not given'}", _PLAIN))
         return lines
@@ -533,7 +538,7 @@ class TimetableCanvas(QWidget):
         end_min = self._start_min + self._minutes
         p.drawText(QRectF(left + 2, view.top() + 4, GUTTER - 6, HEADER - 8),
                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                   f"from {start}\nto {end_min // 60:02d}:{end_min % 60:02d}")
+                   f"{start}–\n{end_min // 60:02d}:{end_min % 60:02d}")
 
     # --- hit testing ------------------------------------------------------------------------------
     def _entry_at(self, pos: QPointF) -> _Entry | None:

@@ -191,3 +191,36 @@ class TestCalendarExport:
                                                  date(2026, 11, 27), professional="music-1", full_names=True)
         event = list(vobject.readComponents(data.decode("utf-8")))[0].vevent
         assert event.summary.value == "Grace Lee: Music therapy group with Ben Hughes, Dev Sharma"
+
+
+class TestPriorityInOneTransaction:
+    def test_if_the_booking_is_refused_the_independent_session_does_not_move(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        [ot] = sqlite_school.bookings.book(office, slt(at("2026-11-24", "10:15"), at("2026-11-24", "11:00"),
+                                                       professional="ind-ot-1", pupils=("Z319700118114",)))
+        # the statutory draft also clashes with b-001 (statutory, 09:30-10:15): it cannot give way
+        draft = slt(at("2026-11-24", "10:00"), at("2026-11-24", "10:45"), professional="music-1")
+        with pytest.raises(Refused, match="already booked"):
+            sqlite_school.bookings.book_with_priority(office, draft, {ot.occurrence_id: None})
+        [still] = [b for b in sqlite_school.bookings.day_view(office, date(2026, 11, 24)).blocks
+                   if b.occurrence_id == ot.occurrence_id]
+        assert still.status == "booked" and sqlite_school.bookings.notices(office, ot.occurrence_id) == []
+
+    def test_giving_way_and_booking_together(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        [ot] = sqlite_school.bookings.book(office, slt(at("2026-11-24", "10:15"), at("2026-11-24", "11:00"),
+                                                       professional="ind-ot-1", pupils=("Z319700118114",)))
+        draft = slt(at("2026-11-24", "10:15"), at("2026-11-24", "10:45"), professional="music-1")
+        blocks, notices = sqlite_school.bookings.book_with_priority(office, draft, {ot.occurrence_id: None})
+        assert blocks[0].professional == "Grace Lee"
+        assert {n.audience for n in notices} == {"professional", "parents", "class_teacher"}
+        assert "cancelled (priority to a statutory/commissioned service)" in notices[0].what
+
+    def test_a_cancelled_session_cannot_be_cancelled_again_or_moved(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        [block] = sqlite_school.bookings.day_view(office, date(2026, 11, 24)).blocks
+        sqlite_school.bookings.cancel(office, block.occurrence_id, "staff training")
+        with pytest.raises(Refused, match="already cancelled by sbrown: staff training"):
+            sqlite_school.bookings.cancel(office, block.occurrence_id, "again")
+        with pytest.raises(Refused, match="cannot be moved"):
+            sqlite_school.bookings.move(office, block.occurrence_id, at("2026-11-24", "13:00"), at("2026-11-24", "13:45"))

@@ -104,7 +104,7 @@ class TestViews:
     def test_a_teacher_lands_on_the_class_view_of_oak_and_sees_the_pool_swimming(self, screen_for, qtbot, no_dialog):
         screen = screen_for("ttaylor")
         assert screen.mode == "class" and screen.class_button.isChecked()
-        assert screen.class_combo.currentData() == "Oak" and not screen.class_combo.isEnabled()
+        assert screen.class_combo.currentData() == "Oak" and screen.class_combo.count() == 1
         assert screen.timetable_title.text() == "Class Oak: week of 23 Nov 2026"
         (swim,) = [b for b in blocks(screen) if b.purpose == "Oak class swimming"]
         assert swim.space == "Hydrotherapy Pool" and swim.start == datetime(2026, 11, 26, 11, 0)
@@ -287,7 +287,8 @@ class TestBooking:
             dialog.choose_pupils(["Z319700118114"])
             dialog.ok_button.click()
             assert not dialog.priority_button.isHidden()
-            assert "Karen Walsh" in dialog.clash_list.item(0).text() and "Independent" in dialog.clash_list.item(0).text()
+            clash = dialog.clash_list.item(0).text()
+            assert "Karen Walsh" in clash and "Independent" in clash
             dialog.priority_button.click()
             assert "Mark Hughes" in dialog.notices_label.text()
             return dialog.result()
@@ -375,7 +376,7 @@ class TestChanging:
         (cancelled,) = blocks(screen, "b-001")
         assert cancelled.status == "cancelled" and cancelled.cancelled_by == "sbrown"
         text = screen.canvas.block_text(cancelled.occurrence_id)
-        assert text[0] == ("Cancelled · 09:30–10:15", False)
+        assert text[:2] == [("Cancelled", False), ("09:30–10:15 Statutory", True)]
         assert ("Rachel Green with Amara Osei", True) in text
         assert text[-1] == ("Why: therapist on a course", False)
         click_block(qtbot, screen, cancelled)
@@ -406,3 +407,20 @@ class TestChanging:
         qtbot.mouseDClick(screen.canvas, LEFT, pos=screen.canvas.point_at(pool, time(9, 0)))
         assert screen.message.text() == ("Nothing can be booked in Hydrotherapy Pool on Wednesday 2 Dec 2026: "
                                          "Out of use: pump repair.")
+
+
+class TestCalendarExport:
+    def test_exporting_the_class_calendar_writes_an_ics_with_initials(self, qtbot, sqlite_school, actor, tmp_path):
+        import vobject
+
+        from fairfields_desktop.ui.views.export_dialog import CalendarExportDialog
+
+        dialog = CalendarExportDialog(sqlite_school, actor(sqlite_school, "sbrown"), "class", "", "Oak",
+                                      date(2026, 11, 23))
+        qtbot.addWidget(dialog)
+        assert dialog.subject.currentText() == "Class: Oak"
+        dialog.on_save_clicked(str(tmp_path / "oak.ics"))
+        text = (tmp_path / "oak.ics").read_text(encoding="utf-8")
+        events = list(vobject.readComponents(text))[0].vevent_list
+        assert dialog.events == len(events) >= 3
+        assert "Amara" not in text and "Hughes" not in text

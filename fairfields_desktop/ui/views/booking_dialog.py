@@ -217,12 +217,17 @@ class BookingDialog(QDialog):
         repeat_row.addWidget(self.until)
         repeat_row.addStretch(1)
 
+        time_label = QLabel("&Time")
+        time_label.setBuddy(self.start_time)
+        for combo in (self.space, self.professional):  # long names must not widen the dialog
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(24)
         form = QFormLayout()
-        for label, widget in (("S&pace", self.space), ("&Date", self.date), ("&Time", times), ("", self.space_note),
+        for label, widget in (("S&pace", self.space), ("&Date", self.date), (time_label, times), ("", self.space_note),
                               ("For", self.for_professional), ("", self.professional), ("", self.for_school),
                               ("S&taff", self.staff), ("P&upils", self.pupils), ("P&urpose", self.purpose),
                               ("Repeat", repeat_row)):
-            if isinstance(widget, QWidget) and label:
+            if isinstance(widget, QWidget) and isinstance(label, str) and label:
                 widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
         self.start_time.setAccessibleName("Start time")
@@ -235,7 +240,10 @@ class BookingDialog(QDialog):
         self.plan_summary.setWordWrap(True)
         self.clash_list = QListWidget()
         self.clash_list.setAccessibleName("Dates that cannot be booked")
-        self.clash_list.setMaximumHeight(140)
+        self.clash_list.setMaximumHeight(160)
+        self.clash_list.setWordWrap(True)
+        self.clash_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.clash_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.skip_button = QPushButton("&Skip those dates and book the rest")
         self.give_up_button = QPushButton("&Give up")
         self.priority_button = QPushButton("Give p&riority…")
@@ -447,26 +455,19 @@ class BookingDialog(QDialog):
         dialog = PriorityDialog(self.services, self.actor, self.plan, clashes, parent=self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        for clash, move_to in dialog.choices():
-            try:
-                self.notices += self.services.bookings.give_priority(self.actor, clash.occurrence_id,
-                                                                     move_to=move_to)
-            except FairfieldsError as exc:
-                self.show_notices()
-                self.show_error(exc, "Priority not given")
-                return
-        self.show_notices()
-        draft = self.plan.draft
-        self.plan = None
+        give_way = {clash.occurrence_id: move_to for clash, move_to in dialog.choices()}
+        remaining = [d.day for d in self.plan.dates
+                     if any(c.occurrence_id not in give_way for c in d.clashes) or d.blocked or d.unavailable]
         try:
-            plan = self.services.bookings.plan(self.actor, draft)
+            # one transaction: the sessions give way and the booking is made, or nothing changes
+            self.booked, notices = self.services.bookings.book_with_priority(
+                self.actor, self.plan.draft, give_way, skip=remaining)
         except FairfieldsError as exc:
-            self.show_error(exc)
+            self.show_error(exc, "Nothing was changed")
             return
-        if plan.ok:
-            self._book(draft, ())
-        else:
-            self.show_plan(plan)
+        self.notices += notices
+        self.show_notices()
+        QDialog.accept(self)
 
     def show_notices(self) -> None:
         if not self.notices:

@@ -128,9 +128,8 @@ class TimetableScreen(QWidget):
         if allowed(actor.roles, "pupils.all_classes"):
             for name in services.pupils.class_names():
                 self.class_combo.addItem(name, name)
-        elif actor.class_name:
+        elif actor.class_name:  # a teacher sees their own class only
             self.class_combo.addItem(actor.class_name, actor.class_name)
-            self.class_combo.setEnabled(False)
         if actor.class_name and self.class_combo.findData(actor.class_name) >= 0:
             self.class_combo.setCurrentIndex(self.class_combo.findData(actor.class_name))
         self.class_button.setEnabled(self.class_combo.count() > 0)
@@ -156,6 +155,9 @@ class TimetableScreen(QWidget):
         self.move_button.setToolTip("Move the selected booking to another time, day or space")
         self.cancel_button = QPushButton("Cancel &booking…")
         self.cancel_button.setToolTip("Cancel the selected booking, saying why")
+        self.export_button = QPushButton("E&xport calendar…")
+        self.export_button.setToolTip("Save the bookings shown (this space, class or professional) as an .ics "
+                                      "file for Outlook: pupils' initials only unless you choose otherwise")
         self.out_of_use_button = QPushButton("Mark space &out of use…")
         for button in (self.new_button, self.move_button, self.cancel_button):
             button.setVisible(self.can_create)
@@ -203,7 +205,8 @@ class TimetableScreen(QWidget):
         view_row.addWidget(self.show_cancelled)
         view_row.addStretch(1)
         action_row = QHBoxLayout()
-        for button in (self.new_button, self.move_button, self.cancel_button, self.out_of_use_button):
+        for button in (self.new_button, self.move_button, self.cancel_button, self.export_button,
+                       self.out_of_use_button):
             action_row.addWidget(button)
         action_row.addStretch(1)
         splitter = QSplitter()
@@ -240,6 +243,7 @@ class TimetableScreen(QWidget):
         self.move_button.clicked.connect(self.on_move_clicked)
         self.cancel_button.clicked.connect(self.on_cancel_clicked)
         self.out_of_use_button.clicked.connect(self.on_out_of_use_clicked)
+        self.export_button.clicked.connect(self.on_export_clicked)
         self.canvas.block_selected.connect(self.show_detail)
         self.canvas.block_activated.connect(self.on_block_activated)
         self.canvas.slot_requested.connect(self.on_slot_requested)
@@ -490,6 +494,14 @@ class TimetableScreen(QWidget):
             hint = "" if self.show_cancelled.isChecked() else " Tick “Show cancelled” to see it struck through."
             self.message.setText(f"Cancelled {len(done)} date(s) of {block.booking_ref} ({block.who}): {reason}.{hint}")
             return
+
+    def on_export_clicked(self) -> None:
+        from .export_dialog import CalendarExportDialog
+
+        dialog = CalendarExportDialog(self.services, self.actor, self.mode, self.space_combo.currentText(),
+                                      self.class_combo.currentText(), self.day, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved_to:
+            self.message.setText(f"Saved {dialog.events} booking(s) to {dialog.saved_to}.")
 
     def on_out_of_use_clicked(self) -> None:
         selected = self.canvas.selected_block()
