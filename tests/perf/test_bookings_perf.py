@@ -67,3 +67,37 @@ def test_week_view_of_one_space(benchmark, large, office):
     weeks = itertools.cycle([date(2026, 9, 7) + timedelta(weeks=i) for i in range(14)])
     view = benchmark(lambda: large.bookings.week_view(office, space_id, next(weeks)))
     assert len(view.days) == 5
+
+
+@pytest.fixture
+def timetable(qtbot, large, office):  # noqa: ANN001, ANN201
+    from fairfields_desktop.ui.views.timetable_view import TimetableScreen
+
+    screen = TimetableScreen(large, office)
+    qtbot.addWidget(screen)
+    screen.resize(1400, 900)
+    screen.show()
+    return screen
+
+
+def test_navigate_the_day_view_of_40_spaces_and_draw_it(benchmark, timetable, large):
+    days = itertools.cycle(large.school.calendar().school_days(date(2026, 9, 7), date(2026, 12, 18)))
+
+    def navigate() -> None:
+        timetable.set_day(next(days))
+        timetable.canvas.repaint()  # paint now, not at the next event-loop turn
+
+    benchmark(navigate)
+    assert len(timetable.canvas.columns()) == 40
+
+
+def test_navigate_the_week_view_of_one_space_and_draw_it(benchmark, timetable, large):
+    timetable.set_mode("week")
+    weeks = itertools.cycle([date(2026, 9, 7) + timedelta(weeks=i) for i in range(14)])
+
+    def navigate() -> None:
+        timetable.set_day(next(weeks))
+        timetable.canvas.repaint()
+
+    benchmark(navigate)
+    assert len(timetable.canvas.columns()) == 5
