@@ -20,6 +20,7 @@ from .services.mis_import import MisImportService
 from .services.people import PeopleService
 from .services.professionals import ProfessionalService
 from .services.pupils import PupilService
+from .services.requests import RequestService
 from .services.school import DatabaseInfo, SchoolService
 from .services.secrets import NoKeyring, SecretStore, database_key
 from .store.database import Database, display_url, normalise_url, open_database
@@ -42,6 +43,7 @@ class Services:
     people: PeopleService = field(init=False)
     mis: MisImportService = field(init=False)
     bookings: BookingService = field(init=False)
+    requests: RequestService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
@@ -53,6 +55,7 @@ class Services:
         self.people = PeopleService(self.db, self.clock)
         self.mis = MisImportService(self.db, self.clock)
         self.bookings = BookingService(self.db, self.clock)
+        self.requests = RequestService(self.db, self.clock, self.bookings)
 
     def database_info(self) -> DatabaseInfo:
         return DatabaseInfo(self.db.description, "SQLite" if self.db.is_sqlite else "PostgreSQL",

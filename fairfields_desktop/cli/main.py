@@ -86,6 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
                       help="leave out a date of the series (repeatable)")
     book.add_argument("--json", action="store_true", help="print the result as JSON")
 
+    requests = sub.add_parser("requests", help="requests for independent therapy in the school day")
+    requests_sub = requests.add_subparsers(dest="requests_command", metavar="ACTION", parser_class=_Parser,
+                                           required=True)
+    check = requests_sub.add_parser("check", help="evaluate every rule for one request, or all undecided")
+    check.add_argument("id", nargs="?", metavar="ID")
+    check.add_argument("--json", action="store_true")
+    decide = requests_sub.add_parser("decide", help="the headteacher's decision on a request")
+    decide.add_argument("id", metavar="ID")
+    decide.add_argument("action", metavar="ACTION",
+                        choices=("approve", "decline", "extend", "suspend", "review-meeting", "reinstate", "end"))
+    decide.add_argument("--reason", metavar="TEXT")
+    decide.add_argument("--override", action="append", default=[], metavar="RULE",
+                        help="approve over this failed rule (the reason is --reason)")
+    decide.add_argument("--until", type=_date, metavar="DATE", help="the new end date of an extension")
+    decide.add_argument("--on", type=_date, metavar="DATE", help="the date of a suspension or review meeting")
+    decide.add_argument("--attendees", metavar="TEXT", help="who attended the review meeting")
+
     db = sub.add_parser("db", help="the database connection")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
     remember = db_sub.add_parser("remember", help="store a PostgreSQL password in the system keyring")
@@ -243,6 +260,37 @@ class Runner:
                 for b in blocks]}, indent=2, ensure_ascii=False) + "\n")
         self.say(f"booked {blocks[0].booking_ref}: {draft.space}, {len(blocks)} date(s) from "
                  f"{blocks[0].start:%Y-%m-%d %H:%M}")
+        return EXIT_OK
+
+    def cmd_requests(self) -> int:
+        actor = self.actor()
+        service = self.services().requests
+        if self.args.requests_command == "check":
+            views = service.check(actor, self.args.id)
+            if self.args.json:
+                self.out.write(json.dumps([
+                    {"request": v.ref, "pupil": v.pupil_upn, "professional": v.professional_id,
+                     "eligible": v.eligible,
+                     "rules": [{"rule": r.rule, "ok": r.ok, "detail": r.detail} for r in v.results]}
+                    for v in views], indent=2, ensure_ascii=False) + "\n")
+            else:
+                for v in views:
+                    verdict = "eligible" if v.eligible else "not eligible: " + ", ".join(v.failed)
+                    self.out.write(f"{v.ref} {v.pupil} with {v.professional} ({v.setting.replace('_', ' ')}): "
+                                   f"{verdict}\n")
+                    for r in v.results:
+                        self.out.write(f"  {'ok ' if r.ok else 'NO '} {r.rule}: {r.detail}\n")
+            return EXIT_OK
+        args = self.args
+        overrides = {rule.upper(): args.reason or "" for rule in args.override}
+        result = service.decide(actor, args.id, args.action, reason=args.reason, overrides=overrides,
+                                until=args.until, on=args.on, attendees=args.attendees)
+        view = result.request
+        self.say(f"{args.id}: {args.action} done; {view.ref} is now {view.status}"
+                 + (f", {result.booked} session(s) booked" if result.booked else "")
+                 + (f", {result.cancelled} session(s) cancelled" if result.cancelled else ""))
+        for line in result.not_rebooked:
+            self.say(f"  not re-booked: {line}")
         return EXIT_OK
 
     def cmd_db(self) -> int:

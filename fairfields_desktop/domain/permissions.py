@@ -45,6 +45,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "requests.check": frozenset({"headteacher", "senco"}),
     "requests.decide": frozenset({"headteacher"}),  # or the acting head under a delegation
     "requests.review_meeting": frozenset({"headteacher", "senco"}),
+    "requests.edit": frozenset({"headteacher", "senco", "office"}),
+    "requests.delegate": frozenset({"headteacher"}),
+    "requests.off_site": frozenset({"headteacher", "senco", "office"}),
     # spaces
     "bookings.view": EVERYONE,
     "bookings.create": frozenset({"office", "admin", "headteacher", "senco"}),

@@ -506,3 +506,76 @@ class BookingNoticeRow(Base):
     created_by: Mapped[str] = mapped_column(String(60))
     told_at: Mapped[datetime | None]
     told_by: Mapped[str | None] = mapped_column(String(60))
+
+
+class RequestOverrideRow(Base):
+    """The headteacher's decision to authorise despite a failed rule: which rule, why, who, when."""
+
+    __tablename__ = "request_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(60))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(60))  # the headteacher, when an acting head decided
+    at: Mapped[datetime]
+
+
+class ReviewMeetingRow(Base):
+    """The review meeting with parents and professionals that must come before a reinstatement."""
+
+    __tablename__ = "review_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    attendees: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(60))
+    recorded_at: Mapped[datetime]
+
+
+class DelegationRow(Base):
+    """The headteacher lets a named user (an acting head) decide requests for a period."""
+
+    __tablename__ = "delegations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegate: Mapped[str] = mapped_column(String(60), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class OffSiteSessionRow(Base):
+    """One off-site session as it happened: out and back, who took the pupil, the attendance mark."""
+
+    __tablename__ = "off_site_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    session_on: Mapped[date]
+    time_out: Mapped[datetime]
+    time_back: Mapped[datetime | None]
+    taken_by: Mapped[str | None]
+    attendance_mark: Mapped[str | None] = mapped_column(String(10))
+    recorded_by: Mapped[str] = mapped_column(String(60))
+
+
+class BudgetDiscussionRow(Base):
+    """The EHCP officer's and headteacher's discussion before a personal budget is allocated."""
+
+    __tablename__ = "budget_discussions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"), index=True)
+    held_on: Mapped[date]
+    ehcp_officer: Mapped[str | None]
+    capacity_agreed: Mapped[bool] = mapped_column(default=False)
+    already_provided: Mapped[bool] = mapped_column(default=False)  # e.g. through pupil premium
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(60))
+    recorded_at: Mapped[datetime]

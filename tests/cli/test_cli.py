@@ -225,3 +225,33 @@ class TestBook:
         with pytest.raises(SystemExit) as exited:
             cli("--db", loaded, "book", "Meeting Room", "2026-11-25T14:30", "15:10")
         assert exited.value.code == 2
+
+
+class TestRequests:
+    def test_check_json_on_the_example_school(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "mokafor", "--today", "2026-11-23", "requests", "check", "--json",
+                     password="demo-senco-2026")
+        assert result.code == 0, result.err
+        verdicts = {r["request"]: r for r in json.loads(result.out)}
+        assert verdicts["r-001"]["eligible"] is True and verdicts["r-003"]["eligible"] is True
+        assert verdicts["r-002"]["eligible"] is False
+        assert [x["rule"] for x in verdicts["r-002"]["rules"] if not x["ok"]] == ["ATTENDANCE"]
+        assert [x["rule"] for x in verdicts["r-002"]["rules"]] == [
+            "ATTENDANCE", "MAX_WEEKS", "EXTENSION", "EHCP_APPROVAL", "CLASSROOM_AGREEMENT", "SPACE", "CLASS_STAFF",
+            "NOT_SUSPENDED", "CHECKS"]
+        assert verdicts["r-002"]["pupil"] == "X319700119023" and verdicts["r-002"]["professional"] == "ind-physio-1"
+
+    def test_decide_refusals_and_overrides_by_exit_code(self, cli, loaded):
+        senco = cli("--db", loaded, "--as", "mokafor", "requests", "decide", "r-001", "approve",
+                    password="demo-senco-2026")
+        assert senco.code == 5
+        plain = cli("--db", loaded, "--as", "hcarter", "--today", "2026-11-23", "requests", "decide", "r-002",
+                    "approve", password="demo-head-2026")
+        assert plain.code == 3 and "ATTENDANCE" in plain.err
+        override = cli("--db", loaded, "--as", "hcarter", "--today", "2026-11-23", "requests", "decide", "r-002",
+                       "approve", "--override", "ATTENDANCE", "--reason", "post-operative physiotherapy",
+                       password="demo-head-2026")
+        assert override.code == 0 and "r-002 is now approved" in override.err
+        reinstate = cli("--db", loaded, "--as", "hcarter", "requests", "decide", "r-001", "reinstate",
+                        password="demo-head-2026")
+        assert reinstate.code == 3

@@ -1,0 +1,658 @@
+"""Requests for independent therapy in the school day: the rules, the headteacher's decisions, the history.
+
+The rules themselves are `domain.rules` (pure); this service gathers their facts from the database,
+records every transition (who, when, why, under whose delegation) and makes or cancels the bookings a
+decision implies, in the same transaction. "Active", "completed" and "expired" are derived from dates.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain.checks import day_text
+from ..domain.dataset import parse_date, parse_time
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
+from ..domain.permissions import allowed, require
+from ..domain.rules import (
+    RULE_IDS,
+    EarlierAuthorisation,
+    PupilFacts,
+    RequestFacts,
+    RuleContext,
+    RuleResult,
+    SpaceUse,
+    StaffFacts,
+    Suspension,
+    eligible,
+    evaluate,
+    session_dates,
+)
+from ..domain.school import WEEKDAYS
+from ..store.database import Database
+from ..store.models import (
+    BookingOccurrenceRow,
+    BookingRow,
+    BookingStaffRow,
+    DelegationRow,
+    OffSiteSessionRow,
+    ProfessionalRow,
+    PupilRow,
+    RequestEventRow,
+    RequestOverrideRow,
+    RequestRow,
+    ReviewMeetingRow,
+    SchoolSettingsRow,
+    SpaceRow,
+    StaffRow,
+)
+from . import audit
+from .bookings import BookingDraft, BookingService
+from .context import Actor, Clock
+from .professionals import checks_of
+from .school import load_calendar
+
+log = logging.getLogger(__name__)
+
+UNDECIDED = ("draft", "submitted")
+DECISIONS = ("approve", "decline", "extend", "suspend", "review-meeting", "reinstate", "end")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    by: str
+    action: str
+    reason: str | None
+    details: dict | None = None
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    ref: str
+    pupil: str
+    pupil_upn: str
+    class_name: str
+    professional: str
+    professional_id: str
+    setting: str
+    first_session: date
+    last_session: date
+    weekday: str
+    start_time: time
+    end_time: time
+    space: str | None
+    class_staff: str | None
+    extends: str | None
+    status: str
+    state: str  # the status, or "active" / "completed" / "expired" derived from dates
+    results: tuple[RuleResult, ...]
+    history: tuple[HistoryEntry, ...] = ()
+    overrides: tuple[tuple[str, str, str, datetime], ...] = ()  # rule, reason, by, at
+
+    @property
+    def eligible(self) -> bool:
+        return eligible(list(self.results))
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        return tuple(r.rule for r in self.results if not r.ok)
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    request: RequestView
+    booked: int = 0
+    cancelled: int = 0
+    not_rebooked: tuple[str, ...] = ()  # dates a reinstatement could not re-book, with why
+
+
+def derived_state(status: str, first: date, last: date, today: date) -> str:
+    if status in UNDECIDED and first < today:
+        return "expired"
+    if status == "approved":
+        if today > last:
+            return "completed"
+        if first <= today:
+            return "active"
+    return status
+
+
+class RequestService:
+    def __init__(self, db: Database, clock: Clock, bookings: BookingService) -> None:
+        self.db = db
+        self.clock = clock
+        self.bookings = bookings
+
+    # --- facts for the rules ----------------------------------------------------------------------
+    def _facts(self, row: RequestRow) -> RequestFacts:
+        return RequestFacts(
+            id=row.ext_id, setting=row.setting, first_session=row.first_session, last_session=row.last_session,
+            weekday=row.weekday, start_time=row.start_time, end_time=row.end_time,
+            ehcp_approval_on=row.ehcp_approval_on, ehcp_approval_reference=row.ehcp_approval_reference,
+            personal_budget_linked=row.personal_budget_linked, classroom_sessions_agreed=row.classroom_sessions_agreed,
+            space=row.space.name if row.space else None, class_staff=row.class_staff.ext_id if row.class_staff else None,
+            extends=row.extends.ext_id if row.extends else None, extension_reason=row.extension_reason)
+
+    def _context(self, session: Session, row: RequestRow, settings: SchoolSettingsRow | None, calendar) -> RuleContext:  # noqa: ANN001
+        pupil = row.pupil
+        facts = self._facts(row)
+        dates = session_dates(facts, calendar)
+        others = select(RequestRow).where(RequestRow.pupil_id == row.pupil_id,
+                                          RequestRow.status.in_(("approved", "suspended", "ended")))
+        if row.id is not None:
+            others = others.where(RequestRow.id != row.id)
+        earlier = tuple(EarlierAuthorisation(r.ext_id, r.first_session, r.last_session)
+                        for r in session.scalars(others))
+        ranges = [(datetime.combine(d, row.start_time), datetime.combine(d, row.end_time)) for d in dates]
+        space_uses: tuple[SpaceUse, ...] = ()
+        if row.space is not None and ranges:
+            space_uses = tuple(self._uses(session, ranges, space_id=row.space_id, exclude_request=row.id))
+        staff = None
+        if row.class_staff is not None:
+            busy = tuple(self._uses(session, ranges, staff_id=row.class_staff_id, exclude_request=row.id)) if ranges else ()
+            staff = StaffFacts(row.class_staff.ext_id, row.class_staff.name,
+                               row.class_staff.klass.name if row.class_staff.klass else None, busy)
+        return RuleContext(
+            today=self.clock.today(),
+            attendance_threshold=float(settings.attendance_threshold_percent) if settings else 90.0,
+            max_weeks=settings.max_authorised_weeks if settings else 12, calendar=calendar,
+            professional_name=row.professional.name, checks=checks_of(row.professional),
+            dbs_recheck_years=settings.dbs_recheck_years if settings else 3,
+            pupil=PupilFacts(f"{pupil.first_name} {pupil.last_name}", pupil.klass.name, pupil.attendance_percent,
+                             pupil.attendance_as_of),
+            earlier=earlier, space_uses=space_uses, class_staff=staff, suspension=self._suspension(session, row),
+        )
+
+    def _uses(self, session: Session, ranges: list[tuple[datetime, datetime]], *, space_id: int | None = None,
+              staff_id: int | None = None, exclude_request: int | None = None) -> list[SpaceUse]:
+        first, last = min(r[0] for r in ranges), max(r[1] for r in ranges)
+        days = {r[0].date() for r in ranges}
+        query = (select(BookingOccurrenceRow.starts_at, BookingOccurrenceRow.ends_at, BookingRow.purpose,
+                        ProfessionalRow.kind, SpaceRow.name)
+                 .join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id)
+                 .join(SpaceRow, SpaceRow.id == BookingOccurrenceRow.space_id)
+                 .outerjoin(ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
+                 .where(BookingOccurrenceRow.status == "booked", BookingOccurrenceRow.starts_at < last,
+                        BookingOccurrenceRow.ends_at > first,
+                        BookingOccurrenceRow.starts_at > first - timedelta(days=1)))
+        if space_id is not None:
+            query = query.where(BookingOccurrenceRow.space_id == space_id)
+        if staff_id is not None:
+            query = query.join(BookingStaffRow, BookingStaffRow.booking_id == BookingRow.id).where(
+                BookingStaffRow.staff_id == staff_id)
+        if exclude_request is not None:
+            query = query.where((BookingRow.request_id.is_(None)) | (BookingRow.request_id != exclude_request))
+        return [SpaceUse(s, e, purpose or (space if staff_id else "booked"), kind or "school")
+                for s, e, purpose, kind, space in session.execute(query) if s.date() in days]
+
+    def _suspension(self, session: Session, row: RequestRow) -> Suspension | None:
+        events = [e for e in row.history if e.action in ("suspended", "reinstated")]
+        suspended = next((e for e in reversed(events) if e.action == "suspended"), None)
+        if suspended is None:
+            return None
+        reinstated = next((e for e in events if e.action == "reinstated" and e.at >= suspended.at), None)
+        meeting = session.scalar(select(ReviewMeetingRow).where(
+            ReviewMeetingRow.request_id == row.id, ReviewMeetingRow.held_on >= suspended.at.date())
+            .order_by(ReviewMeetingRow.held_on))
+        return Suspension(suspended.at.date(), meeting.held_on if meeting else None,
+                          reinstated.at.date() if reinstated else None)
+
+    def _view(self, session: Session, row: RequestRow, settings, calendar, with_history: bool = False) -> RequestView:  # noqa: ANN001
+        results = tuple(evaluate(self._facts(row), self._context(session, row, settings, calendar)))
+        overrides = tuple((o.rule, o.reason, o.by, o.at) for o in session.scalars(
+            select(RequestOverrideRow).where(RequestOverrideRow.request_id == row.id).order_by(RequestOverrideRow.id)))
+        return RequestView(
+            id=row.id, ref=row.ext_id, pupil=f"{row.pupil.first_name} {row.pupil.last_name}", pupil_upn=row.pupil.upn,
+            class_name=row.pupil.klass.name, professional=row.professional.name,
+            professional_id=row.professional.ext_id, setting=row.setting, first_session=row.first_session,
+            last_session=row.last_session, weekday=row.weekday, start_time=row.start_time, end_time=row.end_time,
+            space=row.space.name if row.space else None, class_staff=row.class_staff.name if row.class_staff else None,
+            extends=row.extends.ext_id if row.extends else None, status=row.status,
+            state=derived_state(row.status, row.first_session, row.last_session, self.clock.today()),
+            results=results,
+            history=tuple(HistoryEntry(e.at, e.by, e.action, e.reason, e.details) for e in row.history)
+            if with_history else (),
+            overrides=overrides,
+        )
+
+    def _query(self):  # noqa: ANN202
+        return select(RequestRow).options(
+            selectinload(RequestRow.pupil).selectinload(PupilRow.klass), selectinload(RequestRow.professional),
+            selectinload(RequestRow.space), selectinload(RequestRow.class_staff).selectinload(StaffRow.klass),
+            selectinload(RequestRow.extends), selectinload(RequestRow.history))
+
+    # --- reading ----------------------------------------------------------------------------------
+    def check(self, actor: Actor, ref: str | None = None) -> list[RequestView]:
+        """Every rule for one request (by its id), or for all requests not yet decided."""
+        require(actor.roles, "requests.check", who=actor.username)
+        with self.db.read_session() as session:
+            query = self._query().order_by(RequestRow.id)
+            query = query.where(RequestRow.ext_id == ref) if ref else query.where(RequestRow.status.in_(UNDECIDED))
+            rows = session.scalars(query).all()
+            if ref and not rows:
+                raise NotFound(f"there is no request {ref!r}")
+            settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
+            return [self._view(session, r, settings, calendar) for r in rows]
+
+    def list_requests(self, actor: Actor, *, undecided_only: bool = False) -> list[RequestView]:
+        require(actor.roles, "requests.check", who=actor.username)
+        with self.db.read_session() as session:
+            query = self._query().order_by(RequestRow.first_session, RequestRow.id)
+            if undecided_only:
+                query = query.where(RequestRow.status.in_(UNDECIDED))
+            settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
+            return [self._view(session, r, settings, calendar) for r in session.scalars(query)]
+
+    def get(self, actor: Actor, ref: str) -> RequestView:
+        require(actor.roles, "requests.check", who=actor.username)
+        with self.db.read_session() as session:
+            row = self._row(session, ref)
+            return self._view(session, row, session.get(SchoolSettingsRow, 1), load_calendar(session), True)
+
+    def evaluate_values(self, actor: Actor, values: dict[str, Any]) -> list[RuleResult]:
+        """The rules for a request being filled in (the form's live panel): nothing is saved."""
+        require(actor.roles, "requests.check", who=actor.username)
+        with self.db.read_session() as session:
+            row = self._unsaved_row(session, values)
+            settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
+            result = evaluate(self._facts(row), self._context(session, row, settings, calendar))
+            session.expunge_all()
+            return result
+
+    # --- writing a request --------------------------------------------------------------------------
+    def save_draft(self, actor: Actor, values: dict[str, Any], ref: str | None = None,
+                   submit: bool = False) -> RequestView:
+        """Create or change a request (draft, or submitted for the headteacher's decision)."""
+        require(actor.roles, "requests.edit", who=actor.username)
+        with self.db.session() as session:
+            row = self._row(session, ref) if ref else None
+            if row is not None and row.status not in UNDECIDED:
+                raise Refused(f"{row.ext_id} is {row.status}: a decided request is not edited; extend or end it")
+            new = self._unsaved_row(session, values, into=row)
+            if row is None:
+                new.ext_id = self._next_ref(session)
+                new.status = "draft"
+                session.add(new)
+                self._event(session, new, actor, "created", None)
+            if submit and new.status == "draft":
+                new.status = "submitted"
+                self._event(session, new, actor, "submitted", values.get("note"))
+            session.flush()
+            audit.record(session, actor, self.clock, "save", "request", new.ext_id, after={"status": new.status})
+            return self._view(session, new, session.get(SchoolSettingsRow, 1), load_calendar(session), True)
+
+    def _unsaved_row(self, session: Session, values: dict[str, Any], into: RequestRow | None = None) -> RequestRow:
+        problems: list[Problem] = []
+        pupil = session.scalar(select(PupilRow).where(PupilRow.upn == values.get("pupil"))
+                               .options(selectinload(PupilRow.klass)))
+        if pupil is None:
+            problems.append(Problem("pupil", "choose the pupil"))
+        pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == values.get("professional")))
+        if pro is None:
+            problems.append(Problem("professional", "choose the independent professional"))
+        elif pro.kind != "independent":
+            problems.append(Problem("professional", f"{pro.name} is {pro.kind}: requests are for independent "
+                                    "professionals, commissioned by parents"))
+        setting = values.get("setting")
+        if setting not in ("in_school", "off_site"):
+            problems.append(Problem("setting", "choose off site or in school"))
+        first, last = parse_date(values.get("first_session")), parse_date(values.get("last_session"))
+        if first is None:
+            problems.append(Problem("first_session", "give the date of the first session (YYYY-MM-DD)"))
+        if last is None:
+            problems.append(Problem("last_session", "give the date of the last session (YYYY-MM-DD)"))
+        if first and last and last < first:
+            problems.append(Problem("last_session", "the last session is before the first"))
+        weekday = values.get("weekday") or (WEEKDAYS[first.weekday()] if first else None)
+        if weekday not in WEEKDAYS[:5]:
+            problems.append(Problem("weekday", "choose a school weekday (Monday to Friday)"))
+        elif first and WEEKDAYS[first.weekday()] != weekday:
+            problems.append(Problem("first_session", f"{day_text(first)} is not a {weekday.capitalize()}"))
+        start, end = parse_time(values.get("start_time")), parse_time(values.get("end_time"))
+        if start is None or end is None or end <= start:
+            problems.append(Problem("end_time", "give the start and end times (HH:MM), the end after the start"))
+        space = None
+        if values.get("space"):
+            space = session.scalar(select(SpaceRow).where(SpaceRow.name == values["space"]))
+            if space is None:
+                problems.append(Problem("space", f"{values['space']!r} is not a space of the school"))
+        staff = None
+        if values.get("class_staff"):
+            staff = session.scalar(select(StaffRow).where(StaffRow.ext_id == values["class_staff"])
+                                   .options(selectinload(StaffRow.klass)))
+            if staff is None:
+                problems.append(Problem("class_staff", f"{values['class_staff']!r} is not a member of staff"))
+        extends = None
+        if values.get("extends"):
+            extends = session.scalar(select(RequestRow).where(RequestRow.ext_id == values["extends"]))
+            if extends is None:
+                problems.append(Problem("extends", f"there is no authorisation {values['extends']!r}"))
+        approval_on = parse_date(values.get("ehcp_approval_on")) if values.get("ehcp_approval_on") else None
+        if values.get("ehcp_approval_on") and approval_on is None:
+            problems.append(Problem("ehcp_approval_on", "give the EHCP team's approval date (YYYY-MM-DD)"))
+        if problems:
+            raise InvalidInput(problems)
+        row = into or RequestRow(ext_id=values.get("id") or "new", status="draft")
+        row.pupil, row.pupil_id, row.professional, row.professional_id = pupil, pupil.id, pro, pro.id
+        row.setting, row.first_session, row.last_session, row.weekday = setting, first, last, weekday
+        row.start_time, row.end_time = start, end
+        row.ehcp_approval_on = approval_on
+        row.ehcp_approval_reference = (values.get("ehcp_approval_reference") or "").strip() or None
+        row.personal_budget_linked = bool(values.get("personal_budget_linked"))
+        row.classroom_sessions_agreed = bool(values.get("classroom_sessions_agreed"))
+        row.space, row.space_id = space, space.id if space else None
+        row.class_staff, row.class_staff_id = staff, staff.id if staff else None
+        row.extends, row.extends_id = extends, extends.id if extends else None
+        row.extension_reason = (values.get("extension_reason") or "").strip() or None
+        return row
+
+    # --- decisions ----------------------------------------------------------------------------------
+    def can_decide(self, actor: Actor, on: date | None = None) -> str | None:
+        """None when ``actor`` may decide requests (as headteacher or acting head), else why not."""
+        if "headteacher" in actor.roles:
+            return None
+        with self.db.read_session() as session:
+            return self._delegation_problem(session, actor, on or self.clock.today())
+
+    def _delegation_problem(self, session: Session, actor: Actor, on: date) -> str | None:
+        delegation = session.scalar(select(DelegationRow).where(
+            DelegationRow.delegate == actor.username, DelegationRow.ended_at.is_(None),
+            DelegationRow.starts_on <= on, DelegationRow.ends_on >= on))
+        if delegation is None:
+            return (f"{actor.username} may not decide requests: only the headteacher, or an acting head named by the "
+                    f"headteacher for a period that includes {day_text(on)}")
+        return None
+
+    def _decider(self, session: Session, actor: Actor, action: str) -> str | None:
+        """Refuse anyone who may not take ``action``; returns the headteacher delegating, if any."""
+        if action == "review-meeting" and allowed(actor.roles, "requests.review_meeting"):
+            return None
+        if "headteacher" in actor.roles:
+            return None
+        problem = self._delegation_problem(session, actor, self.clock.today())
+        if problem:
+            raise NotAllowed(problem)
+        delegation = session.scalar(select(DelegationRow).where(DelegationRow.delegate == actor.username,
+                                                                DelegationRow.ended_at.is_(None)))
+        return delegation.created_by
+
+    def delegate(self, actor: Actor, username: str, starts_on: date, ends_on: date) -> None:
+        """The headteacher names an acting head for a period (recorded; ended early with end_delegation)."""
+        require(actor.roles, "requests.delegate", who=actor.username)
+        if ends_on < starts_on:
+            raise InvalidInput(Problem("ends_on", "the delegation ends before it starts"))
+        with self.db.session() as session:
+            from ..store.models import UserRow
+
+            if session.scalar(select(UserRow.id).where(UserRow.username == username)) is None:
+                raise InvalidInput(Problem("delegate", f"{username!r} is not a user of the app"))
+            row = DelegationRow(delegate=username, starts_on=starts_on, ends_on=ends_on, created_by=actor.username,
+                                created_at=self.clock.now())
+            session.add(row)
+            session.flush()
+            audit.record(session, actor, self.clock, "delegate", "delegation", row.id,
+                         after={"delegate": username, "from": starts_on, "to": ends_on})
+
+    def decide(self, actor: Actor, ref: str, action: str, *, reason: str | None = None,
+               overrides: dict[str, str] | None = None, until: date | None = None, on: date | None = None,
+               attendees: str | None = None) -> DecisionResult:
+        """Take a decision on a request (the contract's ACTIONs); every transition is recorded."""
+        if action not in DECISIONS:
+            raise InvalidInput(Problem("action", "one of " + ", ".join(DECISIONS)))
+        overrides = {k.upper(): v for k, v in (overrides or {}).items()}
+        with self.db.session() as session:
+            on_behalf = self._decider(session, actor, action)
+            row = self._row(session, ref)
+            settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
+            handler = getattr(self, f"_{action.replace('-', '_')}")
+            outcome = handler(session, actor, row, settings, calendar, reason=reason, overrides=overrides,
+                              until=until, on=on or self.clock.today(), attendees=attendees, on_behalf=on_behalf)
+            session.flush()
+            audit.record(session, actor, self.clock, action, "request", row.ext_id,
+                         after={"status": row.status, "reason": reason, "overrides": overrides,
+                                "on_behalf_of": on_behalf})
+            view = self._view(session, outcome.get("row", row), settings, calendar, True)
+            return DecisionResult(view, outcome.get("booked", 0), outcome.get("cancelled", 0),
+                                  tuple(outcome.get("not_rebooked", ())))
+
+    def _require_status(self, row: RequestRow, *allowed_statuses: str, action: str) -> None:
+        if row.status not in allowed_statuses:
+            raise Refused(f"{row.ext_id} is {row.status}: it cannot be {action} (only when "
+                          f"{' or '.join(allowed_statuses)})")
+
+    def _approve(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,  # noqa: ANN001
+                 overrides: dict[str, str], on_behalf: str | None, reason: str | None, **_: Any) -> dict:
+        self._require_status(row, "submitted", "draft", action="approved")
+        results = evaluate(self._facts(row), self._context(session, row, settings, calendar))
+        failed = [r for r in results if not r.ok]
+        missing = [r for r in failed if not (overrides.get(r.rule) or "").strip()]
+        if missing:
+            raise Refused("not approved: " + "; ".join(f"{r.rule}: {r.detail}" for r in missing)
+                          + ". Approve over a failed rule only with an override reason for that rule",
+                          reasons=[{"rule": r.rule, "detail": r.detail} for r in missing])
+        unknown = [rule for rule in overrides if rule not in RULE_IDS]
+        if unknown:
+            raise InvalidInput(Problem("override", f"{', '.join(unknown)} is not a rule: use one of "
+                                       + ", ".join(RULE_IDS)))
+        for result in failed:
+            session.add(RequestOverrideRow(request_id=row.id, rule=result.rule, reason=overrides[result.rule].strip(),
+                                           by=actor.username, on_behalf_of=on_behalf, at=self.clock.now()))
+        row.status = "approved"
+        booked = self._book_sessions(session, actor, row, calendar, from_day=row.first_session)
+        self._event(session, row, actor, "approved", reason, {
+            "overrides": {r.rule: overrides[r.rule] for r in failed}, "on_behalf_of": on_behalf,
+            "bookings": booked})
+        return {"booked": booked}
+
+    def _decline(self, session: Session, actor: Actor, row: RequestRow, *_, reason: str | None,
+                 on_behalf: str | None, **__: Any) -> dict:
+        self._require_status(row, "submitted", "draft", action="declined")
+        if not (reason or "").strip():
+            raise InvalidInput(Problem("reason", "say why the request is declined: the family is told"))
+        row.status = "declined"
+        self._event(session, row, actor, "declined", reason, {"on_behalf_of": on_behalf})
+        return {}
+
+    def _suspend(self, session: Session, actor: Actor, row: RequestRow, *_, reason: str | None, on: date,
+                 on_behalf: str | None, **__: Any) -> dict:
+        self._require_status(row, "approved", action="suspended")
+        if not (reason or "").strip():
+            raise InvalidInput(Problem("reason", "say why the sessions are stopped (the review meeting will discuss it)"))
+        row.status = "suspended"
+        cancelled = self._cancel_future(session, actor, row, on, f"suspended: {reason.strip()}")
+        self._event(session, row, actor, "suspended", reason, {"on_behalf_of": on_behalf, "cancelled": cancelled},
+                    at=datetime.combine(on, self.clock.now().time()))
+        return {"cancelled": cancelled}
+
+    def _review_meeting(self, session: Session, actor: Actor, row: RequestRow, *_, reason: str | None, on: date,
+                        attendees: str | None, **__: Any) -> dict:
+        self._require_status(row, "suspended", action="reviewed")
+        suspension = self._suspension(session, row)
+        if suspension and on < suspension.suspended_on:
+            raise InvalidInput(Problem("on", f"the review meeting must be on or after the suspension "
+                                       f"({day_text(suspension.suspended_on)})"))
+        if on > self.clock.today():
+            raise InvalidInput(Problem("on", "record a review meeting once it has been held"))
+        session.add(ReviewMeetingRow(request_id=row.id, held_on=on, attendees=(attendees or "").strip() or None,
+                                     outcome=(reason or "").strip() or None, recorded_by=actor.username,
+                                     recorded_at=self.clock.now()))
+        self._event(session, row, actor, "review meeting", reason, {"held_on": on.isoformat(), "attendees": attendees})
+        return {}
+
+    def _reinstate(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,  # noqa: ANN001
+                   reason: str | None, on_behalf: str | None, **_: Any) -> dict:
+        self._require_status(row, "suspended", action="reinstated")
+        session.flush()
+        suspension = self._suspension(session, row)
+        if suspension is None or suspension.review_meeting_on is None:
+            raise Refused(f"{row.ext_id} cannot be reinstated before a review meeting with parents and professionals "
+                          "(on or after the day of the suspension) is recorded")
+        row.status = "approved"
+        today = self.clock.today()
+        booked, not_rebooked = self._rebook(session, actor, row, calendar, today)
+        self._event(session, row, actor, "reinstated", reason, {"on_behalf_of": on_behalf, "rebooked": booked,
+                                                               "not_rebooked": not_rebooked})
+        return {"booked": booked, "not_rebooked": not_rebooked}
+
+    def _end(self, session: Session, actor: Actor, row: RequestRow, *_, reason: str | None, on: date,
+             on_behalf: str | None, **__: Any) -> dict:
+        self._require_status(row, "approved", "suspended", action="ended")
+        row.status = "ended"
+        cancelled = self._cancel_future(session, actor, row, on, f"authorisation ended: {reason or 'no reason given'}")
+        self._event(session, row, actor, "ended", reason, {"on_behalf_of": on_behalf, "cancelled": cancelled})
+        return {"cancelled": cancelled}
+
+    def _extend(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,  # noqa: ANN001
+                reason: str | None, until: date | None, overrides: dict[str, str], on_behalf: str | None,
+                **_: Any) -> dict:
+        self._require_status(row, "approved", "suspended", "ended", action="extended")
+        if until is None or until <= row.last_session:
+            raise InvalidInput(Problem("until", f"give the new end date, after {day_text(row.last_session)}"))
+        if not (reason or "").strip():
+            raise InvalidInput(Problem("reason", "say why the sessions are extended (e.g. rehabilitation after an "
+                                       "operation), as discussed with the headteacher"))
+        step = timedelta(days=7)
+        first = row.last_session + step
+        while first <= until and not calendar.is_school_day(first):
+            first += step
+        if first > until:
+            raise InvalidInput(Problem("until", "there is no school day on the weekday between the old and new end"))
+        last = until
+        while last.weekday() != row.last_session.weekday():
+            last -= timedelta(days=1)
+        new = RequestRow(
+            ext_id=self._next_ref(session), pupil_id=row.pupil_id, professional_id=row.professional_id,
+            setting=row.setting, first_session=first, last_session=last, weekday=row.weekday,
+            start_time=row.start_time, end_time=row.end_time, ehcp_approval_on=row.ehcp_approval_on,
+            ehcp_approval_reference=row.ehcp_approval_reference, personal_budget_linked=row.personal_budget_linked,
+            classroom_sessions_agreed=row.classroom_sessions_agreed, space_id=row.space_id,
+            class_staff_id=row.class_staff_id, extends_id=row.id, extension_reason=reason.strip(), status="submitted")
+        session.add(new)
+        session.flush()
+        session.refresh(new)
+        new = session.scalar(self._query().where(RequestRow.id == new.id))
+        self._event(session, new, actor, "created", f"extends {row.ext_id}")
+        self._approve(session, actor, new, settings, calendar, overrides=overrides, on_behalf=on_behalf,
+                      reason=reason)
+        self._event(session, row, actor, "extended", reason, {"by": new.ext_id, "until": last.isoformat(),
+                                                              "on_behalf_of": on_behalf})
+        return {"row": new, "booked": 0}
+
+    # --- bookings a decision makes or cancels ---------------------------------------------------------
+    def _book_sessions(self, session: Session, actor: Actor, row: RequestRow, calendar, from_day: date) -> int:  # noqa: ANN001
+        """In-school sessions in a space become bookings (sessions in the classroom hold no space)."""
+        if row.setting != "in_school" or row.space is None:
+            return 0
+        dates = [d for d in session_dates(self._facts(row), calendar) if d >= from_day]
+        if not dates:
+            return 0
+        staff = (row.class_staff.ext_id,) if row.class_staff else ()
+        draft = BookingDraft(space=row.space.name, start=datetime.combine(dates[0], row.start_time),
+                             end=datetime.combine(dates[0], row.end_time), professional=row.professional.ext_id,
+                             staff=staff, pupils=(row.pupil.upn,),
+                             purpose=f"Independent {row.professional.discipline.replace('_', ' ')} ({row.ext_id})",
+                             weekly_until=dates[-1] if len(dates) > 1 else None)
+        skip = [d for d in session_dates(self._facts(row), calendar) if d not in dates]
+        blocks = self.bookings._book_in(session, actor, draft, row.space_id, set(skip))  # noqa: SLF001 (one transaction)
+        session.execute(BookingRow.__table__.update().where(BookingRow.id == blocks[0].booking_id)
+                        .values(request_id=row.id))
+        return len(blocks)
+
+    def _cancel_future(self, session: Session, actor: Actor, row: RequestRow, on: date, reason: str) -> int:
+        occurrences = session.scalars(select(BookingOccurrenceRow).join(BookingRow).where(
+            BookingRow.request_id == row.id, BookingOccurrenceRow.status == "booked",
+            BookingOccurrenceRow.starts_at >= datetime.combine(on, time.min))).all()
+        now = self.clock.now()
+        for occ in occurrences:
+            occ.status, occ.cancelled_by, occ.cancelled_at, occ.cancel_reason = "cancelled", actor.username, now, reason
+            occ.individually = True
+        return len(occurrences)
+
+    def _rebook(self, session: Session, actor: Actor, row: RequestRow, calendar, today: date) -> tuple[int, list[str]]:  # noqa: ANN001
+        """Re-book the future sessions whose space is still free; list the rest with why."""
+        if row.setting != "in_school" or row.space is None:
+            return 0, []
+        cancelled = session.scalars(select(BookingOccurrenceRow).join(BookingRow).where(
+            BookingRow.request_id == row.id, BookingOccurrenceRow.status == "cancelled",
+            BookingOccurrenceRow.starts_at >= datetime.combine(today, time.min),
+            BookingOccurrenceRow.cancel_reason.like("suspended:%"))).all()
+        clashes = self.bookings._clashes(session, row.space_id, [(o.starts_at, o.ends_at) for o in cancelled])  # noqa: SLF001
+        booked, not_rebooked = 0, []
+        for occ, found in zip(cancelled, clashes, strict=True):
+            if found:
+                not_rebooked.append(f"{day_text(occ.starts_at.date())}: {row.space.name} is taken by {found[0].who}")
+                continue
+            occ.status, occ.cancelled_by, occ.cancelled_at, occ.cancel_reason = "booked", None, None, None
+            booked += 1
+        return booked, not_rebooked
+
+    # --- off-site sessions and the pupils off site now ------------------------------------------------
+    def log_off_site(self, actor: Actor, ref: str, time_out: datetime, *, taken_by: str | None = None,
+                     time_back: datetime | None = None, attendance_mark: str | None = None) -> int:
+        require(actor.roles, "requests.off_site", who=actor.username)
+        with self.db.session() as session:
+            row = self._row(session, ref)
+            if row.setting != "off_site" or row.status != "approved":
+                raise Refused(f"{row.ext_id} is not an approved off-site authorisation")
+            if time_back is not None and time_back <= time_out:
+                raise InvalidInput(Problem("time_back", "the pupil came back before leaving"))
+            log_row = OffSiteSessionRow(request_id=row.id, session_on=time_out.date(), time_out=time_out,
+                                        time_back=time_back, taken_by=(taken_by or "").strip() or None,
+                                        attendance_mark=attendance_mark, recorded_by=actor.username)
+            session.add(log_row)
+            session.flush()
+            audit.record(session, actor, self.clock, "off_site", "request", row.ext_id,
+                         after={"out": time_out, "back": time_back, "mark": attendance_mark})
+            return log_row.id
+
+    def mark_back(self, actor: Actor, log_id: int, time_back: datetime, attendance_mark: str | None = None) -> None:
+        require(actor.roles, "requests.off_site", who=actor.username)
+        with self.db.session() as session:
+            log_row = session.get(OffSiteSessionRow, log_id)
+            if log_row is None:
+                raise NotFound(f"there is no off-site session {log_id}")
+            if time_back <= log_row.time_out:
+                raise InvalidInput(Problem("time_back", "the pupil came back before leaving"))
+            log_row.time_back = time_back
+            log_row.attendance_mark = attendance_mark or log_row.attendance_mark
+            audit.record(session, actor, self.clock, "back", "off_site_session", log_id, after={"back": time_back})
+
+    def off_site_now(self, actor: Actor) -> list[tuple[int, str, str, datetime, str | None]]:
+        """Pupils out for therapy and not yet back: (log id, pupil, professional, out since, taken by)."""
+        require(actor.roles, "visits.view", who=actor.username)
+        with self.db.read_session() as session:
+            rows = session.execute(
+                select(OffSiteSessionRow.id, PupilRow.first_name, PupilRow.last_name, ProfessionalRow.name,
+                       OffSiteSessionRow.time_out, OffSiteSessionRow.taken_by)
+                .join(RequestRow, RequestRow.id == OffSiteSessionRow.request_id)
+                .join(PupilRow, PupilRow.id == RequestRow.pupil_id)
+                .join(ProfessionalRow, ProfessionalRow.id == RequestRow.professional_id)
+                .where(OffSiteSessionRow.time_back.is_(None)).order_by(OffSiteSessionRow.time_out))
+            return [(i, f"{f} {l}", p, t, by) for i, f, l, p, t, by in rows]
+
+    # --- helpers --------------------------------------------------------------------------------------
+    def _row(self, session: Session, ref: str | None) -> RequestRow:
+        row = session.scalar(self._query().where(RequestRow.ext_id == ref)) if ref else None
+        if row is None:
+            raise NotFound(f"there is no request {ref!r}")
+        return row
+
+    def _next_ref(self, session: Session) -> str:
+        refs = set(session.scalars(select(RequestRow.ext_id)))
+        n = len(refs) + 1
+        while f"r-{n:03d}" in refs:
+            n += 1
+        return f"r-{n:03d}"
+
+    def _event(self, session: Session, row: RequestRow, actor: Actor, action: str, reason: str | None,
+               details: dict | None = None, at: datetime | None = None) -> None:
+        row.history.append(RequestEventRow(at=at or self.clock.now(), by=actor.username, action=action,
+                                           reason=(reason or "").strip() or None, details=details))
+
