@@ -49,6 +49,7 @@ class SchoolCalendar:
 
     def __init__(self, terms: Iterable[Term] = ()) -> None:
         self.terms: tuple[Term, ...] = tuple(sorted(terms, key=lambda t: t.first_day))
+        self._why: dict[date, str | None] = {}  # memo of why_not_school_day: the calendar never changes
 
     @property
     def is_configured(self) -> bool:
@@ -70,15 +71,17 @@ class SchoolCalendar:
         return None
 
     def is_school_day(self, day: date) -> bool:
-        if not is_weekday(day):
-            return False
-        if not self.terms:
-            return True
-        term = self.term_on(day)
-        return term is not None and not any(c.covers(day) for c in term.closures)
+        return self.why_not_school_day(day) is None
 
     def why_not_school_day(self, day: date) -> str | None:
         """None on a school day, else the reason in words ("weekend", "Half term", "between terms")."""
+        try:
+            return self._why[day]
+        except KeyError:
+            why = self._why[day] = self._why_not(day)
+            return why
+
+    def _why_not(self, day: date) -> str | None:
         if not is_weekday(day):
             return "weekend"
         if not self.terms:

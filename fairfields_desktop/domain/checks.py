@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Any
 
@@ -272,6 +273,12 @@ def evaluate_checks(checks: ProfessionalChecks, on: date, dbs_recheck_years: int
     ))
 
 
+@lru_cache(maxsize=8192)
+def _evaluate_cached(checks: ProfessionalChecks, on: date, dbs_recheck_years: int) -> CheckStatus:
+    """evaluate_checks is pure and its inputs frozen: the same professional on the same day is asked once."""
+    return evaluate_checks(checks, on, dbs_recheck_years)
+
+
 def blocked_dates(checks: ProfessionalChecks, dates: Iterable[date],
                   dbs_recheck_years: int = 3) -> dict[date, CheckStatus]:
     """The dates (of those given, in their order) on which the professional is blocked, with why."""
@@ -279,7 +286,7 @@ def blocked_dates(checks: ProfessionalChecks, dates: Iterable[date],
     for day in dates:
         if day in blocked:
             continue
-        status = evaluate_checks(checks, day, dbs_recheck_years)
+        status = _evaluate_cached(checks, day, dbs_recheck_years)
         if status.level == BLOCKING:
             blocked[day] = status
     return blocked

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 
 from .bookings import overlaps
@@ -246,8 +247,11 @@ def _week_off_word(calendar: SchoolCalendar, days: list[date]) -> str:
     return "Christmas" if name == "Christmas holiday" else name
 
 
+@lru_cache(maxsize=4096)
 def weeks_text(calendar: SchoolCalendar, first: date, last: date) -> tuple[int, str]:
-    """(school weeks, "10 school weeks (13 calendar weeks; Christmas and February half term do not count)")."""
+    """(school weeks, "10 school weeks (13 calendar weeks; Christmas and February half term do not count)").
+
+    Cached: a calendar never changes once built, so the same period is counted once."""
     school = calendar.school_weeks(first, last)
     span = calendar.calendar_weeks(first, last)
     words = holiday_words(calendar, first, last)

@@ -124,6 +124,76 @@ def derived_state(status: str, first: date, last: date, today: date) -> str:
     return status
 
 
+class _Occupancy:
+    """Every booked occurrence in a period, fetched once and indexed by space and day and by booking:
+    checking 200 requests asks it thousands of questions, the database only a few. Only the times are
+    read for every occurrence; what a clash is for is read for the few that clash."""
+
+    def __init__(self, session: Session, first: date, last: date, space_ids: set[int] | None = None) -> None:
+        self.session = session
+        occ = BookingOccurrenceRow
+        query = select(occ.space_id, occ.booking_id, occ.starts_at, occ.ends_at).where(
+            occ.status == "booked", occ.starts_at >= datetime.combine(first, time.min),
+            occ.starts_at < datetime.combine(last + timedelta(days=1), time.min))
+        self.staff_bookings: dict[int, list[int]] = {}
+        for staff_id, booking_id in session.execute(select(BookingStaffRow.staff_id, BookingStaffRow.booking_id)):
+            self.staff_bookings.setdefault(staff_id, []).append(booking_id)
+        if space_ids is not None:
+            staff_booked = [b for ids in self.staff_bookings.values() for b in ids]
+            query = query.where(occ.space_id.in_(space_ids) | occ.booking_id.in_(staff_booked))
+        self.by_space_day: dict[tuple[int, date], list] = {}
+        self.by_booking_day: dict[tuple[int, date], list] = {}
+        for row in session.execute(query):
+            self.by_space_day.setdefault((row[0], row[2].date()), []).append(row)
+            self.by_booking_day.setdefault((row[1], row[2].date()), []).append(row)
+        self._bookings: dict[int, tuple] = {}
+        self.authorisations: dict[int, list[tuple]] | None = None
+        self.overrides: dict[int, list[tuple]] | None = None
+
+    def load_decisions(self) -> None:
+        """The pupils' decided authorisations and every override, for many requests at once."""
+        self.authorisations, self.overrides = {}, {}
+        for pupil_id, *rest in self.session.execute(
+                select(RequestRow.pupil_id, RequestRow.id, RequestRow.ext_id, RequestRow.first_session,
+                       RequestRow.last_session).where(RequestRow.status.in_(("approved", "suspended", "ended")))):
+            self.authorisations.setdefault(pupil_id, []).append(tuple(rest))
+        for request_id, *rest in self.session.execute(
+                select(RequestOverrideRow.request_id, RequestOverrideRow.rule, RequestOverrideRow.reason,
+                       RequestOverrideRow.by, RequestOverrideRow.at).order_by(RequestOverrideRow.id)):
+            self.overrides.setdefault(request_id, []).append(tuple(rest))
+
+    def _booking(self, booking_id: int) -> tuple:
+        if booking_id not in self._bookings:  # first question: read every booking of the period at once
+            ids = list({key[0] for key in self.by_booking_day} - set(self._bookings)) or [booking_id]
+            for chunk in range(0, len(ids), 5000):
+                for ident, *rest in self.session.execute(
+                        select(BookingRow.id, BookingRow.purpose, ProfessionalRow.kind, SpaceRow.name,
+                               BookingRow.request_id)
+                        .join(SpaceRow, SpaceRow.id == BookingRow.space_id)
+                        .outerjoin(ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
+                        .where(BookingRow.id.in_(ids[chunk:chunk + 5000]))):
+                    self._bookings[ident] = tuple(rest)
+        return self._bookings[booking_id]
+
+    def uses(self, ranges: list[tuple[datetime, datetime]], *, space_id: int | None = None,
+             staff_id: int | None = None, exclude_request: int | None = None) -> list[SpaceUse]:
+        found = []
+        for start, end in ranges:
+            day = start.date()
+            if space_id is not None:
+                candidates = self.by_space_day.get((space_id, day), ())
+            else:
+                candidates = [r for b in self.staff_bookings.get(staff_id, ()) for r in self.by_booking_day.get((b, day), ())]
+            for _space, booking_id, s, e in candidates:
+                if not (s < end and start < e):
+                    continue
+                purpose, kind, space, request_id = self._booking(booking_id)
+                if exclude_request is not None and request_id == exclude_request:
+                    continue
+                found.append(SpaceUse(s, e, purpose or (space if staff_id else "booked"), kind or "school"))
+        return found
+
+
 class RequestService:
     def __init__(self, db: Database, clock: Clock, bookings: BookingService) -> None:
         self.db = db
@@ -140,23 +210,29 @@ class RequestService:
             space=row.space.name if row.space else None, class_staff=row.class_staff.ext_id if row.class_staff else None,
             extends=row.extends.ext_id if row.extends else None, extension_reason=row.extension_reason)
 
-    def _context(self, session: Session, row: RequestRow, settings: SchoolSettingsRow | None, calendar) -> RuleContext:  # noqa: ANN001
+    def _context(self, session: Session, row: RequestRow, settings: SchoolSettingsRow | None, calendar,  # noqa: ANN001
+                 occupancy: _Occupancy | None = None) -> RuleContext:
         pupil = row.pupil
         facts = self._facts(row)
         dates = session_dates(facts, calendar)
-        others = select(RequestRow).where(RequestRow.pupil_id == row.pupil_id,
-                                          RequestRow.status.in_(("approved", "suspended", "ended")))
-        if row.id is not None:
-            others = others.where(RequestRow.id != row.id)
-        earlier = tuple(EarlierAuthorisation(r.ext_id, r.first_session, r.last_session)
-                        for r in session.scalars(others))
+        if occupancy is not None and occupancy.authorisations is not None:
+            decided = occupancy.authorisations.get(row.pupil_id, ())
+        else:
+            decided = session.execute(select(RequestRow.id, RequestRow.ext_id, RequestRow.first_session,
+                                             RequestRow.last_session).where(
+                RequestRow.pupil_id == row.pupil_id, RequestRow.status.in_(("approved", "suspended", "ended")))).all()
+        earlier = tuple(EarlierAuthorisation(ref, first, last) for ident, ref, first, last in decided
+                        if ident != row.id)
         ranges = [(datetime.combine(d, row.start_time), datetime.combine(d, row.end_time)) for d in dates]
+        if occupancy is None and ranges:
+            occupancy = _Occupancy(session, ranges[0][0].date(), ranges[-1][0].date(),
+                                   space_ids={row.space_id} if row.space_id else set())
         space_uses: tuple[SpaceUse, ...] = ()
         if row.space is not None and ranges:
-            space_uses = tuple(self._uses(session, ranges, space_id=row.space_id, exclude_request=row.id))
+            space_uses = tuple(occupancy.uses(ranges, space_id=row.space_id, exclude_request=row.id))
         staff = None
         if row.class_staff is not None:
-            busy = tuple(self._uses(session, ranges, staff_id=row.class_staff_id, exclude_request=row.id)) if ranges else ()
+            busy = tuple(occupancy.uses(ranges, staff_id=row.class_staff_id, exclude_request=row.id)) if ranges else ()
             staff = StaffFacts(row.class_staff.ext_id, row.class_staff.name,
                                row.class_staff.klass.name if row.class_staff.klass else None, busy)
         return RuleContext(
@@ -170,28 +246,6 @@ class RequestService:
             earlier=earlier, space_uses=space_uses, class_staff=staff, suspension=self._suspension(session, row),
         )
 
-    def _uses(self, session: Session, ranges: list[tuple[datetime, datetime]], *, space_id: int | None = None,
-              staff_id: int | None = None, exclude_request: int | None = None) -> list[SpaceUse]:
-        first, last = min(r[0] for r in ranges), max(r[1] for r in ranges)
-        days = {r[0].date() for r in ranges}
-        query = (select(BookingOccurrenceRow.starts_at, BookingOccurrenceRow.ends_at, BookingRow.purpose,
-                        ProfessionalRow.kind, SpaceRow.name)
-                 .join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id)
-                 .join(SpaceRow, SpaceRow.id == BookingOccurrenceRow.space_id)
-                 .outerjoin(ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
-                 .where(BookingOccurrenceRow.status == "booked", BookingOccurrenceRow.starts_at < last,
-                        BookingOccurrenceRow.ends_at > first,
-                        BookingOccurrenceRow.starts_at > first - timedelta(days=1)))
-        if space_id is not None:
-            query = query.where(BookingOccurrenceRow.space_id == space_id)
-        if staff_id is not None:
-            query = query.join(BookingStaffRow, BookingStaffRow.booking_id == BookingRow.id).where(
-                BookingStaffRow.staff_id == staff_id)
-        if exclude_request is not None:
-            query = query.where((BookingRow.request_id.is_(None)) | (BookingRow.request_id != exclude_request))
-        return [SpaceUse(s, e, purpose or (space if staff_id else "booked"), kind or "school")
-                for s, e, purpose, kind, space in session.execute(query) if s.date() in days]
-
     def _suspension(self, session: Session, row: RequestRow) -> Suspension | None:
         events = [e for e in row.history if e.action in ("suspended", "reinstated")]
         suspended = next((e for e in reversed(events) if e.action == "suspended"), None)
@@ -204,10 +258,15 @@ class RequestService:
         return Suspension(suspended.at.date(), meeting.held_on if meeting else None,
                           reinstated.at.date() if reinstated else None)
 
-    def _view(self, session: Session, row: RequestRow, settings, calendar, with_history: bool = False) -> RequestView:  # noqa: ANN001
-        results = tuple(evaluate(self._facts(row), self._context(session, row, settings, calendar)))
-        overrides = tuple((o.rule, o.reason, o.by, o.at) for o in session.scalars(
-            select(RequestOverrideRow).where(RequestOverrideRow.request_id == row.id).order_by(RequestOverrideRow.id)))
+    def _view(self, session: Session, row: RequestRow, settings, calendar, with_history: bool = False,  # noqa: ANN001
+              occupancy: _Occupancy | None = None) -> RequestView:
+        results = tuple(evaluate(self._facts(row), self._context(session, row, settings, calendar, occupancy)))
+        if occupancy is not None and occupancy.overrides is not None:
+            overrides = tuple(occupancy.overrides.get(row.id, ()))
+        else:
+            overrides = tuple((o.rule, o.reason, o.by, o.at) for o in session.scalars(
+                select(RequestOverrideRow).where(RequestOverrideRow.request_id == row.id)
+                .order_by(RequestOverrideRow.id)))
         return RequestView(
             id=row.id, ref=row.ext_id, pupil=f"{row.pupil.first_name} {row.pupil.last_name}", pupil_upn=row.pupil.upn,
             class_name=row.pupil.klass.name, professional=row.professional.name,
@@ -238,8 +297,7 @@ class RequestService:
             rows = session.scalars(query).all()
             if ref and not rows:
                 raise NotFound(f"there is no request {ref!r}")
-            settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
-            return [self._view(session, r, settings, calendar) for r in rows]
+            return self._views(session, rows)
 
     def list_requests(self, actor: Actor, *, undecided_only: bool = False) -> list[RequestView]:
         require(actor.roles, "requests.check", who=actor.username)
@@ -247,8 +305,16 @@ class RequestService:
             query = self._query().order_by(RequestRow.first_session, RequestRow.id)
             if undecided_only:
                 query = query.where(RequestRow.status.in_(UNDECIDED))
-            settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
-            return [self._view(session, r, settings, calendar) for r in session.scalars(query)]
+            return self._views(session, session.scalars(query).all())
+
+    def _views(self, session: Session, rows: list[RequestRow]) -> list[RequestView]:
+        if not rows:
+            return []
+        settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
+        occupancy = _Occupancy(session, min(r.first_session for r in rows), max(r.last_session for r in rows),
+                               space_ids={r.space_id for r in rows if r.space_id})
+        occupancy.load_decisions()
+        return [self._view(session, r, settings, calendar, occupancy=occupancy) for r in rows]
 
     def get(self, actor: Actor, ref: str) -> RequestView:
         require(actor.roles, "requests.check", who=actor.username)

@@ -327,6 +327,7 @@ class BookingOccurrenceRow(Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_booking_occurrences_space_time", "space_id", "starts_at", "ends_at"),
+        Index("ix_booking_occurrences_starts_at", "starts_at"),
     )
 
 

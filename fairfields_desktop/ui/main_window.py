@@ -22,6 +22,7 @@ from ..domain.school import ROLE_LABELS
 from .views.placeholder import PlaceholderScreen
 from .views.professionals_view import ProfessionalsScreen
 from .views.pupils_view import PupilsScreen
+from .views.requests_view import RequestsScreen
 from .views.settings_view import SettingsScreen
 from .views.timetable_view import TimetableScreen
 
@@ -161,6 +162,8 @@ class MainWindow(QMainWindow):
             return ProfessionalsScreen(self.services, self.actor)
         if info.key == "spaces":
             return TimetableScreen(self.services, self.actor)
+        if info.key == "requests":
+            return RequestsScreen(self.services, self.actor)
         if info.key == "settings":
             screen = SettingsScreen(self.services, self.actor)
             screen.settings_saved.connect(self.on_settings_saved)

@@ -173,3 +173,39 @@ def build_large_school(url: str, today: date = date(2026, 11, 23)):  # noqa: ANN
         for chunk in range(0, len(occurrences), 20_000):
             session.execute(insert(BookingOccurrenceRow), occurrences[chunk:chunk + 20_000])
     return services, len(occurrences)
+
+
+def add_requests(services, count: int = 200, seed: int = 11) -> int:  # noqa: ANN001
+    """Independent-therapy requests for the large school: ``count`` undecided, plus some in every decided state."""
+    from sqlalchemy import insert, select
+
+    from fairfields_desktop.store.models import ProfessionalRow, PupilRow, RequestRow, SpaceRow, StaffRow
+
+    rng = random.Random(seed)
+    weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday")
+    with services.db.session() as session:
+        pros = list(session.scalars(select(ProfessionalRow.id).where(ProfessionalRow.kind == "independent")))
+        pupils = list(session.scalars(select(PupilRow.id)))
+        spaces = list(session.scalars(select(SpaceRow.id).where(SpaceRow.kind != "classroom")))
+        staff = list(session.scalars(select(StaffRow.id).where(StaffRow.class_id.is_not(None))))
+        rows = []
+        statuses = ["submitted"] * count + ["draft"] * 20 + ["approved"] * 40 + ["declined"] * 15 + \
+            ["suspended"] * 10 + ["ended"] * 15
+        for n, status in enumerate(statuses, start=1):
+            first = date(2027, 1, 4) + timedelta(days=rng.randrange(0, 60))
+            first += timedelta(days=(7 - first.weekday()) % 7 if first.weekday() > 4 else 0)
+            last = first + timedelta(weeks=rng.randint(4, 14))
+            in_school = rng.random() < 0.7
+            hour = rng.choice((9, 10, 11, 13, 14))
+            rows.append({
+                "ext_id": f"r-{n:04d}", "pupil_id": rng.choice(pupils), "professional_id": rng.choice(pros),
+                "setting": "in_school" if in_school else "off_site", "first_session": first, "last_session": last,
+                "weekday": weekdays[first.weekday()], "start_time": datetime.min.time().replace(hour=hour, minute=40),
+                "end_time": datetime.min.time().replace(hour=hour + 1, minute=20),
+                "ehcp_approval_on": date(2026, 11, 2) if rng.random() < 0.8 else None,
+                "ehcp_approval_reference": "EHCP-TEAM-2026-001", "personal_budget_linked": rng.random() < 0.8,
+                "classroom_sessions_agreed": rng.random() < 0.8,
+                "space_id": rng.choice(spaces) if in_school and rng.random() < 0.7 else None,
+                "class_staff_id": rng.choice(staff), "status": status, "version": 1})
+        session.execute(insert(RequestRow), rows)
+    return len(rows)

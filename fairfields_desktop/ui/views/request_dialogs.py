@@ -1,0 +1,354 @@
+"""Dialogs of the Requests screen: the request form with its live rule panel, decisions, the acting head.
+
+The rule panel shows exactly what the service returns: widgets never decide a rule.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem
+from ...domain.school import WEEKDAYS
+from ...services.requests import RequestView
+from ...domain.rules import join_words
+from ..models.requests import RulesModel, rule_label
+from .people_view import FormDialog
+
+#: the form's fields in words (for "field: message" problems from the service)
+FIELD_LABELS = {
+    "pupil": "Pupil", "professional": "Professional", "setting": "Off site or in school",
+    "first_session": "First session", "last_session": "Last session", "weekday": "Weekday",
+    "start_time": "Start", "end_time": "End", "space": "Where", "class_staff": "Class staff",
+    "ehcp_approval_on": "EHCP approval date", "ehcp_approval_reference": "EHCP approval reference",
+    "extends": "Extends", "extension_reason": "Extension reason",
+}
+ERROR_STYLE = "color: #8a1c1c"
+
+
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def iso(edit: QDateEdit) -> str:
+    return edit.date().toString("yyyy-MM-dd")
+
+
+def date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(qdate(day))
+    edit.setDisplayFormat("ddd d MMM yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def problems_text(problems) -> str:  # noqa: ANN001
+    return "\n".join(f"{FIELD_LABELS.get(p.where, p.where)}: {p.message}" if p.where else p.message
+                     for p in problems)
+
+
+class RulePanel(QWidget):
+    """Every rule with a tick or a cross and the words "met" / "not met", or the problems with the input."""
+
+    def __init__(self, title: str = "Rules", parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setAccessibleName(title)
+        self.title = QLabel(f"<b>{title}</b>")
+        self.summary = QLabel("")
+        self.summary.setObjectName("ruleSummary")
+        self.summary.setWordWrap(True)
+        self.model = RulesModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(title)
+        self.table.setWordWrap(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(RulesModel.RESULT, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(RulesModel.RULE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(RulesModel.DETAIL, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())  # wrapped details fit
+        self.problems = QLabel("")
+        self.problems.setObjectName("ruleProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet(ERROR_STYLE)
+        self.problems.setAccessibleName(f"{title}: what to fill in")
+        self.problems.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problems)
+
+    def set_results(self, results) -> None:  # noqa: ANN001
+        results = list(results)
+        self.model.set_rows(results)
+        failed = [r.rule for r in results if not r.ok]
+        words = join_words([rule_label(rule) for rule in failed])
+        self.summary.setText("All rules met." if results and not failed else
+                             f"{len(failed)} of {len(results)} rules not met: {words}." if results else "")
+        self.problems.hide()
+        self.table.show()
+        self.table.resizeRowsToContents()
+
+    def set_problems(self, text: str) -> None:
+        """Show why the rules cannot be checked yet (the service's problems, or a refusal) instead."""
+        self.model.set_rows([])
+        self.table.hide()
+        self.summary.setText("The rules cannot be checked yet:")
+        self.problems.setText(text)
+        self.problems.show()
+
+    def texts(self) -> list[tuple[str, str, str]]:
+        """(result, rule, detail) as displayed, one per row (for tests and screen readers)."""
+        return [tuple(self.model.index(r, c).data() for c in range(3)) for r in range(self.model.rowCount())]
+
+    def row(self, rule: str) -> tuple[str, str, str] | None:
+        for r in range(self.model.rowCount()):
+            if self.model.row(r).rule == rule:
+                return tuple(self.model.index(r, c).data() for c in range(3))
+        return None
+
+
+def _stored_ehcp(view: RequestView) -> tuple[date | None, str | None, bool, bool]:
+    """What a RequestView does not carry, read back from its rule results: a stopgap until the service
+    gives a request's values (approval date and reference, personal budget link, classroom agreement)."""
+    results = {r.rule: r for r in view.results}
+    ehcp = results.get("EHCP_APPROVAL")
+    on = ehcp.figure if ehcp is not None and isinstance(ehcp.figure, date) else None
+    reference, linked = None, False
+    if ehcp is not None and on is not None:
+        found = re.search(r"approved by the EHCP team on [^(]*\((.*)\)(, linked to the personal budget)?$", ehcp.detail)
+        if found:
+            reference, linked = found.group(1), bool(found.group(2))
+    agreement = results.get("CLASSROOM_AGREEMENT")
+    agreed = bool(agreement.figure) if agreement is not None and isinstance(agreement.figure, bool) else False
+    return on, reference, linked, agreed
+
+
+class RequestDialog(QDialog):
+    """A request being filled in, with the rules beside it, checked by the service on every change."""
+
+    def __init__(self, services, actor, view: RequestView | None = None, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.submit = True
+        self.setWindowTitle(f"Edit request {view.ref}" if view else "New request")
+        today = services.clock.today()
+        self.pupil = QComboBox()
+        self.pupil.addItem("(choose the pupil)", None)
+        for p in services.pupils.list_pupils(actor):
+            self.pupil.addItem(f"{p.first_name} {p.last_name} ({p.class_name})", p.upn)
+        self.professional = QComboBox()
+        self.professional.addItem("(choose the independent professional)", None)
+        for p in services.professionals.list_professionals(actor):
+            if p.kind == "independent":
+                self.professional.addItem(f"{p.name} — {p.discipline_label}", p.ext_id)
+        self.setting = QComboBox()
+        self.setting.addItem("In school (the professional comes in)", "in_school")
+        self.setting.addItem("Off site (the pupil leaves school)", "off_site")
+        self.first = date_edit(today)
+        self.last = date_edit(today)
+        self.weekday = QLabel("")
+        self.weekday.setObjectName("weekday")
+        self.start = QTimeEdit(QTime(9, 0))
+        self.end = QTimeEdit(QTime(9, 45))
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("HH:mm")
+        self.space = QComboBox()
+        self.space.addItem("The classroom", None)
+        for space in services.bookings.spaces(actor):
+            if space.kind != "classroom":
+                self.space.addItem(space.name, space.name)
+        self.class_staff = QComboBox()
+        self.class_staff.addItem("(none named)", None)
+        for s in services.people.list_staff(actor):
+            self.class_staff.addItem(f"{s.name} ({s.class_name} class staff)" if s.class_name else s.name, s.ext_id)
+        self.has_ehcp = QCheckBox("EHCP team approval recorded")
+        self.ehcp_on = date_edit(today)
+        self.ehcp_reference = QLineEdit()
+        self.ehcp_reference.setPlaceholderText("the EHCP team's reference")
+        self.budget = QCheckBox("Linked to the personal budget")
+        self.agreed = QCheckBox("Some sessions agreed to happen in the classroom, with the class team")
+        self.extends = QLineEdit()
+        self.extends.setPlaceholderText("the request it extends, e.g. r-001 (empty: not an extension)")
+        self.extension_reason = QLineEdit()
+        form = QFormLayout()
+        for label, widget in (("&Pupil", self.pupil), ("Pro&fessional", self.professional),
+                              ("&Setting", self.setting), ("F&irst session", self.first),
+                              ("&Last session", self.last), ("Weekday", self.weekday), ("S&tart", self.start),
+                              ("E&nd", self.end), ("&Where", self.space), ("Class st&aff", self.class_staff),
+                              ("", self.has_ehcp), ("Approval &date", self.ehcp_on),
+                              ("Approval &reference", self.ehcp_reference), ("", self.budget), ("", self.agreed),
+                              ("E&xtends", self.extends), ("Extension reas&on", self.extension_reason)):
+            widget.setAccessibleName(label.replace("&", "") or widget.text())
+            form.addRow(label, widget)
+        self.panel = RulePanel("Rules as the form stands")
+        self.panel.setMinimumWidth(460)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.draft_button = QPushButton("Sa&ve as draft")
+        self.submit_button = QPushButton("Su&bmit for decision")
+        self.submit_button.setDefault(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton(self.draft_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.submit_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.draft_button.clicked.connect(lambda: self._finish(False))
+        self.submit_button.clicked.connect(lambda: self._finish(True))
+        buttons.rejected.connect(self.reject)
+        body = QHBoxLayout()
+        left = QWidget()
+        left.setLayout(form)
+        body.addWidget(left)
+        body.addWidget(self.panel, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        if view is not None:
+            self._fill(view)
+        for signal in (self.pupil.currentIndexChanged, self.professional.currentIndexChanged,
+                       self.setting.currentIndexChanged, self.first.dateChanged, self.last.dateChanged,
+                       self.start.timeChanged, self.end.timeChanged, self.space.currentIndexChanged,
+                       self.class_staff.currentIndexChanged, self.has_ehcp.toggled, self.ehcp_on.dateChanged,
+                       self.ehcp_reference.textChanged, self.budget.toggled, self.agreed.toggled,
+                       self.extends.textChanged, self.extension_reason.textChanged):
+            signal.connect(self.on_form_changed)
+        self.on_form_changed()
+
+    def _finish(self, submit: bool) -> None:
+        self.submit = submit
+        self.accept()
+
+    def _fill(self, view: RequestView) -> None:
+        self.pupil.setCurrentIndex(max(0, self.pupil.findData(view.pupil_upn)))
+        self.professional.setCurrentIndex(max(0, self.professional.findData(view.professional_id)))
+        self.setting.setCurrentIndex(max(0, self.setting.findData(view.setting)))
+        self.first.setDate(qdate(view.first_session))
+        self.last.setDate(qdate(view.last_session))
+        self.start.setTime(QTime(view.start_time.hour, view.start_time.minute))
+        self.end.setTime(QTime(view.end_time.hour, view.end_time.minute))
+        self.space.setCurrentIndex(max(0, self.space.findData(view.space)))
+        if view.class_staff:  # the view names the member of staff; the combo's text starts with the name
+            self.class_staff.setCurrentIndex(max(0, self.class_staff.findText(view.class_staff,
+                                                                              Qt.MatchFlag.MatchStartsWith)))
+        on, reference, linked, agreed = _stored_ehcp(view)
+        self.has_ehcp.setChecked(on is not None)
+        if on is not None:
+            self.ehcp_on.setDate(qdate(on))
+        self.ehcp_reference.setText(reference or "")
+        self.budget.setChecked(linked)
+        self.agreed.setChecked(agreed)
+        self.extends.setText(view.extends or "")
+
+    def values(self) -> dict[str, Any]:
+        in_school = self.setting.currentData() == "in_school"
+        first = self.first.date()
+        return {
+            "pupil": self.pupil.currentData(), "professional": self.professional.currentData(),
+            "setting": self.setting.currentData(), "first_session": iso(self.first), "last_session": iso(self.last),
+            "weekday": WEEKDAYS[first.dayOfWeek() - 1],
+            "start_time": self.start.time().toString("HH:mm"), "end_time": self.end.time().toString("HH:mm"),
+            "space": self.space.currentData() if in_school else None,
+            "class_staff": self.class_staff.currentData() if in_school else None,
+            "ehcp_approval_on": iso(self.ehcp_on) if self.has_ehcp.isChecked() else None,
+            "ehcp_approval_reference": (self.ehcp_reference.text().strip() or None) if self.has_ehcp.isChecked()
+            else None,
+            "personal_budget_linked": self.budget.isChecked(),
+            "classroom_sessions_agreed": self.agreed.isChecked(),
+            "extends": self.extends.text().strip() or None,
+            "extension_reason": self.extension_reason.text().strip() or None,
+        }
+
+    def on_form_changed(self, *_args) -> None:  # noqa: ANN002
+        in_school = self.setting.currentData() == "in_school"
+        for widget in (self.space, self.class_staff, self.has_ehcp, self.budget, self.agreed):
+            widget.setEnabled(in_school)
+        self.ehcp_on.setEnabled(in_school and self.has_ehcp.isChecked())
+        self.ehcp_reference.setEnabled(in_school and self.has_ehcp.isChecked())
+        self.extension_reason.setEnabled(bool(self.extends.text().strip()))
+        values = self.values()
+        self.weekday.setText(f"{values['weekday'].capitalize()}s (the first session's day)")
+        try:
+            results = self.services.requests.evaluate_values(self.actor, values)
+        except InvalidInput as exc:
+            self.panel.set_problems(problems_text(exc.problems))
+            return
+        except NotAllowed:
+            self.panel.set_problems("The headteacher and the SENCO see the rules; the request can still be "
+                                    "saved and submitted.")
+            return
+        except FairfieldsError as exc:
+            self.panel.set_problems(str(exc))
+            return
+        self.panel.set_results(results)
+
+    def show_problems(self, problems) -> None:  # noqa: ANN001
+        self.message.setText("Not saved. " + problems_text(problems))
+
+
+class DecisionDialog(FormDialog):
+    """A decision's form: the fields it needs (those in ``required`` must be filled) and a line above them."""
+
+    def __init__(self, title: str, intro: str, fields: list[tuple[str, str, QWidget]], required: tuple[str, ...] = (),
+                 ok_text: str = "OK", parent=None) -> None:  # noqa: ANN001
+        super().__init__(title, fields, parent)
+        self.required = required
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        text.setObjectName("decisionIntro")
+        self.layout().insertRow(0, text)
+        self.intro = text
+        box = self.findChild(QDialogButtonBox)
+        box.button(QDialogButtonBox.StandardButton.Save).setText(ok_text)
+
+    def text(self, key: str) -> str:
+        widget = self.fields[key]
+        return widget.text().strip() if isinstance(widget, QLineEdit) else ""
+
+    def date(self, key: str) -> date:
+        return self.fields[key].date().toPython()
+
+    def missing(self) -> list[Problem]:
+        return [Problem(key, "required") for key in self.required if not self.text(key)]
+
+
+class ActingHeadDialog(FormDialog):
+    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+        today = services.clock.today()
+        self.user = QComboBox()
+        self.user.setEditable(True)
+        for s in services.people.list_staff(actor):
+            if s.username and s.username != actor.username:
+                self.user.addItem(s.username)
+        self.user.setCurrentText("")
+        self.starts = date_edit(today)
+        self.ends = date_edit(today)
+        super().__init__("Acting head", [("delegate", "&User name", self.user), ("starts_on", "&From", self.starts),
+                                         ("ends_on", "&To", self.ends)], parent)
+        self.layout().insertRow(0, QLabel("Name who decides requests for you, and for which days."))
