@@ -322,6 +322,24 @@ class RequestService:
             row = self._row(session, ref)
             return self._view(session, row, session.get(SchoolSettingsRow, 1), load_calendar(session), True)
 
+    def values(self, actor: Actor, ref: str) -> dict[str, Any]:
+        """A request's details in the shape ``save_draft`` and ``evaluate_values`` take (the edit form)."""
+        require(actor.roles, "requests.edit", who=actor.username)
+        with self.db.read_session() as session:
+            row = self._row(session, ref)
+            iso = lambda value: value.isoformat() if value else None  # noqa: E731
+            return {
+                "pupil": row.pupil.upn, "professional": row.professional.ext_id, "setting": row.setting,
+                "first_session": iso(row.first_session), "last_session": iso(row.last_session),
+                "weekday": row.weekday, "start_time": row.start_time.strftime("%H:%M"),
+                "end_time": row.end_time.strftime("%H:%M"), "space": row.space.name if row.space else None,
+                "class_staff": row.class_staff.ext_id if row.class_staff else None,
+                "ehcp_approval_on": iso(row.ehcp_approval_on), "ehcp_approval_reference": row.ehcp_approval_reference,
+                "personal_budget_linked": row.personal_budget_linked,
+                "classroom_sessions_agreed": row.classroom_sessions_agreed,
+                "extends": row.extends.ext_id if row.extends else None, "extension_reason": row.extension_reason,
+            }
+
     def evaluate_values(self, actor: Actor, values: dict[str, Any]) -> list[RuleResult]:
         """The rules for a request being filled in (the form's live panel): nothing is saved."""
         require(actor.roles, "requests.check", who=actor.username)

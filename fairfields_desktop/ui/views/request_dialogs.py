@@ -5,7 +5,6 @@ The rule panel shows exactly what the service returns: widgets never decide a ru
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -133,22 +132,6 @@ class RulePanel(QWidget):
         return None
 
 
-def _stored_ehcp(view: RequestView) -> tuple[date | None, str | None, bool, bool]:
-    """What a RequestView does not carry, read back from its rule results: a stopgap until the service
-    gives a request's values (approval date and reference, personal budget link, classroom agreement)."""
-    results = {r.rule: r for r in view.results}
-    ehcp = results.get("EHCP_APPROVAL")
-    on = ehcp.figure if ehcp is not None and isinstance(ehcp.figure, date) else None
-    reference, linked = None, False
-    if ehcp is not None and on is not None:
-        found = re.search(r"approved by the EHCP team on [^(]*\((.*)\)(, linked to the personal budget)?$", ehcp.detail)
-        if found:
-            reference, linked = found.group(1), bool(found.group(2))
-    agreement = results.get("CLASSROOM_AGREEMENT")
-    agreed = bool(agreement.figure) if agreement is not None and isinstance(agreement.figure, bool) else False
-    return on, reference, linked, agreed
-
-
 class RequestDialog(QDialog):
     """A request being filled in, with the rules beside it, checked by the service on every change."""
 
@@ -246,25 +229,24 @@ class RequestDialog(QDialog):
         self.accept()
 
     def _fill(self, view: RequestView) -> None:
-        self.pupil.setCurrentIndex(max(0, self.pupil.findData(view.pupil_upn)))
-        self.professional.setCurrentIndex(max(0, self.professional.findData(view.professional_id)))
-        self.setting.setCurrentIndex(max(0, self.setting.findData(view.setting)))
+        v = self.services.requests.values(self.actor, view.ref)
+        self.pupil.setCurrentIndex(max(0, self.pupil.findData(v["pupil"])))
+        self.professional.setCurrentIndex(max(0, self.professional.findData(v["professional"])))
+        self.setting.setCurrentIndex(max(0, self.setting.findData(v["setting"])))
         self.first.setDate(qdate(view.first_session))
         self.last.setDate(qdate(view.last_session))
         self.start.setTime(QTime(view.start_time.hour, view.start_time.minute))
         self.end.setTime(QTime(view.end_time.hour, view.end_time.minute))
-        self.space.setCurrentIndex(max(0, self.space.findData(view.space)))
-        if view.class_staff:  # the view names the member of staff; the combo's text starts with the name
-            self.class_staff.setCurrentIndex(max(0, self.class_staff.findText(view.class_staff,
-                                                                              Qt.MatchFlag.MatchStartsWith)))
-        on, reference, linked, agreed = _stored_ehcp(view)
-        self.has_ehcp.setChecked(on is not None)
-        if on is not None:
-            self.ehcp_on.setDate(qdate(on))
-        self.ehcp_reference.setText(reference or "")
-        self.budget.setChecked(linked)
-        self.agreed.setChecked(agreed)
-        self.extends.setText(view.extends or "")
+        self.space.setCurrentIndex(max(0, self.space.findData(v["space"])))
+        self.class_staff.setCurrentIndex(max(0, self.class_staff.findData(v["class_staff"])))
+        self.has_ehcp.setChecked(v["ehcp_approval_on"] is not None)
+        if v["ehcp_approval_on"]:
+            self.ehcp_on.setDate(qdate(date.fromisoformat(v["ehcp_approval_on"])))
+        self.ehcp_reference.setText(v["ehcp_approval_reference"] or "")
+        self.budget.setChecked(v["personal_budget_linked"])
+        self.agreed.setChecked(v["classroom_sessions_agreed"])
+        self.extends.setText(v["extends"] or "")
+        self.extension_reason.setText(v["extension_reason"] or "")
 
     def values(self) -> dict[str, Any]:
         in_school = self.setting.currentData() == "in_school"
