@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "requests.edit": frozenset({"headteacher", "senco", "office"}),
     "requests.delegate": frozenset({"headteacher"}),
     "requests.off_site": frozenset({"headteacher", "senco", "office"}),
+    "budget.discuss": frozenset({"headteacher", "senco"}),
     # spaces
     "bookings.view": EVERYONE,
     "bookings.create": frozenset({"office", "admin", "headteacher", "senco"}),

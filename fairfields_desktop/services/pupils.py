@@ -35,6 +35,7 @@ from ..store.models import (
     ProfessionalRow,
     PupilRow,
     RequestRow,
+    BudgetDiscussionRow,
     SchoolSettingsRow,
     StaffRow,
     TeamMemberRow,
@@ -133,6 +134,7 @@ class PupilDetail:
     personal_budget_amount_gbp: float | None = None
     areas_of_need: tuple[str, ...] | None = None
     consents: tuple[Consent, ...] | None = None
+    budget_discussions: tuple[tuple[date, str | None, bool, bool, str | None], ...] | None = None
     hidden: tuple[str, ...] = field(default=())  # names of the sections left out for this role
 
 
@@ -204,6 +206,10 @@ class PupilService:
                 areas_of_need=tuple(row.areas_of_need or ()) if sees_needs else None,
                 consents=tuple(Consent(c.id, c.share_with, c.what, c.given_by, c.given_on, c.withdrawn_on)
                                for c in row.consents) if sees_consent else None,
+                budget_discussions=tuple(
+                    (d.held_on, d.ehcp_officer, d.capacity_agreed, d.already_provided, d.notes)
+                    for d in session.scalars(select(BudgetDiscussionRow).where(BudgetDiscussionRow.pupil_id == row.id)
+                                             .order_by(BudgetDiscussionRow.held_on))) if sees_needs else None,
                 hidden=tuple(hidden),
             )
 
@@ -326,6 +332,26 @@ class PupilService:
             session.flush()
             audit.record(session, actor, self.clock, "create", "team_member", member.id,
                          after={"pupil": row.id, "professional": pro.ext_id, "role": member.role})
+
+    def record_budget_discussion(self, actor: Actor, pupil_id: int, held_on: date, *, ehcp_officer: str | None,
+                                 capacity_agreed: bool, already_provided: bool, notes: str | None = None) -> None:
+        """Before a personal budget is allocated for in-school provision: the EHCP officer's and the
+        headteacher's discussion of the school's capacity and of provision already given (e.g. pupil premium)."""
+        require(actor.roles, "budget.discuss", who=actor.username)
+        if held_on > self.clock.today():
+            raise InvalidInput(Problem("held_on", "record the discussion once it has taken place"))
+        with self.db.session() as session:
+            row = self._row(session, pupil_id)
+            discussion = BudgetDiscussionRow(pupil_id=row.id, held_on=held_on,
+                                             ehcp_officer=(ehcp_officer or "").strip() or None,
+                                             capacity_agreed=capacity_agreed, already_provided=already_provided,
+                                             notes=(notes or "").strip() or None, recorded_by=actor.username,
+                                             recorded_at=self.clock.now())
+            session.add(discussion)
+            session.flush()
+            audit.record(session, actor, self.clock, "create", "budget_discussion", discussion.id,
+                         after={"pupil": row.id, "held_on": held_on, "capacity_agreed": capacity_agreed,
+                                "already_provided": already_provided})
 
     def key_worker_choices(self, actor: Actor) -> list[tuple[dict[str, str], str]]:
         """Staff and professionals who can be a family's key worker, as (reference, label)."""

@@ -708,6 +708,17 @@ class RequestService:
             log_row.attendance_mark = attendance_mark or log_row.attendance_mark
             audit.record(session, actor, self.clock, "back", "off_site_session", log_id, after={"back": time_back})
 
+    def off_site_authorisations(self, actor: Actor) -> list[tuple[str, str]]:
+        """Approved off-site authorisations running today, as (ref, "Pupil with Professional, Fridays 13:30")."""
+        require(actor.roles, "requests.off_site", who=actor.username)
+        today = self.clock.today()
+        with self.db.read_session() as session:
+            rows = session.scalars(self._query().where(
+                RequestRow.setting == "off_site", RequestRow.status == "approved",
+                RequestRow.first_session <= today, RequestRow.last_session >= today).order_by(RequestRow.ext_id))
+            return [(r.ext_id, f"{r.pupil.first_name} {r.pupil.last_name} with {r.professional.name}, "
+                               f"{r.weekday.capitalize()}s {r.start_time:%H:%M}") for r in rows]
+
     def off_site_now(self, actor: Actor) -> list[tuple[int, str, str, datetime, str | None]]:
         """Pupils out for therapy and not yet back: (log id, pupil, professional, out since, taken by)."""
         require(actor.roles, "visits.view", who=actor.username)

@@ -179,3 +179,19 @@ class TestKeyWorkerAndTeam:
         assert team["nhs-slt-1"] == "assessment"
         with pytest.raises(NotAllowed):
             sqlite_school.pupils.add_team_member(actor(sqlite_school, "sbrown"), ident, "music-1")
+
+
+class TestBudgetDiscussion:
+    def test_the_discussion_before_a_personal_budget_is_recorded_and_shown(self, sqlite_school, actor):
+        head = actor(sqlite_school, "hcarter")
+        ident = pupil_id(sqlite_school, head, "X319700121005")
+        sqlite_school.pupils.record_budget_discussion(head, ident, date(2026, 11, 16), ehcp_officer="Sam Reid",
+                                                      capacity_agreed=True, already_provided=False,
+                                                      notes="Sensory Room free on Wednesdays")
+        [discussion] = sqlite_school.pupils.get_pupil(head, ident).budget_discussions
+        assert discussion == (date(2026, 11, 16), "Sam Reid", True, False, "Sensory Room free on Wednesdays")
+        assert sqlite_school.pupils.get_pupil(actor(sqlite_school, "sbrown"), ident).budget_discussions is None
+        with pytest.raises(NotAllowed):
+            sqlite_school.pupils.record_budget_discussion(actor(sqlite_school, "sbrown"), ident, date(2026, 11, 16),
+                                                          ehcp_officer=None, capacity_agreed=True,
+                                                          already_provided=False)

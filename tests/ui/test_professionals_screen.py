@@ -91,3 +91,26 @@ class TestVisitors:
         path = screen.save_on_site_pdf(str(tmp_path / "on-site.pdf"))
         text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True).stdout
         assert "visitors on site" in text and "Rachel Green" in text and "Reception" in text
+
+
+class TestPupilsOffSite:
+    def test_a_pupil_out_for_therapy_is_listed_beside_the_visitors_until_back(self, screen, sqlite_school, actor,
+                                                                              monkeypatch):
+        from datetime import datetime
+
+        from PySide6.QtWidgets import QInputDialog
+
+        head = actor(sqlite_school, "hcarter")
+        sqlite_school.requests.decide(head, "r-003", "approve")
+        monkeypatch.setattr(sqlite_school.clock, "today", lambda: datetime(2027, 1, 8).date())
+        monkeypatch.setattr(sqlite_school.clock, "now", lambda: datetime(2027, 1, 8, 13, 15))
+        monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
+        monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Anjali Sharma (mother)", True))
+        screen.out_button.click()
+        assert screen.off_site_model.rowCount() == 1
+        assert screen.off_site_model.index(0, 0).data() == "Dev Sharma"
+        assert screen.off_site_model.index(0, 3).data() == "Anjali Sharma (mother)"
+        screen.off_site_table.selectRow(0)
+        monkeypatch.setattr(sqlite_school.clock, "now", lambda: datetime(2027, 1, 8, 15, 0))
+        screen.back_button.click()
+        assert screen.off_site_model.rowCount() == 0

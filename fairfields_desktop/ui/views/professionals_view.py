@@ -38,7 +38,7 @@ from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
 from ..commands import ServiceCommand
-from ..models.base import fit_columns, tune_table
+from ..models.base import Column, RowsModel, fit_columns, tune_table
 from ..models.professionals import (
     ITEM_ROLE,
     KIND_COLOURS,
@@ -497,12 +497,35 @@ class ProfessionalsScreen(QWidget):
         layout.addWidget(self.visits_table, 1)
         layout.addWidget(QLabel("Visits in the last 7 days"))
         layout.addWidget(self.log_table, 1)
+        if allowed(self.actor.roles, "requests.off_site"):
+            off_site_buttons = QHBoxLayout()
+            self.out_button = QPushButton("Pupil leaves for &therapy…")
+            self.back_button = QPushButton("Pupil is &back…")
+            off_site_buttons.addWidget(QLabel("Pupils off site now (authorised therapy)"))
+            off_site_buttons.addStretch(1)
+            off_site_buttons.addWidget(self.out_button)
+            off_site_buttons.addWidget(self.back_button)
+            layout.addLayout(off_site_buttons)
+            self.off_site_model = RowsModel([
+                Column("Pupil", lambda r: r[1]), Column("Therapy with", lambda r: r[2]),
+                Column("Out since", lambda r: f"{r[3]:%H:%M}"), Column("Taken by", lambda r: r[4] or "")], self)
+            self.off_site_table = QTableView()
+            self.off_site_table.setModel(self.off_site_model)
+            self.off_site_table.setAccessibleName("Pupils off site now")
+            self.off_site_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            self.off_site_table.verticalHeader().hide()
+            tune_table(self.off_site_table)
+            layout.addWidget(self.off_site_table, 1)
+            self.out_button.clicked.connect(self.on_pupil_out_clicked)
+            self.back_button.clicked.connect(self.on_pupil_back_clicked)
         self.sign_in_button.clicked.connect(self.on_sign_in_clicked)
         self.sign_out_button.clicked.connect(self.on_sign_out_clicked)
         self.print_button.clicked.connect(self.on_print_clicked)
         return tab
 
     def reload_visits(self) -> None:
+        if hasattr(self, "off_site_model"):
+            self.off_site_model.set_rows(self.services.requests.off_site_now(self.actor))
         on_site = self.services.professionals.on_site_now(self.actor)
         self.visits_model.set_visits(on_site)
         self.on_site_label.setText(f"{len(on_site)} visitor(s) on site")
@@ -526,6 +549,49 @@ class ProfessionalsScreen(QWidget):
             self.reload_visits()
             self.visit_message.setText(f"{visit.professional_name} signed in at {visit.signed_in_at:%H:%M}.")
             return
+
+    def on_pupil_out_clicked(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        choices = self.services.requests.off_site_authorisations(self.actor)
+        if not choices:
+            self.visit_message.setText("No off-site therapy is authorised for today.")
+            return
+        labels = [label for _ref, label in choices]
+        choice, ok = QInputDialog.getItem(self, "Pupil leaves for therapy", "Authorisation:", labels, 0, False)
+        if not ok:
+            return
+        taken_by, ok = QInputDialog.getText(self, "Pupil leaves for therapy", "Who takes the pupil?")
+        if not ok:
+            return
+        try:
+            self.services.requests.log_off_site(self.actor, choices[labels.index(choice)][0],
+                                                self.services.clock.now(), taken_by=taken_by)
+        except FairfieldsError as exc:
+            self.visit_message.setText(f"Not recorded: {exc}")
+            return
+        self.reload_visits()
+        self.visit_message.setText(f"{choice.split(' with ')[0]} is out for therapy.")
+
+    def on_pupil_back_clicked(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        index = self.off_site_table.currentIndex()
+        if not index.isValid():
+            self.visit_message.setText("Choose the pupil who is back.")
+            return
+        row = self.off_site_model.row(index.row())
+        mark, ok = QInputDialog.getItem(self, "Pupil is back", "Attendance mark for the session:",
+                                        ["B (educated off site)", "C (authorised absence)", "P (present)"], 0, False)
+        if not ok:
+            return
+        try:
+            self.services.requests.mark_back(self.actor, row[0], self.services.clock.now(), mark.split()[0])
+        except FairfieldsError as exc:
+            self.visit_message.setText(f"Not recorded: {exc}")
+            return
+        self.reload_visits()
+        self.visit_message.setText(f"{row[1]} is back.")
 
     def on_sign_out_clicked(self) -> None:
         index = self.visits_table.currentIndex()

@@ -67,6 +67,13 @@ def render_pupil(detail: PupilDetail) -> str:
             parts.append(_section("EHCP", _rows(ehcp)))
         else:
             parts.append(_section("EHCP", "<p>No EHCP.</p>"))
+        if detail.budget_discussions:
+            rows = "".join(
+                f"<li>{day(held)}: with {escape(officer or 'the EHCP officer')} — capacity "
+                f"{'agreed' if capacity else 'not agreed'}; provision {'already' if provided else 'not'} given in "
+                f"school" + (f". {escape(notes)}" if notes else "") + "</li>"
+                for held, officer, capacity, provided, notes in detail.budget_discussions)
+            parts.append(_section("Personal budget discussions", f"<ul>{rows}</ul>"))
         areas = ", ".join(AREA_LABELS.get(a, a) for a in detail.areas_of_need) or "none recorded"
         parts.append(_section("Areas of need", f"<p>{escape(areas)}</p>"))
 

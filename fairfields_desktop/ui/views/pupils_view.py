@@ -329,6 +329,10 @@ class PupilsScreen(QWidget):
         self.team_button = QPushButton("Add to &team")
         self.team_button.setToolTip("Record a professional as part of the team around this pupil")
         self.team_button.setVisible(allowed(actor.roles, "pupils.edit_needs"))
+        self.budget_button = QPushButton("&Budget discussion…")
+        self.budget_button.setToolTip("Record the EHCP officer's and headteacher's discussion before a personal "
+                                      "budget is allocated for in-school provision")
+        self.budget_button.setVisible(allowed(actor.roles, "budget.discuss"))
         self.consent_button = QPushButton("Add &consent")
         self.withdraw_button = QPushButton("&Withdraw consent")
         self.add_button.setToolTip("Add a pupil to the register (Ctrl+N)")
@@ -366,7 +370,7 @@ class PupilsScreen(QWidget):
         checks.addStretch(1)
         actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.left_button, self.team_button, self.consent_button,
-                       self.withdraw_button, self.import_button):
+                       self.withdraw_button, self.budget_button, self.import_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.count_label)
@@ -398,6 +402,7 @@ class PupilsScreen(QWidget):
         self.withdraw_button.clicked.connect(self.on_withdraw_consent_clicked)
         self.import_button.clicked.connect(self.on_import_clicked)
         self.team_button.clicked.connect(self.on_add_team_member_clicked)
+        self.budget_button.clicked.connect(self.on_budget_discussion_clicked)
         self._fill_filters()
         self.reload()
 
@@ -591,6 +596,30 @@ class PupilsScreen(QWidget):
             return
         self.show_detail(pupil_id)
         self.message.setText(f"{choice.split(' (')[0]} is now in the team around the child.")
+
+    def on_budget_discussion_clicked(self) -> None:
+        pupil_id = self.current_pupil_id()
+        if pupil_id is None:
+            self.message.setText("Choose a pupil first.")
+            return
+        from .people_view import FormDialog, run_form
+
+        today = self.services.clock.today()
+        held_on = QDateEdit(QDate(today.year, today.month, today.day))
+        held_on.setDisplayFormat("dd/MM/yyyy")
+        officer = QLineEdit()
+        capacity = QCheckBox("The school has capacity to accommodate it in the school day")
+        provided = QCheckBox("This provision is already given in school (e.g. through pupil premium)")
+        notes = QLineEdit()
+        dialog = FormDialog("Personal budget discussion", [
+            ("held_on", "&Held on", held_on), ("ehcp_officer", "EHCP &officer", officer),
+            ("capacity_agreed", "", capacity), ("already_provided", "", provided), ("notes", "&Notes", notes)], self)
+        saved = run_form(dialog, lambda: self.services.pupils.record_budget_discussion(
+            self.actor, pupil_id, held_on.date().toPython(), ehcp_officer=officer.text(),
+            capacity_agreed=capacity.isChecked(), already_provided=provided.isChecked(), notes=notes.text()) or True)
+        if saved:
+            self.show_detail(pupil_id)
+            self.message.setText("Budget discussion recorded.")
 
     def on_import_clicked(self) -> None:
         from .import_dialog import ImportDialog
