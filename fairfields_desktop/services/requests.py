@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.checks import day_text
@@ -132,23 +132,40 @@ class _Occupancy:
     def __init__(self, session: Session, first: date, last: date, space_ids: set[int] | None = None) -> None:
         self.session = session
         occ = BookingOccurrenceRow
-        query = select(occ.space_id, occ.booking_id, occ.starts_at, occ.ends_at).where(
+        # the times come as the driver gives them (text on SQLite, read with the fast fromisoformat)
+        query = select(occ.space_id, occ.booking_id, type_coerce(occ.starts_at, String),
+                       type_coerce(occ.ends_at, String)).where(
             occ.status == "booked", occ.starts_at >= datetime.combine(first, time.min),
             occ.starts_at < datetime.combine(last + timedelta(days=1), time.min))
         self.staff_bookings: dict[int, list[int]] = {}
         for staff_id, booking_id in session.execute(select(BookingStaffRow.staff_id, BookingStaffRow.booking_id)):
             self.staff_bookings.setdefault(staff_id, []).append(booking_id)
-        if space_ids is not None:
-            staff_booked = [b for ids in self.staff_bookings.values() for b in ids]
-            query = query.where(occ.space_id.in_(space_ids) | occ.booking_id.in_(staff_booked))
         self.by_space_day: dict[tuple[int, date], list] = {}
         self.by_booking_day: dict[tuple[int, date], list] = {}
-        for row in session.execute(query):
-            self.by_space_day.setdefault((row[0], row[2].date()), []).append(row)
-            self.by_booking_day.setdefault((row[1], row[2].date()), []).append(row)
+        connection = session.connection()  # Core rows: the ORM's per-row work is not needed here
+        if space_ids is None:
+            self._add(connection.execute(query))
+        else:  # two index searches rather than one scan: (space, start) and (booking)
+            if space_ids:
+                self._add(connection.execute(query.where(occ.space_id.in_(sorted(space_ids)))))
+            staff_booked = sorted({b for ids in self.staff_bookings.values() for b in ids})
+            if staff_booked:
+                self._add(connection.execute(query.where(occ.booking_id.in_(staff_booked),
+                                                         occ.space_id.not_in(sorted(space_ids)))))
         self._bookings: dict[int, tuple] = {}
         self.authorisations: dict[int, list[tuple]] | None = None
         self.overrides: dict[int, list[tuple]] | None = None
+
+    def _add(self, rows) -> None:  # noqa: ANN001
+        by_space, by_booking = self.by_space_day, self.by_booking_day
+        parse = datetime.fromisoformat
+        for space_id, booking_id, start, end in rows:
+            if isinstance(start, str):
+                start, end = parse(start), parse(end)
+            row = (space_id, booking_id, start, end)
+            day = start.date()
+            by_space.setdefault((space_id, day), []).append(row)
+            by_booking.setdefault((booking_id, day), []).append(row)
 
     def load_decisions(self) -> None:
         """The pupils' decided authorisations and every override, for many requests at once."""
