@@ -12,14 +12,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     CheckConstraint,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
-    Integer,
     MetaData,
     String,
     Text,

@@ -148,7 +148,8 @@ class TestImport:
         dialog.as_of.setDate(QDate(2026, 11, 27))
         dialog.load_file(str(SAMPLE))
         assert dialog.summary.text().startswith("1 to add, 4 to update, 0 unchanged, 0 refused")
-        assert [r.action for r in dialog.model._rows] == ["update"] * 4 + ["add"]
+        rows = [dialog.model.row(i) for i in range(dialog.model.rowCount())]
+        assert [r.action for r in rows] == ["update"] * 4 + ["add"]
         assert len(sqlite_school.pupils.list_pupils(dialog.actor)) == 4  # nothing written yet
         with qtbot.waitSignal(dialog.imported, timeout=10_000):
             dialog.import_button.click()
@@ -162,7 +163,7 @@ class TestImport:
         qtbot.addWidget(dialog)
         dialog.load_file(str(bad))
         assert "1 refused" in dialog.summary.text() and not dialog.import_button.isEnabled()
-        [row] = dialog.model._rows
+        [row] = [dialog.model.row(i) for i in range(dialog.model.rowCount())]
         assert row.action == "refused" and "Elm" in row.detail
 
 

@@ -30,6 +30,67 @@ class FilterProxy(QSortFilterProxyModel):
             self.invalidateFilter()
 
 
+class ListTableModel(QAbstractTableModel):
+    """A table over a list of plain objects (DTOs): rows, headers, replacing one row, and a search key.
+
+    Subclasses give HEADERS and ``data``; ``search_key(item)`` (optional) is the folded text a search
+    box matches against."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self._rows: list = []
+        self._search: list[str] = []
+
+    def headers(self) -> tuple[str, ...]:
+        return self.HEADERS
+
+    def search_key(self, item: object) -> str:
+        return ""
+
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._search = [self.search_key(r) for r in self._rows]
+        self.endResetModel()
+
+    def replace(self, item: object) -> int:
+        """Insert or update the row of ``item`` (matched by its ``id``); returns the row."""
+        for row, existing in enumerate(self._rows):
+            if existing.id == item.id:
+                self._rows[row] = item
+                self._search[row] = self.search_key(item)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+                return row
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.append(item)
+        self._search.append(self.search_key(item))
+        self.endInsertRows()
+        return row
+
+    def row(self, index: int):  # noqa: ANN201
+        return self._rows[index]
+
+    def search_text(self, row: int) -> str:
+        return self._search[row]
+
+    def row_of(self, ident: object) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == ident), None)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.headers())
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        return None
+
+
 class Column:
     """One column of a RowsModel: its header, what it shows and what it sorts on."""
 
@@ -40,32 +101,15 @@ class Column:
         self.raw = raw or show
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(ListTableModel):
     """A read-only table of plain objects (DTOs from a service), described by its columns."""
 
     def __init__(self, columns: list[Column], parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.columns = columns
-        self._rows: list[object] = []
 
-    def set_rows(self, rows: list[object]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, index: int) -> object:
-        return self._rows[index]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if not index.isValid():
@@ -97,3 +141,22 @@ def tune_table(view) -> None:  # noqa: ANN001
 def fit_columns(view) -> None:  # noqa: ANN001
     """Size the columns to their contents once (after the first load)."""
     view.resizeColumnsToContents()
+
+
+def make_table(model, name: str, sort_column: int | None = 0) -> "QTableView":  # noqa: ANN001, F821
+    """A read-only table view of ``model``: whole rows selected one at a time, sorted, sized quickly."""
+    from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    if sort_column is not None:
+        view.setSortingEnabled(True)
+        view.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
+    tune_table(view)
+    return view

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from ...domain.professionals import KIND_LABELS
 from ...services.professionals import ProfessionalSummary, Visit
-from .base import ITEM_ROLE, RAW_ROLE, FilterProxy
+from .base import ITEM_ROLE, RAW_ROLE, FilterProxy, ListTableModel
 from .pupils import fold
 Index = QModelIndex | QPersistentModelIndex
 
@@ -19,59 +19,23 @@ LEVEL_WORDS = {"valid": "Valid", "warning": "Warning", "blocking": "Blocked"}
 LEVEL_ORDER = {"blocking": 0, "warning": 1, "valid": 2}
 
 
-class ProfessionalsModel(QAbstractTableModel):
+class ProfessionalsModel(ListTableModel):
     NAME, KIND, CHECKS, DISCIPLINE, ORGANISATION, CONTACT = range(6)
     HEADERS = ("Name", "Kind", "Checks", "Discipline", "Organisation", "Contact")
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self._items: list[ProfessionalSummary] = []
-        self._search: list[str] = []
+    def search_key(self, p: ProfessionalSummary) -> str:
+        return fold(f"{p.name} {p.ext_id} {p.organisation or ''} {p.discipline_label}")
 
     def set_professionals(self, items: list[ProfessionalSummary]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self._search = [fold(f"{p.name} {p.ext_id} {p.organisation or ''} {p.discipline_label}") for p in items]
-        self.endResetModel()
-
-    def replace(self, item: ProfessionalSummary) -> int:
-        for row, existing in enumerate(self._items):
-            if existing.id == item.id:
-                self._items[row] = item
-                self._search[row] = fold(f"{item.name} {item.ext_id} {item.organisation or ''} {item.discipline_label}")
-                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-                return row
-        row = len(self._items)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._items.append(item)
-        self._search.append(fold(f"{item.name} {item.ext_id} {item.organisation or ''} {item.discipline_label}"))
-        self.endInsertRows()
-        return row
+        self.set_rows(items)
 
     def item(self, row: int) -> ProfessionalSummary:
-        return self._items[row]
-
-    def search_text(self, row: int) -> str:
-        return self._search[row]
-
-    def row_of(self, professional_id: int) -> int | None:
-        return next((i for i, p in enumerate(self._items) if p.id == professional_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return self._rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if not index.isValid():
             return None
-        p = self._items[index.row()]
+        p = self._rows[index.row()]
         column = index.column()
         level = p.status.level
         if role == ITEM_ROLE:
@@ -121,37 +85,20 @@ class ProfessionalFilterProxy(FilterProxy):
         return not (self.level == "warning" and item.status.level == "valid")
 
 
-class VisitsModel(QAbstractTableModel):
+class VisitsModel(ListTableModel):
     WHO, KIND, IN, OUT, PURPOSE, WHERE, PUPILS, IDENTITY = range(8)
     HEADERS = ("Visitor", "Kind", "In", "Out", "Purpose", "Where", "Pupils seen", "Identity")
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self._visits: list[Visit] = []
-
     def set_visits(self, visits: list[Visit]) -> None:
-        self.beginResetModel()
-        self._visits = list(visits)
-        self.endResetModel()
+        self.set_rows(visits)
 
     def visit(self, row: int) -> Visit:
-        return self._visits[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._visits)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return self._rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if not index.isValid():
             return None
-        v = self._visits[index.row()]
+        v = self._rows[index.row()]
         if role == ITEM_ROLE:
             return v
         if role == RAW_ROLE:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from ...services.pupils import PupilSummary
-from .base import ITEM_ROLE, RAW_ROLE, FilterProxy
+from .base import ITEM_ROLE, RAW_ROLE, FilterProxy, ListTableModel
 
 PUPIL_ROLE = ITEM_ROLE
 
@@ -33,62 +33,23 @@ _RAW = (  # what each column sorts on
 )
 
 
-class PupilsModel(QAbstractTableModel):
+class PupilsModel(ListTableModel):
     NAME, UPN, CLASS, YEAR, AGE, EHCP, ATTENDANCE, REVIEW_DUE, LOOKED_AFTER = range(9)
     HEADERS = ("Pupil", "UPN", "Class", "Year", "Age", "EHCP", "Attendance", "Review due", "Looked after")
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self._pupils: list[PupilSummary] = []
-        self._search: list[str] = []
+    def search_key(self, pupil: PupilSummary) -> str:
+        return fold(f"{pupil.first_name} {pupil.last_name} {pupil.last_name} {pupil.first_name} {pupil.upn}")
 
     def set_pupils(self, pupils: list[PupilSummary]) -> None:
-        self.beginResetModel()
-        self._pupils = list(pupils)
-        self._search = [fold(f"{p.first_name} {p.last_name} {p.last_name} {p.first_name} {p.upn}") for p in pupils]
-        self.endResetModel()
-
-    def replace(self, pupil: PupilSummary) -> int:
-        """Insert or update one pupil's row; returns the row."""
-        for row, existing in enumerate(self._pupils):
-            if existing.id == pupil.id:
-                self._pupils[row] = pupil
-                self._search[row] = fold(f"{pupil.first_name} {pupil.last_name} {pupil.last_name} "
-                                         f"{pupil.first_name} {pupil.upn}")
-                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-                return row
-        row = len(self._pupils)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._pupils.append(pupil)
-        self._search.append(fold(f"{pupil.first_name} {pupil.last_name} {pupil.last_name} {pupil.first_name} "
-                                 f"{pupil.upn}"))
-        self.endInsertRows()
-        return row
+        self.set_rows(pupils)
 
     def pupil(self, row: int) -> PupilSummary:
-        return self._pupils[row]
-
-    def search_text(self, row: int) -> str:
-        return self._search[row]
-
-    def row_of(self, pupil_id: int) -> int | None:
-        return next((i for i, p in enumerate(self._pupils) if p.id == pupil_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._pupils)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return self._rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201, C901
         if not index.isValid():
             return None
-        pupil = self._pupils[index.row()]
+        pupil = self._rows[index.row()]
         column = index.column()
         if role == PUPIL_ROLE:
             return pupil

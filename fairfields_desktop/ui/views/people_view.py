@@ -5,21 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +23,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.school import ROLE_LABELS
-from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, tune_table
+from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
 
 
 class FormDialog(QDialog):
@@ -78,16 +74,7 @@ class RegisterTab(QWidget):
         self.model = RowsModel(columns, self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName(name)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        tune_table(self.table)
+        self.table = make_table(self.proxy, name)
         self.add_button = QPushButton(f"Add {name.lower().rstrip('s') if name != 'Staff' else 'member of staff'}")
         self.edit_button = QPushButton("Edit")
         self.add_button.setEnabled(can_edit)

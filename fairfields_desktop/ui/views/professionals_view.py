@@ -19,14 +19,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -38,7 +36,7 @@ from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
 from ..commands import ServiceCommand
-from ..models.base import Column, RowsModel, fit_columns, tune_table
+from ..models.base import Column, RowsModel, fit_columns, make_table
 from ..models.professionals import (
     ITEM_ROLE,
     KIND_COLOURS,
@@ -329,16 +327,7 @@ class ProfessionalsScreen(QWidget):
         self.model = ProfessionalsModel(self)
         self.proxy = ProfessionalFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Professionals")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(ProfessionalsModel.NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        tune_table(self.table)
+        self.table = make_table(self.proxy, "Professionals", ProfessionalsModel.NAME)
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Professional's details and checks")
         top = QHBoxLayout()
@@ -471,20 +460,9 @@ class ProfessionalsScreen(QWidget):
         self.visit_message = QLabel("")
         self.visit_message.setWordWrap(True)
         self.visits_model = VisitsModel(self)
-        self.visits_table = QTableView()
-        self.visits_table.setModel(self.visits_model)
-        self.visits_table.setAccessibleName("Visitors on site now")
-        self.visits_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.visits_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.visits_table.verticalHeader().hide()
-        self.visits_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.visits_table.horizontalHeader().setStretchLastSection(True)
+        self.visits_table = make_table(self.visits_model, "Visitors on site now", None)
         self.log_model = VisitsModel(self)
-        self.log_table = QTableView()
-        self.log_table.setModel(self.log_model)
-        self.log_table.setAccessibleName("Visits this week")
-        self.log_table.verticalHeader().hide()
-        self.log_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.log_table = make_table(self.log_model, "Visits this week", None)
         buttons = QHBoxLayout()
         for button in (self.sign_in_button, self.sign_out_button, self.print_button):
             buttons.addWidget(button)
@@ -509,12 +487,7 @@ class ProfessionalsScreen(QWidget):
             self.off_site_model = RowsModel([
                 Column("Pupil", lambda r: r[1]), Column("Therapy with", lambda r: r[2]),
                 Column("Out since", lambda r: f"{r[3]:%H:%M}"), Column("Taken by", lambda r: r[4] or "")], self)
-            self.off_site_table = QTableView()
-            self.off_site_table.setModel(self.off_site_model)
-            self.off_site_table.setAccessibleName("Pupils off site now")
-            self.off_site_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            self.off_site_table.verticalHeader().hide()
-            tune_table(self.off_site_table)
+            self.off_site_table = make_table(self.off_site_model, "Pupils off site now", None)
             layout.addWidget(self.off_site_table, 1)
             self.out_button.clicked.connect(self.on_pupil_out_clicked)
             self.back_button.clicked.connect(self.on_pupil_back_clicked)
@@ -614,7 +587,7 @@ class ProfessionalsScreen(QWidget):
         rows = "".join(
             f"<tr><td>{escape(v.professional_name)}</td><td>{escape(KIND_LABELS.get(v.kind, v.kind))}</td>"
             f"<td>{escape(v.where)}</td><td>{v.signed_in_at:%H:%M}</td><td></td></tr>"
-            for v in self.visits_model._visits)  # noqa: SLF001 (the model's own rows)
+            for v in (self.visits_model.visit(r) for r in range(self.visits_model.rowCount())))
         html = (f"<h2>{escape(school)}: visitors on site</h2><p>Printed {now:%H:%M on %d %b %Y} by "
                 f"{escape(self.actor.display_name)}. Tick each person at the assembly point.</p>"
                 "<table border='1' cellspacing='0' cellpadding='4' width='100%'><tr><th>Name</th><th>Kind</th>"

@@ -7,10 +7,9 @@ import time
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -21,14 +20,12 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -38,7 +35,7 @@ from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.permissions import allowed
 from ...domain.school import AREAS_OF_NEED, YEAR_GROUPS, year_group_label
 from ..commands import ServiceCommand
-from ..models.base import fit_columns, tune_table
+from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from .pupil_detail import AREA_LABELS, render_pupil
 
@@ -304,17 +301,7 @@ class PupilsScreen(QWidget):
         self.model = PupilsModel(self)
         self.proxy = PupilFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Pupils")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(PupilsModel.NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        tune_table(self.table)
+        self.table = make_table(self.proxy, "Pupils", PupilsModel.NAME)
         self.detail = QTextBrowser()
         self.detail.setObjectName("pupilDetail")
         self.detail.setAccessibleName("Pupil details")
