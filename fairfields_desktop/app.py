@@ -16,6 +16,7 @@ from .services.auth import AuthService
 from .services.context import Clock
 from .services.bookings import BookingService
 from .services.dataset import DatasetService
+from .services.due import DueService
 from .services.mis_import import MisImportService
 from .services.people import PeopleService
 from .services.professionals import ProfessionalService
@@ -44,6 +45,7 @@ class Services:
     mis: MisImportService = field(init=False)
     bookings: BookingService = field(init=False)
     requests: RequestService = field(init=False)
+    due: DueService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
@@ -56,6 +58,7 @@ class Services:
         self.mis = MisImportService(self.db, self.clock)
         self.bookings = BookingService(self.db, self.clock)
         self.requests = RequestService(self.db, self.clock, self.bookings)
+        self.due = DueService(self.db, self.clock)
 
     def database_info(self) -> DatabaseInfo:
         return DatabaseInfo(self.db.description, "SQLite" if self.db.is_sqlite else "PostgreSQL",

@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--on", type=_date, metavar="DATE", help="the date of a suspension or review meeting")
     decide.add_argument("--attendees", metavar="TEXT", help="who attended the review meeting")
 
+    due = sub.add_parser("due", help="what needs attention as of today")
+    due.add_argument("--within", type=int, metavar="DAYS", help="look this many days ahead (default: 30)",
+                     default=30)
+    due.add_argument("--json", action="store_true")
+
     db = sub.add_parser("db", help="the database connection")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
     remember = db_sub.add_parser("remember", help="store a PostgreSQL password in the system keyring")
@@ -291,6 +296,22 @@ class Runner:
                  + (f", {result.cancelled} session(s) cancelled" if result.cancelled else ""))
         for line in result.not_rebooked:
             self.say(f"  not re-booked: {line}")
+        return EXIT_OK
+
+    def cmd_due(self) -> int:
+        actor = self.actor()
+        services = self.services()
+        items = services.due.due(actor, self.args.within)
+        today = services.clock.today()
+        if self.args.json:
+            self.out.write(json.dumps({"today": today.isoformat(), "items": [i.as_json() for i in items]},
+                                      indent=2, ensure_ascii=False) + "\n")
+            return EXIT_OK
+        if not items:
+            self.out.write(f"nothing due within {self.args.within} days of {today.isoformat()}\n")
+        for item in items:
+            flag = "OVERDUE " if item.overdue else ""
+            self.out.write(f"{item.due.isoformat()} {flag}{item.kind} {item.subject}: {item.detail}\n")
         return EXIT_OK
 
     def cmd_db(self) -> int:

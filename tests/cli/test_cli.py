@@ -255,3 +255,27 @@ class TestRequests:
         reinstate = cli("--db", loaded, "--as", "hcarter", "requests", "decide", "r-001", "reinstate",
                         password="demo-head-2026")
         assert reinstate.code == 3
+
+
+class TestDue:
+    def test_due_json_on_the_example_school(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "mokafor", "--today", "2026-11-23", "due", "--json",
+                     password="demo-senco-2026")
+        assert result.code == 0, result.err
+        doc = json.loads(result.out)
+        assert doc["today"] == "2026-11-23"
+        items = {(i["kind"], i["subject"]): i for i in doc["items"]}
+        assert items[("annual_review", "X319700119023")]["due"] == "2026-11-09"
+        assert items[("annual_review", "X319700119023")]["overdue"] is True
+        advice = items[("advice", "X319700117077")]
+        assert advice["due"] == "2026-11-16" and advice["overdue"] and "Rachel Green" in advice["detail"]
+        assert items[("dbs", "ind-physio-1")]["overdue"] and "re-check policy" in items[("dbs", "ind-physio-1")]["detail"]
+        assert items[("registration", "nhs-physio-1")]["overdue"]
+        assert "over a year" in items[("registration", "nhs-physio-1")]["detail"]
+
+    def test_a_teacher_sees_their_class_only(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "ttaylor", "--today", "2026-11-23", "due",
+                     "--json", "--within", "365", password="demo-teacher-2026")
+        subjects = {i["subject"] for i in json.loads(result.out)["items"]}
+        assert "X319700121005" not in subjects  # Dev Sharma is in Willow
+        assert "X319700119023" in subjects and not {"ind-physio-1", "nhs-physio-1"} & subjects
