@@ -52,7 +52,7 @@ from ..store.models import (
     StaffRow,
 )
 from . import audit
-from .bookings import BookingDraft, BookingService
+from .bookings import BookingDraft, BookingService, bookings_version, mark_bookings_changed
 from .context import Actor, Clock
 from .professionals import checks_of
 from .school import load_calendar
@@ -124,48 +124,72 @@ def derived_state(status: str, first: date, last: date, today: date) -> str:
     return status
 
 
+_OCCUPANCY_CACHE: dict[tuple, tuple] = {}
+
+
 class _Occupancy:
-    """Every booked occurrence in a period, fetched once and indexed by space and day and by booking:
-    checking 200 requests asks it thousands of questions, the database only a few. Only the times are
-    read for every occurrence; what a clash is for is read for the few that clash."""
+    """Every booked occurrence in a period, read once and indexed by space and day and by booking:
+    checking 200 requests asks it thousands of questions, the database only a few. What is read is kept
+    (one entry) until the bookings' change counter moves, which every writer raises on any PC."""
 
     def __init__(self, session: Session, first: date, last: date, space_ids: set[int] | None = None) -> None:
+        key = (str(session.get_bind().url), bookings_version(session), first, last,
+               None if space_ids is None else frozenset(space_ids))
+        cached = _OCCUPANCY_CACHE.get(key)
+        if cached is None:
+            cached = self._read(session, first, last, space_ids)
+            _OCCUPANCY_CACHE.clear()
+            _OCCUPANCY_CACHE[key] = cached
+        self.by_space_day, self.by_booking_day, self.staff_bookings, self._bookings = cached
         self.session = session
+        self.authorisations: dict[int, list[tuple]] | None = None
+        self.overrides: dict[int, list[tuple]] | None = None
+
+    @staticmethod
+    def _read(session: Session, first: date, last: date, space_ids: set[int] | None) -> tuple:
         occ = BookingOccurrenceRow
         # the times come as the driver gives them (text on SQLite, read with the fast fromisoformat)
         query = select(occ.space_id, occ.booking_id, type_coerce(occ.starts_at, String),
                        type_coerce(occ.ends_at, String)).where(
             occ.status == "booked", occ.starts_at >= datetime.combine(first, time.min),
             occ.starts_at < datetime.combine(last + timedelta(days=1), time.min))
-        self.staff_bookings: dict[int, list[int]] = {}
+        staff_bookings: dict[int, list[int]] = {}
         for staff_id, booking_id in session.execute(select(BookingStaffRow.staff_id, BookingStaffRow.booking_id)):
-            self.staff_bookings.setdefault(staff_id, []).append(booking_id)
-        self.by_space_day: dict[tuple[int, date], list] = {}
-        self.by_booking_day: dict[tuple[int, date], list] = {}
+            staff_bookings.setdefault(staff_id, []).append(booking_id)
+        by_space: dict[tuple[int, date], list] = {}
+        by_booking: dict[tuple[int, date], list] = {}
+        parse = datetime.fromisoformat
+
+        def add(rows) -> None:  # noqa: ANN001
+            for space_id, booking_id, start, end in rows:
+                if isinstance(start, str):
+                    start, end = parse(start), parse(end)
+                row = (space_id, booking_id, start, end)
+                day = start.date()
+                by_space.setdefault((space_id, day), []).append(row)
+                by_booking.setdefault((booking_id, day), []).append(row)
+
         connection = session.connection()  # Core rows: the ORM's per-row work is not needed here
         if space_ids is None:
-            self._add(connection.execute(query))
+            add(connection.execute(query))
         else:  # two index searches rather than one scan: (space, start) and (booking)
             if space_ids:
-                self._add(connection.execute(query.where(occ.space_id.in_(sorted(space_ids)))))
-            staff_booked = sorted({b for ids in self.staff_bookings.values() for b in ids})
+                add(connection.execute(query.where(occ.space_id.in_(sorted(space_ids)))))
+            staff_booked = sorted({b for ids in staff_bookings.values() for b in ids})
             if staff_booked:
-                self._add(connection.execute(query.where(occ.booking_id.in_(staff_booked),
-                                                         occ.space_id.not_in(sorted(space_ids)))))
-        self._bookings: dict[int, tuple] = {}
-        self.authorisations: dict[int, list[tuple]] | None = None
-        self.overrides: dict[int, list[tuple]] | None = None
-
-    def _add(self, rows) -> None:  # noqa: ANN001
-        by_space, by_booking = self.by_space_day, self.by_booking_day
-        parse = datetime.fromisoformat
-        for space_id, booking_id, start, end in rows:
-            if isinstance(start, str):
-                start, end = parse(start), parse(end)
-            row = (space_id, booking_id, start, end)
-            day = start.date()
-            by_space.setdefault((space_id, day), []).append(row)
-            by_booking.setdefault((booking_id, day), []).append(row)
+                add(connection.execute(query.where(occ.booking_id.in_(staff_booked),
+                                                   occ.space_id.not_in(sorted(space_ids)))))
+        bookings: dict[int, tuple] = {}
+        ids = sorted({key[0] for key in by_booking})
+        for chunk in range(0, len(ids), 5000):
+            for ident, *rest in session.execute(
+                    select(BookingRow.id, BookingRow.purpose, ProfessionalRow.kind, SpaceRow.name,
+                           BookingRow.request_id)
+                    .join(SpaceRow, SpaceRow.id == BookingRow.space_id)
+                    .outerjoin(ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
+                    .where(BookingRow.id.in_(ids[chunk:chunk + 5000]))):
+                bookings[ident] = tuple(rest)
+        return by_space, by_booking, staff_bookings, bookings
 
     def load_decisions(self) -> None:
         """The pupils' decided authorisations and every override, for many requests at once."""
@@ -180,16 +204,6 @@ class _Occupancy:
             self.overrides.setdefault(request_id, []).append(tuple(rest))
 
     def _booking(self, booking_id: int) -> tuple:
-        if booking_id not in self._bookings:  # first question: read every booking of the period at once
-            ids = list({key[0] for key in self.by_booking_day} - set(self._bookings)) or [booking_id]
-            for chunk in range(0, len(ids), 5000):
-                for ident, *rest in self.session.execute(
-                        select(BookingRow.id, BookingRow.purpose, ProfessionalRow.kind, SpaceRow.name,
-                               BookingRow.request_id)
-                        .join(SpaceRow, SpaceRow.id == BookingRow.space_id)
-                        .outerjoin(ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
-                        .where(BookingRow.id.in_(ids[chunk:chunk + 5000]))):
-                    self._bookings[ident] = tuple(rest)
         return self._bookings[booking_id]
 
     def uses(self, ranges: list[tuple[datetime, datetime]], *, space_id: int | None = None,
@@ -264,6 +278,8 @@ class RequestService:
         )
 
     def _suspension(self, session: Session, row: RequestRow) -> Suspension | None:
+        if row.status in UNDECIDED and row.id is not None and not row.extends_id:
+            return None  # never approved, so never suspended (and its history need not be read)
         events = [e for e in row.history if e.action in ("suspended", "reinstated")]
         suspended = next((e for e in reversed(events) if e.action == "suspended"), None)
         if suspended is None:
@@ -298,18 +314,20 @@ class RequestService:
             overrides=overrides,
         )
 
-    def _query(self):  # noqa: ANN202
-        return select(RequestRow).options(
-            selectinload(RequestRow.pupil).selectinload(PupilRow.klass), selectinload(RequestRow.professional),
-            selectinload(RequestRow.space), selectinload(RequestRow.class_staff).selectinload(StaffRow.klass),
-            selectinload(RequestRow.extends), selectinload(RequestRow.history))
+    def _query(self, with_history: bool = True):  # noqa: ANN202
+        options = [selectinload(RequestRow.pupil).selectinload(PupilRow.klass), selectinload(RequestRow.professional),
+                   selectinload(RequestRow.space), selectinload(RequestRow.class_staff).selectinload(StaffRow.klass),
+                   selectinload(RequestRow.extends)]
+        if with_history:
+            options.append(selectinload(RequestRow.history))
+        return select(RequestRow).options(*options)
 
     # --- reading ----------------------------------------------------------------------------------
     def check(self, actor: Actor, ref: str | None = None) -> list[RequestView]:
         """Every rule for one request (by its id), or for all requests not yet decided."""
         require(actor.roles, "requests.check", who=actor.username)
         with self.db.read_session() as session:
-            query = self._query().order_by(RequestRow.id)
+            query = self._query(with_history=False).order_by(RequestRow.id)
             query = query.where(RequestRow.ext_id == ref) if ref else query.where(RequestRow.status.in_(UNDECIDED))
             rows = session.scalars(query).all()
             if ref and not rows:
@@ -319,7 +337,7 @@ class RequestService:
     def list_requests(self, actor: Actor, *, undecided_only: bool = False) -> list[RequestView]:
         require(actor.roles, "requests.check", who=actor.username)
         with self.db.read_session() as session:
-            query = self._query().order_by(RequestRow.first_session, RequestRow.id)
+            query = self._query(with_history=False).order_by(RequestRow.first_session, RequestRow.id)
             if undecided_only:
                 query = query.where(RequestRow.status.in_(UNDECIDED))
             return self._views(session, session.scalars(query).all())
@@ -667,6 +685,7 @@ class RequestService:
         return len(blocks)
 
     def _cancel_future(self, session: Session, actor: Actor, row: RequestRow, on: date, reason: str) -> int:
+        mark_bookings_changed(session)
         occurrences = session.scalars(select(BookingOccurrenceRow).join(BookingRow).where(
             BookingRow.request_id == row.id, BookingOccurrenceRow.status == "booked",
             BookingOccurrenceRow.starts_at >= datetime.combine(on, time.min))).all()
@@ -680,6 +699,7 @@ class RequestService:
         """Re-book the future sessions whose space is still free; list the rest with why."""
         if row.setting != "in_school" or row.space is None:
             return 0, []
+        self.bookings._lock_spaces(session, [row.space_id])  # noqa: SLF001 (the same transaction)
         cancelled = session.scalars(select(BookingOccurrenceRow).join(BookingRow).where(
             BookingRow.request_id == row.id, BookingOccurrenceRow.status == "cancelled",
             BookingOccurrenceRow.starts_at >= datetime.combine(today, time.min),

@@ -151,3 +151,18 @@ class TestOffSite:
         assert (ident, pupil, pro, by) == (log_id, "Dev Sharma", "Peter Quinn", "Dad")
         sqlite_school.requests.mark_back(office, log_id, datetime(2027, 1, 8, 15, 5), "B")
         assert sqlite_school.requests.off_site_now(office) == []
+
+
+class TestWhatIsReadIsKeptOnlyWhileUnchanged:
+    def test_a_booking_made_on_another_pc_is_seen_by_the_next_check(self, school, open_school, db_url, actor):
+        from fairfields_desktop.services.bookings import BookingDraft
+
+        head = actor(school, "hcarter")
+        [before] = school.requests.check(head, "r-001")
+        assert [r.ok for r in before.results if r.rule == "SPACE"] == [True]
+        other_pc = open_school(db_url)
+        other_pc.bookings.book(actor(other_pc, "sbrown"), BookingDraft(
+            "Therapy Room 1", datetime(2027, 1, 12, 10, 30), datetime(2027, 1, 12, 11, 0), professional="nhs-slt-1"))
+        [after] = school.requests.check(head, "r-001")
+        [space] = [r for r in after.results if r.rule == "SPACE"]
+        assert not space.ok and "12 Jan" in space.detail
