@@ -15,6 +15,7 @@ from .services.context import Actor
 from .services.auth import AuthService
 from .services.context import Clock
 from .services.bookings import BookingService
+from .services.dashboard import DashboardService
 from .services.dataset import DatasetService
 from .services.due import DueService
 from .services.mis_import import MisImportService
@@ -46,6 +47,7 @@ class Services:
     bookings: BookingService = field(init=False)
     requests: RequestService = field(init=False)
     due: DueService = field(init=False)
+    dashboard: DashboardService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
@@ -59,6 +61,7 @@ class Services:
         self.bookings = BookingService(self.db, self.clock)
         self.requests = RequestService(self.db, self.clock, self.bookings)
         self.due = DueService(self.db, self.clock)
+        self.dashboard = DashboardService(self)
 
     def database_info(self) -> DatabaseInfo:
         return DatabaseInfo(self.db.description, "SQLite" if self.db.is_sqlite else "PostgreSQL",

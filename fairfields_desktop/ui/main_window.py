@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.school import ROLE_LABELS
+from .views.dashboard_view import DashboardScreen
 from .views.placeholder import PlaceholderScreen
 from .views.professionals_view import ProfessionalsScreen
 from .views.pupils_view import PupilsScreen
@@ -69,22 +70,6 @@ SCREENS: tuple[ScreenInfo, ...] = (
 
 def roles_text(roles: frozenset[str]) -> str:
     return ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in roles) or "no role"
-
-
-class DashboardScreen(PlaceholderScreen):
-    def __init__(self, info: ScreenInfo, services, actor, parent=None) -> None:  # noqa: ANN001
-        super().__init__(info.title, info.description, parent)
-        today = services.clock.today()
-        settings = services.school.settings()
-        greeting = QLabel(f"Welcome, {actor.display_name}. Today is {today:%A %d %B %Y} at {settings.school_name}.")
-        greeting.setObjectName("greeting")
-        greeting.setWordWrap(True)
-        self.layout().insertWidget(1, greeting)
-        calendar = services.school.calendar()
-        why = calendar.why_not_school_day(today)
-        day = QLabel("A school day." if why is None else f"Not a school day ({why}).")
-        day.setObjectName("schoolDay")
-        self.layout().insertWidget(2, day)
 
 
 class MainWindow(QMainWindow):
@@ -152,10 +137,13 @@ class MainWindow(QMainWindow):
 
         self.sign_out_button.clicked.connect(self.on_sign_out_clicked)
         self.nav.setCurrentRow(0)
+        self.show_counts()
 
     def _build_screen(self, info: ScreenInfo) -> QWidget:
         if info.key == "dashboard":
-            return DashboardScreen(info, self.services, self.actor)
+            screen = DashboardScreen(self.services, self.actor)
+            screen.open_requested.connect(self.open_record)
+            return screen
         if info.key == "pupils":
             return PupilsScreen(self.services, self.actor)
         if info.key == "professionals":
@@ -173,6 +161,37 @@ class MainWindow(QMainWindow):
     def show_screen(self, key: str) -> None:
         keys = [s.key for s in SCREENS]
         self.nav.setCurrentRow(keys.index(key))
+
+    def open_record(self, screen: str, key: object) -> None:
+        """Show ``screen`` with the record ``key`` selected (a UPN, a request id, a professional id, a date)."""
+        self.show_screen(screen)
+        widget = self.screens[screen]
+        if key is None:
+            return
+        if screen == "pupils":
+            summary = widget.model.find(lambda p: p.upn == key)
+            if summary is not None:
+                widget.select_pupil(summary.id)
+        elif screen == "requests":
+            widget.select_request(str(key))
+        elif screen == "professionals":
+            found = widget.model.find(lambda p: p.ext_id == key)
+            if found is not None:
+                widget.select_professional(found.id)
+        elif screen == "spaces":
+            from datetime import date
+
+            widget.set_day(date.fromisoformat(str(key)))
+
+    def show_counts(self) -> None:
+        """What waits on each screen, shown on the navigation (in words for screen readers too)."""
+        counts = self.screens["dashboard"].dashboard.counts if self.screens["dashboard"].dashboard else {}
+        for row, info in enumerate(SCREENS):
+            count = counts.get(info.key, 0)
+            item = self.nav.item(row)
+            item.setText(f"{info.title} ({count})" if count else info.title)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         f"{info.title}, {count} waiting" if count else info.title)
 
     def current_screen_key(self) -> str:
         return SCREENS[self.stack.currentIndex()].key

@@ -76,6 +76,10 @@ class ListTableModel(QAbstractTableModel):
     def search_text(self, row: int) -> str:
         return self._search[row]
 
+    def find(self, wanted) -> object | None:  # noqa: ANN001
+        """The first item for which ``wanted(item)`` is true."""
+        return next((r for r in self._rows if wanted(r)), None)
+
     def row_of(self, ident: object) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == ident), None)
 

@@ -1,0 +1,69 @@
+"""The dashboard per role: what needs attention today, each item opening its record."""
+
+from __future__ import annotations
+
+import pytest
+
+from fairfields_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window_for(qtbot, sqlite_school, actor):  # noqa: ANN001, ANN201
+    def make(username: str) -> MainWindow:
+        win = MainWindow(sqlite_school, actor(sqlite_school, username))
+        qtbot.addWidget(win)
+        win.show()
+        return win
+
+    return make
+
+
+def section_texts(window: MainWindow, title_start: str) -> list[str]:
+    dashboard = window.screens["dashboard"].dashboard
+    [section] = [s for s in dashboard.sections if s.title.startswith(title_start)]
+    return [i.text for i in section.items]
+
+
+class TestByRole:
+    def test_the_headteacher_sees_the_requests_awaiting_a_decision(self, window_for):
+        window = window_for("hcarter")
+        texts = section_texts(window, "Requests awaiting")
+        assert "r-002: Ben Hughes with Peter Quinn — fails ATTENDANCE" in texts and len(texts) == 3
+        assert window.nav.item(3).text() == "Requests (3)"
+
+    def test_the_senco_sees_reviews_and_advice_overdue(self, window_for):
+        window = window_for("mokafor")
+        assert any(t.startswith("OVERDUE: annual review of Ben Hughes due by 9 Nov 2026") for t in
+                   section_texts(window, "Annual reviews"))
+        assert section_texts(window, "Advice overdue") == [
+            "advice from Rachel Green for Chloe Nowak's needs assessment, due 16 Nov 2026"]
+
+    def test_the_office_sees_checks_and_todays_bookings(self, window_for):
+        window = window_for("sbrown")
+        checks = section_texts(window, "Safeguarding checks")
+        assert any(t.startswith("Peter Quinn: warning") for t in checks)
+        assert any(t.startswith("Omar Haddad: warning") for t in checks)
+        assert section_texts(window, "Today's bookings") == []  # Monday 23 Nov: nothing booked
+
+    def test_a_teacher_sees_their_class_week(self, window_for):
+        window = window_for("ttaylor")
+        sessions = section_texts(window, "This week's sessions for Oak")
+        assert any("Hydrotherapy Pool" in s for s in sessions) and any("Therapy Room 1" in s for s in sessions)
+
+
+class TestOpeningRecords:
+    def test_an_item_opens_the_pupils_record(self, window_for):
+        window = window_for("mokafor")
+        dashboard = window.screens["dashboard"]
+        items = dashboard.lists["Advice overdue"]
+        dashboard.on_item_activated(items.item(0))
+        assert window.current_screen_key() == "pupils"
+        assert "Chloe Nowak" in window.screens["pupils"].detail.toPlainText()
+
+    def test_an_item_opens_the_request(self, window_for):
+        window = window_for("hcarter")
+        dashboard = window.screens["dashboard"]
+        items = dashboard.lists["Requests awaiting your decision"]
+        dashboard.on_item_activated(items.item(1))
+        assert window.current_screen_key() == "requests"
+        assert window.screens["requests"].selected().ref == "r-002"
