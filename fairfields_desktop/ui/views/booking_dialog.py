@@ -41,6 +41,18 @@ from ...services.bookings import BookingDraft, BookingPlan, Clash, Notice
 from ..models.professionals import LEVEL_WORDS
 from ..timetable_canvas import kind_words
 
+def series_choice(dialog: QDialog, block) -> tuple[QRadioButton, QRadioButton]:  # noqa: ANN001
+    """"Only this date" / "this and the later ones of the series" (the latter only for a series)."""
+    only_this = QRadioButton("&Only this date")
+    whole_series = QRadioButton("This and the &later ones of the series")
+    group = QButtonGroup(dialog)
+    group.addButton(only_this)
+    group.addButton(whole_series)
+    only_this.setChecked(True)
+    whole_series.setEnabled(bool(block.repeating))
+    return only_this, whole_series
+
+
 FIELD_LABELS = {
     "space": "Space", "start": "Date and start", "end": "End", "for": "Who it is for", "staff": "Staff",
     "pupils": "Pupils", "purpose": "Purpose", "weekly_until": "Repeat weekly until", "dates": "Dates",
@@ -552,13 +564,7 @@ class MoveDialog(QDialog):
         self.date = _date_edit(block.start.date())
         self.start_time = _time_edit(block.start.time())
         self.end_label = QLabel("")
-        self.only_this = QRadioButton("&Only this date")
-        self.whole_series = QRadioButton("This and the &later ones of the series")
-        group = QButtonGroup(self)
-        group.addButton(self.only_this)
-        group.addButton(self.whole_series)
-        self.only_this.setChecked(True)
-        self.whole_series.setEnabled(bool(block.repeating))
+        self.only_this, self.whole_series = series_choice(self, block)
         form = QFormLayout()
         form.addRow(heading)
         form.addRow("&Space", self.space)
@@ -610,13 +616,7 @@ class CancelDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason")
         self.reason.setPlaceholderText("e.g. therapist ill, pupil absent, room needed for a review")
-        self.only_this = QRadioButton("&Only this date")
-        self.whole_series = QRadioButton("This and the &later ones of the series")
-        group = QButtonGroup(self)
-        group.addButton(self.only_this)
-        group.addButton(self.whole_series)
-        self.only_this.setChecked(True)
-        self.whole_series.setEnabled(bool(block.repeating))
+        self.only_this, self.whole_series = series_choice(self, block)
         form = QFormLayout()
         form.addRow(heading)
         form.addRow("&Reason", self.reason)

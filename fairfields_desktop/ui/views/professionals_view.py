@@ -36,6 +36,7 @@ from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
 from ..commands import ServiceCommand
+from ..forms import run_form
 from ..models.base import Column, RowsModel, fit_columns, make_table
 from ..models.professionals import (
     ITEM_ROLE,
@@ -395,19 +396,11 @@ class ProfessionalsScreen(QWidget):
 
     def on_add_clicked(self) -> None:
         dialog = ProfessionalDialog(self.services, self.actor, parent=self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                saved = self.services.professionals.save(self.actor, dialog.values())
-            except InvalidInput as exc:
-                dialog.show_problems(exc.problems)
-                continue
-            except FairfieldsError as exc:
-                dialog.message.setText(f"Not saved: {exc}")
-                continue
+        saved = run_form(dialog, lambda: self.services.professionals.save(self.actor, dialog.values()))
+        if saved is not None:
             self.model.replace(saved)
             self.select_professional(saved.id)
             self.message.setText(f"{saved.name} added.")
-            return
 
     def on_edit_clicked(self) -> None:
         professional_id = self.current_professional_id()

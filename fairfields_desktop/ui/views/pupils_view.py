@@ -35,6 +35,7 @@ from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.permissions import allowed
 from ...domain.school import AREAS_OF_NEED, YEAR_GROUPS, year_group_label
 from ..commands import ServiceCommand
+from ..forms import FormDialog, run_form
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from .pupil_detail import AREA_LABELS, render_pupil
@@ -471,20 +472,12 @@ class PupilsScreen(QWidget):
 
     def on_add_clicked(self) -> None:
         dialog = PupilDialog(self.services, self.actor, self.services.pupils.class_names(), parent=self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                saved = self.services.pupils.save_pupil(self.actor, dialog.saved_values)
-            except InvalidInput as exc:
-                dialog.show_problems(exc.problems)
-                continue
-            except FairfieldsError as exc:
-                dialog.message.setText(f"Not saved: {exc}")
-                continue
+        saved = run_form(dialog, lambda: self.services.pupils.save_pupil(self.actor, dialog.saved_values))
+        if saved is not None:
             self.model.replace(saved)
             self.select_pupil(saved.id)
             self.message.setText(f"{saved.name} added.")
             self.pupil_saved.emit(saved.id)
-            return
 
     def on_edit_clicked(self) -> None:
         pupil_id = self.current_pupil_id()
@@ -589,8 +582,6 @@ class PupilsScreen(QWidget):
         if pupil_id is None:
             self.message.setText("Choose a pupil first.")
             return
-        from .people_view import FormDialog, run_form
-
         today = self.services.clock.today()
         held_on = QDateEdit(QDate(today.year, today.month, today.day))
         held_on.setDisplayFormat("dd/MM/yyyy")
