@@ -29,7 +29,6 @@ from ..store.models import (
     BookingPupilRow,
     BookingRow,
     BookingStaffRow,
-    ChangeCounterRow,
     ClassRow,
     ProfessionalRow,
     PupilRow,
@@ -458,9 +457,7 @@ class BookingService:
         return result
 
     def _lock_spaces(self, session: Session, space_ids: Iterable[int]) -> None:
-        """Hold every writer to these spaces off until this transaction ends (PostgreSQL), and mark the
-        bookings as changed (readers that kept what they read of them read again)."""
-        mark_bookings_changed(session)
+        """Hold every writer to these spaces off until this transaction ends (PostgreSQL)."""
         if self.db.is_sqlite:
             return  # BEGIN IMMEDIATE already made this the only writer
         for space_id in sorted(set(space_ids)):
@@ -818,20 +815,6 @@ class BookingService:
         if occ is None:
             raise NotFound(f"there is no booking occurrence {occurrence_id}")
         return occ
-
-
-def bookings_version(session: Session) -> int:
-    """How many times the bookings have changed (any PC): what a cache of them is keyed on."""
-    return session.scalar(select(ChangeCounterRow.value).where(ChangeCounterRow.name == "bookings")) or 0
-
-
-def mark_bookings_changed(session: Session) -> None:
-    """Raise the bookings' change counter inside the caller's (writing) transaction."""
-    raised = session.execute(ChangeCounterRow.__table__.update().where(ChangeCounterRow.name == "bookings")
-                             .values(value=ChangeCounterRow.value + 1)).rowcount
-    if not raised:
-        session.add(ChangeCounterRow(name="bookings", value=1))
-        session.flush()
 
 
 def _notice(n: BookingNoticeRow) -> Notice:

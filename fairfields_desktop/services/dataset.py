@@ -11,7 +11,6 @@ from ..domain.permissions import require
 from ..store.database import Database
 from ..store.dataset_io import is_empty, read_dataset, write_dataset
 from . import audit
-from .bookings import mark_bookings_changed
 from .context import SYSTEM, Actor, Clock
 from .passwords import hash_password
 
@@ -40,7 +39,6 @@ class DatasetService:
                     "(use a new --db, or restore a backup)"
                 )
             counts = write_dataset(session, doc, hash_password, self.clock.now())
-            mark_bookings_changed(session)
             audit.record(session, actor, self.clock, "load", "school", None, after=counts,
                          note="school dataset loaded into an empty database")
         log.info("dataset loaded: %s", counts)

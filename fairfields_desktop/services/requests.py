@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.checks import day_text
@@ -35,6 +35,7 @@ from ..domain.rules import (
 )
 from ..domain.school import WEEKDAYS
 from ..store.database import Database
+from ..store.queries import request_overlaps
 from ..store.models import (
     BookingOccurrenceRow,
     BookingRow,
@@ -52,7 +53,7 @@ from ..store.models import (
     StaffRow,
 )
 from . import audit
-from .bookings import BookingDraft, BookingService, bookings_version, mark_bookings_changed
+from .bookings import BookingDraft, BookingService
 from .context import Actor, Clock
 from .professionals import checks_of
 from .school import load_calendar
@@ -124,91 +125,57 @@ def derived_state(status: str, first: date, last: date, today: date) -> str:
     return status
 
 
-_OCCUPANCY_CACHE: dict[tuple, tuple] = {}
+class _Decisions:
+    """The pupils' decided authorisations and every override, read once for many requests."""
 
-
-class _Occupancy:
-    """Every booked occurrence in a period, read once and indexed by space and day and by booking:
-    checking 200 requests asks it thousands of questions, the database only a few. What is read is kept
-    (one entry) until the bookings' change counter moves, which every writer raises on any PC."""
-
-    def __init__(self, session: Session, first: date, last: date, space_ids: set[int] | None = None) -> None:
-        key = (str(session.get_bind().url), bookings_version(session), first, last,
-               None if space_ids is None else frozenset(space_ids))
-        cached = _OCCUPANCY_CACHE.get(key)
-        if cached is None:
-            cached = self._read(session, first, last, space_ids)
-            _OCCUPANCY_CACHE.clear()
-            _OCCUPANCY_CACHE[key] = cached
-        self.by_space_day, self.by_booking_day, self.staff_bookings, self._bookings = cached
-        self.session = session
-        self.authorisations: dict[int, list[tuple]] | None = None
-        self.overrides: dict[int, list[tuple]] | None = None
-
-    @staticmethod
-    def _read(session: Session, first: date, last: date, space_ids: set[int] | None) -> tuple:
-        occ = BookingOccurrenceRow
-        # the times come as the driver gives them (text on SQLite, read with the fast fromisoformat)
-        query = select(occ.space_id, occ.booking_id, type_coerce(occ.starts_at, String),
-                       type_coerce(occ.ends_at, String)).where(
-            occ.status == "booked", occ.starts_at >= datetime.combine(first, time.min),
-            occ.starts_at < datetime.combine(last + timedelta(days=1), time.min))
-        staff_bookings: dict[int, list[int]] = {}
-        for staff_id, booking_id in session.execute(select(BookingStaffRow.staff_id, BookingStaffRow.booking_id)):
-            staff_bookings.setdefault(staff_id, []).append(booking_id)
-        by_space: dict[tuple[int, date], list] = {}
-        by_booking: dict[tuple[int, date], list] = {}
-        parse = datetime.fromisoformat
-
-        def add(rows) -> None:  # noqa: ANN001
-            for space_id, booking_id, start, end in rows:
-                if isinstance(start, str):
-                    start, end = parse(start), parse(end)
-                row = (space_id, booking_id, start, end)
-                day = start.date()
-                by_space.setdefault((space_id, day), []).append(row)
-                by_booking.setdefault((booking_id, day), []).append(row)
-
-        connection = session.connection()  # Core rows: the ORM's per-row work is not needed here
-        if space_ids is None:
-            add(connection.execute(query))
-        else:  # two index searches rather than one scan: (space, start) and (booking)
-            if space_ids:
-                add(connection.execute(query.where(occ.space_id.in_(sorted(space_ids)))))
-            staff_booked = sorted({b for ids in staff_bookings.values() for b in ids})
-            if staff_booked:
-                add(connection.execute(query.where(occ.booking_id.in_(staff_booked),
-                                                   occ.space_id.not_in(sorted(space_ids)))))
-        bookings: dict[int, tuple] = {}
-        ids = sorted({key[0] for key in by_booking})
-        for chunk in range(0, len(ids), 5000):
-            for ident, *rest in session.execute(
-                    select(BookingRow.id, BookingRow.purpose, ProfessionalRow.kind, SpaceRow.name,
-                           BookingRow.request_id)
-                    .join(SpaceRow, SpaceRow.id == BookingRow.space_id)
-                    .outerjoin(ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
-                    .where(BookingRow.id.in_(ids[chunk:chunk + 5000]))):
-                bookings[ident] = tuple(rest)
-        return by_space, by_booking, staff_bookings, bookings
-
-    def load_decisions(self) -> None:
-        """The pupils' decided authorisations and every override, for many requests at once."""
-        self.authorisations, self.overrides = {}, {}
-        for pupil_id, *rest in self.session.execute(
+    def __init__(self, session: Session) -> None:
+        self.authorisations: dict[int, list[tuple]] = {}
+        self.overrides: dict[int, list[tuple]] = {}
+        for pupil_id, *rest in session.execute(
                 select(RequestRow.pupil_id, RequestRow.id, RequestRow.ext_id, RequestRow.first_session,
                        RequestRow.last_session).where(RequestRow.status.in_(("approved", "suspended", "ended")))):
             self.authorisations.setdefault(pupil_id, []).append(tuple(rest))
-        for request_id, *rest in self.session.execute(
+        for request_id, *rest in session.execute(
                 select(RequestOverrideRow.request_id, RequestOverrideRow.rule, RequestOverrideRow.reason,
                        RequestOverrideRow.by, RequestOverrideRow.at).order_by(RequestOverrideRow.id)):
             self.overrides.setdefault(request_id, []).append(tuple(rest))
 
-    def _booking(self, booking_id: int) -> tuple:
-        return self._bookings[booking_id]
+
+class _Occupancy:
+    """The booked occurrences of one space (and of the staff's bookings) over a period, for a request
+    that is still being filled in (a saved one asks the database directly: store.queries)."""
+
+    def __init__(self, session: Session, first: date, last: date, space_ids: set[int]) -> None:
+        occ = BookingOccurrenceRow
+        query = select(occ.space_id, occ.booking_id, occ.starts_at, occ.ends_at).where(
+            occ.status == "booked", occ.starts_at >= datetime.combine(first, time.min),
+            occ.starts_at < datetime.combine(last + timedelta(days=1), time.min))
+        self.staff_bookings: dict[int, list[int]] = {}
+        for staff_id, booking_id in session.execute(select(BookingStaffRow.staff_id, BookingStaffRow.booking_id)):
+            self.staff_bookings.setdefault(staff_id, []).append(booking_id)
+        self.by_space_day: dict[tuple[int, date], list] = {}
+        self.by_booking_day: dict[tuple[int, date], list] = {}
+        staff_booked = sorted({b for ids in self.staff_bookings.values() for b in ids})
+        conditions = [occ.space_id.in_(sorted(space_ids))] if space_ids else []
+        if staff_booked:
+            conditions.append(occ.booking_id.in_(staff_booked))
+        for condition in conditions:
+            for row in session.execute(query.where(condition)):
+                self.by_space_day.setdefault((row[0], row[2].date()), []).append(tuple(row))
+                self.by_booking_day.setdefault((row[1], row[2].date()), []).append(tuple(row))
+        ids = sorted({key[0] for key in self.by_booking_day})
+        self._bookings: dict[int, tuple] = {}
+        for chunk in range(0, len(ids), 5000):
+            for ident, *rest in session.execute(
+                    select(BookingRow.id, BookingRow.purpose, ProfessionalRow.kind, SpaceRow.name)
+                    .join(SpaceRow, SpaceRow.id == BookingRow.space_id)
+                    .outerjoin(ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
+                    .where(BookingRow.id.in_(ids[chunk:chunk + 5000]))):
+                self._bookings[ident] = tuple(rest)
 
     def uses(self, ranges: list[tuple[datetime, datetime]], *, space_id: int | None = None,
-             staff_id: int | None = None, exclude_request: int | None = None) -> list[SpaceUse]:
-        found = []
+             staff_id: int | None = None) -> list[SpaceUse]:
+        found, seen = [], set()
         for start, end in ranges:
             day = start.date()
             if space_id is not None:
@@ -216,12 +183,10 @@ class _Occupancy:
             else:
                 candidates = [r for b in self.staff_bookings.get(staff_id, ()) for r in self.by_booking_day.get((b, day), ())]
             for _space, booking_id, s, e in candidates:
-                if not (s < end and start < e):
-                    continue
-                purpose, kind, space, request_id = self._booking(booking_id)
-                if exclude_request is not None and request_id == exclude_request:
-                    continue
-                found.append(SpaceUse(s, e, purpose or (space if staff_id else "booked"), kind or "school"))
+                if s < end and start < e and (booking_id, s) not in seen:
+                    seen.add((booking_id, s))
+                    purpose, kind, space = self._bookings[booking_id]
+                    found.append(SpaceUse(s, e, purpose or (space if staff_id else "booked"), kind or "school"))
         return found
 
 
@@ -242,12 +207,13 @@ class RequestService:
             extends=row.extends.ext_id if row.extends else None, extension_reason=row.extension_reason)
 
     def _context(self, session: Session, row: RequestRow, settings: SchoolSettingsRow | None, calendar,  # noqa: ANN001
-                 occupancy: _Occupancy | None = None) -> RuleContext:
+                 occupancy: _Occupancy | None = None, overlaps: tuple[dict, dict] | None = None,
+                 decisions: _Decisions | None = None) -> RuleContext:
         pupil = row.pupil
         facts = self._facts(row)
         dates = session_dates(facts, calendar)
-        if occupancy is not None and occupancy.authorisations is not None:
-            decided = occupancy.authorisations.get(row.pupil_id, ())
+        if decisions is not None:
+            decided = decisions.authorisations.get(row.pupil_id, ())
         else:
             decided = session.execute(select(RequestRow.id, RequestRow.ext_id, RequestRow.first_session,
                                              RequestRow.last_session).where(
@@ -255,15 +221,25 @@ class RequestService:
         earlier = tuple(EarlierAuthorisation(ref, first, last) for ident, ref, first, last in decided
                         if ident != row.id)
         ranges = [(datetime.combine(d, row.start_time), datetime.combine(d, row.end_time)) for d in dates]
-        if occupancy is None and ranges:
-            occupancy = _Occupancy(session, ranges[0][0].date(), ranges[-1][0].date(),
-                                   space_ids={row.space_id} if row.space_id else set())
+        if overlaps is None and row.id is not None:  # a saved request: the database finds the clashes
+            overlaps = (request_overlaps(session, [row.id], by="space"), request_overlaps(session, [row.id], by="staff"))
         space_uses: tuple[SpaceUse, ...] = ()
-        if row.space is not None and ranges:
-            space_uses = tuple(occupancy.uses(ranges, space_id=row.space_id, exclude_request=row.id))
+        busy: tuple[SpaceUse, ...] = ()
+        if overlaps is not None:
+            if row.space is not None:
+                space_uses = tuple(SpaceUse(s, e, purpose or "booked", kind or "school")
+                                   for s, e, purpose, kind, _space in overlaps[0].get(row.id, ()))
+            busy = tuple(SpaceUse(s, e, purpose or space, kind or "school")
+                         for s, e, purpose, kind, space in overlaps[1].get(row.id, ()))
+        elif ranges:  # a request being filled in: read the bookings of its space and staff for its period
+            occupancy = occupancy or _Occupancy(session, ranges[0][0].date(), ranges[-1][0].date(),
+                                                space_ids={row.space_id} if row.space_id else set())
+            if row.space is not None:
+                space_uses = tuple(occupancy.uses(ranges, space_id=row.space_id))
+            if row.class_staff is not None:
+                busy = tuple(occupancy.uses(ranges, staff_id=row.class_staff_id))
         staff = None
         if row.class_staff is not None:
-            busy = tuple(occupancy.uses(ranges, staff_id=row.class_staff_id, exclude_request=row.id)) if ranges else ()
             staff = StaffFacts(row.class_staff.ext_id, row.class_staff.name,
                                row.class_staff.klass.name if row.class_staff.klass else None, busy)
         return RuleContext(
@@ -292,10 +268,11 @@ class RequestService:
                           reinstated.at.date() if reinstated else None)
 
     def _view(self, session: Session, row: RequestRow, settings, calendar, with_history: bool = False,  # noqa: ANN001
-              occupancy: _Occupancy | None = None) -> RequestView:
-        results = tuple(evaluate(self._facts(row), self._context(session, row, settings, calendar, occupancy)))
-        if occupancy is not None and occupancy.overrides is not None:
-            overrides = tuple(occupancy.overrides.get(row.id, ()))
+              decisions: _Decisions | None = None, overlaps: tuple[dict, dict] | None = None) -> RequestView:
+        results = tuple(evaluate(self._facts(row), self._context(session, row, settings, calendar,
+                                                                 decisions=decisions, overlaps=overlaps)))
+        if decisions is not None:
+            overrides = tuple(decisions.overrides.get(row.id, ()))
         else:
             overrides = tuple((o.rule, o.reason, o.by, o.at) for o in session.scalars(
                 select(RequestOverrideRow).where(RequestOverrideRow.request_id == row.id)
@@ -346,10 +323,10 @@ class RequestService:
         if not rows:
             return []
         settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
-        occupancy = _Occupancy(session, min(r.first_session for r in rows), max(r.last_session for r in rows),
-                               space_ids={r.space_id for r in rows if r.space_id})
-        occupancy.load_decisions()
-        return [self._view(session, r, settings, calendar, occupancy=occupancy) for r in rows]
+        overlaps = (request_overlaps(session, [r.id for r in rows if r.space_id], by="space"),
+                    request_overlaps(session, [r.id for r in rows if r.class_staff_id], by="staff"))
+        decisions = _Decisions(session)
+        return [self._view(session, r, settings, calendar, decisions=decisions, overlaps=overlaps) for r in rows]
 
     def get(self, actor: Actor, ref: str) -> RequestView:
         require(actor.roles, "requests.check", who=actor.username)
@@ -685,7 +662,6 @@ class RequestService:
         return len(blocks)
 
     def _cancel_future(self, session: Session, actor: Actor, row: RequestRow, on: date, reason: str) -> int:
-        mark_bookings_changed(session)
         occurrences = session.scalars(select(BookingOccurrenceRow).join(BookingRow).where(
             BookingRow.request_id == row.id, BookingOccurrenceRow.status == "booked",
             BookingOccurrenceRow.starts_at >= datetime.combine(on, time.min))).all()

@@ -579,12 +579,3 @@ class BudgetDiscussionRow(Base):
     recorded_by: Mapped[str] = mapped_column(String(60))
     recorded_at: Mapped[datetime]
 
-
-class ChangeCounterRow(Base):
-    """A counter raised by every transaction that changes what it names (e.g. "bookings"), so that a
-    reader can keep what it computed from those rows until the counter moves — on any PC."""
-
-    __tablename__ = "change_counters"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[int] = mapped_column(default=0)
