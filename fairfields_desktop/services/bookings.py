@@ -402,7 +402,7 @@ class BookingService:
         days = calendar.weekly_dates(draft.start.date(), draft.weekly_until) if draft.weekly_until else \
             [draft.start.date()]
         ranges = [(datetime.combine(d, draft.start.time()), datetime.combine(d, draft.end.time())) for d in days]
-        clashes = self._clashes(session, space.id, ranges)
+        clashes = self.clashes_in_session(session, space.id, ranges)
         closures = session.scalars(select(SpaceClosureRow).where(
             SpaceClosureRow.space_id == space.id, SpaceClosureRow.lifted_at.is_(None))).all()
         checks = checks_of(pro) if pro is not None else None
@@ -422,7 +422,7 @@ class BookingService:
             warnings = tuple(f.message for f in status.warnings)
         return BookingPlan(draft, tuple(planned), warnings)
 
-    def _clashes(self, session: Session, space_id: int, ranges: list[tuple[datetime, datetime]],
+    def clashes_in_session(self, session: Session, space_id: int, ranges: list[tuple[datetime, datetime]],
                  ignore: set[int] = frozenset()) -> list[list[Clash]]:
         """For each range, the booked occurrences of the space overlapping it (one query)."""
         if not ranges:
@@ -456,7 +456,7 @@ class BookingService:
             result.append(found)
         return result
 
-    def _lock_spaces(self, session: Session, space_ids: Iterable[int]) -> None:
+    def lock_spaces(self, session: Session, space_ids: Iterable[int]) -> None:
         """Hold every writer to these spaces off until this transaction ends (PostgreSQL)."""
         if self.db.is_sqlite:
             return  # BEGIN IMMEDIATE already made this the only writer
@@ -471,13 +471,13 @@ class BookingService:
         with self.db.session() as session:
             space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == draft.space))
             if space_id is not None:
-                self._lock_spaces(session, [space_id])
-            return self._book_in(session, actor, draft, space_id, set(skip))
+                self.lock_spaces(session, [space_id])
+            return self.book_in_session(session, actor, draft, space_id, set(skip))
 
-    def _book_in(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int | None,
+    def book_in_session(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int | None,
                  skip: set[date]) -> list[Block]:
         if space_id is not None:
-            self._lock_spaces(session, [space_id])  # again is harmless: the lock is the transaction's
+            self.lock_spaces(session, [space_id])  # again is harmless: the lock is the transaction's
         plan = self._plan(session, draft)
         wanted = [d for d in plan.dates if d.day not in skip]
         blocked = [d for d in wanted if d.blocked]
@@ -558,7 +558,7 @@ class BookingService:
         if occ.status != "booked":
             raise Refused(f"this session was already cancelled by {occ.cancelled_by}: {occ.cancel_reason}")
         now = self.clock.now()
-        self._lock_spaces(session, [occ.space_id])
+        self.lock_spaces(session, [occ.space_id])
         targets = [occ]
         if whole_series:
             targets = [o for o in occ.booking.occurrences if o.starts_at >= occ.starts_at and o.status == "booked"]
@@ -606,7 +606,7 @@ class BookingService:
                 problems.append(Problem("space", f"{space!r} is not a space of the school"))
         if problems:
             raise InvalidInput(problems)
-        self._lock_spaces(session, [occ.space_id, target_space.id])
+        self.lock_spaces(session, [occ.space_id, target_space.id])
         calendar = self._calendar(session)
         shift = start - occ.starts_at
         if whole_series:
@@ -622,7 +622,7 @@ class BookingService:
             if why is not None:
                 raise Refused(f"{day_text(new_start.date())} is not a school day ({why})")
             moves.append((o, new_start, new_end))
-        clashes = self._clashes(session, target_space.id, [(s, e) for _o, s, e in moves],
+        clashes = self.clashes_in_session(session, target_space.id, [(s, e) for _o, s, e in moves],
                                 ignore={o.id for o in targets})
         found = [c for group in clashes for c in group]
         if found:
@@ -730,7 +730,7 @@ class BookingService:
         with self.db.session() as session:
             space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == draft.space))
             if space_id is not None:
-                self._lock_spaces(session, [space_id])
+                self.lock_spaces(session, [space_id])
             plan = self._plan(session, draft)
             kind = "school"
             if draft.professional:
@@ -743,7 +743,7 @@ class BookingService:
                     raise Refused("a booking can only ask an independent session that is in its way to give way")
                 notices += self._give_way_in(session, actor, occurrence_id, move_to, PRIORITY_REASON)
             session.expire_all()
-            blocks = self._book_in(session, actor, draft, space_id, set(skip))
+            blocks = self.book_in_session(session, actor, draft, space_id, set(skip))
             return blocks, notices
 
     def _notices_in(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, what: str) -> list[Notice]:

@@ -656,7 +656,7 @@ class RequestService:
                              purpose=f"Independent {row.professional.discipline.replace('_', ' ')} ({row.ext_id})",
                              weekly_until=dates[-1] if len(dates) > 1 else None)
         skip = [d for d in session_dates(self._facts(row), calendar) if d not in dates]
-        blocks = self.bookings._book_in(session, actor, draft, row.space_id, set(skip))  # noqa: SLF001 (one transaction)
+        blocks = self.bookings.book_in_session(session, actor, draft, row.space_id, set(skip))
         session.execute(BookingRow.__table__.update().where(BookingRow.id == blocks[0].booking_id)
                         .values(request_id=row.id))
         return len(blocks)
@@ -675,12 +675,12 @@ class RequestService:
         """Re-book the future sessions whose space is still free; list the rest with why."""
         if row.setting != "in_school" or row.space is None:
             return 0, []
-        self.bookings._lock_spaces(session, [row.space_id])  # noqa: SLF001 (the same transaction)
+        self.bookings.lock_spaces(session, [row.space_id])
         cancelled = session.scalars(select(BookingOccurrenceRow).join(BookingRow).where(
             BookingRow.request_id == row.id, BookingOccurrenceRow.status == "cancelled",
             BookingOccurrenceRow.starts_at >= datetime.combine(today, time.min),
             BookingOccurrenceRow.cancel_reason.like("suspended:%"))).all()
-        clashes = self.bookings._clashes(session, row.space_id, [(o.starts_at, o.ends_at) for o in cancelled])  # noqa: SLF001
+        clashes = self.bookings.clashes_in_session(session, row.space_id, [(o.starts_at, o.ends_at) for o in cancelled])
         booked, not_rebooked = 0, []
         for occ, found in zip(cancelled, clashes, strict=True):
             if found:
