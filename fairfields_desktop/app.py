@@ -24,6 +24,7 @@ from .services.professionals import ProfessionalService
 from .services.pupils import PupilService
 from .services.requests import RequestService
 from .services.school import DatabaseInfo, SchoolService
+from .services.sessions import SessionService
 from .services.secrets import NoKeyring, SecretStore, database_key
 from .store.database import Database, display_url, normalise_url, open_database
 from .store.migrate import current_revision, head_revision, upgrade_to_head
@@ -48,6 +49,7 @@ class Services:
     requests: RequestService = field(init=False)
     due: DueService = field(init=False)
     dashboard: DashboardService = field(init=False)
+    sessions: SessionService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
@@ -61,6 +63,7 @@ class Services:
         self.bookings = BookingService(self.db, self.clock)
         self.requests = RequestService(self.db, self.clock, self.bookings)
         self.due = DueService(self.db, self.clock)
+        self.sessions = SessionService(self.db, self.clock, self.bookings)
         self.dashboard = DashboardService(self)
 
     def database_info(self) -> DatabaseInfo:

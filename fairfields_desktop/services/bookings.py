@@ -279,6 +279,10 @@ class BookingService:
                       repeating=r[12] is not None, cancelled_by=r[13], cancelled_at=r[14], cancel_reason=r[15])
                 for r in rows]
 
+    def blocks_by_id(self, session: Session, occurrence_ids: Iterable[int]) -> list[Block]:
+        """The Blocks of the given occurrences, in the caller's session."""
+        return self._blocks_of(session, list(occurrence_ids))
+
     # --- views ------------------------------------------------------------------------------------
     def spaces(self, actor: Actor, bookable_only: bool = True) -> list[SpaceInfo]:
         require(actor.roles, "bookings.view", who=actor.username)

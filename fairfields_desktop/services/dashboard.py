@@ -128,7 +128,10 @@ class DashboardService:
                                   b.start.date().isoformat()) for b in week.blocks)
         reviews = tuple(DashItem(("OVERDUE: " if i.overdue else "") + i.detail, "pupils", i.subject, i.overdue)
                         for i in self.services.due.due(actor, 42) if i.kind == "annual_review")
+        to_mark = tuple(DashItem(f"{s.start:%a %d %b %H:%M} {s.professional} ({s.space}) with {', '.join(s.pupils)}",
+                                 "ehcp", None) for s in self.services.sessions.to_mark(actor))
         return [
             Section(f"This week's sessions for {actor.class_name}", sessions, "No sessions booked this week."),
+            Section("Sessions to mark as delivered or not", to_mark, "Every past session is marked."),
             Section("Your pupils' reviews coming up", reviews, "No review in the next 6 weeks."),
         ]

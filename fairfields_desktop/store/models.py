@@ -579,3 +579,17 @@ class BudgetDiscussionRow(Base):
     recorded_by: Mapped[str] = mapped_column(String(60))
     recorded_at: Mapped[datetime]
 
+
+
+class SessionRecordRow(Base):
+    """Whether a booked session was delivered (or why not), with an optional short progress note."""
+
+    __tablename__ = "session_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("booking_occurrences.id"), unique=True)
+    delivered: Mapped[bool]
+    reason: Mapped[str | None] = mapped_column(String(30))  # pupil_absent | professional_absent | cancelled_by_school | other
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(60))
+    recorded_at: Mapped[datetime]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.school import ROLE_LABELS
 from .views.dashboard_view import DashboardScreen
+from .views.ehcp_view import EhcpScreen
 from .views.placeholder import PlaceholderScreen
 from .views.professionals_view import ProfessionalsScreen
 from .views.pupils_view import PupilsScreen
@@ -152,6 +153,10 @@ class MainWindow(QMainWindow):
             return TimetableScreen(self.services, self.actor)
         if info.key == "requests":
             return RequestsScreen(self.services, self.actor)
+        if info.key == "ehcp":
+            screen = EhcpScreen(self.services, self.actor)
+            screen.open_requested.connect(self.open_record)
+            return screen
         if info.key == "settings":
             screen = SettingsScreen(self.services, self.actor)
             screen.settings_saved.connect(self.on_settings_saved)

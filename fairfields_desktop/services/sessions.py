@@ -1,0 +1,102 @@
+"""Session records: after each booked session, whether it was delivered, or why not.
+
+These are the provision figures the review pack prints. Sessions past their end and not yet marked are
+listed for marking; a teacher marks their own class's sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
+from ..domain.permissions import allowed, require
+from ..store.database import Database
+from ..store.models import (
+    BookingOccurrenceRow,
+    BookingPupilRow,
+    BookingRow,
+    ClassRow,
+    PupilRow,
+    SessionRecordRow,
+)
+from . import audit
+from .bookings import BookingService
+from .context import Actor, Clock
+
+NOT_DELIVERED_REASONS = {
+    "pupil_absent": "pupil absent",
+    "professional_absent": "professional absent",
+    "cancelled_by_school": "cancelled by the school",
+    "other": "other",
+}
+
+
+@dataclass(frozen=True)
+class SessionToMark:
+    occurrence_id: int
+    start: datetime
+    end: datetime
+    space: str
+    professional: str
+    pupils: tuple[str, ...]
+    purpose: str | None
+
+
+class SessionService:
+    def __init__(self, db: Database, clock: Clock, bookings: BookingService) -> None:
+        self.db = db
+        self.clock = clock
+        self.bookings = bookings
+
+    def _class_booking_ids(self, session, class_name: str) -> set[int]:  # noqa: ANN001
+        return set(session.scalars(select(BookingPupilRow.booking_id).join(PupilRow).join(ClassRow)
+                                   .where(ClassRow.name == class_name)))
+
+    def to_mark(self, actor: Actor, since: date | None = None) -> list[SessionToMark]:
+        """Professionals' sessions that have ended and are not yet marked (a teacher: their class's)."""
+        require(actor.roles, "sessions.mark", who=actor.username)
+        now = self.clock.now()
+        with self.db.read_session() as session:
+            marked = select(SessionRecordRow.occurrence_id)
+            query = (select(BookingOccurrenceRow.id, BookingOccurrenceRow.booking_id)
+                     .join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id)
+                     .where(BookingOccurrenceRow.status == "booked", BookingOccurrenceRow.ends_at <= now,
+                            BookingRow.professional_id.is_not(None), BookingOccurrenceRow.id.not_in(marked)))
+            if since is not None:
+                query = query.where(BookingOccurrenceRow.starts_at >= datetime.combine(since, datetime.min.time()))
+            if not allowed(actor.roles, "pupils.all_classes"):
+                query = query.where(BookingRow.id.in_(self._class_booking_ids(session, actor.class_name or "")))
+            wanted = {occurrence_id for occurrence_id, _booking in session.execute(query)}
+            if not wanted:
+                return []
+            blocks = self.bookings.blocks_by_id(session, wanted)
+            return [SessionToMark(b.occurrence_id, b.start, b.end, b.space, b.professional or "", b.pupils, b.purpose)
+                    for b in sorted(blocks, key=lambda b: b.start)]
+
+    def mark(self, actor: Actor, occurrence_id: int, delivered: bool, *, reason: str | None = None,
+             note: str | None = None) -> None:
+        """Record that a session was delivered, or not and why (one of NOT_DELIVERED_REASONS)."""
+        require(actor.roles, "sessions.mark", who=actor.username)
+        if not delivered and reason not in NOT_DELIVERED_REASONS:
+            raise InvalidInput(Problem("reason", "say why it was not delivered: " + ", ".join(NOT_DELIVERED_REASONS.values())))
+        with self.db.session() as session:
+            occ = session.get(BookingOccurrenceRow, occurrence_id)
+            if occ is None:
+                raise NotFound(f"there is no session {occurrence_id}")
+            if occ.ends_at > self.clock.now():
+                raise Refused("a session is marked once it has ended")
+            if not allowed(actor.roles, "pupils.all_classes") and \
+                    occ.booking_id not in self._class_booking_ids(session, actor.class_name or ""):
+                raise NotAllowed(f"{actor.username} marks the sessions of their own class only")
+            if session.scalar(select(SessionRecordRow.id).where(SessionRecordRow.occurrence_id == occurrence_id)):
+                raise Refused("this session is already marked")
+            record = SessionRecordRow(occurrence_id=occurrence_id, delivered=delivered,
+                                      reason=None if delivered else reason, note=(note or "").strip() or None,
+                                      recorded_by=actor.username, recorded_at=self.clock.now())
+            session.add(record)
+            session.flush()
+            audit.record(session, actor, self.clock, "mark", "session", occurrence_id,
+                         after={"delivered": delivered, "reason": record.reason, "note": bool(record.note)})

@@ -1,0 +1,140 @@
+"""EHCP & reviews: what is due (reviews, advice, assessments, authorisations, checks) and the sessions
+to mark as delivered or not. Review scheduling, paperwork and outcomes come next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import FairfieldsError
+from ...domain.permissions import allowed
+from ...services.sessions import NOT_DELIVERED_REASONS
+from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
+
+KIND_WORDS = {"annual_review": "Annual review", "advice": "Advice", "assessment": "Assessment",
+              "authorisation_ending": "Authorisation ending", "dbs": "DBS check", "insurance": "Insurance",
+              "registration": "Registration"}
+
+
+class EhcpScreen(QWidget):
+    open_requested = Signal(str, object)
+
+    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        heading = QLabel("EHCP & reviews")
+        heading.setObjectName("screenTitle")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._due_tab(), "What is &due")
+        if allowed(actor.roles, "sessions.mark"):
+            self.tabs.addTab(self._sessions_tab(), "Sessions to &mark")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.tabs, 1)
+        self.reload()
+
+    # --- what is due ------------------------------------------------------------------------------------
+    def _due_tab(self) -> QWidget:
+        tab = QWidget()
+        self.within = QComboBox()
+        self.within.setAccessibleName("Look ahead")
+        for days in (14, 42, 90, 365):
+            self.within.addItem(f"Due within {days} days (and overdue)", days)
+        self.within.setCurrentIndex(1)
+        self.due_model = RowsModel([
+            Column("Due by", lambda i: f"{i.due.day} {i.due:%b %Y}", lambda i: i.due),
+            Column("State", lambda i: "OVERDUE" if i.overdue else "coming up", lambda i: int(not i.overdue)),
+            Column("What", lambda i: KIND_WORDS.get(i.kind, i.kind)),
+            Column("Detail", lambda i: i.detail),
+        ], self)
+        proxy = FilterProxy(self)
+        proxy.setSourceModel(self.due_model)
+        self.due_table = make_table(proxy, "What is due")
+        self.due_table.doubleClicked.connect(self.on_due_activated)
+        row = QHBoxLayout()
+        row.addWidget(self.within)
+        row.addStretch(1)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(row)
+        layout.addWidget(QLabel("Double-click an item to open the pupil or professional it is about."))
+        layout.addWidget(self.due_table, 1)
+        self.within.currentIndexChanged.connect(lambda _i: self.reload())
+        return tab
+
+    def on_due_activated(self, index) -> None:  # noqa: ANN001
+        item = index.data(ITEM_ROLE)
+        screen = "professionals" if item.kind in ("dbs", "insurance", "registration") else "pupils"
+        self.open_requested.emit(screen, item.subject)
+
+    # --- sessions to mark ---------------------------------------------------------------------------------
+    def _sessions_tab(self) -> QWidget:
+        tab = QWidget()
+        self.sessions_model = RowsModel([
+            Column("When", lambda s: f"{s.start:%a} {s.start.day} {s.start:%b %H:%M}", lambda s: s.start),
+            Column("Where", lambda s: s.space),
+            Column("Professional", lambda s: s.professional),
+            Column("Pupils", lambda s: ", ".join(s.pupils)),
+            Column("Purpose", lambda s: s.purpose or ""),
+        ], self)
+        self.sessions_table = make_table(self.sessions_model, "Sessions to mark", None)
+        self.delivered_button = QPushButton("&Delivered…")
+        self.not_delivered_button = QPushButton("&Not delivered…")
+        self.sessions_message = QLabel("")
+        self.sessions_message.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.delivered_button)
+        row.addWidget(self.not_delivered_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(row)
+        layout.addWidget(self.sessions_message)
+        layout.addWidget(self.sessions_table, 1)
+        self.delivered_button.clicked.connect(lambda: self.mark(True))
+        self.not_delivered_button.clicked.connect(lambda: self.mark(False))
+        return tab
+
+    def mark(self, delivered: bool) -> None:
+        index = self.sessions_table.currentIndex()
+        if not index.isValid():
+            self.sessions_message.setText("Choose a session first.")
+            return
+        item = self.sessions_model.row(index.row())
+        reason = None
+        if not delivered:
+            labels = list(NOT_DELIVERED_REASONS.values())
+            choice, ok = QInputDialog.getItem(self, "Not delivered", "Why?", labels, 0, False)
+            if not ok:
+                return
+            reason = list(NOT_DELIVERED_REASONS)[labels.index(choice)]
+        note, ok = QInputDialog.getText(self, "Session", "Short progress note (optional):")
+        if not ok:
+            return
+        try:
+            self.services.sessions.mark(self.actor, item.occurrence_id, delivered, reason=reason, note=note)
+        except FairfieldsError as exc:
+            self.sessions_message.setText(f"Not recorded: {exc}")
+            return
+        self.reload()
+        self.sessions_message.setText(f"Recorded: {item.professional}, {item.start:%a %d %b %H:%M} — "
+                                      + ("delivered." if delivered else f"not delivered ({NOT_DELIVERED_REASONS[reason]})."))
+
+    def reload(self) -> None:
+        try:
+            self.due_model.set_rows(self.services.due.due(self.actor, self.within.currentData()))
+        except FairfieldsError as exc:
+            self.due_model.set_rows([])
+            self.tabs.setTabToolTip(0, str(exc))
+        fit_columns(self.due_table)
+        if hasattr(self, "sessions_model"):
+            self.sessions_model.set_rows(self.services.sessions.to_mark(self.actor))
+            fit_columns(self.sessions_table)

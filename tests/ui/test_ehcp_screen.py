@@ -1,0 +1,41 @@
+"""EHCP & reviews: what is due, and marking past sessions as delivered or not."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtWidgets import QInputDialog
+
+from fairfields_desktop.services.context import Clock
+from fairfields_desktop.ui.models.base import ITEM_ROLE
+from fairfields_desktop.ui.views.ehcp_view import EhcpScreen
+
+
+def test_what_is_due_lists_the_overdue_review_first_in_words(qtbot, sqlite_school, actor):
+    screen = EhcpScreen(sqlite_school, actor(sqlite_school, "mokafor"))
+    qtbot.addWidget(screen)
+    details = [screen.due_model.row(i).detail for i in range(screen.due_model.rowCount())]
+    assert "annual review of Ben Hughes due by 9 Nov 2026 (last review 10 Nov 2025)" in details
+    proxy = screen.due_table.model()
+    states = {proxy.index(r, 3).data(): proxy.index(r, 1).data() for r in range(proxy.rowCount())}
+    assert states["annual review of Ben Hughes due by 9 Nov 2026 (last review 10 Nov 2025)"] == "OVERDUE"
+    opened = []
+    screen.open_requested.connect(lambda s, k: opened.append((s, k)))
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 3).data(ITEM_ROLE).subject == "X319700119023")
+    screen.on_due_activated(proxy.index(row, 0))
+    assert opened == [("pupils", "X319700119023")]
+
+
+def test_marking_a_past_session_not_delivered_with_its_reason(qtbot, sqlite_school, actor, monkeypatch):
+    clock = Clock(date(2026, 12, 2))
+    clock.now = lambda: datetime(2026, 12, 2, 16, 0)  # type: ignore[method-assign]
+    sqlite_school.sessions.clock = sqlite_school.bookings.clock = sqlite_school.due.clock = clock
+    screen = EhcpScreen(sqlite_school, actor(sqlite_school, "ttaylor"))
+    qtbot.addWidget(screen)
+    assert screen.sessions_model.rowCount() == 3
+    screen.sessions_table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("pupil absent", True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))
+    screen.not_delivered_button.click()
+    assert screen.sessions_message.text().endswith("not delivered (pupil absent).")
+    assert screen.sessions_model.rowCount() == 2
