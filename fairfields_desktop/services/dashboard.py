@@ -63,11 +63,14 @@ class DashboardService:
 
     # --- by role ----------------------------------------------------------------------------------------
     def _headteacher(self, actor: Actor, today: date) -> list[Section]:
-        requests = self.services.requests.list_requests(actor)
+        service = self.services.requests
+        # rules are evaluated only where the dashboard shows them: the undecided and the suspended
+        requests = (service.list_requests(actor, statuses=("submitted", "suspended"))
+                    + service.list_requests(actor, statuses=("approved", "ended", "declined"), with_rules=False))
         waiting = tuple(
             DashItem(f"{r.ref}: {r.pupil} with {r.professional} — "
                      + ("all rules met" if r.eligible else "fails " + ", ".join(r.failed)), "requests", r.ref)
-            for r in requests if r.status in ("draft", "submitted") and r.state != "expired")
+            for r in requests if r.status == "submitted" and r.state != "expired")
         ending = tuple(
             DashItem(f"{r.ref}: {r.pupil} with {r.professional} ends {day_text(r.last_session)}", "requests", r.ref)
             for r in requests if r.state == "active" and r.last_session <= today + timedelta(days=14))

@@ -268,9 +268,12 @@ class RequestService:
                           reinstated.at.date() if reinstated else None)
 
     def _view(self, session: Session, row: RequestRow, settings, calendar, with_history: bool = False,  # noqa: ANN001
-              decisions: _Decisions | None = None, overlaps: tuple[dict, dict] | None = None) -> RequestView:
-        results = tuple(evaluate(self._facts(row), self._context(session, row, settings, calendar,
-                                                                 decisions=decisions, overlaps=overlaps)))
+              decisions: _Decisions | None = None, overlaps: tuple[dict, dict] | None = None,
+              with_rules: bool = True) -> RequestView:
+        results: tuple[RuleResult, ...] = ()
+        if with_rules:
+            results = tuple(evaluate(self._facts(row), self._context(session, row, settings, calendar,
+                                                                     decisions=decisions, overlaps=overlaps)))
         if decisions is not None:
             overrides = tuple(decisions.overrides.get(row.id, ()))
         else:
@@ -311,22 +314,30 @@ class RequestService:
                 raise NotFound(f"there is no request {ref!r}")
             return self._views(session, rows)
 
-    def list_requests(self, actor: Actor, *, undecided_only: bool = False) -> list[RequestView]:
+    def list_requests(self, actor: Actor, *, undecided_only: bool = False, statuses: tuple[str, ...] = (),
+                      with_rules: bool = True) -> list[RequestView]:
+        """Requests (undecided only, or of the given statuses), with every rule evaluated unless
+        ``with_rules`` is False (then ``results`` is empty: for lists that need only dates and people)."""
         require(actor.roles, "requests.check", who=actor.username)
         with self.db.read_session() as session:
             query = self._query(with_history=False).order_by(RequestRow.first_session, RequestRow.id)
             if undecided_only:
                 query = query.where(RequestRow.status.in_(UNDECIDED))
-            return self._views(session, session.scalars(query).all())
+            if statuses:
+                query = query.where(RequestRow.status.in_(statuses))
+            return self._views(session, session.scalars(query).all(), with_rules)
 
-    def _views(self, session: Session, rows: list[RequestRow]) -> list[RequestView]:
+    def _views(self, session: Session, rows: list[RequestRow], with_rules: bool = True) -> list[RequestView]:
         if not rows:
             return []
         settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
-        overlaps = (request_overlaps(session, [r.id for r in rows if r.space_id], by="space"),
-                    request_overlaps(session, [r.id for r in rows if r.class_staff_id], by="staff"))
+        overlaps = None
+        if with_rules:
+            overlaps = (request_overlaps(session, [r.id for r in rows if r.space_id], by="space"),
+                        request_overlaps(session, [r.id for r in rows if r.class_staff_id], by="staff"))
         decisions = _Decisions(session)
-        return [self._view(session, r, settings, calendar, decisions=decisions, overlaps=overlaps) for r in rows]
+        return [self._view(session, r, settings, calendar, decisions=decisions, overlaps=overlaps,
+                           with_rules=with_rules) for r in rows]
 
     def get(self, actor: Actor, ref: str) -> RequestView:
         require(actor.roles, "requests.check", who=actor.username)
