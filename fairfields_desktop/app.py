@@ -14,6 +14,7 @@ from .domain.permissions import require
 from .services.context import Actor
 from .services.auth import AuthService
 from .services.context import Clock
+from .services.advice import AdviceService
 from .services.bookings import BookingService
 from .services.dashboard import DashboardService
 from .services.dataset import DatasetService
@@ -50,6 +51,7 @@ class Services:
     due: DueService = field(init=False)
     dashboard: DashboardService = field(init=False)
     sessions: SessionService = field(init=False)
+    advice: AdviceService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
@@ -64,6 +66,7 @@ class Services:
         self.requests = RequestService(self.db, self.clock, self.bookings)
         self.due = DueService(self.db, self.clock)
         self.sessions = SessionService(self.db, self.clock, self.bookings)
+        self.advice = AdviceService(self.db, self.clock)
         self.dashboard = DashboardService(self)
 
     def database_info(self) -> DatabaseInfo:

@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "bookings.create": frozenset({"office", "admin", "headteacher", "senco"}),
     "spaces.out_of_use": frozenset({"admin"}),
     "sessions.mark": frozenset({"office", "teacher", "senco", "headteacher"}),
+    "advice.manage": frozenset({"senco", "headteacher"}),
     # what is due
     "due.view": EVERYONE,  # a teacher sees their class's pupils only
     # reports

@@ -593,3 +593,15 @@ class SessionRecordRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(60))
     recorded_at: Mapped[datetime]
+
+
+class AdviceChaseRow(Base):
+    """A reminder sent to a professional whose advice is late: when, by whom, how."""
+
+    __tablename__ = "advice_chases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advice_id: Mapped[int] = mapped_column(ForeignKey("advice_requests.id", ondelete="CASCADE"), index=True)
+    chased_on: Mapped[date]
+    how: Mapped[str | None]
+    chased_by: Mapped[str] = mapped_column(String(60))

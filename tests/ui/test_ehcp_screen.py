@@ -39,3 +39,17 @@ def test_marking_a_past_session_not_delivered_with_its_reason(qtbot, sqlite_scho
     screen.not_delivered_button.click()
     assert screen.sessions_message.text().endswith("not delivered (pupil absent).")
     assert screen.sessions_model.rowCount() == 2
+
+
+def test_chasing_late_advice_and_marking_it_received(qtbot, sqlite_school, actor, monkeypatch):
+    screen = EhcpScreen(sqlite_school, actor(sqlite_school, "mokafor"))
+    qtbot.addWidget(screen)
+    proxy = screen.advice_table.model()
+    assert proxy.index(0, 1).data() == "OVERDUE" and proxy.index(0, 2).data() == "Chloe Nowak"
+    screen.advice_table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("phone", True))
+    screen.chase_button.click()
+    assert proxy.index(0, 5).data() == "23 Nov (phone, mokafor)"
+    screen.advice_table.selectRow(0)
+    screen.received_button.click()
+    assert proxy.rowCount() == 0 and "received" in screen.advice_message.text()

@@ -36,6 +36,8 @@ class EhcpScreen(QWidget):
         heading.setObjectName("screenTitle")
         self.tabs = QTabWidget()
         self.tabs.addTab(self._due_tab(), "What is &due")
+        if allowed(actor.roles, "advice.manage"):
+            self.tabs.addTab(self._advice_tab(), "&Advice requests")
         if allowed(actor.roles, "sessions.mark"):
             self.tabs.addTab(self._sessions_tab(), "Sessions to &mark")
         layout = QVBoxLayout(self)
@@ -75,6 +77,73 @@ class EhcpScreen(QWidget):
         item = index.data(ITEM_ROLE)
         screen = "professionals" if item.kind in ("dbs", "insurance", "registration") else "pupils"
         self.open_requested.emit(screen, item.subject)
+
+    # --- advice requests ----------------------------------------------------------------------------------
+    def _advice_tab(self) -> QWidget:
+        tab = QWidget()
+        today = self.services.clock.today()
+        self.advice_model = RowsModel([
+            Column("Due", lambda a: f"{a.due.day} {a.due:%b %Y}", lambda a: a.due),
+            Column("State", lambda a: "OVERDUE" if a.due < today else "awaited", lambda a: int(a.due >= today)),
+            Column("Pupil", lambda a: a.pupil),
+            Column("Asked", lambda a: f"{a.professional}, {a.requested_on.day} {a.requested_on:%b %Y}"),
+            Column("For", lambda a: "needs assessment" if a.kind == "needs_assessment" else "annual review"),
+            Column("Chased", lambda a: "; ".join(f"{d.day} {d:%b} ({how or 'chased'}, {by})" for d, how, by in a.chases)
+                   or "not yet"),
+        ], self)
+        proxy = FilterProxy(self)
+        proxy.setSourceModel(self.advice_model)
+        self.advice_table = make_table(proxy, "Advice requests awaited")
+        self.chase_button = QPushButton("&Chase…")
+        self.received_button = QPushButton("&Received today")
+        self.advice_message = QLabel("")
+        self.advice_message.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.chase_button)
+        row.addWidget(self.received_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(row)
+        layout.addWidget(self.advice_message)
+        layout.addWidget(self.advice_table, 1)
+        self.chase_button.clicked.connect(self.on_chase_clicked)
+        self.received_button.clicked.connect(self.on_received_clicked)
+        return tab
+
+    def _selected_advice(self):  # noqa: ANN202
+        index = self.advice_table.currentIndex()
+        if not index.isValid():
+            self.advice_message.setText("Choose an advice request first.")
+            return None
+        return index.data(ITEM_ROLE)
+
+    def on_chase_clicked(self) -> None:
+        advice = self._selected_advice()
+        if advice is None:
+            return
+        how, ok = QInputDialog.getText(self, "Chase advice", f"How was {advice.professional} chased?",
+                                       text="email")
+        if not ok:
+            return
+        try:
+            self.services.advice.chase(self.actor, advice.id, how)
+        except FairfieldsError as exc:
+            self.advice_message.setText(f"Not recorded: {exc}")
+            return
+        self.reload()
+        self.advice_message.setText(f"Chase of {advice.professional} for {advice.pupil} recorded.")
+
+    def on_received_clicked(self) -> None:
+        advice = self._selected_advice()
+        if advice is None:
+            return
+        try:
+            self.services.advice.mark_received(self.actor, advice.id, self.services.clock.today())
+        except FairfieldsError as exc:
+            self.advice_message.setText(f"Not recorded: {exc}")
+            return
+        self.reload()
+        self.advice_message.setText(f"Advice from {advice.professional} for {advice.pupil} received.")
 
     # --- sessions to mark ---------------------------------------------------------------------------------
     def _sessions_tab(self) -> QWidget:
@@ -135,6 +204,9 @@ class EhcpScreen(QWidget):
             self.due_model.set_rows([])
             self.tabs.setTabToolTip(0, str(exc))
         fit_columns(self.due_table)
+        if hasattr(self, "advice_model"):
+            self.advice_model.set_rows(self.services.advice.list_advice(self.actor))
+            fit_columns(self.advice_table)
         if hasattr(self, "sessions_model"):
             self.sessions_model.set_rows(self.services.sessions.to_mark(self.actor))
             fit_columns(self.sessions_table)
