@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import time
 
 ROLES = ("headteacher", "senco", "office", "teacher", "admin")
@@ -49,5 +49,3 @@ class SchoolSettings:
     dbs_recheck_years: int = 3
     under_five_review_months: int = 6
 
-    def with_changes(self, **changes: object) -> "SchoolSettings":
-        return replace(self, **changes)  # type: ignore[arg-type]

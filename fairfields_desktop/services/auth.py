@@ -50,10 +50,6 @@ class AuthService:
             log.info("user id %s signed in", user.id)
             return _actor(user)
 
-    def has_users(self) -> bool:
-        with self.db.read_session() as session:
-            return session.scalar(select(UserRow.id).limit(1)) is not None
-
 
 def _actor(user: UserRow) -> Actor:
     staff = user.staff

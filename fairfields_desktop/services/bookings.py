@@ -184,26 +184,6 @@ def _kind(row: BookingRow) -> str:
     return row.professional.kind if row.professional is not None else "school"
 
 
-def _who(row: BookingRow) -> str:
-    if row.professional is not None:
-        return row.professional.name
-    return "School: " + (", ".join(link.staff.name for link in row.staff_links) or (row.purpose or "staff"))
-
-
-def _block(occ: BookingOccurrenceRow) -> Block:
-    b = occ.booking
-    return Block(
-        occurrence_id=occ.id, booking_id=b.id, booking_ref=b.ext_id, space_id=occ.space_id, space=occ.space.name,
-        start=occ.starts_at, end=occ.ends_at, status=occ.status, kind=_kind(b),
-        professional=b.professional.name if b.professional else None,
-        professional_id=b.professional.ext_id if b.professional else None,
-        staff=tuple(link.staff.name for link in b.staff_links),
-        pupils=tuple(f"{link.pupil.first_name} {link.pupil.last_name}" for link in b.pupil_links),
-        purpose=b.purpose, repeating=b.repeat_weekly_until is not None,
-        cancelled_by=occ.cancelled_by, cancelled_at=occ.cancelled_at, cancel_reason=occ.cancel_reason,
-    )
-
-
 def _occurrence_query():  # noqa: ANN202
     return select(BookingOccurrenceRow).options(
         selectinload(BookingOccurrenceRow.space),

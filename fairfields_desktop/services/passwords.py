@@ -41,7 +41,3 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     return hmac.compare_digest(actual, expected)
 
-
-def looks_like_hash(value: str) -> bool:
-    parts = value.split("$")
-    return len(parts) == 6 and parts[0] == "scrypt" and all(parts[1:4])
