@@ -15,6 +15,7 @@ from .services.context import Actor
 from .services.auth import AuthService
 from .services.context import Clock
 from .services.advice import AdviceService
+from .services.assessments import AssessmentService
 from .services.bookings import BookingService
 from .services.dashboard import DashboardService
 from .services.dataset import DatasetService
@@ -25,6 +26,8 @@ from .services.professionals import ProfessionalService
 from .services.pupils import PupilService
 from .services.requests import RequestService
 from .services.school import DatabaseInfo, SchoolService
+from .services.outcomes import OutcomeService
+from .services.reviews import ReviewService
 from .services.sessions import SessionService
 from .services.secrets import NoKeyring, SecretStore, database_key
 from .store.database import Database, display_url, normalise_url, open_database
@@ -52,6 +55,9 @@ class Services:
     dashboard: DashboardService = field(init=False)
     sessions: SessionService = field(init=False)
     advice: AdviceService = field(init=False)
+    reviews: ReviewService = field(init=False)
+    assessments: AssessmentService = field(init=False)
+    outcomes: OutcomeService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
@@ -67,6 +73,9 @@ class Services:
         self.due = DueService(self.db, self.clock)
         self.sessions = SessionService(self.db, self.clock, self.bookings)
         self.advice = AdviceService(self.db, self.clock)
+        self.reviews = ReviewService(self.db, self.clock)
+        self.assessments = AssessmentService(self.db, self.clock)
+        self.outcomes = OutcomeService(self.db, self.clock)
         self.dashboard = DashboardService(self)
 
     def database_info(self) -> DatabaseInfo:

@@ -23,9 +23,11 @@ from .ehcp import age_on, end_of_period, next_review_due, review_interval_months
 from .pupils import academic_year_start
 from .school import ADVICE_KINDS, year_group_label
 
-KINDS = ("annual_review", "advice", "assessment", "authorisation_ending", "dbs", "insurance", "registration")
-PUPIL_KINDS = KINDS[:4]  # subject: the pupil's UPN
-PROFESSIONAL_KINDS = KINDS[4:]  # subject: the professional's id
+# `review_paperwork` is ours (the contract allows more kinds): a step around a scheduled review meeting.
+KINDS = ("annual_review", "advice", "assessment", "authorisation_ending", "dbs", "insurance", "registration",
+         "review_paperwork")
+PROFESSIONAL_KINDS = ("dbs", "insurance", "registration")  # subject: the professional's id
+PUPIL_KINDS = tuple(k for k in KINDS if k not in PROFESSIONAL_KINDS)  # subject: the pupil's UPN
 
 TWO_WEEKS = timedelta(weeks=2)
 FOUR_WEEKS = timedelta(weeks=4)
@@ -80,6 +82,59 @@ def review_timeline(meeting: date, date_of_birth: date, year_group_at_meeting: i
 def amendment_deadlines(notice: date) -> tuple[date, date]:
     """(the last day for comments: 15 days, the final amended plan: 8 weeks) after the LA's amendment notice."""
     return notice + FIFTEEN_DAYS, notice + EIGHT_WEEKS
+
+
+# The paperwork around a review meeting, in the order it happens.
+INVITATIONS = "invitations sent"
+CIRCULATION = "advice and reports circulated to the invitees"
+REPORT = "the school's report sent to the LA and every invitee"
+LA_DECISION = "the LA's decision"
+AMENDMENT_COMMENTS = "comments on the proposed amendments"
+FINAL_AMENDED_PLAN = "the final amended plan"
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """A scheduled (or held) review meeting and what of its paperwork has been done."""
+
+    pupil_upn: str
+    pupil_name: str
+    meeting: date
+    invitations_sent_on: date | None = None
+    circulated_on: date | None = None  # the first circulation of advice and reports
+    report_sent_on: date | None = None
+    la_decision_on: date | None = None
+    amendment_notice_on: date | None = None
+    final_plan_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PaperworkStep:
+    what: str
+    due: date  # the last day allowed
+    done_on: date | None
+
+    def late(self, today: date) -> bool:
+        """Done after its day, or not done and its day has passed."""
+        return (self.done_on or today) > self.due
+
+
+def paperwork_steps(review: ReviewFacts) -> list[PaperworkStep]:
+    """Every step of a review's paperwork with its last day, from the meeting date (and the LA's
+    amendment notice, when there is one): recompute when the meeting moves."""
+    meeting = review.meeting
+    steps = [
+        PaperworkStep(INVITATIONS, meeting - TWO_WEEKS, review.invitations_sent_on),
+        PaperworkStep(CIRCULATION, meeting - TWO_WEEKS, review.circulated_on),
+        PaperworkStep(REPORT, meeting + TWO_WEEKS, review.report_sent_on),
+        PaperworkStep(LA_DECISION, meeting + FOUR_WEEKS, review.la_decision_on),
+    ]
+    if review.amendment_notice_on is not None:
+        comments, final = amendment_deadlines(review.amendment_notice_on)
+        # the comments are the family's and the school's: nothing records them, the period just ends
+        steps.append(PaperworkStep(AMENDMENT_COMMENTS, comments, comments))
+        steps.append(PaperworkStep(FINAL_AMENDED_PLAN, final, review.final_plan_on))
+    return steps
 
 
 def year_group_on(year_group: int, today: date, on: date) -> int:
@@ -191,6 +246,8 @@ class AssessmentFacts:
     decision_to_assess_on: date | None
     draft_issued_on: date | None
     final_issued_on: date | None
+    decision_to_issue_on: date | None = None
+    stopped_on: date | None = None  # the LA decided not to assess, or not to issue
 
 
 @dataclass(frozen=True)
@@ -278,14 +335,15 @@ def _advice(advice: AdviceFacts, today: date, pupils: dict[str, PupilFacts],
 
 def _assessment(assessment: AssessmentFacts, today: date) -> DueItem | None:
     """The next stage of a needs assessment not yet reached."""
-    if assessment.final_issued_on is not None:
+    if assessment.final_issued_on is not None or assessment.stopped_on is not None:
         return None
     deadlines = dict(assessment_deadlines(assessment.requested_on, assessment.decision_to_assess_on,
                                           assessment.draft_issued_on))
     draft = assessment.draft_issued_on
     reached = {
         DECISION_TO_ASSESS: assessment.decision_to_assess_on is not None or draft is not None,
-        DECISION_TO_ISSUE: draft is not None,  # a draft is sent once the LA decides to issue
+        # a draft is sent once the LA decides to issue
+        DECISION_TO_ISSUE: assessment.decision_to_issue_on is not None or draft is not None,
         # the comments period has no end recorded: it is over once its last day has passed
         DRAFT_COMMENTS: draft is None or today > deadlines[DRAFT_COMMENTS],
         FINAL_PLAN: False,
@@ -305,6 +363,21 @@ def _authorisation(auth: AuthorisationFacts, today: date) -> DueItem | None:
     return _item("authorisation_ending", auth.last_session, today, auth.pupil_upn, detail)
 
 
+def _paperwork(review: ReviewFacts, today: date) -> list[DueItem]:
+    """The review's paperwork steps not yet done (the amendment comments period while it is open)."""
+    items = []
+    for step in paperwork_steps(review):
+        if step.what == AMENDMENT_COMMENTS:
+            if today > step.due:
+                continue
+        elif step.done_on is not None:
+            continue
+        detail = (f"{review.pupil_name}'s review meeting on {day_text(review.meeting)}: "
+                  f"{step.what} by {day_text(step.due)}")
+        items.append(_item("review_paperwork", step.due, today, review.pupil_upn, detail))
+    return items
+
+
 def _check_items(pro: ProfessionalFacts, today: date, dbs_recheck_years: int) -> list[DueItem]:
     """A finding with a last day: not valid (lapsed or warning), or valid until a day the window may hold.
     Findings with no day at all (nothing recorded) are the checks screen's, not a deadline."""
@@ -319,7 +392,8 @@ def sort_key(item: DueItem) -> tuple[date, str, str, str]:
 def due_items(today: date, within_days: int | None, *, pupils: Iterable[PupilFacts] = (),
               advice: Iterable[AdviceFacts] = (), assessments: Iterable[AssessmentFacts] = (),
               authorisations: Iterable[AuthorisationFacts] = (),
-              professionals: Iterable[ProfessionalFacts] = (), under_five_months: int = 6,
+              professionals: Iterable[ProfessionalFacts] = (), reviews: Iterable[ReviewFacts] = (),
+              under_five_months: int = 6,
               dbs_recheck_years: int = 3) -> list[DueItem]:
     """Everything due on or before ``today + within_days`` (everything when None), overdue included,
     sorted by due date, then kind, then subject."""
@@ -334,6 +408,8 @@ def due_items(today: date, within_days: int | None, *, pupils: Iterable[PupilFac
     found += (_advice(a, today, by_upn, under_five_months) for a in advice)
     found += (_assessment(a, today) for a in assessments)
     found += (_authorisation(a, today) for a in authorisations)
+    for review in reviews:
+        found += _paperwork(review, today)
     for pro in professionals:
         found += _check_items(pro, today, dbs_recheck_years)
     last = None if within_days is None else today + timedelta(days=within_days)

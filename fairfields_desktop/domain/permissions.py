@@ -55,6 +55,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "spaces.out_of_use": frozenset({"admin"}),
     "sessions.mark": frozenset({"office", "teacher", "senco", "headteacher"}),
     "advice.manage": frozenset({"senco", "headteacher"}),
+    "reviews.view": frozenset({"senco", "headteacher", "teacher"}),  # a teacher: their class's pupils
+    "reviews.manage": frozenset({"senco", "headteacher"}),
+    "assessments.manage": frozenset({"senco", "headteacher"}),
+    "outcomes.view": frozenset({"senco", "headteacher", "teacher"}),  # a teacher: their class's pupils
+    "outcomes.edit": frozenset({"senco", "headteacher"}),
     # what is due
     "due.view": EVERYONE,  # a teacher sees their class's pupils only
     # reports

@@ -20,6 +20,13 @@ AREAS_OF_NEED = (
     "social_emotional_and_mental_health",
     "sensory_and_physical",
 )
+#: the four broad areas of need of the SEND Code of Practice, in words
+AREA_LABELS = {
+    "communication_and_interaction": "Communication and interaction",
+    "cognition_and_learning": "Cognition and learning",
+    "social_emotional_and_mental_health": "Social, emotional and mental health",
+    "sensory_and_physical": "Sensory and/or physical",
+}
 DBS_TYPES = ("employer_assurance", "school_check")
 BOOKING_STATUSES = ("booked", "cancelled")
 REQUEST_SETTINGS = ("in_school", "off_site")

@@ -1,5 +1,5 @@
-"""What needs attention as of today: annual reviews, advice, assessments, authorisations ending and
-safeguarding checks lapsing. The deadlines are `domain.deadlines`; this gathers the facts."""
+"""What needs attention as of today: annual reviews and their paperwork, advice, assessments,
+authorisations ending and safeguarding checks lapsing. The deadlines are `domain.deadlines`; this gathers the facts."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from ..store.models import (
 )
 from .context import Actor, Clock
 from .professionals import checks_of
+from .reviews import ReviewService
 
 
 class DueService:
@@ -46,15 +47,17 @@ class DueService:
             ids = {p.id for p in pupil_rows}
             name = {p.id: f"{p.first_name} {p.last_name}" for p in pupil_rows}
             upn = {p.id: p.upn for p in pupil_rows}
+            planned, reviews = ReviewService.facts(session, ids, name, upn)
             pupils = [deadlines.PupilFacts(p.upn, name[p.id], p.klass.name, p.date_of_birth, p.year_group,
-                                           p.ehcp_issued, p.ehcp_last_review, None, p.looked_after)
+                                           p.ehcp_issued, p.ehcp_last_review, planned.get(p.id), p.looked_after)
                       for p in pupil_rows if p.has_ehcp]
             advice = [deadlines.AdviceFacts(upn[a.pupil_id], name[a.pupil_id], a.professional.name, a.kind,
                                             a.requested_on, a.due, a.received_on)
                       for a in session.scalars(select(AdviceRequestRow).options(
                           selectinload(AdviceRequestRow.professional))) if a.pupil_id in ids]
             assessments = [deadlines.AssessmentFacts(upn[a.pupil_id], name[a.pupil_id], a.requested_on,
-                                                     a.decision_to_assess_on, a.draft_issued_on, a.final_issued_on)
+                                                     a.decision_to_assess_on, a.draft_issued_on, a.final_issued_on,
+                                                     a.decision_to_issue_on, a.stopped_on)
                            for a in session.scalars(select(AssessmentRow)) if a.pupil_id in ids]
             authorisations = [deadlines.AuthorisationFacts(r.ext_id, upn[r.pupil_id], name[r.pupil_id],
                                                            r.professional.name, r.last_session)
@@ -67,6 +70,6 @@ class DueService:
                                  for p in session.scalars(select(ProfessionalRow).where(ProfessionalRow.active))]
         return deadlines.due_items(
             today, within_days, pupils=pupils, advice=advice, assessments=assessments,
-            authorisations=authorisations, professionals=professionals,
+            authorisations=authorisations, professionals=professionals, reviews=reviews,
             under_five_months=settings.under_five_review_months if settings else 6,
             dbs_recheck_years=settings.dbs_recheck_years if settings else 3)

@@ -198,7 +198,7 @@ class PupilService:
                 attendance_history=tuple((float(p), d) for p, d in history),
                 looked_after_authority=row.looked_after_authority if row.looked_after else None,
                 social_worker=row.social_worker if row.looked_after else None,
-                team=self._team(session, row),
+                team=team_of(session, row),
                 ehcp_issued=row.ehcp_issued if sees_needs else None,
                 ehcp_last_review=row.ehcp_last_review if sees_needs else None,
                 personal_budget_reference=row.personal_budget_reference if sees_needs else None,
@@ -423,38 +423,41 @@ class PupilService:
             left_on=row.left_on, version=row.version,
         )
 
-    def _team(self, session: Session, row: PupilRow) -> tuple[TeamEntry, ...]:
-        involvement: dict[int, list[str]] = {}
 
-        def note(pro_id: int | None, what: str) -> None:
-            if pro_id is not None and what not in involvement.setdefault(pro_id, []):
-                involvement[pro_id].append(what)
 
-        note(row.key_worker_professional_id, "key worker")
-        for pro_id, role in session.execute(select(TeamMemberRow.professional_id, TeamMemberRow.role)
-                                            .where(TeamMemberRow.pupil_id == row.id,
-                                                   TeamMemberRow.ended_on.is_(None))):
-            note(pro_id, role or "team")
-        for (pro_id,) in session.execute(select(BookingRow.professional_id).join(
-                BookingPupilRow, BookingPupilRow.booking_id == BookingRow.id)
-                .where(BookingPupilRow.pupil_id == row.id, BookingRow.status == "booked")):
-            note(pro_id, "sessions")
-        for (pro_id,) in session.execute(select(AdviceRequestRow.professional_id)
-                                         .where(AdviceRequestRow.pupil_id == row.id)):
-            note(pro_id, "advice")
-        for pro_id, status in session.execute(select(RequestRow.professional_id, RequestRow.status)
-                                              .where(RequestRow.pupil_id == row.id)):
-            if status in ("submitted", "approved", "suspended"):
-                note(pro_id, "independent therapy")
-        if not involvement:
-            return ()
-        pros = session.scalars(select(ProfessionalRow).where(ProfessionalRow.id.in_(involvement))).all()
-        order = {"statutory": 0, "commissioned": 1, "independent": 2}
-        return tuple(
-            TeamEntry(p.ext_id, p.name, p.kind, p.discipline.replace("_", " "), p.organisation, _contact_text(p),
-                      "; ".join(involvement[p.id]))
-            for p in sorted(pros, key=lambda p: (order.get(p.kind, 3), p.name))
-        )
+def team_of(session: Session, row: PupilRow) -> tuple[TeamEntry, ...]:
+    """Every professional involved with a pupil: key worker, team members, sessions, advice, requests."""
+    involvement: dict[int, list[str]] = {}
+
+    def note(pro_id: int | None, what: str) -> None:
+        if pro_id is not None and what not in involvement.setdefault(pro_id, []):
+            involvement[pro_id].append(what)
+
+    note(row.key_worker_professional_id, "key worker")
+    for pro_id, role in session.execute(select(TeamMemberRow.professional_id, TeamMemberRow.role)
+                                        .where(TeamMemberRow.pupil_id == row.id,
+                                               TeamMemberRow.ended_on.is_(None))):
+        note(pro_id, role or "team")
+    for (pro_id,) in session.execute(select(BookingRow.professional_id).join(
+            BookingPupilRow, BookingPupilRow.booking_id == BookingRow.id)
+            .where(BookingPupilRow.pupil_id == row.id, BookingRow.status == "booked")):
+        note(pro_id, "sessions")
+    for (pro_id,) in session.execute(select(AdviceRequestRow.professional_id)
+                                     .where(AdviceRequestRow.pupil_id == row.id)):
+        note(pro_id, "advice")
+    for pro_id, status in session.execute(select(RequestRow.professional_id, RequestRow.status)
+                                          .where(RequestRow.pupil_id == row.id)):
+        if status in ("submitted", "approved", "suspended"):
+            note(pro_id, "independent therapy")
+    if not involvement:
+        return ()
+    pros = session.scalars(select(ProfessionalRow).where(ProfessionalRow.id.in_(involvement))).all()
+    order = {"statutory": 0, "commissioned": 1, "independent": 2}
+    return tuple(
+        TeamEntry(p.ext_id, p.name, p.kind, p.discipline.replace("_", " "), p.organisation, _contact_text(p),
+                  "; ".join(involvement[p.id]))
+        for p in sorted(pros, key=lambda p: (order.get(p.kind, 3), p.name))
+    )
 
 
 _YEAR = timedelta(days=366)

@@ -7,20 +7,24 @@ listed for marking; a teacher marks their own class's sessions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
 from ..domain.permissions import allowed, require
+from ..domain.school import PROFESSIONAL_KINDS
 from ..store.database import Database
 from ..store.models import (
     BookingOccurrenceRow,
     BookingPupilRow,
     BookingRow,
     ClassRow,
+    OutcomeRow,
+    ProfessionalRow,
     PupilRow,
     SessionRecordRow,
+    TargetRow,
 )
 from . import audit
 from .bookings import BookingService
@@ -32,6 +36,21 @@ NOT_DELIVERED_REASONS = {
     "cancelled_by_school": "cancelled by the school",
     "other": "other",
 }
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    monday: date
+    planned: dict[str, int]  # professional kind → sessions booked that week
+    delivered: dict[str, int]  # professional kind → sessions marked delivered
+
+    @property
+    def planned_total(self) -> int:
+        return sum(self.planned.values())
+
+    @property
+    def delivered_total(self) -> int:
+        return sum(self.delivered.values())
 
 
 @dataclass(frozen=True)
@@ -77,8 +96,9 @@ class SessionService:
                     for b in sorted(blocks, key=lambda b: b.start)]
 
     def mark(self, actor: Actor, occurrence_id: int, delivered: bool, *, reason: str | None = None,
-             note: str | None = None) -> None:
-        """Record that a session was delivered, or not and why (one of NOT_DELIVERED_REASONS)."""
+             note: str | None = None, target_id: int | None = None) -> None:
+        """Record that a session was delivered, or not and why (one of NOT_DELIVERED_REASONS), with an
+        optional short progress note against one of the session's pupils' targets."""
         require(actor.roles, "sessions.mark", who=actor.username)
         if not delivered and reason not in NOT_DELIVERED_REASONS:
             raise InvalidInput(Problem("reason", "say why it was not delivered: " + ", ".join(NOT_DELIVERED_REASONS.values())))
@@ -93,10 +113,43 @@ class SessionService:
                 raise NotAllowed(f"{actor.username} marks the sessions of their own class only")
             if session.scalar(select(SessionRecordRow.id).where(SessionRecordRow.occurrence_id == occurrence_id)):
                 raise Refused("this session is already marked")
+            if target_id is not None:
+                in_session = session.scalar(
+                    select(TargetRow.id).join(OutcomeRow, OutcomeRow.id == TargetRow.outcome_id)
+                    .join(BookingPupilRow, BookingPupilRow.pupil_id == OutcomeRow.pupil_id)
+                    .where(TargetRow.id == target_id, BookingPupilRow.booking_id == occ.booking_id))
+                if in_session is None:
+                    raise InvalidInput(Problem("target", "choose a target of a pupil in this session"))
             record = SessionRecordRow(occurrence_id=occurrence_id, delivered=delivered,
                                       reason=None if delivered else reason, note=(note or "").strip() or None,
-                                      recorded_by=actor.username, recorded_at=self.clock.now())
+                                      target_id=target_id, recorded_by=actor.username, recorded_at=self.clock.now())
             session.add(record)
             session.flush()
             audit.record(session, actor, self.clock, "mark", "session", occurrence_id,
-                         after={"delivered": delivered, "reason": record.reason, "note": bool(record.note)})
+                         after={"delivered": delivered, "reason": record.reason, "note": bool(record.note),
+                                "target": target_id})
+
+    def weekly_figures(self, actor: Actor, first: date, last: date) -> list[WeekFigures]:
+        """Professionals' sessions planned and delivered in each week (Monday) from ``first`` to ``last``,
+        by the professional's kind (a teacher: their class's)."""
+        require(actor.roles, "sessions.mark", who=actor.username)
+        start = first - timedelta(days=first.weekday())
+        weeks = {start + timedelta(weeks=i): ({k: 0 for k in PROFESSIONAL_KINDS}, {k: 0 for k in PROFESSIONAL_KINDS})
+                 for i in range((last - start).days // 7 + 1)}
+        with self.db.read_session() as session:
+            query = (select(BookingOccurrenceRow.starts_at, ProfessionalRow.kind, SessionRecordRow.delivered)
+                     .join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id)
+                     .join(ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
+                     .outerjoin(SessionRecordRow, SessionRecordRow.occurrence_id == BookingOccurrenceRow.id)
+                     .where(BookingOccurrenceRow.status == "booked",
+                            BookingOccurrenceRow.starts_at >= datetime.combine(start, time.min),
+                            BookingOccurrenceRow.starts_at < datetime.combine(last + timedelta(days=1), time.min)))
+            if not allowed(actor.roles, "pupils.all_classes"):
+                query = query.where(BookingRow.id.in_(self._class_booking_ids(session, actor.class_name or "")))
+            for starts, kind, delivered in session.execute(query):
+                day = starts.date()
+                planned, done = weeks[day - timedelta(days=day.weekday())]
+                planned[kind] = planned.get(kind, 0) + 1
+                if delivered:
+                    done[kind] = done.get(kind, 0) + 1
+        return [WeekFigures(monday, planned, done) for monday, (planned, done) in sorted(weeks.items())]

@@ -391,6 +391,7 @@ class AdviceRequestRow(Base):
     due: Mapped[date | None]
     received_on: Mapped[date | None]
     purpose: Mapped[str | None] = mapped_column(Text)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("annual_reviews.id"), index=True)
     pupil: Mapped[PupilRow] = relationship()
     professional: Mapped[ProfessionalRow] = relationship()
 
@@ -402,8 +403,11 @@ class AssessmentRow(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"), index=True)
     requested_on: Mapped[date]
     decision_to_assess_on: Mapped[date | None]
+    decision_to_issue_on: Mapped[date | None]
     draft_issued_on: Mapped[date | None]
     final_issued_on: Mapped[date | None]
+    stopped_on: Mapped[date | None]  # the LA decided not to assess, or not to issue: kept, not deleted
+    stopped_reason: Mapped[str | None] = mapped_column(Text)
     pupil: Mapped[PupilRow] = relationship()
 
 
@@ -591,6 +595,7 @@ class SessionRecordRow(Base):
     delivered: Mapped[bool]
     reason: Mapped[str | None] = mapped_column(String(30))  # pupil_absent | professional_absent | cancelled_by_school | other
     note: Mapped[str | None] = mapped_column(Text)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id"))  # the target the note is against
     recorded_by: Mapped[str] = mapped_column(String(60))
     recorded_at: Mapped[datetime]
 
@@ -605,3 +610,104 @@ class AdviceChaseRow(Base):
     chased_on: Mapped[date]
     how: Mapped[str | None]
     chased_by: Mapped[str] = mapped_column(String(60))
+
+
+class AnnualReviewRow(Base):
+    """One annual review meeting of a pupil's EHCP and its paperwork; moved or cancelled, never deleted."""
+
+    __tablename__ = "annual_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"), index=True)
+    meeting_on: Mapped[date] = mapped_column(index=True)
+    meeting_at: Mapped[time | None]
+    place: Mapped[str | None]
+    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | held | cancelled
+    cancelled_reason: Mapped[str | None] = mapped_column(Text)
+    invitations_sent_on: Mapped[date | None]
+    child_views: Mapped[str | None] = mapped_column(Text)
+    parent_views: Mapped[str | None] = mapped_column(Text)
+    budget_review: Mapped[str | None] = mapped_column(Text)  # the personal budget and direct payments review
+    proposed_amendments: Mapped[str | None] = mapped_column(Text)
+    report_sent_on: Mapped[date | None]  # the school's report to the LA and every invitee
+    la_decision_on: Mapped[date | None]
+    amendment_notice_on: Mapped[date | None]  # the LA's notice of proposed amendments
+    final_plan_on: Mapped[date | None]  # the amended plan issued
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]
+    pupil: Mapped[PupilRow] = relationship()
+    invitees: Mapped[list[ReviewInviteeRow]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewInviteeRow.id")
+    circulations: Mapped[list[ReviewCirculationRow]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewCirculationRow.id")
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("status in ('planned', 'held', 'cancelled')", name="status"),
+    )
+
+
+class ReviewInviteeRow(Base):
+    """Someone invited to a review: the parents or the young person, the team, the class teacher, the social worker."""
+
+    __tablename__ = "review_invitees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("annual_reviews.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(30))  # parent | young_person | professional | class_teacher | social_worker | other
+    name: Mapped[str]
+    professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
+    removed_on: Mapped[date | None]  # taken off the list: kept, not deleted
+    review: Mapped[AnnualReviewRow] = relationship(back_populates="invitees")
+
+
+class ReviewCirculationRow(Base):
+    """What was circulated to whom and when (advice and reports before the meeting, the report after)."""
+
+    __tablename__ = "review_circulations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("annual_reviews.id", ondelete="CASCADE"), index=True)
+    document: Mapped[str]
+    sent_to: Mapped[str] = mapped_column(Text)
+    sent_on: Mapped[date]
+    recorded_by: Mapped[str] = mapped_column(String(60))
+    review: Mapped[AnnualReviewRow] = relationship(back_populates="circulations")
+
+
+class OutcomeRow(Base):
+    """An EHCP outcome under one of the four broad areas of need."""
+
+    __tablename__ = "ehcp_outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"), index=True)
+    area: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    set_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20), default="current")  # current | achieved | ceased
+    ended_on: Mapped[date | None]
+    targets: Mapped[list[TargetRow]] = relationship(
+        back_populates="outcome", cascade="all, delete-orphan", order_by="TargetRow.id")
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TargetRow(Base):
+    """A target or programme a professional sets under an outcome, with the strategy for the class team."""
+
+    __tablename__ = "targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("ehcp_outcomes.id", ondelete="CASCADE"), index=True)
+    professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
+    text: Mapped[str] = mapped_column(Text)
+    programme: Mapped[str | None] = mapped_column(Text)
+    strategy: Mapped[str | None] = mapped_column(Text)  # what the class team carries into daily practice
+    set_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20), default="current")  # current | achieved | ceased
+    ended_on: Mapped[date | None]
+    outcome: Mapped[OutcomeRow] = relationship(back_populates="targets")
+    professional: Mapped[ProfessionalRow | None] = relationship()
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}

@@ -6,14 +6,8 @@ from datetime import date
 from html import escape
 
 from ...domain.professionals import KIND_LABELS
+from ...domain.school import AREA_LABELS
 from ...services.pupils import PupilDetail
-
-AREA_LABELS = {
-    "communication_and_interaction": "Communication and interaction",
-    "cognition_and_learning": "Cognition and learning",
-    "social_emotional_and_mental_health": "Social, emotional and mental health",
-    "sensory_and_physical": "Sensory and/or physical",
-}
 
 KIND_COLOURS = {"statutory": "#1f5f8b", "commissioned": "#2e6b30", "independent": "#7a3e9d"}
 

@@ -38,7 +38,8 @@ from ..commands import ServiceCommand
 from ..forms import FormDialog, run_form
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
-from .pupil_detail import AREA_LABELS, render_pupil
+from ...domain.school import AREA_LABELS
+from .pupil_detail import render_pupil
 
 log = logging.getLogger(__name__)
 
