@@ -106,6 +106,7 @@ class ReviewFacts:
     la_decision_on: date | None = None
     amendment_notice_on: date | None = None
     final_plan_on: date | None = None
+    held: bool = False  # once held, the steps before the meeting can no longer be done
 
 
 @dataclass(frozen=True)
@@ -370,7 +371,7 @@ def _paperwork(review: ReviewFacts, today: date) -> list[DueItem]:
         if step.what == AMENDMENT_COMMENTS:
             if today > step.due:
                 continue
-        elif step.done_on is not None:
+        elif step.done_on is not None or (review.held and step.due < review.meeting):
             continue
         detail = (f"{review.pupil_name}'s review meeting on {day_text(review.meeting)}: "
                   f"{step.what} by {day_text(step.due)}")

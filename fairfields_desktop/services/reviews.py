@@ -11,7 +11,7 @@ import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain import deadlines
@@ -429,8 +429,8 @@ class ReviewService:
         planned: dict[int, date] = {}
         facts = []
         first_circulation = dict(session.execute(
-            select(ReviewCirculationRow.review_id, ReviewCirculationRow.sent_on)
-            .order_by(ReviewCirculationRow.sent_on.desc())).all())
+            select(ReviewCirculationRow.review_id, func.min(ReviewCirculationRow.sent_on))
+            .group_by(ReviewCirculationRow.review_id)).all())
         rows = session.scalars(select(AnnualReviewRow).where(AnnualReviewRow.status != "cancelled")).all()
         latest_held: dict[int, AnnualReviewRow] = {}
         for r in rows:
@@ -445,7 +445,7 @@ class ReviewService:
                 facts.append(deadlines.ReviewFacts(
                     upns[r.pupil_id], names[r.pupil_id], r.meeting_on, r.invitations_sent_on,
                     first_circulation.get(r.id), r.report_sent_on, r.la_decision_on, r.amendment_notice_on,
-                    r.final_plan_on))
+                    r.final_plan_on, r.status == "held"))
         return planned, facts
 
     # --- helpers -----------------------------------------------------------------------------------
@@ -511,7 +511,7 @@ class ReviewService:
             if "teacher" in role.lower() and "assistant" not in role.lower():
                 invitees.append(("class_teacher", name, None))
         ids = {p.ext_id: p.id for p in session.scalars(select(ProfessionalRow))}
-        invitees += [("professional", t.name, ids.get(t.ext_id)) for t in team_of(session, pupil)]
+        invitees += [("professional", t.name, ids.get(t.professional_id)) for t in team_of(session, pupil)]
         if pupil.looked_after and pupil.social_worker:
             invitees.append(("social_worker", pupil.social_worker, None))
         return invitees
@@ -525,7 +525,7 @@ class ReviewService:
         circulated = min((c.sent_on for c in row.circulations), default=None)
         steps = deadlines.paperwork_steps(deadlines.ReviewFacts(
             pupil.upn, _name(pupil), row.meeting_on, row.invitations_sent_on, circulated, row.report_sent_on,
-            row.la_decision_on, row.amendment_notice_on, row.final_plan_on))
+            row.la_decision_on, row.amendment_notice_on, row.final_plan_on, row.status == "held"))
         advice = tuple(
             ReviewAdvice(a.id, a.professional.name, a.requested_on,
                          deadlines.advice_due(a.kind, a.requested_on, a.due, meeting=row.meeting_on), a.received_on)

@@ -27,11 +27,13 @@ from fairfields_desktop.domain.deadlines import (
     DueItem,
     ProfessionalFacts,
     PupilFacts,
+    ReviewFacts,
     ReviewTimeline,
     advice_due,
     amendment_deadlines,
     assessment_deadlines,
     due_items,
+    paperwork_steps,
     phase_transfer,
     review_timeline,
     year_group_on,
@@ -442,6 +444,72 @@ class TestAssessment:
         done = assessment(decision_to_assess_on=date(2026, 10, 2), draft_issued_on=date(2027, 1, 11),
                           final_issued_on=date(2027, 2, 8))
         assert due_items(date(2027, 1, 20), None, assessments=[done]) == []
+
+    def test_a_recorded_decision_to_issue_moves_on_to_the_final_plan(self):
+        item = one_item(today=date(2026, 12, 1), assessments=[assessment(
+            decision_to_assess_on=date(2026, 10, 2), decision_to_issue_on=date(2026, 11, 30))])
+        assert "final plan due 15 Feb 2027" in item.detail
+
+    def test_an_assessment_the_la_stopped_is_not_due(self):
+        stopped = assessment(stopped_on=date(2026, 11, 2))
+        assert due_items(date(2026, 11, 10), None, assessments=[stopped]) == []
+
+
+def review(**changes) -> ReviewFacts:
+    return replace(ReviewFacts("A123456789012", "Sam Reed", date(2026, 12, 14)), **changes)
+
+
+class TestReviewPaperwork:
+    def test_the_steps_around_a_meeting(self):
+        assert [(s.what, s.due) for s in paperwork_steps(review())] == [
+            ("invitations sent", date(2026, 11, 30)),
+            ("advice and reports circulated to the invitees", date(2026, 11, 30)),
+            ("the school's report sent to the LA and every invitee", date(2026, 12, 28)),
+            ("the LA's decision", date(2027, 1, 11)),
+        ]
+
+    def test_a_meeting_on_29_february(self):
+        steps = paperwork_steps(review(meeting=date(2028, 2, 29)))
+        assert [s.due for s in steps] == [date(2028, 2, 15), date(2028, 2, 15), date(2028, 3, 14), date(2028, 3, 28)]
+
+    def test_a_moved_meeting_moves_its_paperwork(self):
+        before = paperwork_steps(review())
+        after = paperwork_steps(review(meeting=date(2027, 1, 11)))
+        assert [b.due + timedelta(weeks=4) for b in before] == [a.due for a in after]
+
+    def test_done_late_and_done_in_time(self):
+        invitations = paperwork_steps(review(invitations_sent_on=date(2026, 12, 1)))[0]
+        assert invitations.late(date(2026, 12, 2)) is True
+        assert paperwork_steps(review(invitations_sent_on=date(2026, 11, 30)))[0].late(date(2027, 1, 1)) is False
+        assert paperwork_steps(review())[0].late(date(2026, 11, 30)) is False  # its last day
+        assert paperwork_steps(review())[0].late(date(2026, 12, 1)) is True
+
+    def test_amendments_add_fifteen_days_and_eight_weeks(self):
+        steps = paperwork_steps(review(amendment_notice_on=date(2027, 1, 4)))
+        assert [(s.what, s.due) for s in steps[4:]] == [
+            ("comments on the proposed amendments", date(2027, 1, 19)),
+            ("the final amended plan", date(2027, 3, 1)),
+        ]
+
+    def test_what_is_due_lists_the_steps_not_done(self):
+        items = due_items(date(2026, 11, 23), 14, reviews=[review(invitations_sent_on=date(2026, 11, 20))])
+        assert [(i.kind, i.due, i.overdue, i.subject) for i in items] == [
+            ("review_paperwork", date(2026, 11, 30), False, "A123456789012")]
+        assert items[0].detail == ("Sam Reed's review meeting on 14 Dec 2026: advice and reports circulated to "
+                                   "the invitees by 30 Nov 2026")
+
+    def test_once_held_the_steps_before_the_meeting_are_history(self):
+        items = due_items(date(2026, 12, 15), None, reviews=[review(held=True)])
+        assert [i.detail.split(": ", 1)[1] for i in items] == [
+            "the school's report sent to the LA and every invitee by 28 Dec 2026", "the LA's decision by 11 Jan 2027"]
+
+    def test_the_comments_period_shows_while_it_is_open(self):
+        facts = review(held=True, report_sent_on=date(2026, 12, 20), la_decision_on=date(2027, 1, 4),
+                       amendment_notice_on=date(2027, 1, 4))
+        open_items = due_items(date(2027, 1, 10), None, reviews=[facts])
+        assert [i.due for i in open_items] == [date(2027, 1, 19), date(2027, 3, 1)]
+        assert [i.due for i in due_items(date(2027, 1, 20), None, reviews=[facts])] == [date(2027, 3, 1)]
+        assert due_items(date(2027, 1, 20), None, reviews=[replace(facts, final_plan_on=date(2027, 2, 1))]) == []
 
 
 # --- authorisations and checks ---------------------------------------------------------------------
