@@ -115,7 +115,7 @@ class AssessmentService:
             if stage != "decision_to_assess_on" and row.decision_to_assess_on is None:
                 problems.append(Problem(stage, "record the decision to assess first"))
             if problems:
-                raise InvalidInput(*problems)
+                raise InvalidInput(problems)
             before = getattr(row, stage)
             setattr(row, stage, on)
             audit.record_change(session, actor, self.clock, "assessment", row.id, {stage: before}, {stage: on})
@@ -129,7 +129,7 @@ class AssessmentService:
         if on > self.clock.today():
             problems.append(Problem("stopped_on", "the date cannot be in the future"))
         if problems:
-            raise InvalidInput(*problems)
+            raise InvalidInput(problems)
         with self.db.session() as session:
             row = self._row(session, assessment_id)
             if row.final_issued_on is not None or row.stopped_on is not None:

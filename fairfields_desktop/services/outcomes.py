@@ -292,7 +292,7 @@ def _check(*, area: str | None = None, text: str, field: str = "text", today: da
     if today is not None and set_on is not None and set_on > today:
         problems.append(Problem("set_on", "the date set cannot be in the future"))
     if problems:
-        raise InvalidInput(*problems)
+        raise InvalidInput(problems)
 
 
 def _text(value: str | None) -> str | None:

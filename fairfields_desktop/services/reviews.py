@@ -285,7 +285,7 @@ class ReviewService:
         if not (name or "").strip() and not professional:
             problems.append(Problem("name", "give the name of the person invited"))
         if problems:
-            raise InvalidInput(*problems)
+            raise InvalidInput(problems)
         with self.db.session() as session:
             row = self._editable(session, actor, review_id, None, allow_held=True)
             pro_id = None
@@ -356,7 +356,7 @@ class ReviewService:
         if sent_on > self.clock.today():
             problems.append(Problem("sent_on", "the date sent cannot be in the future"))
         if problems:
-            raise InvalidInput(*problems)
+            raise InvalidInput(problems)
         with self.db.session() as session:
             row = self._editable(session, actor, review_id, None, allow_held=True)
             row.circulations.append(ReviewCirculationRow(document=document.strip(), sent_to=sent_to.strip(),
@@ -405,7 +405,7 @@ class ReviewService:
             if "final_plan_on" in given and notice is None:
                 problems.append(Problem("final_plan_on", "record the LA's amendment notice before the final plan"))
             if problems:
-                raise InvalidInput(*problems)
+                raise InvalidInput(problems)
             before = {k: getattr(row, k) for k in given}
             for key, value in given.items():
                 setattr(row, key, value)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -50,12 +51,44 @@ def status_words(status: str, ended_on=None) -> str:  # noqa: ANN001
     return f"{words} on {_day(ended_on)}" if ended_on and status != "current" else words
 
 
+def _grey_if_ended(item: QTreeWidgetItem, status: str) -> None:
+    """Ended outcomes and targets in grey (their Status column says so in words too)."""
+    if status != "current":
+        for column in range(4):
+            item.setForeground(column, QBrush(QColor("#666666")))
+            item.setToolTip(column, f"{STATUSES[status]}: kept for the record, no longer worked on")
+
+
 def _text_edit(text: str = "", lines: int = 3) -> QPlainTextEdit:
     edit = QPlainTextEdit(text)
     edit.setTabChangesFocus(True)  # Tab moves on to the next field, as in a line edit
     edit.setMinimumWidth(420)
     edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
     return edit
+
+
+class _WrapDelegate(QStyledItemDelegate):
+    """Rows of the first column as tall as their text wrapped to the column's width: outcomes are sentences."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802, ANN001
+        size = super().sizeHint(option, index)
+        if index.column() != 0:
+            return size
+        depth, parent = 1, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self.tree.columnWidth(0) - self.tree.indentation() * depth - 16
+        if width <= 40:
+            return size
+        font = index.data(Qt.ItemDataRole.FontRole) or option.font
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        height = QFontMetrics(font).boundingRect(QRect(0, 0, width, 100000),
+                                                 int(Qt.TextFlag.TextWordWrap), text).height()
+        return QSize(size.width(), max(size.height(), height + 10))
 
 
 class OutcomeDialog(FormDialog):
@@ -159,12 +192,15 @@ class OutcomesPanel(QWidget):
         self.tree.setHeaderLabels(["Outcome or target", "Set by", "Set on", "Status"])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setWordWrap(True)  # outcomes are sentences: show them whole, over two lines if need be
+        self.tree.setUniformRowHeights(False)
+        self.tree.setItemDelegate(_WrapDelegate(self.tree))
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(lambda column, _old, _new: column == 0 and self.tree.doItemsLayout())
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Selected outcome or target")
         self.detail.setOpenLinks(False)
@@ -262,8 +298,8 @@ class OutcomesPanel(QWidget):
                 area.setData(0, KIND_ROLE, "area")
                 area.setData(0, DATA_ROLE, outcome.area)
                 area.setExpanded(True)
-            item = QTreeWidgetItem(area, [outcome.text, "", _day(outcome.set_on),
-                                          status_words(outcome.status, outcome.ended_on)])
+            item = QTreeWidgetItem(area, [outcome.text, "", _day(outcome.set_on), STATUSES[outcome.status]])
+            _grey_if_ended(item, outcome.status)
             item.setData(0, KIND_ROLE, "outcome")
             item.setData(0, DATA_ROLE, outcome)
             item.setToolTip(0, outcome.text)
@@ -275,7 +311,8 @@ class OutcomesPanel(QWidget):
                     hidden += 1
                     continue
                 child = QTreeWidgetItem(item, [f"Target: {target.text}", target.professional or "",
-                                               _day(target.set_on), status_words(target.status, target.ended_on)])
+                                               _day(target.set_on), STATUSES[target.status]])
+                _grey_if_ended(child, target.status)
                 child.setData(0, KIND_ROLE, "target")
                 child.setData(0, DATA_ROLE, (target, outcome))
                 child.setToolTip(0, target.text)

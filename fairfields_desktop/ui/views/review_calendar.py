@@ -46,7 +46,7 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError
 
 #: what each kind of entry is, in a cell ("Review due: Ben Hughes") and in the day's list
-KIND_SHORT = {"meeting": "Review", "annual_review": "Review due", "advice": "Advice due",
+KIND_SHORT = {"meeting": "Review meeting", "annual_review": "Review due", "advice": "Advice due",
               "assessment": "Assessment", "authorisation_ending": "Sessions end",
               "review_paperwork": "Paperwork"}
 KIND_WORDS = {"meeting": "Review meeting", "annual_review": "Annual review due", "advice": "Advice due",
@@ -228,26 +228,28 @@ class DayDelegate(QStyledItemDelegate):
         entries = index.data(ENTRIES_ROLE) or []
         names = getattr(model, "names", {})
         y = inner.top() + line_height + 2
-        room = (inner.bottom() - y + 1) // line_height
+        wrap = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
         for number, entry in enumerate(entries):
             left = len(entries) - number
-            if room <= 0:
+            entry_font = bold if entry.overdue or entry.kind == "meeting" else font
+            text = short_line(entry, names)
+            width = inner.width() - 7  # a stripe of the entry's colour, then its words
+            height = QFontMetrics(entry_font).boundingRect(QRect(0, 0, width, 10_000), wrap, text).height()
+            if y + height > inner.bottom() + 1 or (left > 1 and y + height + line_height > inner.bottom() + 1):
+                if y + line_height <= inner.bottom() + 1:  # no room for them all: say how many more
+                    painter.setFont(font)
+                    painter.setPen(QColor(DIM_TEXT))
+                    painter.drawText(QRect(inner.left(), y, inner.width(), line_height),
+                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                                     f"+{left} more…")
                 break
-            if room == 1 and left > 1:  # no room for them all: say how many more
-                painter.setFont(font)
-                painter.setPen(QColor(DIM_TEXT))
-                painter.drawText(QRect(inner.left(), y, inner.width(), line_height),
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"+{left} more…")
-                break
-            line = short_line(entry, names)
-            colour = OVERDUE_TEXT if entry.overdue else MEETING_TEXT if entry.kind == "meeting" else TEXT
-            painter.setFont(bold if entry.overdue or entry.kind == "meeting" else font)
-            painter.setPen(QColor(colour))
-            shown = QFontMetrics(painter.font()).elidedText(line, Qt.TextElideMode.ElideRight, inner.width())
-            painter.drawText(QRect(inner.left(), y, inner.width(), line_height),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
-            y += line_height
-            room -= 1
+            colour = QColor(OVERDUE_TEXT if entry.overdue else MEETING_TEXT if entry.kind == "meeting" else TEXT)
+            painter.fillRect(QRect(inner.left(), y + 1, 3, height - 2),
+                             colour if entry.overdue or entry.kind == "meeting" else QColor(GRID))
+            painter.setFont(entry_font)
+            painter.setPen(colour)
+            painter.drawText(QRect(inner.left() + 7, y, width, height), wrap, text)
+            y += height + 3
         painter.setPen(QPen(QColor(GRID), 1))
         painter.drawLine(rect.topRight(), rect.bottomRight())
         painter.drawLine(rect.bottomLeft(), rect.bottomRight())
@@ -313,7 +315,7 @@ class ReviewCalendar(QWidget):
         self.grid.horizontalHeader().setMinimumSectionSize(90)
         self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.verticalHeader().setMinimumSectionSize(QFontMetrics(self.grid.font()).height() * 3 + 10)
-        self.grid.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self.grid.verticalHeader().hide()
         self.grid.setMinimumSize(640, 380)
         self.grid.installEventFilter(self)
 
