@@ -27,6 +27,7 @@ from .services.pupils import PupilService
 from .services.requests import RequestService
 from .services.school import DatabaseInfo, SchoolService
 from .services.outcomes import OutcomeService
+from .services.reports import ReportService
 from .services.reviews import ReviewService
 from .services.sessions import SessionService
 from .services.secrets import NoKeyring, SecretStore, database_key
@@ -58,6 +59,7 @@ class Services:
     reviews: ReviewService = field(init=False)
     assessments: AssessmentService = field(init=False)
     outcomes: OutcomeService = field(init=False)
+    reports: ReportService = field(init=False)
     kept_copy: str | None = None
 
     def __post_init__(self) -> None:
@@ -76,6 +78,7 @@ class Services:
         self.reviews = ReviewService(self.db, self.clock)
         self.assessments = AssessmentService(self.db, self.clock)
         self.outcomes = OutcomeService(self.db, self.clock)
+        self.reports = ReportService(self)
         self.dashboard = DashboardService(self)
 
     def database_info(self) -> DatabaseInfo:

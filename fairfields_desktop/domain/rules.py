@@ -226,13 +226,21 @@ def holiday_words(calendar: SchoolCalendar, first: date, last: date) -> list[str
     words: list[str] = []
     monday = monday_of(first)
     while monday <= last:
-        days = list(calendar.days(max(monday, first), min(monday + timedelta(days=4), last)))
-        if days and not any(calendar.is_school_day(d) for d in days):
-            word = _week_off_word(calendar, days)
-            if word not in words:
-                words.append(word)
+        word = _week_off(calendar, max(monday, first), min(monday + timedelta(days=4), last))
+        if word is not None and word not in words:
+            words.append(word)
         monday += ONE_WEEK
     return words
+
+
+@lru_cache(maxsize=8192)
+def _week_off(calendar: SchoolCalendar, first: date, last: date) -> str | None:
+    """The name of the holiday or closure when no day from ``first`` to ``last`` (one week's weekdays) is
+    a school day; None when one is. Cached: most periods share most of their weeks."""
+    days = list(calendar.days(first, last))
+    if days and not any(calendar.is_school_day(d) for d in days):
+        return _week_off_word(calendar, days)
+    return None
 
 
 def _week_off_word(calendar: SchoolCalendar, days: list[date]) -> str:

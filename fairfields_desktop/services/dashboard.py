@@ -64,25 +64,29 @@ class DashboardService:
     # --- by role ----------------------------------------------------------------------------------------
     def _headteacher(self, actor: Actor, today: date) -> list[Section]:
         service = self.services.requests
-        # rules are evaluated only where the dashboard shows them: the undecided and the suspended
-        requests = (service.list_requests(actor, statuses=("submitted", "suspended"))
-                    + service.list_requests(actor, statuses=("approved", "ended", "declined"), with_rules=False))
+        term = self.services.school.calendar().term_on(today)
+        since = term.first_day if term else today - timedelta(days=90)
+        # rules are evaluated only where the dashboard shows them: the undecided and the suspended; the
+        # database picks the few others it needs (ending within 2 weeks, overridden this term)
+        requests = service.list_requests(actor, statuses=("submitted", "suspended"))
+        ending_soon = service.list_requests(actor, statuses=("approved",), with_rules=False,
+                                            ending_between=(today, today + timedelta(days=14)))
+        overridden = service.list_requests(actor, statuses=("approved", "ended", "declined"), with_rules=False,
+                                           overridden_since=since)
         waiting = tuple(
             DashItem(f"{r.ref}: {r.pupil} with {r.professional} — "
                      + ("all rules met" if r.eligible else "fails " + ", ".join(r.failed)), "requests", r.ref)
             for r in requests if r.status == "submitted" and r.state != "expired")
         ending = tuple(
             DashItem(f"{r.ref}: {r.pupil} with {r.professional} ends {day_text(r.last_session)}", "requests", r.ref)
-            for r in requests if r.state == "active" and r.last_session <= today + timedelta(days=14))
+            for r in ending_soon if r.state == "active")
         suspended = tuple(
             DashItem(f"{r.ref}: {r.pupil} with {r.professional}, suspended: "
                      + next((x.detail for x in r.results if x.rule == "NOT_SUSPENDED"), ""), "requests", r.ref, True)
             for r in requests if r.status == "suspended")
-        term = self.services.school.calendar().term_on(today)
-        since = term.first_day if term else today - timedelta(days=90)
         overrides = tuple(
             DashItem(f"{r.ref}: {rule} overridden by {by} on {day_text(at.date())}: {reason}", "requests", r.ref)
-            for r in requests for rule, reason, by, at in r.overrides if at.date() >= since)
+            for r in requests + overridden for rule, reason, by, at in r.overrides if at.date() >= since)
         return [
             Section("Requests awaiting your decision", waiting, "No request is waiting for a decision."),
             Section("Authorisations ending within 2 weeks", ending, "No authorisation ends in the next 2 weeks."),
@@ -92,15 +96,20 @@ class DashboardService:
 
     def _senco(self, actor: Actor, today: date) -> list[Section]:
         items = self.services.due.due(actor, 42)
-        reviews = tuple(DashItem(("OVERDUE: " if i.overdue else "") + i.detail, "pupils", i.subject, i.overdue)
+        reviews = tuple(DashItem(("OVERDUE: " if i.overdue else "") + i.detail, "ehcp", f"review:{i.subject}",
+                                 i.overdue)
                         for i in items if i.kind == "annual_review")
-        advice = tuple(DashItem(i.detail, "pupils", i.subject, True)
+        advice = tuple(DashItem(i.detail, "ehcp", f"advice:{i.subject}", True)
                        for i in items if i.kind == "advice" and i.overdue)
         soon = today + timedelta(days=14)
-        assessments = tuple(DashItem(i.detail, "pupils", i.subject, i.overdue)
+        paperwork = tuple(DashItem(("OVERDUE: " if i.overdue else "") + i.detail, "ehcp", f"review:{i.subject}",
+                                   i.overdue)
+                          for i in items if i.kind == "review_paperwork" and i.due <= soon)
+        assessments = tuple(DashItem(i.detail, "ehcp", f"assessment:{i.subject}", i.overdue)
                             for i in items if i.kind == "assessment" and i.due <= soon)
         return [
             Section("Annual reviews overdue or due within 6 weeks", reviews, "No annual review is due in 6 weeks."),
+            Section("Review paperwork due within 2 weeks", paperwork, "No review paperwork is due in 2 weeks."),
             Section("Advice overdue", advice, "No advice is overdue."),
             Section("Assessment deadlines within 2 weeks", assessments, "No assessment deadline in 2 weeks."),
         ]

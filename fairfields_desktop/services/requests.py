@@ -315,9 +315,11 @@ class RequestService:
             return self._views(session, rows)
 
     def list_requests(self, actor: Actor, *, undecided_only: bool = False, statuses: tuple[str, ...] = (),
-                      with_rules: bool = True) -> list[RequestView]:
-        """Requests (undecided only, or of the given statuses), with every rule evaluated unless
-        ``with_rules`` is False (then ``results`` is empty: for lists that need only dates and people)."""
+                      with_rules: bool = True, ending_between: tuple[date, date] | None = None,
+                      overridden_since: date | None = None) -> list[RequestView]:
+        """Requests (undecided only, or of the given statuses; their last session in a period; with a rule
+        overridden since a day), with every rule evaluated unless ``with_rules`` is False (then
+        ``results`` is empty: for lists that need only dates and people)."""
         require(actor.roles, "requests.check", who=actor.username)
         with self.db.read_session() as session:
             query = self._query(with_history=False).order_by(RequestRow.first_session, RequestRow.id)
@@ -325,6 +327,12 @@ class RequestService:
                 query = query.where(RequestRow.status.in_(UNDECIDED))
             if statuses:
                 query = query.where(RequestRow.status.in_(statuses))
+            if ending_between is not None:
+                query = query.where(RequestRow.last_session.between(*ending_between))
+            if overridden_since is not None:
+                query = query.where(RequestRow.id.in_(
+                    select(RequestOverrideRow.request_id).where(
+                        RequestOverrideRow.at >= datetime.combine(overridden_since, time.min))))
             return self._views(session, session.scalars(query).all(), with_rules)
 
     def _views(self, session: Session, rows: list[RequestRow], with_rules: bool = True) -> list[RequestView]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
 from ..domain.permissions import allowed, require
@@ -51,6 +51,20 @@ class WeekFigures:
     @property
     def delivered_total(self) -> int:
         return sum(self.delivered.values())
+
+
+@dataclass(frozen=True)
+class ProvisionLine:
+    """One service's sessions with a pupil over a period: the review pack's provision figures."""
+
+    professional: str
+    kind: str  # statutory | commissioned | independent
+    discipline: str
+    planned: int  # sessions booked (including those the school later cancelled)
+    delivered: int
+    not_delivered: dict[str, int]  # reason (words) → how many, cancellations by the school included
+    not_marked: int  # past sessions nobody has marked yet
+    largest_group: int  # the most other pupils in one session (never named)
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,54 @@ class SessionService:
             audit.record(session, actor, self.clock, "mark", "session", occurrence_id,
                          after={"delivered": delivered, "reason": record.reason, "note": bool(record.note),
                                 "target": target_id})
+
+    def provision(self, actor: Actor, upn: str, first: date, last: date) -> list[ProvisionLine]:
+        """Each professional's sessions with the pupil from ``first`` to ``last`` (both included)."""
+        require(actor.roles, "reviews.view", who=actor.username)
+        with self.db.read_session() as session:
+            pupil = session.scalar(select(PupilRow).where(PupilRow.upn == upn))
+            if pupil is None:
+                raise NotFound(f"there is no pupil with UPN {upn!r}")
+            if not allowed(actor.roles, "pupils.all_classes") and \
+                    session.scalar(select(ClassRow.name).where(ClassRow.id == pupil.class_id)) != actor.class_name:
+                raise NotAllowed(f"{actor.username} may see the pupils of their own class only")
+            bookings = select(BookingPupilRow.booking_id).where(BookingPupilRow.pupil_id == pupil.id)
+            group = dict(session.execute(
+                select(BookingPupilRow.booking_id, func.count()).where(BookingPupilRow.booking_id.in_(bookings))
+                .group_by(BookingPupilRow.booking_id)).all())
+            query = (select(BookingOccurrenceRow.booking_id, BookingOccurrenceRow.status, BookingOccurrenceRow.ends_at,
+                            ProfessionalRow.name, ProfessionalRow.kind, ProfessionalRow.discipline,
+                            SessionRecordRow.delivered, SessionRecordRow.reason)
+                     .join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id)
+                     .join(ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
+                     .outerjoin(SessionRecordRow, SessionRecordRow.occurrence_id == BookingOccurrenceRow.id)
+                     .where(BookingOccurrenceRow.booking_id.in_(bookings),
+                            BookingOccurrenceRow.starts_at >= datetime.combine(first, time.min),
+                            BookingOccurrenceRow.starts_at < datetime.combine(last + timedelta(days=1), time.min)))
+            now = self.clock.now()
+            lines: dict[str, dict] = {}
+            for booking_id, status, ends_at, name, kind, discipline, delivered, reason in session.execute(query):
+                line = lines.setdefault(name, {"kind": kind, "discipline": discipline.replace("_", " "), "planned": 0,
+                                               "delivered": 0, "not": {}, "unmarked": 0, "group": 0})
+                line["planned"] += 1
+                line["group"] = max(line["group"], group.get(booking_id, 1) - 1)
+                if status == "cancelled":
+                    words = NOT_DELIVERED_REASONS["cancelled_by_school"]
+                    line["not"][words] = line["not"].get(words, 0) + 1
+                elif delivered:
+                    line["delivered"] += 1
+                elif delivered is False:
+                    words = NOT_DELIVERED_REASONS.get(reason or "other", reason or "other")
+                    line["not"][words] = line["not"].get(words, 0) + 1
+                elif ends_at <= now:
+                    line["unmarked"] += 1
+                else:
+                    line["planned"] -= 1  # still to come: not provision yet
+        order = {"statutory": 0, "commissioned": 1, "independent": 2}
+        return [ProvisionLine(name, v["kind"], v["discipline"], v["planned"], v["delivered"], v["not"], v["unmarked"],
+                              v["group"])
+                for name, v in sorted(lines.items(), key=lambda kv: (order.get(kv[1]["kind"], 3), kv[0]))
+                if v["planned"]]
 
     def weekly_figures(self, actor: Actor, first: date, last: date) -> list[WeekFigures]:
         """Professionals' sessions planned and delivered in each week (Monday) from ``first`` to ``last``,

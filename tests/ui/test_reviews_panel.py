@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 from PySide6.QtCore import QDate, QTime
@@ -38,16 +39,19 @@ def move_clock(services, day: date) -> None:  # noqa: ANN001
     services.clock = services.reviews.clock = Clock(day)
 
 
-def test_only_pupils_with_an_ehcp_are_offered_and_an_overdue_review_says_so(qtbot, sqlite_school, actor):
-    panel = ben_panel(qtbot, sqlite_school, actor)
-    offered = [panel.pupil.itemData(i) for i in range(panel.pupil.count())]
+def test_only_pupils_with_an_ehcp_are_offered_and_an_overdue_review_says_so(qtbot, sqlite_school, actor,
+                                                                            monkeypatch):
     every = sqlite_school.pupils.list_pupils(actor(sqlite_school, "mokafor"))
-    assert offered == [p.upn for p in every if p.has_ehcp] and len(offered) < len(every)
+    # every pupil of the example school has a plan: say Chloe Nowak has none
+    every = [replace(p, has_ehcp=False) if p.first_name == "Chloe" else p for p in every]
+    monkeypatch.setattr(sqlite_school.pupils, "list_pupils", lambda _actor: every)
+    panel = ben_panel(qtbot, sqlite_school, actor)
+    offered = [panel.pupil.itemText(i) for i in range(panel.pupil.count())]
+    assert offered == ["Ben Hughes (Oak)", "Amara Osei (Oak)", "Dev Sharma (Willow)"]
     assert panel.pupil.accessibleName() == "Pupil"
     assert panel.pupil.currentData() == BEN
-    text = panel.summary.text()
-    assert "Plan issued: 1 Jun 2022" in text and "Last review: 10 Nov 2025" in text
-    assert "9 Nov 2026 — OVERDUE" in text
+    assert "Plan issued: 1 Jun 2022" in panel.summary.text() and "Last review: 10 Nov 2025" in panel.summary.text()
+    assert panel.next_due.text() == "Next review due by: 9 Nov 2026 — OVERDUE (14 days late)"
     assert panel.meeting.text() == "No review meeting is planned."
     assert panel.schedule_button.isEnabled()
     for button in (panel.move_button, panel.cancel_button, panel.held_button, panel.invite_button,
@@ -144,7 +148,7 @@ def test_recording_the_meeting_held_makes_it_the_last_review(qtbot, sqlite_schoo
     panel.held_button.click()
     assert panel.message.text() == ("Meeting of 14 Dec 2026 recorded as held: it is Ben Hughes's last review.")
     assert "Last review: 14 Dec 2026" in panel.summary.text()
-    assert "13 Dec 2027" in panel.summary.text() and "OVERDUE" not in panel.summary.text()
+    assert panel.next_due.text() == "Next review due by: 13 Dec 2027 (in 363 days)"
     assert "Last meeting: 14 Dec 2026" in panel.meeting.text() and "held" in panel.meeting.text()
     assert rows(panel.past_model) == [["14 Dec 2026", "held", "nothing recorded after the meeting yet"]]
     assert panel.schedule_button.isEnabled() and panel.after_button.isEnabled()
@@ -275,3 +279,65 @@ def test_the_invitee_and_after_meeting_dialogs(qtbot, sqlite_school, actor):
     after.ticks["la_decision_on"].setChecked(True)
     after.dates["la_decision_on"].setDate(QDate(2026, 11, 20))
     assert after.values() == {"la_decision_on": date(2026, 11, 20)}
+
+
+def test_zz_screenshot(qtbot, sqlite_school, actor, monkeypatch):
+    panel = ben_panel(qtbot, sqlite_school, actor)
+    schedule(panel, monkeypatch, date(2026, 12, 14), time(10, 0), "Library")
+    monkeypatch.setattr(panel, "ask_professionals", lambda: (["nhs-slt-1", "nhs-physio-1"], None))
+    panel.advice_button.click()
+    monkeypatch.setattr(panel, "ask_circulation", lambda: ("physiotherapy advice", "all invitees", date(2026, 11, 20)))
+    panel.circulation_button.click()
+    panel.invitations_button.click()
+    panel.texts["child_views"].setPlainText("Ben likes the hydrotherapy pool and wants to walk further.")
+    panel.save_button.click()
+    panel.resize(1200, 800)
+    panel.show()
+    qtbot.wait(50)
+    panel.grab().save('/tmp/reviews_panel.png')
+    import sys; sys.path.insert(0, '/tmp/rp'); import dbg; dbg.dump(panel)
+    panel.resize(1000, 650)
+    qtbot.wait(50)
+    panel.grab().save('/tmp/reviews_panel_small.png')
+
+
+def test_zz_screenshot2(qtbot, sqlite_school, actor, monkeypatch):
+    panel = ben_panel(qtbot, sqlite_school, actor)
+    schedule(panel, monkeypatch, date(2026, 11, 2), time(10, 0), "Library")
+    monkeypatch.setattr(panel, "confirm", lambda *a: True)
+    panel.held_button.click()
+    monkeypatch.setattr(panel, "ask_after", lambda review: {"report_sent_on": date(2026, 11, 20)})
+    panel.after_button.click()
+    panel.details.setCurrentIndex(3)
+    panel.resize(1000, 650)
+    panel.show()
+    qtbot.wait(50)
+    panel.grab().save('/tmp/reviews_panel_held.png')
+    for i in range(panel.pupil.count()):
+        panel.pupil.setCurrentIndex(i)
+        print(panel.pupil.currentText(), panel.flags.text(), panel.next_due.text())
+    panel.pupil.setCurrentIndex(3)
+    schedule(panel, monkeypatch, date(2027, 1, 20))
+    panel.details.setCurrentIndex(1)
+    qtbot.wait(50)
+    panel.grab().save('/tmp/reviews_panel_other.png')
+    t = ReviewsPanel(sqlite_school, actor(sqlite_school, "ttaylor"))
+    qtbot.addWidget(t)
+    t.show_pupil(BEN)
+    t.resize(1000, 650)
+    t.show()
+    qtbot.wait(50)
+    t.grab().save('/tmp/reviews_panel_teacher.png')
+
+
+def test_zz_dialogs(qtbot, sqlite_school, actor):
+    from fairfields_desktop.ui.views.reviews_panel import AdviceDialog, CirculationDialog
+    pros = sqlite_school.professionals.list_professionals(actor(sqlite_school, "mokafor"))
+    review = sqlite_school.reviews.schedule(actor(sqlite_school, "mokafor"), BEN, date(2026, 11, 2))
+    for name, d in [("meeting", MeetingDialog("Review meeting for Ben Hughes", date(2026, 11, 23))),
+                    ("invitee", InviteeDialog(pros)), ("advice", AdviceDialog(pros, date(2026, 11, 30))),
+                    ("circ", CirculationDialog(date(2026, 11, 23))), ("after", AfterDialog(review, date(2026, 11, 23)))]:
+        qtbot.addWidget(d)
+        d.show()
+        qtbot.wait(20)
+        d.grab().save(f'/tmp/rp/dlg_{name}.png')

@@ -161,7 +161,7 @@ class OutcomesPanel(QWidget):
         self.pupil.setMinimumContentsLength(28)
         pupil_label = QLabel("&Pupil:")
         pupil_label.setBuddy(self.pupil)
-        self.show_ended = QCheckBox("Show &ended outcomes and targets")
+        self.show_ended = QCheckBox("Sho&w ended outcomes and targets")
         self.open_pupil_button = QPushButton("Open pupil &record")
         top = QHBoxLayout()
         top.addWidget(pupil_label)
@@ -222,8 +222,9 @@ class OutcomesPanel(QWidget):
             layout.addWidget(note)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
+        self.message.hide()
 
-        self.pupil.currentIndexChanged.connect(lambda _i: self._load_outcomes())
+        self.pupil.currentIndexChanged.connect(lambda _i: (self._say(""), self._load_outcomes()))
         self.show_ended.toggled.connect(lambda _on: self._fill_tree(self._selected_key()))
         self.tree.currentItemChanged.connect(lambda _now, _before: self._selection_changed())
         self.open_pupil_button.clicked.connect(self._open_pupil)
@@ -233,6 +234,11 @@ class OutcomesPanel(QWidget):
         self.achieved_button.clicked.connect(lambda: self.on_end("achieved"))
         self.ceased_button.clicked.connect(lambda: self.on_end("ceased"))
         self.reload()
+
+    def _say(self, text: str) -> None:
+        """The message line above the outcomes (hidden while there is nothing to say)."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     # --- loading ----------------------------------------------------------------------------------------------
     def current_upn(self) -> str | None:
@@ -245,7 +251,7 @@ class OutcomesPanel(QWidget):
             pupils = [p for p in self.services.pupils.list_pupils(self.actor) if p.has_ehcp]
         except FairfieldsError as exc:
             pupils = []
-            self.message.setText(str(exc))
+            self._say(str(exc))
         self.pupil.blockSignals(True)
         self.pupil.clear()
         for p in pupils:
@@ -256,13 +262,13 @@ class OutcomesPanel(QWidget):
         self.pupil.setEnabled(bool(pupils))
         self.open_pupil_button.setEnabled(bool(pupils))
         if not pupils:
-            self.message.setText(self.message.text() or "No pupil you can see has an EHCP.")
+            self._say(self.message.text() or "No pupil you can see has an EHCP.")
         self._load_outcomes(keep=self._selected_key())
 
     def show_pupil(self, upn: str) -> None:
         index = self.pupil.findData((upn or "").strip().upper())
         if index < 0:
-            self.message.setText(f"There is no pupil with an EHCP and the UPN {upn} among the pupils you can see.")
+            self._say(f"There is no pupil with an EHCP and the UPN {upn} among the pupils you can see.")
             return
         self.pupil.setCurrentIndex(index)
 
@@ -273,7 +279,7 @@ class OutcomesPanel(QWidget):
             try:
                 self.outcomes = self.services.outcomes.for_pupil(self.actor, upn)
             except FairfieldsError as exc:
-                self.message.setText(str(exc))
+                self._say(str(exc))
         self._fill_tree(keep)
 
     def _visible(self, status: str) -> bool:
@@ -285,10 +291,8 @@ class OutcomesPanel(QWidget):
         bold.setBold(True)
         areas: dict[str, QTreeWidgetItem] = {}
         chosen = None
-        hidden = 0
         for outcome in self.outcomes:
             if not self._visible(outcome.status):
-                hidden += 1
                 continue
             area = areas.get(outcome.area)
             if area is None:
@@ -308,7 +312,6 @@ class OutcomesPanel(QWidget):
                 chosen = item
             for target in outcome.targets:
                 if not self._visible(target.status):
-                    hidden += 1
                     continue
                 child = QTreeWidgetItem(item, [f"Target: {target.text}", target.professional or "",
                                                _day(target.set_on), STATUSES[target.status]])
@@ -330,8 +333,9 @@ class OutcomesPanel(QWidget):
             self._show_empty("No outcomes are recorded for this pupil yet."
                              + (" Add the outcomes of their EHCP with Add outcome…" if self.can_edit else ""))
         elif not self.tree.topLevelItemCount():
-            self._show_empty(f"Every outcome of this pupil has ended ({hidden} hidden): tick Show ended to "
-                             "see them.")
+            ended = len(self.outcomes)
+            self._show_empty(f"This pupil's {ended} outcome{' has' if ended == 1 else 's have'} ended: tick "
+                             "Show ended to see them.")
 
     def _show_empty(self, text: str) -> None:
         if self.current_upn():
@@ -389,8 +393,8 @@ class OutcomesPanel(QWidget):
         targets = [t for t in outcome.targets if self._visible(t.status)]
         parts = [f"<p style='color:#555'>{escape(outcome.area_text)}</p>",
                  f"<h3>{escape(outcome.text)}</h3>",
-                 f"<p>Set on {_day(outcome.set_on)}. Status: <b>{escape(status_words(outcome.status, outcome.ended_on))}"
-                 "</b>.</p>"]
+                 f"<p>Set on {_day(outcome.set_on)}. Status: "
+                 + f"<b>{escape(status_words(outcome.status, outcome.ended_on))}</b>.</p>"]
         if targets:
             parts.append("<p><b>Targets and programmes</b></p><ul>")
             for t in targets:
@@ -441,7 +445,7 @@ class OutcomesPanel(QWidget):
             except InvalidInput as exc:
                 dialog.show_problems(exc.problems)
             except StaleRecord as exc:
-                self.message.setText(f"Not saved: {exc}")
+                self._say(f"Not saved: {exc}")
                 self._load_outcomes(keep=self._selected_key())
                 return False
             except FairfieldsError as exc:
@@ -463,7 +467,7 @@ class OutcomesPanel(QWidget):
 
         if self._run(dialog, save):
             self._load_outcomes(keep=("outcome", added[0]))
-            self.message.setText(f"Outcome added under {AREA_LABELS[dialog.values()[0]]}.")
+            self._say(f"Outcome added under {AREA_LABELS[dialog.values()[0]]}.")
 
     def on_edit(self) -> None:
         kind, data = self._selected()
@@ -476,7 +480,7 @@ class OutcomesPanel(QWidget):
 
             if self._run(dialog, save):
                 self._load_outcomes(keep=("outcome", data.id))
-                self.message.setText("Outcome saved.")
+                self._say("Outcome saved.")
         elif kind == "target":
             target, outcome = data
             dialog = TargetDialog(self._professionals(), outcome, target, self)
@@ -486,12 +490,12 @@ class OutcomesPanel(QWidget):
 
             if self._run(dialog, save):
                 self._load_outcomes(keep=("target", target.id))
-                self.message.setText("Target saved.")
+                self._say("Target saved.")
 
     def on_add_target(self) -> None:
         outcome = self.selected_outcome()
         if outcome is None:
-            self.message.setText("Choose the outcome the target is for first.")
+            self._say("Choose the outcome the target is for first.")
             return
         dialog = TargetDialog(self._professionals(), outcome, parent=self)
         added: list[int] = []
@@ -501,7 +505,7 @@ class OutcomesPanel(QWidget):
 
         if self._run(dialog, save):
             self._load_outcomes(keep=("target", added[0]))
-            self.message.setText("Target added" + (" with its strategy for the class team."
+            self._say("Target added" + (" with its strategy for the class team."
                                                    if dialog.strategy.toPlainText().strip() else "."))
 
     def _professionals(self) -> list:
@@ -513,7 +517,7 @@ class OutcomesPanel(QWidget):
     def on_end(self, status: str) -> None:
         kind, data = self._selected()
         if kind not in ("outcome", "target"):
-            self.message.setText("Choose an outcome or a target first.")
+            self._say("Choose an outcome or a target first.")
             return
         words = STATUSES[status]
         if kind == "outcome":
@@ -535,12 +539,12 @@ class OutcomesPanel(QWidget):
             else:
                 self.services.outcomes.end_target(self.actor, data[0].id, status)
         except FairfieldsError as exc:
-            self.message.setText(f"Not changed: {exc}")
+            self._say(f"Not changed: {exc}")
             self._load_outcomes(keep=self._selected_key())
             return
         key = ("outcome", data.id) if kind == "outcome" else ("target", data[0].id)
         self._load_outcomes(keep=key)
-        self.message.setText(f"{kind.capitalize()} marked {words}"
+        self._say(f"{kind.capitalize()} marked {words}"
                              + ("." if self.show_ended.isChecked() else ": it is hidden until you tick Show ended."))
 
 
@@ -565,10 +569,10 @@ class StrategiesPanel(QWidget):
             self.class_choice.addItem("All classes", None)
             for name in services.pupils.class_names():
                 self.class_choice.addItem(name, name)
-        else:
+        else:  # a teacher: their own class, named (a greyed-out chooser would be hard to read)
             self.class_choice.addItem(actor.class_name or "(no class)", actor.class_name)
-            self.class_choice.setEnabled(False)
-        class_label = QLabel("&Class:")
+            self.class_choice.hide()
+        class_label = QLabel("&Class:" if self.all_classes else f"Class: {actor.class_name or 'none'}")
         class_label.setBuddy(self.class_choice)
         self.search = QLineEdit()
         self.search.setAccessibleName("Search strategies")
@@ -594,6 +598,7 @@ class StrategiesPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = make_table(self.proxy, "Strategies for daily practice", None)
         self.table.setWordWrap(True)
+        self.table.setItemDelegate(_RoomyDelegate(self.table))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
@@ -643,6 +648,14 @@ class StrategiesPanel(QWidget):
         item = index.data(ITEM_ROLE)
         if item is not None:
             self.open_requested.emit("pupils", item.pupil_upn)
+
+
+class _RoomyDelegate(QStyledItemDelegate):
+    """A little air above and below wrapped lines, so the rows of the list do not run together."""
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802, ANN001
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + 10)
 
 
 class _StrategyFilter(FilterProxy):

@@ -280,7 +280,7 @@ class ReviewCalendar(QWidget):
         self.previous_button.setToolTip("The previous month (Alt+Left, or Page Up in the calendar)")
         self.today_button = QPushButton("&This month")
         self.today_button.setShortcut(QKeySequence("Ctrl+T"))
-        self.today_button.setToolTip("Back to today (Ctrl+T, or Home in the calendar)")
+        self.today_button.setToolTip("Back to today (Ctrl+T, or Ctrl+Home in the calendar)")
         self.next_button = QPushButton("&Next month ›")
         self.next_button.setShortcut(QKeySequence("Alt+Right"))
         self.next_button.setToolTip("The next month (Alt+Right, or Page Down in the calendar)")
@@ -393,13 +393,11 @@ class ReviewCalendar(QWidget):
         self.title.setText(title)
         self.grid.setAccessibleDescription(f"{title}, Monday to Sunday; Page Up and Page Down change the month")
         overdue = sum(e.overdue for e in entries)
-        self.summary.setText(("Nothing due and no review meetings this month." if not entries else
-                              f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'} this month"
-                              + (f", {overdue} OVERDUE." if overdue else ".")))
-        # keep to the same day of the month (today when it is shown)
-        if today.year == year and today.month == month and (self.selected_day is None
-                                                            or (self.selected_day.year, self.selected_day.month)
-                                                            != (year, month)):
+        self.summary.setText("Nothing due and no review meetings this month." if not entries else
+                             f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'} this month"
+                             + (f", {overdue} OVERDUE." if overdue else "."))
+        # keep to the same day of the month (today, after "This month")
+        if self.selected_day is None and (today.year, today.month) == (year, month):
             wanted = today
         else:
             day = self.selected_day.day if self.selected_day else 1
@@ -437,10 +435,6 @@ class ReviewCalendar(QWidget):
             self.day_list.addItem(item)
         if entries:
             self.day_list.setCurrentRow(0)
-
-    def entries_on(self, day: date) -> list:
-        """The entries of a day of the month shown (what the day's list holds)."""
-        return list(self.model.entries.get(day, []))
 
     # --- moving about --------------------------------------------------------------------------------
     def step(self, months: int) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -40,8 +41,8 @@ from ..models.base import ITEM_ROLE, Column, RowsModel, fit_columns, make_table
 from .request_dialogs import date_edit
 
 #: the four texts of the paperwork: (the service's keyword, the label)
-TEXTS = (("child_views", "Views of the &child"), ("parent_views", "Views of the p&arents"),
-         ("budget_review", "Personal &budget and direct payments"), ("proposed_amendments", "Proposed a&mendments"))
+TEXTS = (("child_views", "Views of the chi&ld"), ("parent_views", "Views of the parents or &carers"),
+         ("budget_review", "Personal &budget and direct payments"), ("proposed_amendments", "Proposed ame&ndments"))
 #: the dates recorded after the meeting: (the service's keyword, the label)
 AFTER_DATES = (("report_sent_on", "School's report sent to the LA and invitees"),
                ("la_decision_on", "LA's decision"),
@@ -93,6 +94,7 @@ class MeetingDialog(FormDialog):
         super().__init__(title, [("meeting_on", "&Date", self.day), ("timed", "", self.timed),
                                  ("meeting_at", "&Time", self.at), ("place", "&Place", self.place)], parent)
         self.timed.setAccessibleName("At a set time")
+        self.setMinimumWidth(380)
 
     def values(self) -> tuple[date, time | None, str | None]:
         at = self.at.time().toPython() if self.timed.isChecked() else None
@@ -112,6 +114,7 @@ class InviteeDialog(FormDialog):
         for p in professionals:
             self.professional.addItem(f"{p.name} — {p.discipline_label}", p.ext_id)
         self.professional.currentIndexChanged.connect(self._on_professional)
+        self.person.setPlaceholderText("their name")
         super().__init__("Invite to the review", [("role", "&Role", self.role), ("name", "&Name", self.person),
                                                   ("professional", "Pro&fessional", self.professional)], parent)
 
@@ -132,7 +135,7 @@ class InviteeDialog(FormDialog):
 class AdviceDialog(FormDialog):
     """The professionals to ask for advice for the review (ticked in a list)."""
 
-    def __init__(self, professionals, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, professionals, due: date | None = None, parent=None) -> None:  # noqa: ANN001
         self.list = QListWidget()
         for p in professionals:
             item = QListWidgetItem(f"{p.name} — {p.discipline_label}")
@@ -144,6 +147,9 @@ class AdviceDialog(FormDialog):
         self.purpose.setPlaceholderText("advice for the annual review")
         super().__init__("Ask for advice", [("professionals", "&Ask", self.list), ("purpose", "&Purpose", self.purpose)],
                          parent)
+        if due is not None:
+            self.layout().insertRow(0, QLabel(f"Tick whom to ask. Their advice is due by {day_text(due)}."))
+        self.setMinimumWidth(460)
 
     def values(self) -> tuple[list[str], str | None]:
         chosen = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
@@ -163,6 +169,7 @@ class CirculationDialog(FormDialog):
         super().__init__("Record circulation", [("document", "&Document", self.document),
                                                 ("sent_to", "Sent &to", self.sent_to),
                                                 ("sent_on", "Sent &on", self.sent_on)], parent)
+        self.setMinimumWidth(420)
 
     def values(self) -> tuple[str, str, date]:
         return self.document.currentText().strip(), self.sent_to.text().strip(), self.sent_on.date().toPython()
@@ -219,8 +226,10 @@ class ReviewsPanel(QWidget):
         pupil_label.setBuddy(self.pupil)
         self.summary = QLabel("")
         self.summary.setObjectName("reviewSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Review summary")
+        self.summary.setAccessibleName("Plan and last review")
+        self.next_due = QLabel("")
+        self.next_due.setObjectName("reviewNextDue")
+        self.next_due.setAccessibleName("Next review due")
         self.meeting = QLabel("")
         self.meeting.setObjectName("reviewMeeting")
         self.meeting.setWordWrap(True)
@@ -234,13 +243,13 @@ class ReviewsPanel(QWidget):
 
         self.schedule_button = QPushButton("&Schedule meeting…")
         self.move_button = QPushButton("Mo&ve…")
-        self.cancel_button = QPushButton("Ca&ncel meeting…")
+        self.cancel_button = QPushButton("Cancel meetin&g…")
         self.held_button = QPushButton("Meeting &held")
         self.after_button = QPushButton("Record a&fter the meeting…")
         self.invite_button = QPushButton("&Invite…")
         self.remove_button = QPushButton("&Remove invitee")
         self.invitations_button = QPushButton("Invitations sen&t (today)")
-        self.advice_button = QPushButton("Ask for a&dvice…")
+        self.advice_button = QPushButton("As&k for advice…")
         self.circulation_button = QPushButton("Record circ&ulation…")
         self.save_button = QPushButton("Sav&e paperwork")
         self.edit_buttons = (self.schedule_button, self.move_button, self.cancel_button, self.held_button,
@@ -249,7 +258,9 @@ class ReviewsPanel(QWidget):
         for button in self.edit_buttons:
             button.setVisible(self.can_manage)
 
-        today = services.clock.today
+        def today() -> date:  # asked each time: the clock can change
+            return self.services.clock.today()
+
         self.steps_model = RowsModel([
             Column("What", lambda s: s.what),
             Column("Due by", lambda s: day_text(s.due), lambda s: s.due),
@@ -283,21 +294,21 @@ class ReviewsPanel(QWidget):
         self.past_table = make_table(self.past_model, "Past meetings", None)
 
         self.texts: dict[str, QPlainTextEdit] = {}
-        texts_box = QGroupBox("Views and plans for this review")
-        texts_grid = QGridLayout(texts_box)
+        texts_tab = QWidget()
+        texts_grid = QGridLayout(texts_tab)
         for column, (key, label) in enumerate(TEXTS):
             edit = QPlainTextEdit()
             edit.setAccessibleName(label.replace("&", ""))
             edit.setTabChangesFocus(True)
             edit.setReadOnly(not self.can_manage)
-            edit.setMinimumHeight(70)
+            edit.setMinimumHeight(60)
             caption = QLabel(label)
             caption.setBuddy(edit)
-            caption.setWordWrap(True)
             texts_grid.addWidget(caption, 0, column)
             texts_grid.addWidget(edit, 1, column)
             texts_grid.setColumnStretch(column, 1)
             self.texts[key] = edit
+        texts_grid.setRowStretch(1, 1)
         save_row = QHBoxLayout()
         save_row.addStretch(1)
         save_row.addWidget(self.save_button)
@@ -313,20 +324,23 @@ class ReviewsPanel(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
 
-        grid = QGridLayout()
-        grid.addWidget(self._box("Paperwork deadlines", self.steps_table, self.invitations_button), 0, 0)
-        grid.addWidget(self._box("Invited", self.invitees_table, self.invite_button, self.remove_button), 0, 1)
-        grid.addWidget(self._box("Advice asked for this review", self.advice_table, self.advice_button), 1, 0)
-        grid.addWidget(self._box("Circulated", self.circulations_table, self.circulation_button), 1, 1)
-        grid.addWidget(texts_box, 2, 0, 1, 2)
-        grid.addWidget(self._box("Past meetings", self.past_table), 3, 0, 1, 2)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        for row, stretch in enumerate((3, 2, 2, 2)):
-            grid.setRowStretch(row, stretch)
+        # the meeting's deadlines and who is invited above; the rest in tabs below (room for the texts)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self._box("Paperwork deadlines", self.steps_table, self.invitations_button), 2)
+        top.addWidget(self._box("Invited", self.invitees_table, self.invite_button, self.remove_button), 1)
+        self.details = QTabWidget()
+        self.details.setAccessibleName("Paperwork of the meeting")
+        self.details.addTab(texts_tab, "Views and plans")
+        self.details.addTab(self._box("", self.advice_table, self.advice_button), "Advice")
+        self.details.addTab(self._box("", self.circulations_table, self.circulation_button), "Circulated")
+        self.details.addTab(self._box("", self.past_table), "Past meetings")
         body = QWidget()
-        body.setLayout(grid)
-        body.setMinimumHeight(620)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(top, 1)
+        body_layout.addWidget(self.details, 1)
+        body.setMinimumHeight(440)  # below that, scroll rather than squash the tables
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
@@ -334,7 +348,12 @@ class ReviewsPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
-        layout.addWidget(self.summary)
+        facts = QHBoxLayout()
+        facts.addWidget(self.summary)
+        facts.addSpacing(6)
+        facts.addWidget(self.next_due)
+        facts.addStretch(1)
+        layout.addLayout(facts)
         layout.addWidget(self.meeting)
         layout.addWidget(self.flags)
         if self.can_manage:
@@ -357,8 +376,9 @@ class ReviewsPanel(QWidget):
         self.pupil.currentIndexChanged.connect(lambda _i: self.reload())
         self.reload()
 
-    def _box(self, title: str, table, *buttons: QPushButton) -> QGroupBox:  # noqa: ANN001
-        box = QGroupBox(title)
+    def _box(self, title: str, table, *buttons: QPushButton) -> QWidget:  # noqa: ANN001
+        """``table`` with ``buttons`` under it (for those who may change things), in a titled box."""
+        box = QGroupBox(title) if title else QWidget()
         layout = QVBoxLayout(box)
         layout.addWidget(table, 1)
         if buttons and self.can_manage:
@@ -416,18 +436,23 @@ class ReviewsPanel(QWidget):
 
     def _show_summary(self) -> None:
         pr = self.pupil_reviews
+        self.next_due.setStyleSheet("")
         if pr is None:
             self.summary.setText("Choose a pupil with an EHCP.")
+            self.next_due.setText("")
             return
+        self.summary.setText(f"Plan issued: {_day(pr.ehcp_issued) or 'not recorded'}    ·    "
+                             f"Last review: {_day(pr.last_review) or 'none yet'}    ·")
         today = self.services.clock.today()
         if pr.next_due is None:
-            due = "no review due"
+            self.next_due.setText("No review due")
         elif pr.next_due < today:
-            due = f"{day_text(pr.next_due)} — OVERDUE ({(today - pr.next_due).days} days late)"
+            self.next_due.setText(f"Next review due by: {day_text(pr.next_due)} — OVERDUE "
+                                  f"({(today - pr.next_due).days} days late)")
+            self.next_due.setStyleSheet("color: #8a1c1c; font-weight: bold")
         else:
-            due = f"{day_text(pr.next_due)} (in {(pr.next_due - today).days} days)"
-        self.summary.setText(f"Plan issued: {_day(pr.ehcp_issued) or 'not recorded'}    ·    "
-                             f"Last review: {_day(pr.last_review) or 'none yet'}    ·    Next review due by: {due}")
+            self.next_due.setText(f"Next review due by: {day_text(pr.next_due)} (in {(pr.next_due - today).days} "
+                                  "days)")
 
     def _show_meeting(self) -> None:
         pr, review = self.pupil_reviews, self.review
@@ -449,6 +474,11 @@ class ReviewsPanel(QWidget):
         for table in (self.steps_table, self.invitees_table, self.advice_table, self.circulations_table,
                       self.past_table):
             fit_columns(table)
+        today = self.services.clock.today()
+        late = sum(advice_state(a, today) == "OVERDUE" for a in (review.advice if review else ()))
+        self.details.setTabText(1, f"Advice ({self.advice_model.rowCount()})" + (f": {late} OVERDUE" if late else ""))
+        self.details.setTabText(2, f"Circulated ({self.circulations_model.rowCount()})")
+        self.details.setTabText(3, f"Past meetings ({self.past_model.rowCount()})")
         self._show_texts(review)
 
     def _show_texts(self, review: Review | None) -> None:
@@ -497,7 +527,8 @@ class ReviewsPanel(QWidget):
         return dialog.values() if dialog.exec() == FormDialog.DialogCode.Accepted else None
 
     def ask_professionals(self) -> tuple[list[str], str | None] | None:
-        dialog = AdviceDialog(self.services.professionals.list_professionals(self.actor), parent=self)
+        due = self.review.timeline.advice_circulated_by if self.review else None
+        dialog = AdviceDialog(self.services.professionals.list_professionals(self.actor), due, parent=self)
         return dialog.values() if dialog.exec() == FormDialog.DialogCode.Accepted else None
 
     def ask_circulation(self) -> tuple[str, str, date] | None:

@@ -14,12 +14,13 @@ from PySide6.QtCharts import (
     QBarSet,
     QChart,
     QChartView,
+    QLegend,
     QLineSeries,
     QStackedBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...domain.calendar import Term, monday_of
@@ -56,6 +57,21 @@ def term_for(terms: tuple[Term, ...] | list[Term], today: date) -> Term | None:
         return max(ended, key=lambda t: t.last_day)
     coming = [t for t in terms if t.first_day > today]
     return min(coming, key=lambda t: t.first_day) if coming else None
+
+
+def _brush(colour: str, pattern: Qt.BrushStyle) -> QBrush:
+    """The colour, with white stripes or hatching over it for the kinds after the first: told apart
+    without seeing colour, in the bars and in the legend."""
+    if pattern == Qt.BrushStyle.SolidPattern:
+        return QBrush(QColor(colour))
+    tile = QPixmap(12, 12)
+    tile.fill(QColor(colour))
+    painter = QPainter(tile)
+    painter.setBrush(QBrush(QColor("white"), pattern))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawRect(0, 0, 12, 12)
+    painter.end()
+    return QBrush(tile)
 
 
 class SessionsChart(QWidget):
@@ -100,6 +116,7 @@ class SessionsChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.summary)
+        self.summary.setContentsMargins(8, 4, 8, 6)
         self.reload()
 
     # --- the period --------------------------------------------------------------------------------------------
@@ -134,6 +151,7 @@ class SessionsChart(QWidget):
         self.view.setAccessibleDescription(self.description_text())
 
     def _clear(self) -> None:
+        self.x_axis = None
         self.chart.removeAllSeries()
         for axis in list(self.chart.axes()):
             self.chart.removeAxis(axis)
@@ -148,8 +166,7 @@ class SessionsChart(QWidget):
             colour, pattern = STYLE[kind]
             bar_set = QBarSet(f"Delivered: {KIND_LABELS[kind].lower()}")
             bar_set.append([float(w.delivered.get(kind, 0)) for w in weeks])
-            brush = QBrush(QColor(colour), pattern)
-            bar_set.setBrush(brush)
+            bar_set.setBrush(_brush(colour, pattern))
             bar_set.setPen(QPen(QColor(colour).darker(160), 1))
             bars.append(bar_set)
         bars.setBarWidth(0.6)
@@ -166,12 +183,11 @@ class SessionsChart(QWidget):
 
         x_axis = QBarCategoryAxis()
         x_axis.append(categories or ["—"])
+        self.x_axis = x_axis
         x_axis.setTitleText("Week beginning")
-        if len(categories) > 14:
-            x_axis.setLabelsAngle(-45)
-        top = max([w.planned_total for w in weeks] + [w.delivered_total for w in weeks] + [1])
-        step = 1 if top <= 10 else 2 if top <= 20 else 5 if top <= 50 else 10 if top <= 100 else 50
-        top = -(-top // step) * step
+        most = max([w.planned_total for w in weeks] + [w.delivered_total for w in weeks] + [1])
+        step = 1 if most <= 9 else 2 if most <= 18 else 5 if most <= 45 else 10 if most <= 90 else 50
+        top = (most // step + 1) * step  # a step of headroom above the highest point
         y_axis = QValueAxis()
         y_axis.setRange(0, top)
         y_axis.setTickType(QValueAxis.TickType.TicksDynamic)
@@ -179,11 +195,30 @@ class SessionsChart(QWidget):
         y_axis.setTickInterval(step)
         y_axis.setLabelFormat("%d")
         y_axis.setTitleText("Sessions")
+        self._fit_labels()
         self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         for series in (bars, planned):
             series.attachAxis(x_axis)
             series.attachAxis(y_axis)
+        for marker in self.chart.legend().markers(planned):
+            marker.setShape(QLegend.MarkerShape.MarkerShapeFromSeries)  # the planned line shows as a dashed line
+
+    def _fit_labels(self) -> None:
+        """Week labels on one line ("2 Nov") where they fit, else the month under the day."""
+        axis = getattr(self, "x_axis", None)
+        if axis is None or not self.figures:
+            return
+        room = (self.view.width() - 110) / len(self.figures)
+        wide = QFontMetrics(axis.labelsFont()).horizontalAdvance("28 Sep") + 10
+        labels = [short_day(w.monday) if room >= wide else short_day(w.monday).replace(" ", "<br>")
+                  for w in self.figures]
+        if axis.categories() != labels:
+            axis.setCategories(labels)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().resizeEvent(event)
+        self._fit_labels()
 
     # --- words -------------------------------------------------------------------------------------------------
     def _period_words(self) -> str:
@@ -210,8 +245,8 @@ class SessionsChart(QWidget):
 
     def description_text(self) -> str:
         """Every week's figures in words, for a screen reader."""
-        lines = [f"Bars: sessions delivered, stacked by kind of professional; dashed line: sessions planned. "
-                 f"{self.summary_text()}"]
+        lines = ["Bars: sessions delivered, stacked by kind of professional; dashed line: sessions planned. "
+                 + self.summary_text()]
         for w in self.figures:
             kinds = ", ".join(f"{KIND_LABELS[k].lower()} {w.delivered.get(k, 0)}" for k in PROFESSIONAL_KINDS
                               if w.delivered.get(k, 0))
