@@ -97,6 +97,99 @@ class ReviewPack:
     agenda: tuple[str, ...] = AGENDA
 
 
+@dataclass(frozen=True)
+class TimetableEntry:
+    start: datetime
+    end: datetime
+    text: str  # who and what: professionals by name, pupils by initials
+    kind: str  # statutory | commissioned | independent | school
+
+
+@dataclass(frozen=True)
+class RoomTimetable:
+    school: str
+    monday: date
+    days: tuple[tuple[date, str | None], ...]  # each weekday, with why it is not a school day (None: it is)
+    spaces: tuple[str, ...]
+    entries: dict[tuple[str, date], tuple[TimetableEntry, ...]]  # (space, day) → the day's bookings in order
+
+    @property
+    def count(self) -> int:
+        return sum(len(v) for v in self.entries.values())
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One independent-therapy request in the authorisations register."""
+
+    ref: str
+    pupil: str
+    class_name: str
+    professional: str
+    setting: str  # words
+    period: str
+    status: str
+    extends: str | None
+    rules: tuple[tuple[str, bool, str], ...]
+    history: tuple[tuple[datetime, str, str, str | None, str | None], ...]  # at, by, action, reason, on behalf of
+    overrides: tuple[tuple[str, str, str, datetime], ...]
+
+
+@dataclass(frozen=True)
+class AuthorisationsRegister:
+    school: str
+    first: date
+    last: date
+    entries: tuple[RegisterEntry, ...]
+    delegations: tuple[tuple[str, date, date, str], ...]  # delegate, from, to, by
+
+
+@dataclass(frozen=True)
+class DecisionLetter:
+    """A letter to the family about a decision on a request: no UPN, nothing about other pupils."""
+
+    school: str
+    to: tuple[str, ...]  # the parents with parental responsibility, or the young person
+    pupil: str
+    professional: str
+    discipline: str
+    decision: str  # approved | declined | suspended
+    decided_on: date
+    decided_by: str
+    period: str
+    sessions: str  # "Tuesdays 10:30–11:15 in Therapy Room 1, 10 sessions"
+    reasons: tuple[str, ...]  # plain words: why declined (the failed rules), why suspended
+    signatory: str
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    name: str
+    kind: str
+    organisation: str | None
+    dbs: str
+    registration: str
+    insurance: str
+    level: str  # valid | warning | blocking
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChecksRegister:
+    school: str
+    on: date
+    lines: tuple[CheckLine, ...]
+
+
+@dataclass(frozen=True)
+class VisitsLog:
+    school: str
+    first: date
+    last: date
+    visits: tuple[tuple[datetime, datetime | None, str, str, str, str, str], ...]  # in, out, who, kind, purpose, where, pupils
+    off_site: tuple[tuple[date, str, str, datetime, datetime | None, str | None], ...]  # day, pupil, with, out, back, by
+
+
 class ReportService:
     def __init__(self, services) -> None:  # noqa: ANN001 (the Services container: a report composes use cases)
         self.services = services
@@ -171,6 +264,118 @@ class ReportService:
                                                         "left_out": list(left_out)})
         return pack
 
+    def timetable(self, actor: Actor, day: date) -> RoomTimetable:
+        """Every space's bookings, day by day, for the school week (Monday to Friday) holding ``day``."""
+        require(actor.roles, "report.timetable", who=actor.username)
+        s = self.services
+        monday = day - timedelta(days=day.weekday())
+        friday = monday + timedelta(days=4)
+        calendar = s.school.calendar()
+        blocks = [b for b in s.bookings.bookings_between(actor, monday, friday) if b.status == "booked"]
+        spaces = tuple(sp.name for sp in s.bookings.spaces(actor, bookable_only=False))
+        entries: dict[tuple[str, date], list[TimetableEntry]] = {}
+        for b in sorted(blocks, key=lambda b: (b.space, b.start)):
+            who = b.professional or ", ".join(b.staff) or "school use"
+            pupils = " ".join(_initials(p) for p in b.pupils)
+            what = " · ".join(x for x in (who, b.purpose, pupils and f"pupils {pupils}") if x)
+            entries.setdefault((b.space, b.start.date()), []).append(TimetableEntry(b.start, b.end, what, b.kind))
+        days = tuple((monday + timedelta(days=i), calendar.why_not_school_day(monday + timedelta(days=i)))
+                     for i in range(5))
+        self._audit(actor, "timetable", monday.isoformat(), {"bookings": len(blocks)})
+        return RoomTimetable(s.school.settings().school_name, monday, days, spaces,
+                             {k: tuple(v) for k, v in entries.items()})
+
+    def authorisations(self, actor: Actor, first: date, last: date) -> AuthorisationsRegister:
+        """Every independent-therapy request with a session in the period: rules, decisions, overrides,
+        delegations, suspensions and review meetings."""
+        require(actor.roles, "report.authorisations", who=actor.username)
+        requests = self.services.requests
+        entries = []
+        for view in requests.list_requests(actor, with_rules=False):
+            if view.status == "draft" or view.last_session < first or view.first_session > last:
+                continue
+            full = requests.get(actor, view.ref)
+            entries.append(RegisterEntry(
+                full.ref, full.pupil, full.class_name, full.professional,
+                "in school" if full.setting == "in_school" else "off site",
+                f"{day_text(full.first_session)} to {day_text(full.last_session)}, {full.weekday.title()}s "
+                f"{full.start_time:%H:%M}–{full.end_time:%H:%M}" + (f", {full.space}" if full.space else ""),
+                full.state, full.extends, tuple((r.rule, r.ok, r.detail) for r in full.results),
+                tuple((h.at, h.by, h.action, h.reason, (h.details or {}).get("on_behalf_of")) for h in full.history),
+                full.overrides))
+        delegations = tuple(d for d in requests.delegations(actor) if d[2] >= first and d[1] <= last)
+        self._audit(actor, "authorisations", f"{first}..{last}", {"requests": len(entries)})
+        return AuthorisationsRegister(self.services.school.settings().school_name, first, last,
+                                      tuple(sorted(entries, key=lambda e: e.ref)), delegations)
+
+    def decision_letter(self, actor: Actor, ref: str) -> DecisionLetter:
+        """The letter to the parents (or the young person) about the latest decision on a request."""
+        require(actor.roles, "report.authorisations", who=actor.username)
+        s = self.services
+        request = s.requests.get(actor, ref)
+        decisions = [h for h in request.history if h.action in ("approved", "declined", "suspended")]
+        if not decisions:
+            raise InvalidInput(Problem("request", f"{ref} has no decision yet to write to the family about"))
+        decision = decisions[-1]
+        summary = next(p for p in s.pupils.list_pupils(actor, include_left=True) if p.upn == request.pupil_upn)
+        detail = s.pupils.get_pupil(actor, summary.id)
+        if summary.year_group >= 12:  # past compulsory school age: the young person decides
+            to = (summary.name,)
+        else:
+            to = tuple(c.name for c in detail.contacts if c.parental_responsibility) or \
+                tuple(c.name for c in detail.contacts[:1])
+        pro = next((p for p in s.professionals.list_professionals(actor) if p.ext_id == request.professional_id), None)
+        count = len(s.requests.session_dates(actor, ref))
+        where = f" in {request.space}" if request.space else " off site"
+        sessions = (f"{request.weekday.title()}s {request.start_time:%H:%M}–{request.end_time:%H:%M}{where}, "
+                    f"{count} session{'s' if count != 1 else ''}")
+        if decision.action == "declined":
+            reasons = tuple(RULE_WORDS.get(r.rule, r.detail) for r in request.results if not r.ok) or \
+                ((decision.reason,) if decision.reason else ())
+            if decision.reason and decision.reason not in reasons:
+                reasons += (decision.reason,)
+        elif decision.action == "suspended":
+            reasons = (decision.reason,) if decision.reason else ()
+        else:
+            reasons = ()
+        settings = s.school.settings()
+        self._audit(actor, "decision_letter", ref, {"decision": decision.action})
+        return DecisionLetter(
+            settings.school_name, to, summary.name, request.professional,
+            pro.discipline_label if pro else "therapy", decision.action, decision.at.date(),
+            (decision.details or {}).get("on_behalf_of") or decision.by,
+            f"{day_text(request.first_session)} to {day_text(request.last_session)}", sessions, reasons,
+            actor.display_name)
+
+    def checks_register(self, actor: Actor) -> ChecksRegister:
+        """Every active professional's safeguarding checks today (single-central-record style)."""
+        require(actor.roles, "visits.view", who=actor.username)
+        s = self.services
+        today = s.clock.today()
+        lines = []
+        for p in s.professionals.list_professionals(actor):
+            if not p.active:
+                continue
+            checks = s.professionals.values(actor, p.id)["checks"]
+            lines.append(CheckLine(p.name, KIND_LABELS.get(p.kind, p.kind), p.organisation, _dbs_words(checks["dbs"]),
+                                   _registration_words(checks["registration"]),
+                                   f"expires {day_text(date.fromisoformat(checks['insurance_expires']))}"
+                                   if checks["insurance_expires"] else "none recorded",
+                                   p.status.level, tuple(f.message for f in p.status.findings)))
+        order = {"blocking": 0, "warning": 1, "valid": 2}
+        self._audit(actor, "checks_register", today.isoformat(), {"professionals": len(lines)})
+        return ChecksRegister(s.school.settings().school_name, today,
+                              tuple(sorted(lines, key=lambda line: (order.get(line.level, 3), line.name))))
+
+    def visits_log(self, actor: Actor, first: date, last: date) -> VisitsLog:
+        require(actor.roles, "visits.view", who=actor.username)
+        s = self.services
+        visits = tuple((v.signed_in_at, v.signed_out_at, v.professional_name, KIND_LABELS.get(v.kind, v.kind),
+                        v.purpose, v.where, ", ".join(v.pupils)) for v in s.professionals.visits(actor, first, last))
+        off_site = tuple(s.requests.off_site_between(actor, first, last))
+        self._audit(actor, "visits_log", f"{first}..{last}", {"visits": len(visits), "off_site": len(off_site)})
+        return VisitsLog(s.school.settings().school_name, first, last, visits, off_site)
+
     def _authorisations(self, actor: Actor, upn: str) -> tuple[Authorisation, ...]:
         requests = self.services.requests
         found = []
@@ -208,6 +413,41 @@ class ReportService:
 
         with self.services.db.session() as session:
             audit.record(session, actor, self.services.clock, "report", report, subject, after=details)
+
+
+RULE_WORDS = {
+    "ATTENDANCE": "attendance is below the level the school's policy asks for",
+    "MAX_WEEKS": "the sessions would run for more weeks than the policy allows",
+    "EXTENSION": "an extension needs a reason and a new end date",
+    "EHCP_APPROVAL": "the EHCP team's approval, linked to the personal budget, has not been given",
+    "CLASSROOM_AGREEMENT": "it has not been agreed that some sessions happen in the classroom",
+    "SPACE": "there is no free space in school at that time",
+    "CLASS_STAFF": "no member of the class staff is free to attend the sessions",
+    "NOT_SUSPENDED": "the sessions are suspended until a review meeting has been held",
+    "CHECKS": "the therapist's safeguarding checks are not complete",
+}
+
+
+def _initials(name: str) -> str:
+    return "".join(part[0] for part in name.split() if part).upper()
+
+
+def _dbs_words(dbs: dict | None) -> str:
+    if not dbs:
+        return "none recorded"
+    if dbs.get("type") == "employer_assurance":
+        return f"employer's assurance {dbs.get('date') or ''} from {dbs.get('given_by') or 'the employer'}".strip()
+    barred = "barred list checked" if dbs.get("barred_list") else "barred list NOT checked"
+    update = "; update service" if dbs.get("update_service") else ""
+    return f"school check {dbs.get('date') or ''}, certificate {dbs.get('certificate') or '—'}; {barred}{update}"
+
+
+def _registration_words(registration: dict | None) -> str:
+    if not registration:
+        return "none recorded"
+    checked = registration.get("checked_on")
+    return f"{registration.get('body') or ''} {registration.get('number') or ''}".strip() + \
+        (f", checked {checked}" if checked else ", never checked")
 
 
 def parse_period(first: str | None, last: str | None, today: date) -> tuple[date, date]:

@@ -751,6 +751,35 @@ class RequestService:
             return [(r.ext_id, f"{r.pupil.first_name} {r.pupil.last_name} with {r.professional.name}, "
                                f"{r.weekday.capitalize()}s {r.start_time:%H:%M}") for r in rows]
 
+    def session_dates(self, actor: Actor, ref: str) -> list[date]:
+        """The school days a request's sessions fall on (its weekday, term time, closures left out)."""
+        require(actor.roles, "requests.check", who=actor.username)
+        with self.db.read_session() as session:
+            row = self._row(session, ref)
+            return session_dates(self._facts(row), load_calendar(session))
+
+    def delegations(self, actor: Actor) -> list[tuple[str, date, date, str]]:
+        """Every delegation of the headteacher's decisions: (acting head, from, to, given by)."""
+        require(actor.roles, "requests.check", who=actor.username)
+        with self.db.read_session() as session:
+            return [tuple(r) for r in session.execute(
+                select(DelegationRow.delegate, DelegationRow.starts_on, DelegationRow.ends_on, DelegationRow.created_by)
+                .order_by(DelegationRow.starts_on, DelegationRow.id))]
+
+    def off_site_between(self, actor: Actor, first: date, last: date) -> list[tuple[date, str, str, datetime,
+                                                                                  datetime | None, str | None]]:
+        """Off-site sessions in a period: (day, pupil, professional, out, back, taken by)."""
+        require(actor.roles, "visits.view", who=actor.username)
+        with self.db.read_session() as session:
+            rows = session.execute(
+                select(OffSiteSessionRow.session_on, PupilRow.first_name, PupilRow.last_name, ProfessionalRow.name,
+                       OffSiteSessionRow.time_out, OffSiteSessionRow.time_back, OffSiteSessionRow.taken_by)
+                .join(RequestRow, RequestRow.id == OffSiteSessionRow.request_id)
+                .join(PupilRow, PupilRow.id == RequestRow.pupil_id)
+                .join(ProfessionalRow, ProfessionalRow.id == RequestRow.professional_id)
+                .where(OffSiteSessionRow.session_on.between(first, last)).order_by(OffSiteSessionRow.time_out))
+            return [(d, f"{f} {l}", p, out, back, by) for d, f, l, p, out, back, by in rows]
+
     def off_site_now(self, actor: Actor) -> list[tuple[int, str, str, datetime, str | None]]:
         """Pupils out for therapy and not yet back: (log id, pupil, professional, out since, taken by)."""
         require(actor.roles, "visits.view", who=actor.username)

@@ -146,7 +146,7 @@ def test_marking_an_outcome_achieved_hides_it_unless_show_ended(qtbot, sqlite_sc
     monkeypatch.setattr(QMessageBox, "question",
                         lambda _parent, _title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
     panel.achieved_button.click()
-    assert "Its 1 current target ends with it" in asked[0]
+    assert "Its current target ends with it." in asked[0]
     assert tree_lines(panel) == []
     assert panel.message.text() == "Outcome marked achieved: it is hidden until you tick Show ended."
     assert "This pupil's 1 outcome has ended: tick Show ended" in panel.detail.toPlainText()

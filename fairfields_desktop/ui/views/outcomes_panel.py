@@ -131,7 +131,8 @@ class TargetDialog(FormDialog):
         self.strategy = _text_edit(target.strategy or "" if target is not None else "", 3)
         self.strategy.setPlaceholderText("what the class team does every day; optional")
         super().__init__("Edit target" if target is not None else "Add a target",
-                         [("target", "&Target", self.text), ("professional", "Set by (&professional)", self.professional),
+                         [("target", "&Target", self.text),
+                          ("professional", "Set by (&professional)", self.professional),
                           ("programme", "Pro&gramme", self.programme),
                           ("strategy", "&Strategy for the class team", self.strategy)], parent)
         layout = self.layout()
@@ -367,7 +368,8 @@ class OutcomesPanel(QWidget):
 
     def _selection_changed(self) -> None:
         kind, data = self._selected()
-        current = (kind == "outcome" and data.status == "current") or (kind == "target" and data[0].status == "current")
+        status = data.status if kind == "outcome" else data[0].status if kind == "target" else None
+        current = status == "current"
         outcome = self.selected_outcome()
         self.add_outcome_button.setEnabled(bool(self.current_upn()))
         self.edit_button.setEnabled(current)
@@ -377,7 +379,8 @@ class OutcomesPanel(QWidget):
         what = {"outcome": "outcome", "target": "target"}.get(kind or "", "")
         self.edit_button.setText(f"&Edit {what}…" if what else "&Edit…")
         for button in (self.edit_button, self.achieved_button, self.ceased_button):
-            button.setAccessibleDescription(f"applies to the selected {what}" if what else "choose an outcome or target")
+            button.setAccessibleDescription(f"applies to the selected {what}" if what
+                                            else "choose an outcome or target first")
         if kind == "outcome":
             self.detail.setHtml(self._outcome_html(data))
         elif kind == "target":
@@ -524,7 +527,8 @@ class OutcomesPanel(QWidget):
             current = sum(1 for t in data.targets if t.status == "current")
             question = f"Mark the outcome “{data.text}” as {words}?"
             if current:
-                question += f" Its {current} current target{'' if current == 1 else 's'} end{'s' if current == 1 else ''} with it."
+                question += (" Its current target ends with it." if current == 1
+                             else f" Its {current} current targets end with it.")
         else:
             question = f"Mark the target “{data[0].text}” as {words}?"
         question += " It is kept, but can no longer be changed."
