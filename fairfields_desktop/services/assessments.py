@@ -56,7 +56,8 @@ class Assessment:
         if self.stages[-1].done_on:
             return f"final plan issued {day_text(self.stages[-1].done_on)}"
         waiting = next(s for s in self.stages if s.done_on is None)
-        return f"waiting for the {waiting.what}" + (f" (due {day_text(waiting.due)})" if waiting.due else "")
+        what = waiting.what.removesuffix(" issued")
+        return f"waiting for the {what}" + (f" (due {day_text(waiting.due)})" if waiting.due else "")
 
 
 class AssessmentService:
@@ -109,9 +110,13 @@ class AssessmentService:
             problems = []
             if on > self.clock.today():
                 problems.append(Problem(stage, "the date cannot be in the future"))
+            later = [getattr(row, s) for s in order[order.index(stage) + 1:] if getattr(row, s) is not None]
             if on < max([row.requested_on, *earlier]):
                 problems.append(Problem(stage, f"the {STAGES[stage]} comes after the request and earlier stages "
                                                f"({day_text(max([row.requested_on, *earlier]))})"))
+            if later and on > min(later):
+                problems.append(Problem(stage, f"the {STAGES[stage]} comes before the later stages already recorded "
+                                               f"({day_text(min(later))})"))
             if stage != "decision_to_assess_on" and row.decision_to_assess_on is None:
                 problems.append(Problem(stage, "record the decision to assess first"))
             if problems:

@@ -31,6 +31,8 @@ class TestAssessments:
         with pytest.raises(InvalidInput, match="future"):
             school.assessments.record_stage(senco, chloe.id, "draft_issued_on", date(2026, 12, 1))
         school.assessments.record_stage(senco, chloe.id, "decision_to_issue_on", date(2026, 11, 20))
+        with pytest.raises(InvalidInput, match="before the later stages"):
+            school.assessments.record_stage(senco, chloe.id, "decision_to_assess_on", date(2026, 11, 21))
         school.assessments.record_stage(senco, chloe.id, "draft_issued_on", date(2026, 11, 23))
         [chloe] = school.assessments.list_assessments(senco)
         assert chloe.comments_by == date(2026, 12, 8)

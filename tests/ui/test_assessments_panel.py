@@ -47,7 +47,7 @@ def test_recording_the_decision_to_issue_and_the_draft_moves_the_state_on(qtbot,
     monkeypatch.setattr(panel, "ask_stage", lambda a: ("decision_to_issue_on", date(2026, 11, 20)))
     panel.stage_button.click()
     assert panel.message.text() == "Chloe Nowak: decision to issue on 20 Nov 2026 recorded."
-    assert rows(panel)[0][3:] == ["waiting for the draft plan issued", "15 Feb 2027 (final plan)"]
+    assert rows(panel)[0][3:] == ["waiting for the draft plan", "15 Feb 2027 (final plan)"]
     assert stages(panel)[1] == ["Decision to issue", "18 Jan 2027", "20 Nov 2026", "done"]
     monkeypatch.setattr(panel, "ask_stage", lambda a: ("draft_issued_on", date(2026, 11, 23)))
     panel.stage_button.click()
