@@ -135,7 +135,7 @@ class PupilReviews:
 
     @property
     def current(self) -> Review | None:
-        """The meeting being prepared or followed up: planned, or held with paperwork still open."""
+        """The meeting being prepared: the planned one (None when no meeting is set)."""
         return next((r for r in self.reviews if r.status == "planned"), None)
 
 
@@ -294,6 +294,9 @@ class ReviewService:
                 if pro is None:
                     raise InvalidInput(Problem("professional", f"there is no professional {professional!r}"))
                 pro_id, name = pro.id, name.strip() or pro.name
+            current = {(i.professional_id or i.name.strip().lower()) for i in row.invitees if i.removed_on is None}
+            if (pro_id or name.strip().lower()) in current:
+                raise Refused(f"{name.strip()} is invited already")
             row.invitees.append(ReviewInviteeRow(role=role, name=name.strip(), professional_id=pro_id))
             session.flush()
             audit.record(session, actor, self.clock, "invite", "annual_review", row.id,

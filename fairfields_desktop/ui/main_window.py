@@ -183,6 +183,8 @@ class MainWindow(QMainWindow):
             found = widget.model.find(lambda p: p.ext_id == key)
             if found is not None:
                 widget.select_professional(found.id)
+        elif screen == "ehcp":
+            widget.open_record(str(key))
         elif screen == "spaces":
             from datetime import date
 

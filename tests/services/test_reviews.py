@@ -114,6 +114,8 @@ class TestPaperwork:
             sqlite_school.reviews.add_invitee(senco, review.id, "cousin", "Sam")
         sqlite_school.reviews.add_invitee(senco, review.id, "other", "Dr Ellis (paediatrician)")
         sqlite_school.reviews.add_invitee(senco, review.id, "professional", "", professional="nhs-slt-1")
+        with pytest.raises(Refused, match="invited already"):
+            sqlite_school.reviews.add_invitee(senco, review.id, "professional", "", professional="nhs-slt-1")
         review = sqlite_school.reviews.get(senco, review.id)
         assert "Rachel Green" in {i.name for i in review.current_invitees}
         ellis = next(i for i in review.invitees if i.name.startswith("Dr Ellis"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from fairfields_desktop.ui.main_window import MainWindow
+from fairfields_desktop.ui.models.base import ITEM_ROLE
 
 
 @pytest.fixture
@@ -52,13 +55,41 @@ class TestByRole:
 
 
 class TestOpeningRecords:
-    def test_an_item_opens_the_pupils_record(self, window_for):
+    def test_an_overdue_advice_item_opens_the_advice_request(self, window_for):
         window = window_for("mokafor")
         dashboard = window.screens["dashboard"]
         items = dashboard.lists["Advice overdue"]
         dashboard.on_item_activated(items.item(0))
-        assert window.current_screen_key() == "pupils"
-        assert "Chloe Nowak" in window.screens["pupils"].detail.toPlainText()
+        ehcp = window.screens["ehcp"]
+        assert window.current_screen_key() == "ehcp"
+        assert ehcp.tabs.tabText(ehcp.tabs.currentIndex()) == "&Advice requests"
+        assert ehcp.advice_table.currentIndex().data(ITEM_ROLE).pupil == "Chloe Nowak"
+
+    def test_an_overdue_review_opens_the_pupils_review(self, window_for):
+        window = window_for("mokafor")
+        dashboard = window.screens["dashboard"]
+        items = dashboard.lists["Annual reviews overdue or due within 6 weeks"]
+        row = next(i for i in range(items.count()) if "Ben Hughes" in items.item(i).text())
+        dashboard.on_item_activated(items.item(row))
+        panel = window.screens["ehcp"].panels["reviews"]
+        assert window.screens["ehcp"].tabs.currentWidget() is panel
+        assert panel.pupil.currentData() == "X319700119023"
+
+    def test_the_senco_sees_review_paperwork_due(self, qtbot, sqlite_school, actor):
+        senco = actor(sqlite_school, "mokafor")
+        sqlite_school.reviews.schedule(senco, "X319700119023", date(2026, 12, 3))
+        window = MainWindow(sqlite_school, senco)
+        qtbot.addWidget(window)
+        assert section_texts(window, "Review paperwork") == [
+            "OVERDUE: Ben Hughes's review meeting on 3 Dec 2026: advice and reports circulated to the invitees by "
+            "19 Nov 2026",
+            "OVERDUE: Ben Hughes's review meeting on 3 Dec 2026: invitations sent by 19 Nov 2026"]
+
+    def test_the_chart_of_sessions_sits_beside_the_sections(self, window_for):
+        window = window_for("sbrown")
+        chart = window.screens["dashboard"].chart
+        assert chart is not None and chart.isVisible()
+        assert "planned" in chart.summary.text()
 
     def test_an_item_opens_the_request(self, window_for):
         window = window_for("hcarter")

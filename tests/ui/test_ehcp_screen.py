@@ -53,3 +53,26 @@ def test_chasing_late_advice_and_marking_it_received(qtbot, sqlite_school, actor
     screen.advice_table.selectRow(0)
     screen.received_button.click()
     assert proxy.rowCount() == 0 and "received" in screen.advice_message.text()
+
+
+def test_a_progress_note_is_recorded_against_a_target(qtbot, sqlite_school, actor, monkeypatch):
+    senco = actor(sqlite_school, "mokafor")
+    outcome = sqlite_school.outcomes.add_outcome(senco, "Z319700118114", "communication_and_interaction",
+                                                 "Amara makes choices with her AAC device")
+    sqlite_school.outcomes.add_target(senco, outcome, "Requests a break using two symbols", professional="nhs-slt-1")
+    clock = Clock(date(2026, 11, 24))
+    clock.now = lambda: datetime(2026, 11, 24, 12, 0)  # type: ignore[method-assign]
+    sqlite_school.sessions.clock = sqlite_school.bookings.clock = sqlite_school.due.clock = clock
+    screen = EhcpScreen(sqlite_school, senco)
+    qtbot.addWidget(screen)
+    row = next(r for r in range(screen.sessions_model.rowCount())
+               if screen.sessions_model.row(r).professional == "Rachel Green")
+    screen.sessions_table.selectRow(row)
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Used two symbols unprompted", True))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _w, _t, _l, labels, *a, **k: (
+        asked.append(labels) or labels[1], True))
+    screen.delivered_button.click()
+    assert asked == [["(not against a target)", "Amara Osei: Requests a break using two symbols"]]
+    [progress] = sqlite_school.outcomes.for_pupil(senco, "Z319700118114")[0].targets[0].progress
+    assert (progress.on, progress.note) == (date(2026, 11, 24), "Used two symbols unprompted")

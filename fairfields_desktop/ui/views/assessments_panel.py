@@ -229,6 +229,13 @@ class AssessmentsPanel(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.show_stages()
 
+    def select_pupil(self, upn: str) -> None:
+        """Choose the pupil's assessment (in progress first)."""
+        for row in range(self.model.rowCount()):
+            if self.model.row(row).pupil_upn == upn:
+                self.table.selectRow(row)
+                return
+
     def selected(self):  # noqa: ANN201
         """The chosen assessment (None when there is none)."""
         index = self.table.currentIndex()

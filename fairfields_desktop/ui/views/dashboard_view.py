@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import FairfieldsError
+from ...domain.permissions import allowed
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 3
 
@@ -41,10 +43,19 @@ class DashboardScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
+        self.chart = None
+        columns = QHBoxLayout()
+        columns.addWidget(scroll, 3)
+        if allowed(actor.roles, "sessions.mark"):
+            from .sessions_chart import SessionsChart  # QtCharts loads only for the roles that see the chart
+
+            self.chart = SessionsChart(services, actor)
+            self.chart.setMinimumWidth(420)
+            columns.addWidget(self.chart, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(greeting)
-        layout.addWidget(scroll, 1)
+        layout.addLayout(columns, 1)
         self.lists: dict[str, QListWidget] = {}
         self.dashboard = None
         self.reload()
@@ -55,6 +66,8 @@ class DashboardScreen(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.lists.clear()
+        if self.chart is not None:
+            self.chart.reload()
         try:
             self.dashboard = self.services.dashboard.for_actor(self.actor)
         except FairfieldsError as exc:

@@ -1,5 +1,6 @@
-"""EHCP & reviews: what is due (reviews, advice, assessments, authorisations, checks) and the sessions
-to mark as delivered or not. Review scheduling, paperwork and outcomes come next."""
+"""EHCP & reviews: what is due, annual review meetings and their paperwork, the month calendar, needs
+assessments, outcomes and targets, the class team's strategies, advice requests and the sessions to mark
+as delivered or not. Each section is its own widget; this screen puts them in tabs."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from ...domain.errors import FairfieldsError
 from ...domain.permissions import allowed
 from ...services.sessions import NOT_DELIVERED_REASONS
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
+from .assessments_panel import AssessmentsPanel
+from .outcomes_panel import OutcomesPanel, StrategiesPanel
+from .review_calendar import ReviewCalendar
+from .reviews_panel import ReviewsPanel
 
 KIND_WORDS = {"annual_review": "Annual review", "advice": "Advice", "assessment": "Assessment",
               "authorisation_ending": "Authorisation ending", "dbs": "DBS check", "insurance": "Insurance",
@@ -35,7 +40,18 @@ class EhcpScreen(QWidget):
         heading = QLabel("EHCP & reviews")
         heading.setObjectName("screenTitle")
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("EHCP and reviews sections")
+        self.tabs.setToolTip("Ctrl+Tab and Ctrl+Shift+Tab move between the sections")
+        self.panels: dict[str, QWidget] = {}
         self.tabs.addTab(self._due_tab(), "What is &due")
+        if allowed(actor.roles, "reviews.view"):
+            self._add_panel("reviews", ReviewsPanel(services, actor), "Revie&ws")
+            self._add_panel("calendar", ReviewCalendar(services, actor), "Calendar")
+        if allowed(actor.roles, "assessments.manage"):
+            self._add_panel("assessments", AssessmentsPanel(services, actor), "Needs assessments")
+        if allowed(actor.roles, "outcomes.view"):
+            self._add_panel("outcomes", OutcomesPanel(services, actor), "Outcomes")
+            self._add_panel("strategies", StrategiesPanel(services, actor), "Strategies")
         if allowed(actor.roles, "advice.manage"):
             self.tabs.addTab(self._advice_tab(), "&Advice requests")
         if allowed(actor.roles, "sessions.mark"):
@@ -44,6 +60,30 @@ class EhcpScreen(QWidget):
         layout.addWidget(heading)
         layout.addWidget(self.tabs, 1)
         self.reload()
+
+    def _add_panel(self, key: str, panel: QWidget, title: str) -> None:
+        self.panels[key] = panel
+        panel.open_requested.connect(self.open_requested)
+        self.tabs.addTab(panel, title)
+
+    def open_record(self, key: str) -> None:
+        """Show what a dashboard item is about: "review:UPN", "advice:UPN", "assessment:UPN", "outcomes:UPN"."""
+        what, _, upn = key.partition(":")
+        if what in ("review", "outcomes") and what + ("s" if what == "review" else "") in self.panels:
+            panel = self.panels["reviews" if what == "review" else "outcomes"]
+            self.tabs.setCurrentWidget(panel)
+            panel.show_pupil(upn)
+        elif what == "assessment" and "assessments" in self.panels:
+            panel = self.panels["assessments"]
+            self.tabs.setCurrentWidget(panel)
+            panel.select_pupil(upn)
+        elif what == "advice" and hasattr(self, "advice_table"):
+            self.tabs.setCurrentWidget(self.advice_table.parentWidget())
+            proxy = self.advice_table.model()
+            for row in range(proxy.rowCount()):
+                if proxy.index(row, 0).data(ITEM_ROLE).pupil_upn == upn:
+                    self.advice_table.selectRow(row)
+                    break
 
     # --- what is due ------------------------------------------------------------------------------------
     def _due_tab(self) -> QWidget:
@@ -188,8 +228,19 @@ class EhcpScreen(QWidget):
         note, ok = QInputDialog.getText(self, "Session", "Short progress note (optional):")
         if not ok:
             return
+        target_id = None
+        if note.strip() and allowed(self.actor.roles, "outcomes.view"):
+            targets = self.services.outcomes.targets_for_session(self.actor, item.occurrence_id)
+            if targets:
+                labels = ["(not against a target)", *(text for _id, text in targets)]
+                choice, ok = QInputDialog.getItem(self, "Progress note", "Against which target?", labels, 0, False)
+                if not ok:
+                    return
+                if choice in labels[1:]:
+                    target_id = targets[labels.index(choice) - 1][0]
         try:
-            self.services.sessions.mark(self.actor, item.occurrence_id, delivered, reason=reason, note=note)
+            self.services.sessions.mark(self.actor, item.occurrence_id, delivered, reason=reason, note=note,
+                                        target_id=target_id)
         except FairfieldsError as exc:
             self.sessions_message.setText(f"Not recorded: {exc}")
             return

@@ -8,6 +8,7 @@ when it moves). The SENCO and the headteacher change things; a teacher sees thei
 from __future__ import annotations
 
 from datetime import date, time
+from html import escape
 
 from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
@@ -52,6 +53,10 @@ AFTER_DATES = (("report_sent_on", "School's report sent to the LA and invitees")
 
 def _day(value: date | None) -> str:
     return day_text(value) if value else ""
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
 
 
 def step_state(step, today: date) -> str:  # noqa: ANN001
@@ -234,8 +239,10 @@ class ReviewsPanel(QWidget):
         self.meeting.setObjectName("reviewMeeting")
         self.meeting.setWordWrap(True)
         self.meeting.setAccessibleName("Review meeting")
+        self.meeting.setTextFormat(Qt.TextFormat.RichText)
         self.flags = QLabel("")
         self.flags.setWordWrap(True)
+        self.flags.setTextFormat(Qt.TextFormat.PlainText)
         self.flags.setAccessibleName("Things to bear in mind")
         self.message = QLabel("")
         self.message.setObjectName("screenMessage")
@@ -252,11 +259,14 @@ class ReviewsPanel(QWidget):
         self.advice_button = QPushButton("As&k for advice…")
         self.circulation_button = QPushButton("Record circ&ulation…")
         self.save_button = QPushButton("Sav&e paperwork")
+        self.saved_text_button = QPushButton("Show the saved te&xt")
+        self.saved_text_button.setToolTip("Replace the four texts with what is saved (what you typed since is lost)")
         self.edit_buttons = (self.schedule_button, self.move_button, self.cancel_button, self.held_button,
                              self.after_button, self.invite_button, self.remove_button, self.invitations_button,
-                             self.advice_button, self.circulation_button, self.save_button)
-        for button in self.edit_buttons:
-            button.setVisible(self.can_manage)
+                             self.advice_button, self.circulation_button, self.save_button, self.saved_text_button)
+        if not self.can_manage:  # read-only: the buttons stay in their layouts, hidden
+            for button in self.edit_buttons:
+                button.setHidden(True)
 
         def today() -> date:  # asked each time: the clock can change
             return self.services.clock.today()
@@ -311,6 +321,7 @@ class ReviewsPanel(QWidget):
         texts_grid.setRowStretch(1, 1)
         save_row = QHBoxLayout()
         save_row.addStretch(1)
+        save_row.addWidget(self.saved_text_button)
         save_row.addWidget(self.save_button)
         texts_grid.addLayout(save_row, 2, 0, 1, len(TEXTS))
 
@@ -356,8 +367,7 @@ class ReviewsPanel(QWidget):
         layout.addLayout(facts)
         layout.addWidget(self.meeting)
         layout.addWidget(self.flags)
-        if self.can_manage:
-            layout.addLayout(actions)
+        layout.addLayout(actions)
         layout.addWidget(self.message)
         layout.addWidget(scroll, 1)
 
@@ -372,8 +382,8 @@ class ReviewsPanel(QWidget):
         self.advice_button.clicked.connect(self.on_ask_advice)
         self.circulation_button.clicked.connect(self.on_circulation)
         self.save_button.clicked.connect(self.on_save_paperwork)
-        self._load_pupils()
-        self.pupil.currentIndexChanged.connect(lambda _i: self.reload())
+        self.saved_text_button.clicked.connect(self.on_show_saved_text)
+        self.pupil.currentIndexChanged.connect(self._on_pupil_chosen)
         self.reload()
 
     def _box(self, title: str, table, *buttons: QPushButton) -> QWidget:  # noqa: ANN001
@@ -381,7 +391,7 @@ class ReviewsPanel(QWidget):
         box = QGroupBox(title) if title else QWidget()
         layout = QVBoxLayout(box)
         layout.addWidget(table, 1)
-        if buttons and self.can_manage:
+        if buttons:
             row = QHBoxLayout()
             for button in buttons:
                 row.addWidget(button)
@@ -413,12 +423,22 @@ class ReviewsPanel(QWidget):
             self.message.setText(f"There is no pupil with an EHCP and UPN {upn} to show here.")
             return
         if index == self.pupil.currentIndex():
-            self.reload()
+            self.refresh()
         else:
             self.pupil.setCurrentIndex(index)
 
     # --- showing ------------------------------------------------------------------------------------
+    def _on_pupil_chosen(self, _index: int) -> None:
+        self.message.setText("")
+        self.refresh()
+
     def reload(self) -> None:
+        """Read the pupils with an EHCP again, then the chosen pupil's reviews."""
+        self._load_pupils()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the chosen pupil's reviews again (after a change)."""
         upn = self.pupil.currentData()
         self.pupil_reviews = None
         self.review = None
@@ -448,20 +468,19 @@ class ReviewsPanel(QWidget):
             self.next_due.setText("No review due")
         elif pr.next_due < today:
             self.next_due.setText(f"Next review due by: {day_text(pr.next_due)} — OVERDUE "
-                                  f"({(today - pr.next_due).days} days late)")
+                                  f"({_days((today - pr.next_due).days)} late)")
             self.next_due.setStyleSheet("color: #8a1c1c; font-weight: bold")
         else:
-            self.next_due.setText(f"Next review due by: {day_text(pr.next_due)} (in {(pr.next_due - today).days} "
-                                  "days)")
+            self.next_due.setText(f"Next review due by: {day_text(pr.next_due)} (in {_days((pr.next_due - today).days)})")
 
     def _show_meeting(self) -> None:
         pr, review = self.pupil_reviews, self.review
         if review is None:
             self.meeting.setText("No review meeting is planned." if pr is not None else "")
         elif review.status == "planned":
-            self.meeting.setText(f"<b>Review meeting: {review.when_text}</b> — planned")
+            self.meeting.setText(f"<b>Review meeting: {escape(review.when_text)}</b> — planned")
         else:
-            self.meeting.setText(f"<b>Last meeting: {review.when_text}</b> — held; the paperwork after it "
+            self.meeting.setText(f"<b>Last meeting: {escape(review.when_text)}</b> — held; the paperwork after it "
                                  "is below")
         flags = review.flags if review else ()
         self.flags.setText("\n".join(f"• {f}" for f in flags))
@@ -504,7 +523,7 @@ class ReviewsPanel(QWidget):
         for button in (self.move_button, self.cancel_button, self.held_button, self.advice_button):
             button.setEnabled(planned)
         for button in (self.invite_button, self.remove_button, self.invitations_button, self.circulation_button,
-                       self.save_button):
+                       self.save_button, self.saved_text_button):
             button.setEnabled(planned or held)
         self.after_button.setEnabled(held)
         for edit in self.texts.values():
@@ -554,7 +573,7 @@ class ReviewsPanel(QWidget):
         except FairfieldsError as exc:
             self.message.setText(f"Not recorded: {exc}")
             return False
-        self.reload()
+        self.refresh()
         self.message.setText(done)
         return True
 
@@ -677,6 +696,12 @@ class ReviewsPanel(QWidget):
         self._do(lambda: self.services.reviews.record_circulation(self.actor, review.id, document, sent_to, sent_on),
                  f"Recorded: {document} sent to {sent_to} on {day_text(sent_on)}.")
 
+    def on_show_saved_text(self) -> None:
+        for edit in self.texts.values():
+            edit.document().setModified(False)
+        self.refresh()
+        self.message.setText("The texts as saved are shown.")
+
     def on_save_paperwork(self) -> None:
         review = self.review
         if review is None:
@@ -685,12 +710,13 @@ class ReviewsPanel(QWidget):
         try:
             self.services.reviews.save_paperwork(self.actor, review.id, version=self._texts_version, **texts)
         except StaleRecord as exc:
-            self.message.setText(str(exc)[:1].upper() + str(exc)[1:])
+            self.message.setText(f"{str(exc)[:1].upper()}{str(exc)[1:]}. Your text is still below: copy what you "
+                                 "need, then “Show the saved text” and make your change again.")
             return
         except FairfieldsError as exc:
             self.message.setText(f"Not saved: {exc}")
             return
         for edit in self.texts.values():
             edit.document().setModified(False)
-        self.reload()
+        self.refresh()
         self.message.setText(f"Paperwork of {self._name()}'s review saved.")
