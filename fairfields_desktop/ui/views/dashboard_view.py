@@ -7,7 +7,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -44,18 +43,16 @@ class DashboardScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
         self.chart = None
-        columns = QHBoxLayout()
-        columns.addWidget(scroll, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(greeting)
+        layout.addWidget(scroll, 3)
         if allowed(actor.roles, "sessions.mark"):
             from .sessions_chart import SessionsChart  # QtCharts loads only for the roles that see the chart
 
             self.chart = SessionsChart(services, actor)
-            self.chart.setMinimumWidth(420)
-            columns.addWidget(self.chart, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(greeting)
-        layout.addLayout(columns, 1)
+            self.chart.setMinimumHeight(300)
+            layout.addWidget(self.chart, 2)
         self.lists: dict[str, QListWidget] = {}
         self.dashboard = None
         self.reload()
