@@ -4,7 +4,8 @@
 Run as ``python resources/make_demo_school.py``.  The script is deterministic: it loads
 ``../tests/data/example-school.json`` (relative to this file), keeps every record of it
 unchanged, adds a fuller demo school around it (about 40 pupils in 6 classes, 15
-professionals, 14 spaces, bookings, requests, advice requests and assessments), checks the
+professionals, 14 spaces, bookings, requests, advice requests, assessments, three annual review
+meetings and the EHCP outcomes and targets of eight pupils), checks the
 result thoroughly (references, UPN check letters, year groups, booking overlaps with weekly
 repetition, request rules) and writes ``demo-school.json`` next to itself.
 
@@ -683,8 +684,8 @@ data["requests"] += [
 # ----- advice requests ----------------------------------------------------------------
 
 
-def advice(pupil, pro, kind, requested_on, due, received_on, purpose):
-    return {
+def advice(pupil, pro, kind, requested_on, due, received_on, purpose, review_meeting_on=None):
+    record = {
         "pupil": UPN[pupil],
         "professional": pro,
         "kind": kind,
@@ -693,6 +694,9 @@ def advice(pupil, pro, kind, requested_on, due, received_on, purpose):
         "received_on": received_on,
         "purpose": purpose,
     }
+    if review_meeting_on is not None:  # the annual review meeting (in annual_reviews) the advice is for
+        record["review_meeting_on"] = review_meeting_on
+    return record
 
 
 data["advice_requests"] += [
@@ -702,9 +706,9 @@ data["advice_requests"] += [
     advice("amara", "ind-ot-1", "annual_review", "2026-10-14", "2026-11-11", "2026-11-13",
            "Annual review: occupational therapy report"),
     advice("lukasz", "vi-1", "annual_review", "2026-10-20", "2026-11-17", None,
-           "Annual review (Year 6 phase transfer): vision advice"),
+           "Annual review (Year 6 phase transfer): vision advice", review_meeting_on="2026-12-01"),
     advice("lukasz", "nhs-slt-1", "annual_review", "2026-10-20", "2026-11-17", "2026-11-16",
-           "Annual review (Year 6 phase transfer): speech and language advice"),
+           "Annual review (Year 6 phase transfer): speech and language advice", review_meeting_on="2026-12-01"),
     advice("oguz", "comm-slt-1", "annual_review", "2026-10-22", "2026-11-19", None,
            "Annual review: speech and language advice"),
     advice("sofia", "nhs-physio-1", "annual_review", "2026-10-26", "2026-11-23", None,
@@ -736,7 +740,282 @@ data["assessments"] += [
     {"pupil": UPN["nikolai"], "requested_on": "2026-08-31", "decision_to_assess_on": "2026-10-12",
      "draft_issued_on": None, "final_issued_on": None},
     {"pupil": UPN["yusuf"], "requested_on": "2026-06-08", "decision_to_assess_on": "2026-07-20",
-     "draft_issued_on": "2026-11-06", "final_issued_on": None},
+     "decision_to_issue_on": "2026-09-25", "draft_issued_on": "2026-11-06", "final_issued_on": None},
+]
+
+# ----- annual reviews -------------------------------------------------------------------
+
+
+def invitee(role, name, pro=None, removed_on=None):
+    return {"role": role, "name": name, "professional": pro, "removed_on": removed_on}
+
+
+def circulation(document, sent_to, sent_on, recorded_by="mokafor"):
+    return {"document": document, "sent_to": sent_to, "sent_on": sent_on, "recorded_by": recorded_by}
+
+
+def annual_review(pupil, meeting_on, meeting_at, place, status, *, created_by, created_at, invitees,
+                  circulations=(), cancelled_reason=None, invitations_sent_on=None, child_views=None,
+                  parent_views=None, budget_review=None, proposed_amendments=None, report_sent_on=None,
+                  la_decision_on=None, amendment_notice_on=None, final_plan_on=None):
+    return {
+        "pupil": UPN[pupil],
+        "meeting_on": meeting_on,
+        "meeting_at": meeting_at,
+        "place": place,
+        "status": status,
+        "cancelled_reason": cancelled_reason,
+        "invitations_sent_on": invitations_sent_on,
+        "child_views": child_views,
+        "parent_views": parent_views,
+        "budget_review": budget_review,
+        "proposed_amendments": proposed_amendments,
+        "report_sent_on": report_sent_on,
+        "la_decision_on": la_decision_on,
+        "amendment_notice_on": amendment_notice_on,
+        "final_plan_on": final_plan_on,
+        "created_by": created_by,
+        "created_at": created_at,
+        "invitees": list(invitees),
+        "circulations": list(circulations),
+    }
+
+
+data["annual_reviews"] = [
+    # held in October: the school's report went out, the LA proposed amendments (comments due, final plan not yet)
+    annual_review(
+        "ethan", "2026-10-19", "10:00", "Meeting Room", "held",
+        created_by="mokafor", created_at="2026-09-21T10:15",
+        invitees=[
+            invitee("young_person", "Ethan Marsh"),
+            invitee("parent", "Julie Marsh"),
+            invitee("class_teacher", "George Morris"),
+            invitee("professional", "Ngozi Eze", "comm-ot-1"),
+            invitee("other", "Priya Nair (careers adviser, Sutton Careers Service)"),
+        ],
+        circulations=[
+            circulation("Occupational therapy advice (Ngozi Eze) and the school's progress summary",
+                        "all invitees", "2026-10-05"),
+            circulation("The school's annual review report", "the LA and all invitees", "2026-11-02"),
+        ],
+        invitations_sent_on="2026-09-28",
+        child_views="Ethan wants to travel to the college taster days on his own by bus and to do a work "
+                    "placement in the café next year. He likes the OT life skills group, especially cooking.",
+        parent_views="Mrs Marsh is pleased with Ethan's progress in money and cooking skills. She is worried about "
+                     "him travelling alone and asks for travel training before he starts college.",
+        budget_review="Ethan has no personal budget. Mrs Marsh asked about direct payments for travel training; "
+                      "the LA's EHCP officer will discuss a personal budget for it before the amended plan is "
+                      "issued.",
+        proposed_amendments="Section B: update Ethan's needs in independence and money skills. Section E: new "
+                            "preparing-for-adulthood outcomes (travel to college independently; a supported work "
+                            "placement). Section F: travel training twice a week in the spring term and the OT "
+                            "life skills group to continue.",
+        report_sent_on="2026-11-02",
+        la_decision_on="2026-11-13",
+        amendment_notice_on="2026-11-13",
+    ),
+    # planned for December: invitations sent, advice in and circulated (the vision advice is still awaited)
+    annual_review(
+        "lukasz", "2026-12-01", "13:30", "Meeting Room", "planned",
+        created_by="mokafor", created_at="2026-10-19T11:20",
+        invitees=[
+            invitee("parent", "Magdalena Kowalska"),
+            invitee("parent", "Piotr Kowalski"),
+            invitee("class_teacher", "Niamh Brennan"),
+            invitee("professional", "Rachel Green", "nhs-slt-1"),
+            invitee("professional", "Andrew Collins", "vi-1"),
+            invitee("other", "SENCO, Beddington Vale Academy (the proposed secondary school)"),
+        ],
+        circulations=[
+            circulation("Speech and language advice (Rachel Green)", "all invitees", "2026-11-17"),
+        ],
+        invitations_sent_on="2026-10-20",
+    ),
+    # planned for late January: only the date is set so far
+    annual_review(
+        "harvey", "2027-01-21", "14:00", "Meeting Room", "planned",
+        created_by="mokafor", created_at="2026-11-16T15:40",
+        invitees=[
+            invitee("parent", "Kelly Scott"),
+            invitee("class_teacher", "Lucy White"),
+            invitee("professional", "Ngozi Eze", "comm-ot-1"),
+        ],
+    ),
+]
+
+# ----- EHCP outcomes and the targets the team sets under them -------------------------------
+
+
+def target(text, pro, programme, strategy, set_on, status="current", ended_on=None):
+    return {"text": text, "professional": pro, "programme": programme, "strategy": strategy,
+            "set_on": set_on, "status": status, "ended_on": ended_on}
+
+
+def outcome(pupil, area, text, set_on, targets, status="current", ended_on=None):
+    return {"pupil": UPN[pupil], "area": AREAS[area], "text": text, "set_on": set_on, "status": status,
+            "ended_on": ended_on, "targets": targets}
+
+
+data["outcomes"] = [
+    # Amara (Oak): speech and language therapy (NHS), occupational therapy (independent)
+    outcome("amara", "CI", "By the end of Key Stage 3, Amara will start and keep up a conversation of at least "
+            "four turns with a familiar adult or peer, using speech supported by her communication book.",
+            "2025-12-03", [
+                target("Keep a conversation going for four turns in a structured pair activity, using a comment "
+                       "followed by a question", "nhs-slt-1",
+                       "Speech and language therapy: Talking Partners pair work, 2 × 15 minutes a week with the "
+                       "teaching assistant; reviewed by the SLT each half term",
+                       "Model a comment then a question (\"I like… What do you like?\") and wait 10 seconds before "
+                       "prompting; keep the conversation prompt card on her desk", "2025-12-03"),
+                target("Ask for help with a help card or a spoken phrase in three lessons a day", "nhs-slt-1",
+                       "SLT: the \"I need help\" script taught 1:1, then practised in class",
+                       "Put a red help card on her desk at the start of each lesson and praise every request, "
+                       "spoken or with the card", "2025-12-03", "achieved", "2026-07-15"),
+            ]),
+    outcome("amara", "SP", "Amara will manage the sensory demands of the school day so that she stays in "
+            "lessons for at least 45 minutes at a time.", "2025-12-03", [
+                target("Choose a regulation activity from her sensory menu before she becomes overwhelmed, with "
+                       "no more than one prompt", "ind-ot-1",
+                       "OT sensory diet: 10-minute heavy-work movement break mid-morning and after lunch",
+                       "Keep the sensory menu card at her desk; offer a movement break before the move to lunch "
+                       "and give her ear defenders in assembly and the hall", "2026-09-10"),
+            ]),
+    # Zoë (Rowan, under five): NHS seating and posture OT; the class team for communication
+    outcome("zoe", "SP", "Zoë will sit with a stable, supported posture at group times and meals, so that her "
+            "hands are free for play and feeding.", "2026-06-17", [
+                target("Sit in her adapted seat with pelvic strap and footplate for 20 minutes at carpet time",
+                       "nhs-ot-1", "NHS OT seating programme: seating check each half term; positioning chart "
+                       "followed by the class team",
+                       "Use the positioning photo chart by her seat — hips back, strap snug, feet flat on the "
+                       "footplate — and check it after every transfer", "2026-06-17"),
+                target("Hold a cup with both hands and put it down again at snack time", "nhs-ot-1",
+                       "Two-handed play programme, 5 minutes a day",
+                       "Offer the two-handled cup at snack and wait for her to reach with both hands before "
+                       "helping", "2026-06-17"),
+            ]),
+    outcome("zoe", "CI", "Zoë will make choices and requests using objects of reference, signs and single words.",
+            "2026-06-17", [
+                target("Choose between two objects of reference at snack and choosing time", None,
+                       "Intensive Interaction 1:1 with the class team, 10 minutes a day",
+                       "Hold up two real objects at her eye level, name each one and wait for her to look or "
+                       "reach; give the chosen item straight away", "2026-06-17"),
+            ]),
+    # Łukasz (Birch, Year 6): visual impairment teacher; NHS speech and language therapy
+    outcome("lukasz", "SP", "Łukasz will find his way around school and use classroom materials independently "
+            "with his low-vision aids.", "2025-12-08", [
+                target("Read the board in every literacy lesson using his video magnifier and N24 print", "vi-1",
+                       "Qualified teacher of the visually impaired: weekly magnifier and touch-typing session "
+                       "(Thursday)",
+                       "Enlarge all worksheets to N24 bold on buff paper, seat him front left away from window "
+                       "glare and send the board to his tablet", "2025-12-08"),
+                target("Walk from class to the hall, dining room and playground on his own using tactile "
+                       "landmarks", "vi-1", "Mobility and orientation training, fortnightly with the VI teacher",
+                       "Let him leave 2 minutes before the class at each transition and keep bags clear of the "
+                       "corridor landmarks", "2026-04-20"),
+            ]),
+    outcome("lukasz", "CI", "Łukasz will retell an event or a story in order, using connectives such as "
+            "\"first\", \"then\" and \"at the end\".", "2025-12-08", [
+                target("Retell a three-part story with the story strip and the words first, then, last",
+                       "nhs-slt-1", "SLT narrative group (Monday, Therapy Room 2): story grammar cards, weekly",
+                       "Give him the three-box story planner and the first/then/last cards for news and writing, "
+                       "and model a retell before asking for his", "2025-12-08"),
+            ]),
+    # Harvey (Willow): commissioned OT; the class team for reading
+    outcome("harvey", "SP", "Harvey will write a short paragraph legibly on his own and keep pace with his class "
+            "in written work.", "2026-01-26", [
+                target("Form all lower-case letters correctly, starting in the right place, on lined paper",
+                       "comm-ot-1", "OT handwriting programme: warm-up and letter families, 3 × 10 minutes a week "
+                       "with the teaching assistant",
+                       "Use a sloped writing board and a triangular pencil grip, and give raised-line paper for "
+                       "all written work", "2026-01-26"),
+                target("Do up the zip and buttons of his coat on his own", "comm-ot-1",
+                       "Dressing skills practice board, daily at home time",
+                       "Allow an extra 5 minutes at playtime and home time and prompt with the picture sequence "
+                       "on his peg", "2026-01-26", "achieved", "2026-07-10"),
+            ]),
+    outcome("harvey", "CL", "Harvey will read and understand texts at his level, using phonics to work out "
+            "unfamiliar words.", "2026-01-26", [
+                target("Read Phase 5 words with alternative spellings with 90% accuracy", None,
+                       "Daily 15-minute 1:1 phonics catch-up with the teaching assistant",
+                       "Pre-teach the tricky words of each lesson; give him a sound mat and his coloured overlay "
+                       "for all reading", "2026-01-26"),
+            ]),
+    # Oğuz (Oak, Year 9): NHS speech and language therapy; his key worker for anxiety
+    outcome("oguz", "CI", "Oğuz will take part in group discussions, taking turns and staying on the topic with "
+            "little adult prompting.", "2025-12-15", [
+                target("Add to a small-group discussion twice using ask–answer–add", "nhs-slt-1",
+                       "SLT social communication session, Thursday afternoons, weekly",
+                       "Give discussion roles on cards and a visual topic bubble on the table; praise him by name "
+                       "when he builds on someone else's idea", "2025-12-15"),
+            ]),
+    outcome("oguz", "SEMH", "Oğuz will notice when he is becoming anxious and use a strategy to calm himself, so "
+            "that he stays in lessons.", "2025-12-15", [
+                target("Show his time-out card and take a 5-minute break in the agreed space instead of leaving "
+                       "the room", None, "Zones of Regulation sessions with his key worker, weekly",
+                       "Greet him at the door and go through the day's timetable; accept the time-out card "
+                       "without discussion and check in after 5 minutes on the sand timer", "2025-12-15"),
+                target("Attend the CAMHS anxiety management group", None,
+                       "CAMHS anxiety management group, 8 weekly sessions",
+                       "Remind him on the morning of each session and give him a quiet start the next day",
+                       "2025-12-15", "ceased", "2026-10-02"),
+            ]),
+    # Sofia (Birch, Year 6): NHS speech and language therapy (her key worker); the class team for maths
+    outcome("sofia", "CI", "Sofia will understand and follow classroom instructions of two or three key words "
+            "without needing them repeated.", "2025-11-30", [
+                target("Follow a three-key-word instruction in class with a symbol cue", "nhs-slt-1",
+                       "SLT listening and understanding programme, 2 × 20 minutes a week",
+                       "Say her name first, give one instruction at a time and show the key words on the symbol "
+                       "strip on her table", "2025-11-30"),
+                target("Learn ten new topic words each half term with a word map", "nhs-slt-1",
+                       "Vocabulary pre-teaching with word maps, weekly small group",
+                       "Send the word map home on Friday and put the topic words with pictures on the working "
+                       "wall", "2026-01-05"),
+            ]),
+    outcome("sofia", "CL", "Sofia will use number facts to 20 and place value to solve two-step problems.",
+            "2025-11-30", [
+                target("Recall addition and subtraction facts to 20 within 3 seconds", None,
+                       "Daily 10-minute number fluency intervention",
+                       "Keep Numicon and a number line on her desk and give a worked example before independent "
+                       "work", "2025-11-30"),
+            ]),
+    # Grace (Ash, Year 11): art therapy (independent); her key worker
+    outcome("grace", "SEMH", "Grace will manage low mood and anxiety so that she attends school regularly and "
+            "takes part in lessons.", "2025-12-01", [
+                target("Name one feeling through her art each week and share it with her key adult",
+                       "ind-art-1", "Art therapy (parent-arranged), Tuesday afternoons, 45 minutes",
+                       "Offer the colour check-in card at morning registration and let her use the quiet art "
+                       "table at lunchtime", "2026-10-01"),
+                target("Check in with her key worker every day and agree one goal for the day", None,
+                       "Key worker mentoring, 5 minutes a day",
+                       "Meet her at the Ash door at 8:50, write the day's goal on her planner and review it "
+                       "together at 15:00", "2025-12-01"),
+            ]),
+    outcome("grace", "CL", "Grace will finish GCSE coursework tasks by their deadlines by planning her work in "
+            "small steps.", "2025-12-01", [
+                target("Break each coursework task into steps on her planner and tick them off", None,
+                       "Study skills session, weekly",
+                       "Give her a written checklist with a date for each step and look at it with her every "
+                       "Monday", "2025-12-01"),
+            ]),
+    # Leon (Ash, Year 11): teacher of the deaf (his key worker)
+    outcome("leon", "SP", "Leon will manage his hearing equipment himself and make sure he can hear in every "
+            "lesson.", "2026-03-02", [
+                target("Check his hearing aids and radio aid every morning and report a fault to staff", "hi-1",
+                       "Teacher of the deaf: equipment checks and self-advocacy, each half term",
+                       "Give the radio aid transmitter to each teacher at the start of the lesson; seat him near "
+                       "the front with his better ear towards the teacher", "2026-03-02"),
+            ]),
+    outcome("leon", "CI", "Leon will follow and join in class discussion, asking for repetition or clarification "
+            "when he has not heard.", "2026-03-02", [
+                target("Use a clarification phrase (\"Can you say that again?\") at least once in each group "
+                       "discussion", "hi-1", "Teacher of the deaf: self-advocacy programme, fortnightly",
+                       "Repeat other pupils' answers before responding, face the class when speaking and turn on "
+                       "subtitles for every video", "2026-03-02"),
+                target("Explain his hearing needs to a new teacher using his communication passport", "hi-1",
+                       "Communication passport written with the teacher of the deaf",
+                       "Share his passport with every new member of staff and every cover supervisor",
+                       "2026-03-02", "achieved", "2026-07-08"),
+            ]),
 ]
 
 
@@ -1003,19 +1282,118 @@ def check(data: dict, original: dict) -> dict:  # noqa: C901 - one long list of 
                     need(not shared, f"overlap on {day}: {la} and {lb} share {sorted(shared)}")
 
     # advice requests and assessments
+    # annual reviews (checked first: advice may name a review meeting)
+    def team(upn: str) -> set[str]:
+        """The professionals around a pupil, as the app works them out (key worker, sessions, advice, requests)."""
+        found = set()
+        kw = pupils[upn]["key_worker"] or {}
+        if kw.get("professional"):
+            found.add(kw["professional"])
+        found |= {b["professional"] for b in data["bookings"]
+                  if b["professional"] and b["status"] == "booked" and upn in b["pupils"]}
+        found |= {a["professional"] for a in data["advice_requests"] if a["pupil"] == upn}
+        found |= {r["professional"] for r in data["requests"]
+                  if r["pupil"] == upn and r["status"] in {"submitted", "approved", "suspended"}}
+        return found
+
+    review_keys = ["pupil", "meeting_on", "meeting_at", "place", "status", "cancelled_reason", "invitations_sent_on",
+                   "child_views", "parent_views", "budget_review", "proposed_amendments", "report_sent_on",
+                   "la_decision_on", "amendment_notice_on", "final_plan_on", "created_by", "created_at", "invitees",
+                   "circulations"]
+    review_meetings = set()
+    planned_pupils = set()
+    staff_names = {s["name"] for s in data["staff"]}
+    for i, r in enumerate(data.get("annual_reviews", [])):
+        where = f"annual_reviews[{i}]"
+        keys_exact(r, review_keys, where)
+        pupil = pupils.get(r["pupil"])
+        need(pupil is not None and pupil["ehcp"] is not None, where + ": pupil with an EHCP")
+        meeting = d(r["meeting_on"])
+        review_meetings.add((r["pupil"], r["meeting_on"]))
+        need(r["status"] in {"planned", "held", "cancelled"}, where + ": status")
+        need(school_day(meeting), where + ": meeting not on a school day")
+        need(r["meeting_at"] is None or day_start <= hm(r["meeting_at"]) < day_end, where + ": meeting time")
+        need(r["created_by"] in usernames and dt.datetime.fromisoformat(r["created_at"]).date() <= DEMO_TODAY,
+             where + ": created")
+        need((r["cancelled_reason"] is not None) == (r["status"] == "cancelled"), where + ": cancelled_reason")
+        if r["status"] == "planned":
+            need(r["pupil"] not in planned_pupils, where + ": two planned reviews")
+            planned_pupils.add(r["pupil"])
+            need(meeting >= DEMO_TODAY, where + ": planned meeting in the past")
+        if r["status"] == "held":
+            need(meeting <= DEMO_TODAY and pupil["ehcp"]["last_review"] == r["meeting_on"],
+                 where + ": a held meeting is the pupil's last review")
+        after = [r[k] for k in ("report_sent_on", "la_decision_on", "amendment_notice_on", "final_plan_on")]
+        need(r["status"] == "held" or after == [None] * 4, where + ": paperwork after a meeting not held")
+        need(all(x is None or r["meeting_on"] <= x <= DEMO_TODAY.isoformat() for x in after), where + ": after dates")
+        need(r["final_plan_on"] is None or r["amendment_notice_on"] is not None, where + ": final plan before notice")
+        if r["invitations_sent_on"] is not None:
+            need(d(r["invitations_sent_on"]) <= min(meeting - dt.timedelta(weeks=2), DEMO_TODAY),
+                 where + ": invitations at least two weeks before")
+        pupil_team = team(r["pupil"]) if pupil else set()
+        for inv in r["invitees"]:
+            keys_exact(inv, ["role", "name", "professional", "removed_on"], where + " invitee")
+            need(inv["role"] in {"parent", "young_person", "professional", "class_teacher", "social_worker", "other"},
+                 where + ": invitee role")
+            if inv["role"] == "professional":
+                need(inv["professional"] in pupil_team and pros[inv["professional"]]["name"] == inv["name"],
+                     where + f": invitee {inv['name']} is not in the pupil's team")
+            else:
+                need(inv["professional"] is None, where + ": invitee professional")
+            if inv["role"] == "parent":
+                need(any(c["name"] == inv["name"] and c["parental_responsibility"] for c in pupil["contacts"]),
+                     where + f": invitee {inv['name']} is not a parent")
+            if inv["role"] == "class_teacher":
+                need(inv["name"] in staff_names, where + f": invitee {inv['name']} is not on the staff")
+        for c in r["circulations"]:
+            keys_exact(c, ["document", "sent_to", "sent_on", "recorded_by"], where + " circulation")
+            need(c["document"] and c["sent_to"] and c["recorded_by"] in usernames, where + ": circulation")
+            need(d(c["sent_on"]) <= DEMO_TODAY, where + ": circulation in the future")
+
+    # outcomes and targets
+    for i, o in enumerate(data.get("outcomes", [])):
+        where = f"outcomes[{i}]"
+        keys_exact(o, ["pupil", "area", "text", "set_on", "status", "ended_on", "targets"], where)
+        pupil = pupils.get(o["pupil"])
+        need(pupil is not None and pupil["ehcp"] is not None, where + ": pupil with an EHCP")
+        need(o["area"] in pupil["areas_of_need"], where + ": area not one of the pupil's areas of need")
+        need(d(pupil["ehcp"]["issued"]) <= d(o["set_on"]) <= DEMO_TODAY, where + ": set_on")
+        pupil_team = team(o["pupil"])
+        for item, what in [(o, "outcome"), *((t, "target") for t in o["targets"])]:
+            need(item["status"] in {"current", "achieved", "ceased"}, f"{where}: {what} status")
+            need((item["ended_on"] is None) == (item["status"] == "current"), f"{where}: {what} ended_on")
+            need(item["ended_on"] is None or item["set_on"] <= item["ended_on"] <= DEMO_TODAY.isoformat(),
+                 f"{where}: {what} dates")
+        need(1 <= len(o["targets"]) <= 3, where + ": 1-3 targets")
+        for t in o["targets"]:
+            keys_exact(t, ["text", "professional", "programme", "strategy", "set_on", "status", "ended_on"],
+                       where + " target")
+            need(t["professional"] is None or t["professional"] in pupil_team,
+                 where + f": target set by {t['professional']}, who is not in the pupil's team")
+            need(o["set_on"] <= t["set_on"] <= DEMO_TODAY.isoformat(), where + ": target set_on")
+            need(t["programme"] and t["strategy"], where + ": target programme and strategy")
+
     for i, a in enumerate(data["advice_requests"]):
         where = f"advice_requests[{i}]"
-        keys_exact(a, ["pupil", "professional", "kind", "requested_on", "due", "received_on", "purpose"], where)
+        keys_exact(a, ["pupil", "professional", "kind", "requested_on", "due", "received_on", "purpose"], where,
+                   optional=["review_meeting_on"])
         need(a["pupil"] in pupils and a["professional"] in pros, where + ": references")
         need(a["kind"] in {"needs_assessment", "annual_review"}, where + ": kind")
         need((a["due"] is None) == (a["kind"] == "needs_assessment"), where + ": due")
         if a["kind"] == "annual_review":
             need(pupils[a["pupil"]]["ehcp"] is not None, where + ": annual review without a plan")
+        if "review_meeting_on" in a:
+            need(a["kind"] == "annual_review" and (a["pupil"], a["review_meeting_on"]) in review_meetings,
+                 where + ": review_meeting_on names no review meeting of the pupil")
+            need(d(a["due"]) == d(a["review_meeting_on"]) - dt.timedelta(weeks=2),
+                 where + ": advice for a review is due two weeks before the meeting")
     for i, a in enumerate(data["assessments"]):
         where = f"assessments[{i}]"
-        keys_exact(a, ["pupil", "requested_on", "decision_to_assess_on", "draft_issued_on", "final_issued_on"], where)
+        keys_exact(a, ["pupil", "requested_on", "decision_to_assess_on", "draft_issued_on", "final_issued_on"], where,
+                   optional=["decision_to_issue_on"])
         need(a["pupil"] in pupils, where + ": pupil")
-        stages = [a["requested_on"], a["decision_to_assess_on"], a["draft_issued_on"], a["final_issued_on"]]
+        stages = [a["requested_on"], a["decision_to_assess_on"], a.get("decision_to_issue_on"), a["draft_issued_on"],
+                  a["final_issued_on"]]
         filled = [x for x in stages if x is not None]
         need(stages[: len(filled)] == filled and filled == sorted(filled), where + ": stages in order")
 

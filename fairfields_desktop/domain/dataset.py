@@ -40,8 +40,18 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
 
 SECTIONS = (
     "settings", "terms", "staff", "users", "classes", "pupils", "professionals", "spaces",
-    "bookings", "requests", "advice_requests", "assessments",
+    "bookings", "requests", "advice_requests", "assessments", "annual_reviews", "outcomes",
 )
+
+#: the annual review records (optional sections, written by `dump` only when there are any)
+REVIEW_STATUSES = ("planned", "held", "cancelled")
+INVITEE_ROLES = ("parent", "young_person", "professional", "class_teacher", "social_worker", "other")
+OUTCOME_STATUSES = ("current", "achieved", "ceased")
+#: dates a review can only have once its meeting was held, each on or after the meeting
+REVIEW_AFTER_DATES = ("report_sent_on", "la_decision_on", "amendment_notice_on", "final_plan_on")
+#: the stages of an EHC needs assessment, in the order they happen
+ASSESSMENT_STAGES = ("requested_on", "decision_to_assess_on", "decision_to_issue_on", "draft_issued_on",
+                     "final_issued_on")
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -418,6 +428,9 @@ def validate_dataset(doc: object) -> list[Problem]:
         _check_request(check, request, path, pupil_by_upn, professional_by_id, space_by_name,
                        staff_ids, request_ids)
 
+    review_dates = _check_annual_reviews(check, doc, pupil_by_upn, professional_by_id)
+    _check_outcomes(check, doc, pupil_by_upn, professional_by_id)
+
     for path, advice in check.items(doc, "advice_requests"):
         check.ref(advice.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
         check.ref(advice.get("professional"), professional_by_id, f"{path}.professional", "professional")
@@ -430,18 +443,141 @@ def validate_dataset(doc: object) -> list[Problem]:
         if requested and due and due < requested:
             check.add(f"{path}.due", "is before the advice was requested")
         check.text(advice, "purpose", path, required=False)
+        meeting = check.day(advice, "review_meeting_on", path, required=False)
+        if meeting is not None:
+            pupil = advice.get("pupil")
+            if kind is not None and kind != "annual_review":
+                check.add(f"{path}.review_meeting_on", f"only advice of kind 'annual_review' is for a review "
+                          f"meeting (this is {kind!r}): remove review_meeting_on or change the kind")
+            elif isinstance(pupil, str) and pupil in pupil_by_upn and (pupil, meeting) not in review_dates:
+                check.add(f"{path}.review_meeting_on", f"{pupil!r} has no annual review meeting on "
+                          f"{meeting.isoformat()}: add it to annual_reviews or correct the date")
 
     for path, assessment in check.items(doc, "assessments"):
         check.ref(assessment.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
         previous: date | None = None
         previous_key = ""
-        for key in ("requested_on", "decision_to_assess_on", "draft_issued_on", "final_issued_on"):
+        first: date | None = None
+        for key in ASSESSMENT_STAGES:
             value = check.day(assessment, key, path, required=key == "requested_on")
+            if key == "requested_on":
+                first = value
             if value and previous and value < previous:
                 check.add(f"{path}.{key}", f"is before {previous_key}: the stages happen in order")
             if value:
                 previous, previous_key = value, key
+        stopped = check.day(assessment, "stopped_on", path, required=False)
+        reason = assessment.get("stopped_reason")
+        check.text(assessment, "stopped_reason", path, required=False)
+        if stopped is not None:
+            if first and stopped < first:
+                check.add(f"{path}.stopped_on", "is before the assessment was requested")
+            if assessment.get("final_issued_on") is not None:
+                check.add(f"{path}.stopped_on", "the final plan was issued: a finished assessment is not also "
+                          "stopped; remove stopped_on or final_issued_on")
+            if reason is None or isinstance(reason, str) and not reason.strip():
+                check.add(f"{path}.stopped_reason", "is required when stopped_on is given: say what the LA "
+                          "decided (e.g. not to assess)")
+        elif reason is not None and assessment.get("stopped_on") is None:
+            check.add(f"{path}.stopped_on", "is required with stopped_reason: give the date the LA decided, "
+                      "as YYYY-MM-DD")
     return check.problems
+
+
+def _check_annual_reviews(check: _Checker, doc: dict, pupil_by_upn: dict,
+                          professional_by_id: dict) -> set[tuple[str, date]]:
+    """Checks `annual_reviews`; returns the (UPN, meeting date) of every review, for advice to refer to."""
+    dates: set[tuple[str, date]] = set()
+    planned: dict[str, str] = {}
+    for path, review in check.items(doc, "annual_reviews"):
+        pupil = review.get("pupil")
+        known = check.ref(pupil, pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
+        meeting = check.day(review, "meeting_on", path)
+        if known and meeting is not None:
+            dates.add((pupil, meeting))
+        if review.get("meeting_at") is not None:
+            check.clock(review, "meeting_at", path)
+        check.text(review, "place", path, required=False)
+        status = check.choice(review, "status", path, REVIEW_STATUSES)
+        if status == "planned" and known:
+            if pupil in planned:
+                check.add(f"{path}.status", f"{pupil!r} already has a planned review at {planned[pupil]}: a pupil "
+                          "has at most one planned review; mark the other held or cancelled")
+            else:
+                planned[pupil] = path
+        reason = review.get("cancelled_reason")
+        check.text(review, "cancelled_reason", path, required=False)
+        if status == "cancelled" and (reason is None or isinstance(reason, str) and not reason.strip()):
+            check.add(f"{path}.cancelled_reason", "is required for a cancelled review: say why the meeting "
+                      "was cancelled")
+        check.day(review, "invitations_sent_on", path, required=False)
+        for key in ("child_views", "parent_views", "budget_review", "proposed_amendments"):
+            check.text(review, key, path, required=False)
+        after = {key: check.day(review, key, path, required=False) for key in REVIEW_AFTER_DATES}
+        for key, value in after.items():
+            if value is None:
+                continue
+            if status is not None and status != "held":
+                check.add(f"{path}.{key}", f"the review is {status}: {key} is recorded only after the meeting "
+                          "was held; remove it or set status to held")
+            elif meeting is not None and value < meeting:
+                check.add(f"{path}.{key}", f"is before the meeting ({meeting.isoformat()}): it comes after it")
+        if after["final_plan_on"] is not None and review.get("amendment_notice_on") is None:
+            check.add(f"{path}.final_plan_on", "needs amendment_notice_on: the LA's notice of the proposed "
+                      "amendments comes before the final plan")
+        if review.get("created_by") is not None:
+            check.text(review, "created_by", path)
+        if review.get("created_at") is not None:
+            check.moment(review, "created_at", path)
+        for index, invitee in enumerate(_list(check, review, "invitees", path)):
+            ipath = f"{path}.invitees[{index}]"
+            if check.obj(invitee, ipath) is None:
+                continue
+            check.choice(invitee, "role", ipath, INVITEE_ROLES)
+            check.text(invitee, "name", ipath)
+            if invitee.get("professional") is not None:
+                check.ref(invitee["professional"], professional_by_id, f"{ipath}.professional", "professional")
+            check.day(invitee, "removed_on", ipath, required=False)
+        for index, circulation in enumerate(_list(check, review, "circulations", path)):
+            cpath = f"{path}.circulations[{index}]"
+            if check.obj(circulation, cpath) is None:
+                continue
+            check.text(circulation, "document", cpath)
+            check.text(circulation, "sent_to", cpath)
+            check.day(circulation, "sent_on", cpath)
+            if circulation.get("recorded_by") is not None:
+                check.text(circulation, "recorded_by", cpath)
+    return dates
+
+
+def _check_outcomes(check: _Checker, doc: dict, pupil_by_upn: dict, professional_by_id: dict) -> None:
+    for path, outcome in check.items(doc, "outcomes"):
+        check.ref(outcome.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
+        check.choice(outcome, "area", path, AREAS_OF_NEED)
+        check.text(outcome, "text", path)
+        _check_ending(check, outcome, path, "outcome")
+        for index, target in enumerate(_list(check, outcome, "targets", path)):
+            tpath = f"{path}.targets[{index}]"
+            if check.obj(target, tpath) is None:
+                continue
+            check.text(target, "text", tpath)
+            if target.get("professional") is not None:
+                check.ref(target["professional"], professional_by_id, f"{tpath}.professional", "professional")
+            check.text(target, "programme", tpath, required=False)
+            check.text(target, "strategy", tpath, required=False)
+            _check_ending(check, target, tpath, "target")
+
+
+def _check_ending(check: _Checker, record: dict, path: str, what: str) -> None:
+    """`set_on`, `status` (current, achieved or ceased) and `ended_on`, given when (and only when) it ended."""
+    set_on = check.day(record, "set_on", path)
+    status = check.choice(record, "status", path, OUTCOME_STATUSES)
+    ended = check.day(record, "ended_on", path, required=status in ("achieved", "ceased"))
+    if status == "current" and record.get("ended_on") is not None:
+        check.add(f"{path}.ended_on", f"a current {what} has not ended: remove ended_on, or set status to "
+                  "achieved or ceased")
+    elif set_on and ended and ended < set_on:
+        check.add(f"{path}.ended_on", f"is before the {what} was set ({set_on.isoformat()})")
 
 
 def professional_field_problems(values: dict) -> list[Problem]:

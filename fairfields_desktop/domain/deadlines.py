@@ -120,9 +120,10 @@ class PaperworkStep:
         return (self.done_on or today) > self.due
 
 
-def paperwork_steps(review: ReviewFacts) -> list[PaperworkStep]:
+def paperwork_steps(review: ReviewFacts, today: date | None = None) -> list[PaperworkStep]:
     """Every step of a review's paperwork with its last day, from the meeting date (and the LA's
-    amendment notice, when there is one): recompute when the meeting moves."""
+    amendment notice, when there is one): recompute when the meeting moves. The comments period on
+    amendments is done once its last day is behind ``today``."""
     meeting = review.meeting
     steps = [
         PaperworkStep(INVITATIONS, meeting - TWO_WEEKS, review.invitations_sent_on),
@@ -133,7 +134,8 @@ def paperwork_steps(review: ReviewFacts) -> list[PaperworkStep]:
     if review.amendment_notice_on is not None:
         comments, final = amendment_deadlines(review.amendment_notice_on)
         # the comments are the family's and the school's: nothing records them, the period just ends
-        steps.append(PaperworkStep(AMENDMENT_COMMENTS, comments, comments))
+        over = today is not None and today > comments
+        steps.append(PaperworkStep(AMENDMENT_COMMENTS, comments, comments if over else None))
         steps.append(PaperworkStep(FINAL_AMENDED_PLAN, final, review.final_plan_on))
     return steps
 
@@ -367,11 +369,8 @@ def _authorisation(auth: AuthorisationFacts, today: date) -> DueItem | None:
 def _paperwork(review: ReviewFacts, today: date) -> list[DueItem]:
     """The review's paperwork steps not yet done (the amendment comments period while it is open)."""
     items = []
-    for step in paperwork_steps(review):
-        if step.what == AMENDMENT_COMMENTS:
-            if today > step.due:
-                continue
-        elif step.done_on is not None or (review.held and step.due < review.meeting):
+    for step in paperwork_steps(review, today):
+        if step.done_on is not None or (review.held and step.due < review.meeting):
             continue
         detail = (f"{review.pupil_name}'s review meeting on {day_text(review.meeting)}: "
                   f"{step.what} by {day_text(step.due)}")

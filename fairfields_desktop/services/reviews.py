@@ -528,7 +528,7 @@ class ReviewService:
         circulated = min((c.sent_on for c in row.circulations), default=None)
         steps = deadlines.paperwork_steps(deadlines.ReviewFacts(
             pupil.upn, _name(pupil), row.meeting_on, row.invitations_sent_on, circulated, row.report_sent_on,
-            row.la_decision_on, row.amendment_notice_on, row.final_plan_on, row.status == "held"))
+            row.la_decision_on, row.amendment_notice_on, row.final_plan_on, row.status == "held"), today)
         advice = tuple(
             ReviewAdvice(a.id, a.professional.name, a.requested_on,
                          deadlines.advice_due(a.kind, a.requested_on, a.due, meeting=row.meeting_on), a.received_on)

@@ -17,6 +17,7 @@ from ..domain.calendar import SchoolCalendar
 from ..domain.dataset import FORMAT, SETTINGS_DEFAULTS, calendar_from_terms
 from .models import (
     AdviceRequestRow,
+    AnnualReviewRow,
     AssessmentRow,
     AttendanceRow,
     BookingOccurrenceRow,
@@ -27,13 +28,17 @@ from .models import (
     ClosureRow,
     ConsentRow,
     ContactRow,
+    OutcomeRow,
     ProfessionalRow,
     PupilRow,
     RequestEventRow,
     RequestRow,
+    ReviewCirculationRow,
+    ReviewInviteeRow,
     SchoolSettingsRow,
     SpaceRow,
     StaffRow,
+    TargetRow,
     TermRow,
     UserRow,
 )
@@ -64,6 +69,14 @@ def _iso(value: date | None) -> str | None:
 
 def _hm(value: time) -> str:
     return value.strftime("%H:%M")
+
+
+def _t_or_none(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def _hm_or_none(value: time | None) -> str | None:
+    return _hm(value) if value is not None else None
 
 
 def _moment(value: datetime) -> str:
@@ -182,23 +195,79 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
         if request.get("extends"):
             requests[request["id"]].extends = requests[request["extends"]]
 
+    reviews: dict[tuple[str, date], AnnualReviewRow] = {}
+    for review in doc.get("annual_reviews") or []:
+        row = _review_row(review, pupils, professionals, now)
+        session.add(row)
+        key = (review["pupil"], row.meeting_on)
+        # advice names its review by pupil and meeting date: prefer a meeting that was not cancelled
+        if key not in reviews or (reviews[key].status == "cancelled" and row.status != "cancelled"):
+            reviews[key] = row
+    for outcome in doc.get("outcomes") or []:
+        session.add(_outcome_row(outcome, pupils, professionals))
+    session.flush()  # the reviews' ids, for the advice asked for them
+
     for advice in doc.get("advice_requests") or []:
+        meeting_on = _d(advice.get("review_meeting_on"))
         session.add(AdviceRequestRow(
             pupil=pupils[advice["pupil"]], professional=professionals[advice["professional"]],
             kind=advice["kind"], requested_on=_d(advice["requested_on"]), due=_d(advice.get("due")),
             received_on=_d(advice.get("received_on")), purpose=advice.get("purpose"),
+            review_id=reviews[(advice["pupil"], meeting_on)].id if meeting_on else None,
         ))
     for assessment in doc.get("assessments") or []:
         session.add(AssessmentRow(
             pupil=pupils[assessment["pupil"]], requested_on=_d(assessment["requested_on"]),
             decision_to_assess_on=_d(assessment.get("decision_to_assess_on")),
+            decision_to_issue_on=_d(assessment.get("decision_to_issue_on")),
             draft_issued_on=_d(assessment.get("draft_issued_on")),
             final_issued_on=_d(assessment.get("final_issued_on")),
+            stopped_on=_d(assessment.get("stopped_on")), stopped_reason=assessment.get("stopped_reason"),
         ))
     session.flush()
     return {key: len(doc.get(key) or []) for key in (
         "terms", "staff", "users", "classes", "pupils", "professionals", "spaces", "bookings",
-        "requests", "advice_requests", "assessments")}
+        "requests", "advice_requests", "assessments", "annual_reviews", "outcomes")}
+
+
+def _review_row(review: dict[str, Any], pupils: dict, professionals: dict, now: datetime) -> AnnualReviewRow:
+    return AnnualReviewRow(
+        pupil=pupils[review["pupil"]], meeting_on=_d(review["meeting_on"]),
+        meeting_at=_t_or_none(review.get("meeting_at")), place=review.get("place"), status=review["status"],
+        cancelled_reason=review.get("cancelled_reason"),
+        invitations_sent_on=_d(review.get("invitations_sent_on")),
+        child_views=review.get("child_views"), parent_views=review.get("parent_views"),
+        budget_review=review.get("budget_review"), proposed_amendments=review.get("proposed_amendments"),
+        report_sent_on=_d(review.get("report_sent_on")), la_decision_on=_d(review.get("la_decision_on")),
+        amendment_notice_on=_d(review.get("amendment_notice_on")), final_plan_on=_d(review.get("final_plan_on")),
+        created_by=review.get("created_by") or "system",
+        created_at=_dt(review["created_at"]) if review.get("created_at") else now,
+        invitees=[
+            ReviewInviteeRow(role=i["role"], name=i["name"],
+                             professional_id=professionals[i["professional"]].id if i.get("professional") else None,
+                             removed_on=_d(i.get("removed_on")))
+            for i in review.get("invitees") or []
+        ],
+        circulations=[
+            ReviewCirculationRow(document=c["document"], sent_to=c["sent_to"], sent_on=_d(c["sent_on"]),
+                                 recorded_by=c.get("recorded_by") or "system")
+            for c in review.get("circulations") or []
+        ],
+    )
+
+
+def _outcome_row(outcome: dict[str, Any], pupils: dict, professionals: dict) -> OutcomeRow:
+    return OutcomeRow(
+        pupil_id=pupils[outcome["pupil"]].id, area=outcome["area"], text=outcome["text"], set_on=_d(outcome["set_on"]),
+        status=outcome["status"], ended_on=_d(outcome.get("ended_on")),
+        targets=[
+            TargetRow(text=t["text"],
+                      professional=professionals[t["professional"]] if t.get("professional") else None,
+                      programme=t.get("programme"), strategy=t.get("strategy"), set_on=_d(t["set_on"]),
+                      status=t["status"], ended_on=_d(t.get("ended_on")))
+            for t in outcome.get("targets") or []
+        ],
+    )
 
 
 def _professional_row(p: dict[str, Any]) -> ProfessionalRow:
@@ -317,22 +386,84 @@ def read_dataset(session: Session) -> dict[str, Any]:
         selectinload(RequestRow.class_staff), selectinload(RequestRow.extends), selectinload(RequestRow.history),
     ).order_by(RequestRow.id)).all()
     doc["requests"] = [_request_dict(r) for r in requests]
+    reviews = session.scalars(select(AnnualReviewRow).options(
+        selectinload(AnnualReviewRow.pupil), selectinload(AnnualReviewRow.invitees),
+        selectinload(AnnualReviewRow.circulations),
+    ).order_by(AnnualReviewRow.id)).all()
+    meeting_of = {r.id: r.meeting_on for r in reviews}
     doc["advice_requests"] = [
-        {"pupil": a.pupil.upn, "professional": a.professional.ext_id, "kind": a.kind,
-         "requested_on": _iso(a.requested_on), "due": _iso(a.due), "received_on": _iso(a.received_on),
-         "purpose": a.purpose}
+        _optional(
+            {"pupil": a.pupil.upn, "professional": a.professional.ext_id, "kind": a.kind,
+             "requested_on": _iso(a.requested_on), "due": _iso(a.due), "received_on": _iso(a.received_on),
+             "purpose": a.purpose},
+            review_meeting_on=_iso(meeting_of.get(a.review_id)) if a.review_id is not None else None)
         for a in session.scalars(select(AdviceRequestRow).options(
             selectinload(AdviceRequestRow.pupil), selectinload(AdviceRequestRow.professional),
         ).order_by(AdviceRequestRow.id))
     ]
     doc["assessments"] = [
-        {"pupil": a.pupil.upn, "requested_on": _iso(a.requested_on),
-         "decision_to_assess_on": _iso(a.decision_to_assess_on), "draft_issued_on": _iso(a.draft_issued_on),
-         "final_issued_on": _iso(a.final_issued_on)}
+        _optional(
+            {"pupil": a.pupil.upn, "requested_on": _iso(a.requested_on),
+             "decision_to_assess_on": _iso(a.decision_to_assess_on), "draft_issued_on": _iso(a.draft_issued_on),
+             "final_issued_on": _iso(a.final_issued_on)},
+            decision_to_issue_on=_iso(a.decision_to_issue_on), stopped_on=_iso(a.stopped_on),
+            stopped_reason=a.stopped_reason)
         for a in session.scalars(select(AssessmentRow).options(selectinload(AssessmentRow.pupil))
                                  .order_by(AssessmentRow.id))
     ]
+    # the EHCP records added to the format later: written only when there are any, so the dump of a
+    # school without them is as it was
+    if reviews:
+        professional_ids = dict(session.execute(select(ProfessionalRow.id, ProfessionalRow.ext_id)).all())
+        doc["annual_reviews"] = [_review_dict(r, professional_ids) for r in reviews]
+    outcomes = session.scalars(select(OutcomeRow).options(
+        selectinload(OutcomeRow.targets).selectinload(TargetRow.professional),
+    ).order_by(OutcomeRow.id)).all()
+    if outcomes:
+        upns = dict(session.execute(select(PupilRow.id, PupilRow.upn)).all())
+        doc["outcomes"] = [_outcome_dict(o, upns) for o in outcomes]
     return doc
+
+
+def _optional(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """``record`` with the keys of ``extra`` that have a value (optional keys added to the format later)."""
+    record.update({key: value for key, value in extra.items() if value is not None})
+    return record
+
+
+def _review_dict(r: AnnualReviewRow, professional_ids: dict[int, str]) -> dict[str, Any]:
+    return {
+        "pupil": r.pupil.upn, "meeting_on": _iso(r.meeting_on), "meeting_at": _hm_or_none(r.meeting_at),
+        "place": r.place, "status": r.status, "cancelled_reason": r.cancelled_reason,
+        "invitations_sent_on": _iso(r.invitations_sent_on),
+        "child_views": r.child_views, "parent_views": r.parent_views, "budget_review": r.budget_review,
+        "proposed_amendments": r.proposed_amendments, "report_sent_on": _iso(r.report_sent_on),
+        "la_decision_on": _iso(r.la_decision_on), "amendment_notice_on": _iso(r.amendment_notice_on),
+        "final_plan_on": _iso(r.final_plan_on), "created_by": r.created_by, "created_at": _moment(r.created_at),
+        "invitees": [
+            {"role": i.role, "name": i.name,
+             "professional": professional_ids.get(i.professional_id) if i.professional_id is not None else None,
+             "removed_on": _iso(i.removed_on)}
+            for i in r.invitees
+        ],
+        "circulations": [
+            {"document": c.document, "sent_to": c.sent_to, "sent_on": _iso(c.sent_on), "recorded_by": c.recorded_by}
+            for c in r.circulations
+        ],
+    }
+
+
+def _outcome_dict(o: OutcomeRow, upns: dict[int, str]) -> dict[str, Any]:
+    return {
+        "pupil": upns[o.pupil_id], "area": o.area, "text": o.text, "set_on": _iso(o.set_on), "status": o.status,
+        "ended_on": _iso(o.ended_on),
+        "targets": [
+            {"text": t.text, "professional": t.professional.ext_id if t.professional else None,
+             "programme": t.programme, "strategy": t.strategy, "set_on": _iso(t.set_on), "status": t.status,
+             "ended_on": _iso(t.ended_on)}
+            for t in o.targets
+        ],
+    }
 
 
 def _pupil_dict(p: PupilRow) -> dict[str, Any]:

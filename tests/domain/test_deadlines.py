@@ -491,6 +491,11 @@ class TestReviewPaperwork:
             ("the final amended plan", date(2027, 3, 1)),
         ]
 
+    def test_the_comments_period_is_done_once_it_has_ended(self):
+        facts = review(amendment_notice_on=date(2027, 1, 4))
+        assert paperwork_steps(facts, date(2027, 1, 19))[4].done_on is None
+        assert paperwork_steps(facts, date(2027, 1, 20))[4].done_on == date(2027, 1, 19)
+
     def test_what_is_due_lists_the_steps_not_done(self):
         items = due_items(date(2026, 11, 23), 14, reviews=[review(invitations_sent_on=date(2026, 11, 20))])
         assert [(i.kind, i.due, i.overdue, i.subject) for i in items] == [
