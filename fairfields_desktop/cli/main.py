@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..domain.errors import FairfieldsError, InvalidInput, NotAllowed
+from ..domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,27 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--within", type=int, metavar="DAYS", help="look this many days ahead (default: 30)",
                      default=30)
     due.add_argument("--json", action="store_true")
+
+    report = sub.add_parser("report", help="print a report to a PDF file")
+    report_sub = report.add_subparsers(dest="report_command", metavar="REPORT", parser_class=_Parser, required=True)
+    pack = report_sub.add_parser("review-pack", help="the review pack for one pupil")
+    pack.add_argument("upn", metavar="UPN")
+    pack.add_argument("--for", dest="recipient", metavar="WHO",
+                      help="someone other than the review's invitees (a professional's id or an organisation): "
+                           "only what consent allows is included")
+    week = report_sub.add_parser("timetable", help="every space's bookings for the school week holding DATE")
+    week.add_argument("--week", type=_date, metavar="DATE", required=True)
+    register = report_sub.add_parser("authorisations", help="the register of independent-therapy requests")
+    register.add_argument("--from", dest="first", type=_date, metavar="DATE")
+    register.add_argument("--to", dest="last", type=_date, metavar="DATE")
+    letter = report_sub.add_parser("letter", help="the letter to the family about a decision on a request")
+    letter.add_argument("id", metavar="ID")
+    report_sub.add_parser("checks", help="the safeguarding checks register of professionals")
+    visits = report_sub.add_parser("visits", help="the visits log, with pupils off site")
+    visits.add_argument("--from", dest="first", type=_date, metavar="DATE")
+    visits.add_argument("--to", dest="last", type=_date, metavar="DATE")
+    for each in (pack, week, register, letter, visits, report_sub.choices["checks"]):
+        each.add_argument("--out", metavar="FILE.pdf", required=True, type=Path)
 
     db = sub.add_parser("db", help="the database connection")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
@@ -312,6 +333,28 @@ class Runner:
         for item in items:
             flag = "OVERDUE " if item.overdue else ""
             self.out.write(f"{item.due.isoformat()} {flag}{item.kind} {item.subject}: {item.detail}\n")
+        return EXIT_OK
+
+    def cmd_report(self) -> int:
+        from ..reports.make import make
+
+        actor = self.actor()
+        args = self.args
+        out: Path = args.out
+        if out.suffix.lower() != ".pdf":
+            raise InvalidInput(Problem("--out", f"{out} does not end in .pdf: name the PDF file to write"))
+        if not out.parent.is_dir():
+            raise InvalidInput(Problem("--out", f"the folder {out.parent} does not exist"))
+        partial = out.with_name(out.name + ".part")
+        try:
+            made = make(self.services(), actor, args.report_command, partial, upn=getattr(args, "upn", None),
+                        recipient=getattr(args, "recipient", None), week=getattr(args, "week", None),
+                        first=getattr(args, "first", None), last=getattr(args, "last", None),
+                        ref=getattr(args, "id", None))
+            partial.replace(out)  # never a half-written PDF under the name asked for
+        finally:
+            partial.unlink(missing_ok=True)
+        self.say(f"{made.title}: written to {out}")
         return EXIT_OK
 
     def cmd_db(self) -> int:

@@ -99,13 +99,14 @@ class DashboardService:
         reviews = tuple(DashItem(("OVERDUE: " if i.overdue else "") + i.detail, "ehcp", f"review:{i.subject}",
                                  i.overdue)
                         for i in items if i.kind == "annual_review")
-        advice = tuple(DashItem(i.detail, "ehcp", f"advice:{i.subject}", True)
+        advice = tuple(DashItem("OVERDUE: " + i.detail, "ehcp", f"advice:{i.subject}", True)
                        for i in items if i.kind == "advice" and i.overdue)
         soon = today + timedelta(days=14)
         paperwork = tuple(DashItem(("OVERDUE: " if i.overdue else "") + i.detail, "ehcp", f"review:{i.subject}",
                                    i.overdue)
                           for i in items if i.kind == "review_paperwork" and i.due <= soon)
-        assessments = tuple(DashItem(i.detail, "ehcp", f"assessment:{i.subject}", i.overdue)
+        assessments = tuple(DashItem(("OVERDUE: " if i.overdue else "") + i.detail, "ehcp", f"assessment:{i.subject}",
+                                     i.overdue)
                             for i in items if i.kind == "assessment" and i.due <= soon)
         return [
             Section("Annual reviews overdue or due within 6 weeks", reviews, "No annual review is due in 6 weeks."),

@@ -39,7 +39,7 @@ class TestByRole:
         assert any(t.startswith("OVERDUE: annual review of Ben Hughes due by 9 Nov 2026") for t in
                    section_texts(window, "Annual reviews"))
         assert section_texts(window, "Advice overdue") == [
-            "advice from Rachel Green for Chloe Nowak's needs assessment, due 16 Nov 2026"]
+            "OVERDUE: advice from Rachel Green for Chloe Nowak's needs assessment, due 16 Nov 2026"]
 
     def test_the_office_sees_checks_and_todays_bookings(self, window_for):
         window = window_for("sbrown")
