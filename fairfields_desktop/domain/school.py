@@ -36,6 +36,11 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 YEAR_GROUPS = tuple(range(-1, 15))
 
 
+def roles_text(roles: frozenset[str] | set[str]) -> str:
+    """The roles in words, in the table's order: "Headteacher, SENCO"."""
+    return ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in roles) or "no role"
+
+
 def year_group_label(year: int) -> str:
     if year == -1:
         return "Nursery"

@@ -19,8 +19,8 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 
 from .styles import FONT, FONT_BOLD, MARGIN, MUTED, RULE, stylesheet, table_style
 
-CONFIDENTIAL = ("CONFIDENTIAL: holds special-category personal data (UK GDPR). Share only with those entitled "
-                "to see it; keep securely and destroy securely.")
+CONFIDENTIAL = ("CONFIDENTIAL: special-category personal data (UK GDPR). Share only with those entitled to "
+                "it; keep and destroy securely.")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from ..domain.checks import day_text
 from ..domain.errors import InvalidInput, NotFound, Problem
 from ..domain.permissions import require
 from ..domain.professionals import KIND_LABELS
-from ..domain.school import AREA_LABELS, year_group_label
+from ..domain.school import AREA_LABELS, roles_text, year_group_label
 from ..domain.sharing import SECTIONS, ConsentFacts, allowed_sections
 from .context import Actor
 from .outcomes import Outcome
@@ -160,6 +160,7 @@ class DecisionLetter:
     sessions: str  # "Tuesdays 10:30–11:15 in Therapy Room 1, 10 sessions"
     reasons: tuple[str, ...]  # plain words: why declined (the failed rules), why suspended
     signatory: str
+    signatory_role: str = ""
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ class ReportService:
             ehcp_issued=detail.ehcp_issued, last_review=detail.ehcp_last_review,
             review_when=review.when_text if review else "not yet scheduled", review_on=meeting,
             next_due=reviews.next_due, key_worker=detail.key_worker, audience=audience, whole=whole,
-            left_out=left_out, invitees=invitees,
+            left_out=left_out, invitees=invitees if whole else (),
             areas=tuple(AREA_LABELS.get(a, a) for a in detail.areas_of_need or ()) if "needs" in allowed else None,
             looked_after=(detail.looked_after_authority, detail.social_worker) if detail.social_worker
             or detail.looked_after_authority else None,
@@ -326,14 +327,16 @@ class ReportService:
                 tuple(c.name for c in detail.contacts[:1])
         pro = next((p for p in s.professionals.list_professionals(actor) if p.ext_id == request.professional_id), None)
         count = len(s.requests.session_dates(actor, ref))
-        where = f" in {request.space}" if request.space else " off site"
+        if request.setting == "off_site":
+            where = " off site"
+        else:
+            where = f" in {request.space}" if request.space else " in school"
         sessions = (f"{request.weekday.title()}s {request.start_time:%H:%M}–{request.end_time:%H:%M}{where}, "
                     f"{count} session{'s' if count != 1 else ''}")
         if decision.action == "declined":
-            reasons = tuple(RULE_WORDS.get(r.rule, r.detail) for r in request.results if not r.ok) or \
-                ((decision.reason,) if decision.reason else ())
-            if decision.reason and decision.reason not in reasons:
-                reasons += (decision.reason,)
+            reasons = tuple(RULE_WORDS.get(r.rule, r.detail) for r in request.results if not r.ok)
+            if decision.reason:
+                reasons += (f"In the headteacher's words: {decision.reason}",) if reasons else (decision.reason,)
         elif decision.action == "suspended":
             reasons = (decision.reason,) if decision.reason else ()
         else:
@@ -345,7 +348,7 @@ class ReportService:
             pro.discipline_label if pro else "therapy", decision.action, decision.at.date(),
             (decision.details or {}).get("on_behalf_of") or decision.by,
             f"{day_text(request.first_session)} to {day_text(request.last_session)}", sessions, reasons,
-            actor.display_name)
+            actor.display_name, roles_text(actor.roles))
 
     def checks_register(self, actor: Actor) -> ChecksRegister:
         """Every active professional's safeguarding checks today (single-central-record style)."""

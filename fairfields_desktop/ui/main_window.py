@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.school import ROLE_LABELS
+from ..domain.school import roles_text
 from .views.dashboard_view import DashboardScreen
 from .views.ehcp_view import EhcpScreen
 from .views.placeholder import PlaceholderScreen
@@ -67,10 +67,6 @@ SCREENS: tuple[ScreenInfo, ...] = (
     ScreenInfo("settings", "Settings",
                "The database in use, the school's settings, and its terms and closures."),
 )
-
-
-def roles_text(roles: frozenset[str]) -> str:
-    return ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in roles) or "no role"
 
 
 class MainWindow(QMainWindow):
