@@ -85,10 +85,11 @@ class TestOpeningRecords:
             "19 Nov 2026",
             "OVERDUE: Ben Hughes's review meeting on 3 Dec 2026: invitations sent by 19 Nov 2026"]
 
-    def test_the_chart_of_sessions_sits_beside_the_sections(self, window_for):
+    def test_the_chart_of_sessions_comes_under_the_sections(self, qtbot, window_for):
         window = window_for("sbrown")
+        qtbot.waitUntil(lambda: window.screens["dashboard"].chart is not None)
         chart = window.screens["dashboard"].chart
-        assert chart is not None and chart.isVisible()
+        assert chart.isVisible()
         assert "planned" in chart.summary.text()
 
     def test_an_item_opens_the_request(self, window_for):

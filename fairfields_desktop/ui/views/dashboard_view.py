@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -43,19 +43,25 @@ class DashboardScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
         self.chart = None
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(greeting)
-        layout.addWidget(scroll, 3)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addWidget(heading)
+        self.layout_.addWidget(greeting)
+        self.layout_.addWidget(scroll, 3)
         if allowed(actor.roles, "sessions.mark"):
-            from .sessions_chart import SessionsChart  # QtCharts loads only for the roles that see the chart
-
-            self.chart = SessionsChart(services, actor)
-            self.chart.setMinimumHeight(300)
-            layout.addWidget(self.chart, 2)
+            # the chart comes just after the first paint: what needs attention shows first
+            QTimer.singleShot(0, self, self._add_chart)
         self.lists: dict[str, QListWidget] = {}
         self.dashboard = None
         self.reload()
+
+    def _add_chart(self) -> None:
+        from .sessions_chart import SessionsChart  # QtCharts loads only for the roles that see the chart
+
+        self.chart = SessionsChart(self.services, self.actor)
+        self.chart.setMinimumHeight(300)
+        self.chart.reload()
+        self.layout_.addWidget(self.chart, 2)
+        self.chart.show()
 
     def reload(self) -> None:
         while self.grid.count():
