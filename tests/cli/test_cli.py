@@ -279,3 +279,49 @@ class TestDue:
         subjects = {i["subject"] for i in json.loads(result.out)["items"]}
         assert "X319700121005" not in subjects  # Dev Sharma is in Willow
         assert "X319700119023" in subjects and not {"ind-physio-1", "nhs-physio-1"} & subjects
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+class TestReport:
+    def test_a_review_pack_for_one_pupil(self, cli, loaded, tmp_path):
+        out = tmp_path / "amara.pdf"
+        result = cli("--db", loaded, "--as", "mokafor", "--today", "2026-11-23", "report", "review-pack",
+                     "Z319700118114", "--out", str(out), password="demo-senco-2026")
+        assert result.code == 0, result.err
+        assert "Review pack: Amara Osei" in result.err
+        text = pdf_text(out)
+        assert "Amara Osei" in text and "Rachel Green" in text and "Printed 23 Nov 2026" in text
+        assert not (tmp_path / "amara.pdf.part").exists()
+
+    def test_the_week_s_timetable_and_the_authorisations_register(self, cli, loaded, tmp_path):
+        week = tmp_path / "week.pdf"
+        result = cli("--db", loaded, "--as", "sbrown", "--today", "2026-11-23", "report", "timetable",
+                     "--week", "2026-11-25", "--out", str(week), password="demo-office-2026")
+        assert result.code == 0, result.err
+        text = pdf_text(week)
+        assert "Oak class" in text and "Music therapy group" in text and "SLT: AAC programme" in text
+        register = tmp_path / "register.pdf"
+        result = cli("--db", loaded, "--as", "hcarter", "--today", "2026-11-23", "report", "authorisations",
+                     "--out", str(register), password="demo-head-2026")
+        assert result.code == 0, result.err
+        text = pdf_text(register)
+        assert "r-001" in text and "r-002" in text and "r-003" in text
+
+    def test_who_may_print_and_bad_input(self, cli, loaded, tmp_path):
+        out = tmp_path / "x.pdf"
+        office = cli("--db", loaded, "--as", "sbrown", "report", "review-pack", "Z319700118114", "--out", str(out),
+                     password="demo-office-2026")
+        assert office.code == 5 and not out.exists()
+        unknown = cli("--db", loaded, "--as", "mokafor", "report", "review-pack", "A000000000000", "--out", str(out),
+                      password="demo-senco-2026")
+        assert unknown.code == 4 and "A000000000000" in unknown.err and not out.exists()
+        not_pdf = cli("--db", loaded, "--as", "mokafor", "report", "review-pack", "Z319700118114",
+                      "--out", str(tmp_path / "x.txt"), password="demo-senco-2026")
+        assert not_pdf.code == 4 and "--out" in not_pdf.err
+        with pytest.raises(SystemExit) as exited:
+            cli("--db", loaded, "--as", "sbrown", "report", "timetable", "--out", str(out), password="demo-office-2026")
+        assert exited.value.code == 2
