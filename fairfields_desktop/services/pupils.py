@@ -166,6 +166,15 @@ class PupilService:
             context = self._context(session)
             return [self._summary(row, actor, context) for row in session.scalars(query)]
 
+    def id_of(self, actor: Actor, upn: str) -> int:
+        """The internal id of the pupil with this UPN (NotFound when there is none)."""
+        require(actor.roles, "pupils.view", who=actor.username)
+        with self.db.read_session() as session:
+            pupil_id = session.scalar(select(PupilRow.id).where(PupilRow.upn == (upn or "").strip().upper()))
+        if pupil_id is None:
+            raise NotFound(f"there is no pupil with UPN {upn!r}")
+        return pupil_id
+
     def get_pupil(self, actor: Actor, pupil_id: int) -> PupilDetail:
         require(actor.roles, "pupils.view", who=actor.username)
         with self.db.read_session() as session:

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from ..domain import deadlines
 from ..domain.checks import day_text
-from ..domain.errors import InvalidInput, NotFound, Problem
+from ..domain.errors import InvalidInput, Problem
 from ..domain.permissions import require
 from ..domain.professionals import KIND_LABELS
 from ..domain.school import AREA_LABELS, roles_text, year_group_label
@@ -200,11 +200,8 @@ class ReportService:
         them); for anyone else only the sections their consent allows, saying what was left out."""
         require(actor.roles, "report.review_pack", who=actor.username)
         s = self.services
-        summary = next((p for p in s.pupils.list_pupils(actor, include_left=True) if p.upn == (upn or "").strip().upper()),
-                       None)
-        if summary is None:
-            raise NotFound(f"there is no pupil with UPN {upn!r}")
-        detail = s.pupils.get_pupil(actor, summary.id)
+        detail = s.pupils.get_pupil(actor, s.pupils.id_of(actor, upn))
+        summary = detail.summary
         today = s.clock.today()
         settings = s.school.settings()
         reviews = s.reviews.for_pupil(actor, summary.upn)
@@ -318,8 +315,8 @@ class ReportService:
         if not decisions:
             raise InvalidInput(Problem("request", f"{ref} has no decision yet to write to the family about"))
         decision = decisions[-1]
-        summary = next(p for p in s.pupils.list_pupils(actor, include_left=True) if p.upn == request.pupil_upn)
-        detail = s.pupils.get_pupil(actor, summary.id)
+        detail = s.pupils.get_pupil(actor, s.pupils.id_of(actor, request.pupil_upn))
+        summary = detail.summary
         if summary.year_group >= 12:  # past compulsory school age: the young person decides
             to = (summary.name,)
         else:
@@ -382,8 +379,8 @@ class ReportService:
     def _authorisations(self, actor: Actor, upn: str) -> tuple[Authorisation, ...]:
         requests = self.services.requests
         found = []
-        for view in requests.list_requests(actor, with_rules=False):
-            if view.pupil_upn != upn or view.status == "draft":
+        for view in requests.list_requests(actor, with_rules=False, pupil_upn=upn):
+            if view.status == "draft":
                 continue
             full = requests.get(actor, view.ref)
             period = f"{day_text(full.first_session)} to {day_text(full.last_session)}, {full.weekday.title()}s " \

@@ -316,7 +316,7 @@ class RequestService:
 
     def list_requests(self, actor: Actor, *, undecided_only: bool = False, statuses: tuple[str, ...] = (),
                       with_rules: bool = True, ending_between: tuple[date, date] | None = None,
-                      overridden_since: date | None = None) -> list[RequestView]:
+                      overridden_since: date | None = None, pupil_upn: str | None = None) -> list[RequestView]:
         """Requests (undecided only, or of the given statuses; their last session in a period; with a rule
         overridden since a day), with every rule evaluated unless ``with_rules`` is False (then
         ``results`` is empty: for lists that need only dates and people)."""
@@ -327,6 +327,8 @@ class RequestService:
                 query = query.where(RequestRow.status.in_(UNDECIDED))
             if statuses:
                 query = query.where(RequestRow.status.in_(statuses))
+            if pupil_upn is not None:
+                query = query.where(RequestRow.pupil_id.in_(select(PupilRow.id).where(PupilRow.upn == pupil_upn)))
             if ending_between is not None:
                 query = query.where(RequestRow.last_session.between(*ending_between))
             if overridden_since is not None:
