@@ -22,11 +22,21 @@ class DashItem:
     urgent: bool = False
 
 
+#: the most items a section lists; the rest are counted ("and 12 more on the Requests screen")
+SECTION_LIMIT = 15
+
+
 @dataclass(frozen=True)
 class Section:
     title: str
     items: tuple[DashItem, ...]
     empty: str  # what to say when there is nothing
+    more: int = 0  # how many more wait that the section does not list
+    more_screen: str | None = None  # where they are
+
+    @property
+    def count(self) -> int:
+        return len(self.items) + self.more
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class Dashboard:
 
     @property
     def total(self) -> int:
-        return sum(len(s.items) for s in self.sections)
+        return sum(s.count for s in self.sections)
 
 
 class DashboardService:
@@ -59,6 +69,8 @@ class DashboardService:
         for section in sections:
             for item in section.items:
                 counts[item.screen] = counts.get(item.screen, 0) + 1
+            if section.more and section.more_screen:
+                counts[section.more_screen] = counts.get(section.more_screen, 0) + section.more
         return Dashboard(tuple(sections), counts)
 
     # --- by role ----------------------------------------------------------------------------------------
@@ -68,7 +80,10 @@ class DashboardService:
         since = term.first_day if term else today - timedelta(days=90)
         # rules are evaluated only where the dashboard shows them: the undecided and the suspended; the
         # database picks the few others it needs (ending within 2 weeks, overridden this term)
-        requests = service.list_requests(actor, statuses=("submitted", "suspended"))
+        # the requests starting soonest are listed (and their rules evaluated); the rest are counted
+        submitted = service.list_requests(actor, statuses=("submitted",), starting_from=today, limit=SECTION_LIMIT)
+        waiting_total = service.count_requests(actor, ("submitted",), starting_from=today)
+        requests = submitted + service.list_requests(actor, statuses=("suspended",))
         ending_soon = service.list_requests(actor, statuses=("approved",), with_rules=False,
                                             ending_between=(today, today + timedelta(days=14)))
         overridden = service.list_requests(actor, statuses=("approved", "ended", "declined"), with_rules=False,
@@ -88,7 +103,8 @@ class DashboardService:
             DashItem(f"{r.ref}: {rule} overridden by {by} on {day_text(at.date())}: {reason}", "requests", r.ref)
             for r in requests + overridden for rule, reason, by, at in r.overrides if at.date() >= since)
         return [
-            Section("Requests awaiting your decision", waiting, "No request is waiting for a decision."),
+            Section("Requests awaiting your decision", waiting, "No request is waiting for a decision.",
+                    max(0, waiting_total - len(waiting)), "requests"),
             Section("Authorisations ending within 2 weeks", ending, "No authorisation ends in the next 2 weeks."),
             Section("Suspensions awaiting a review meeting", suspended, "Nothing is suspended."),
             Section("Overrides this term", overrides, "No rule has been overridden this term."),

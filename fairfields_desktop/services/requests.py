@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.checks import day_text
@@ -316,7 +316,8 @@ class RequestService:
 
     def list_requests(self, actor: Actor, *, undecided_only: bool = False, statuses: tuple[str, ...] = (),
                       with_rules: bool = True, ending_between: tuple[date, date] | None = None,
-                      overridden_since: date | None = None, pupil_upn: str | None = None) -> list[RequestView]:
+                      overridden_since: date | None = None, pupil_upn: str | None = None,
+                      starting_from: date | None = None, limit: int | None = None) -> list[RequestView]:
         """Requests (undecided only, or of the given statuses; their last session in a period; with a rule
         overridden since a day), with every rule evaluated unless ``with_rules`` is False (then
         ``results`` is empty: for lists that need only dates and people)."""
@@ -329,6 +330,10 @@ class RequestService:
                 query = query.where(RequestRow.status.in_(statuses))
             if pupil_upn is not None:
                 query = query.where(RequestRow.pupil_id.in_(select(PupilRow.id).where(PupilRow.upn == pupil_upn)))
+            if starting_from is not None:
+                query = query.where(RequestRow.first_session >= starting_from)
+            if limit is not None:
+                query = query.limit(limit)
             if ending_between is not None:
                 query = query.where(RequestRow.last_session.between(*ending_between))
             if overridden_since is not None:
@@ -348,6 +353,15 @@ class RequestService:
         decisions = _Decisions(session)
         return [self._view(session, r, settings, calendar, decisions=decisions, overlaps=overlaps,
                            with_rules=with_rules) for r in rows]
+
+    def count_requests(self, actor: Actor, statuses: tuple[str, ...], *, starting_from: date | None = None) -> int:
+        """How many requests have one of ``statuses`` (and a first session on or after ``starting_from``)."""
+        require(actor.roles, "requests.check", who=actor.username)
+        with self.db.read_session() as session:
+            query = select(func.count()).select_from(RequestRow).where(RequestRow.status.in_(statuses))
+            if starting_from is not None:
+                query = query.where(RequestRow.first_session >= starting_from)
+            return session.scalar(query) or 0
 
     def get(self, actor: Actor, ref: str) -> RequestView:
         require(actor.roles, "requests.check", who=actor.username)

@@ -99,3 +99,16 @@ class TestOpeningRecords:
         dashboard.on_item_activated(items.item(1))
         assert window.current_screen_key() == "requests"
         assert window.screens["requests"].selected().ref == "r-002"
+
+
+def test_a_long_queue_lists_the_soonest_and_counts_the_rest(qtbot, sqlite_school, actor, monkeypatch):
+    from fairfields_desktop.services import dashboard
+
+    monkeypatch.setattr(dashboard, "SECTION_LIMIT", 2)
+    window = MainWindow(sqlite_school, actor(sqlite_school, "hcarter"))
+    qtbot.addWidget(window)
+    [section] = [s for s in window.screens["dashboard"].dashboard.sections if s.title.startswith("Requests awaiting")]
+    assert [i.key for i in section.items] == ["r-001", "r-002"] and section.more == 1 and section.count == 3
+    assert window.nav.item(3).text() == "Requests (3)"
+    box = window.screens["dashboard"].lists["Requests awaiting your decision"].parentWidget()
+    assert box.title() == "Requests awaiting your decision (3)"

@@ -79,7 +79,7 @@ class DashboardScreen(QWidget):
         bold = QFont()
         bold.setBold(True)
         for index, section in enumerate(self.dashboard.sections):
-            box = QGroupBox(f"{section.title} ({len(section.items)})")
+            box = QGroupBox(f"{section.title} ({section.count})")
             box_layout = QVBoxLayout(box)
             if not section.items:
                 empty = QLabel(section.empty)
@@ -102,6 +102,11 @@ class DashboardScreen(QWidget):
                 items.itemActivated.connect(self.on_item_activated)
                 box_layout.addWidget(items)
                 self.lists[section.title] = items
+                if section.more:
+                    more = QLabel(f"…and {section.more} more on the {section.more_screen.title()} screen "
+                                  "(the ones starting soonest are listed).")
+                    more.setObjectName("hint")
+                    box_layout.addWidget(more)
             self.grid.addWidget(box, index, 0)
         self.grid.setRowStretch(len(self.dashboard.sections), 1)
 
