@@ -58,6 +58,10 @@ class SchoolSettingsRow(Base):
     school_day_end: Mapped[time]
     dbs_recheck_years: Mapped[int]
     under_five_review_months: Mapped[int]
+    # ours, not in the dataset format unless changed: the window locks after this many idle minutes;
+    # pupils who left are kept until their date of birth + this many years (IRMS toolkit: SEN records)
+    idle_lock_minutes: Mapped[int] = mapped_column(default=10, server_default="10")
+    retention_years: Mapped[int] = mapped_column(default=31, server_default="31")
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -425,6 +429,9 @@ class AuditRow(Base):
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
     note: Mapped[str | None] = mapped_column(Text)
+    # a chain: each entry's hash covers its content and the previous entry's hash (tampering shows)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class TeamMemberRow(Base):
