@@ -37,6 +37,8 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "dbs_recheck_years": 3,
     "under_five_review_months": 6,
 }
+#: settings of ours beyond the format (written by `dump` only when changed from these defaults)
+EXTRA_SETTINGS_DEFAULTS: dict[str, int] = {"idle_lock_minutes": 10, "retention_years": 31}
 
 SECTIONS = (
     "settings", "terms", "staff", "users", "classes", "pupils", "professionals", "spaces",
@@ -222,6 +224,10 @@ def _check_settings(check: _Checker, settings: dict, path: str) -> None:
     check.number(merged, "max_authorised_weeks", path, 1, 52, integer=True)
     check.number(merged, "dbs_recheck_years", path, 1, 20, integer=True)
     check.number(merged, "under_five_review_months", path, 1, 12, integer=True)
+    for key, default in EXTRA_SETTINGS_DEFAULTS.items():
+        merged.setdefault(key, default)
+    check.number(merged, "idle_lock_minutes", path, 1, 120, integer=True)
+    check.number(merged, "retention_years", path, 25, 100, integer=True)
     day = check.obj(merged.get("school_day"), f"{path}.school_day")
     if day is not None:
         start = check.clock(day, "start", f"{path}.school_day")

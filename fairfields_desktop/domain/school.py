@@ -60,4 +60,6 @@ class SchoolSettings:
     school_day_end: time = time(15, 10)
     dbs_recheck_years: int = 3
     under_five_review_months: int = 6
+    idle_lock_minutes: int = 10  # the window locks after this many minutes without input
+    retention_years: int = 31  # a pupil who left is kept until their date of birth + this many years
 

@@ -37,6 +37,8 @@ def _settings(values: dict[str, Any]) -> SchoolSettings:
         school_day_end=time.fromisoformat(values["school_day"]["end"]),
         dbs_recheck_years=int(values["dbs_recheck_years"]),
         under_five_review_months=int(values["under_five_review_months"]),
+        idle_lock_minutes=int(values.get("idle_lock_minutes", 10)),
+        retention_years=int(values.get("retention_years", 31)),
     )
 
 
@@ -88,7 +90,7 @@ class SchoolService:
             else:
                 for column in ("school_name", "attendance_threshold_percent", "max_authorised_weeks",
                                "school_day_start", "school_day_end", "dbs_recheck_years",
-                               "under_five_review_months"):
+                               "under_five_review_months", "idle_lock_minutes", "retention_years"):
                     setattr(row, column, getattr(new, column))
             old, changed = audit.changed_fields(before, settings_dict(new))
             if changed:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.calendar import SchoolCalendar
-from ..domain.dataset import FORMAT, SETTINGS_DEFAULTS, calendar_from_terms
+from ..domain.dataset import EXTRA_SETTINGS_DEFAULTS, FORMAT, SETTINGS_DEFAULTS, calendar_from_terms
 from .models import (
     AdviceRequestRow,
     AnnualReviewRow,
@@ -100,6 +100,8 @@ def settings_row_from(settings: dict[str, Any]) -> SchoolSettingsRow:
         school_day_end=_t(merged["school_day"]["end"]),
         dbs_recheck_years=merged["dbs_recheck_years"],
         under_five_review_months=merged["under_five_review_months"],
+        idle_lock_minutes=int(merged.get("idle_lock_minutes", EXTRA_SETTINGS_DEFAULTS["idle_lock_minutes"])),
+        retention_years=int(merged.get("retention_years", EXTRA_SETTINGS_DEFAULTS["retention_years"])),
     )
 
 
@@ -113,6 +115,8 @@ def settings_dict(row: SchoolSettingsRow | None) -> dict[str, Any]:
         "school_day": {"start": _hm(row.school_day_start), "end": _hm(row.school_day_end)},
         "dbs_recheck_years": row.dbs_recheck_years,
         "under_five_review_months": row.under_five_review_months,
+        **{key: getattr(row, key) for key, default in EXTRA_SETTINGS_DEFAULTS.items()
+           if getattr(row, key) is not None and getattr(row, key) != default},
     }
 
 

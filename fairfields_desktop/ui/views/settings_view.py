@@ -43,6 +43,8 @@ FIELD_LABELS = {
     "school_day": "School day",
     "dbs_recheck_years": "DBS re-check after",
     "under_five_review_months": "Under-five review every",
+    "idle_lock_minutes": "Lock the window after",
+    "retention_years": "Keep leavers' records for",
     "name": "name",
     "first_day": "first day",
     "last_day": "last day",
@@ -176,6 +178,14 @@ class SettingsScreen(QWidget):
         self.under_five.setRange(1, 12)
         self.under_five.setSuffix(" months")
         self.under_five.setObjectName("underFiveMonths")
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setRange(1, 120)
+        self.idle_lock.setSuffix(" minutes without input")
+        self.idle_lock.setObjectName("idleLockMinutes")
+        self.retention = QSpinBox()
+        self.retention.setRange(25, 100)
+        self.retention.setSuffix(" years from birth")
+        self.retention.setObjectName("retentionYears")
         rows = (
             ("School &name", self.school_name, "The name printed on every report"),
             ("&Attendance threshold", self.threshold,
@@ -186,6 +196,11 @@ class SettingsScreen(QWidget):
             ("&DBS re-check after", self.dbs_years,
              "A school's own DBS check older than this raises a warning (never a block)"),
             ("&Under-five review every", self.under_five, "Annual reviews of a child under 5 come this often"),
+            ("&Lock the window after", self.idle_lock,
+             "With no keyboard or mouse input for this long, the window locks and asks for the password"),
+            ("&Keep leavers' records for", self.retention,
+             "A pupil who left is kept until their date of birth plus this many years, then listed for "
+             "review and erasure (the IRMS toolkit for schools: SEN records, date of birth + 31 years)"),
         )
         for label, widget, tip in rows:
             widget.setToolTip(tip)
@@ -287,6 +302,8 @@ class SettingsScreen(QWidget):
         self.day_end.setTime(_qtime(values["school_day"]["end"]))
         self.dbs_years.setValue(int(values["dbs_recheck_years"]))
         self.under_five.setValue(int(values["under_five_review_months"]))
+        self.idle_lock.setValue(int(values.get("idle_lock_minutes", 10)))
+        self.retention.setValue(int(values.get("retention_years", 31)))
         self.load_terms()
 
     def load_terms(self) -> None:
@@ -304,6 +321,8 @@ class SettingsScreen(QWidget):
                            "end": self.day_end.time().toString("HH:mm")},
             "dbs_recheck_years": self.dbs_years.value(),
             "under_five_review_months": self.under_five.value(),
+            "idle_lock_minutes": self.idle_lock.value(),
+            "retention_years": self.retention.value(),
         }
 
     # --- slots ----------------------------------------------------------------------------------
