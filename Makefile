@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Open the window on the demo school (SQLite in your data folder, filled on first run).
+## The demo's database key is fixed here so it opens again on a machine with no keyring; a school's
+## own installation keeps a random key in the keyring (see "Security and your data" in the README).
+DEMO_DB_KEY ?= demo-ffff-ffff-ffff-ffff-ffff-ffff-ffff-ffff-ffff-ffff-ffff-ffff
 run: $(STAMP)
-	$(PY) -m fairfields_desktop gui --demo
+	FAIRFIELDS_DB_KEY="$${FAIRFIELDS_DB_KEY:-$(DEMO_DB_KEY)}" $(PY) -m fairfields_desktop gui --demo
 
 ## The whole suite, headless (PostgreSQL tests run when a server answers; always under CI).
 test: $(STAMP)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +15,7 @@ from .domain.errors import NotAllowed
 from .domain.permissions import require
 from .services.context import Actor
 from .services.auth import AuthService
+from .services.backups import BackupService
 from .services.context import Clock
 from .services.advice import AdviceService
 from .services.assessments import AssessmentService
@@ -30,8 +33,10 @@ from .services.outcomes import OutcomeService
 from .services.reports import ReportService
 from .services.reviews import ReviewService
 from .services.sessions import SessionService
+from .services.users import UserService
 from .services.secrets import NoKeyring, SecretStore, database_key
-from .store.database import Database, display_url, normalise_url, open_database
+from .domain.keys import key_from_text, new_key, recovery_key
+from .store.database import KEY_VARIABLE, Database, display_url, normalise_url, open_database
 from .store.migrate import current_revision, head_revision, upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -60,7 +65,10 @@ class Services:
     assessments: AssessmentService = field(init=False)
     outcomes: OutcomeService = field(init=False)
     reports: ReportService = field(init=False)
+    backups: BackupService = field(init=False)
+    users: UserService = field(init=False)
     kept_copy: str | None = None
+    new_recovery_key: str | None = None  # a key made for a new database: show once, to be printed
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.db, self.clock)
@@ -79,6 +87,8 @@ class Services:
         self.assessments = AssessmentService(self.db, self.clock)
         self.outcomes = OutcomeService(self.db, self.clock)
         self.reports = ReportService(self)
+        self.backups = BackupService(self.db, self.clock, self.dataset)
+        self.users = UserService(self.db, self.clock)
         self.dashboard = DashboardService(self)
 
     def database_info(self) -> DatabaseInfo:
@@ -104,7 +114,8 @@ class Services:
     @staticmethod
     def test_connection(url: str | None) -> str:
         """Open ``url`` (or the default) without changing it; say what was found, in words."""
-        db = open_database(url or default_database_url(), password_source=keyring_password_source())
+        db = open_database(url or default_database_url(), password_source=keyring_password_source(),
+                           key_source=KeyringKeySource())
         try:
             revision = current_revision(db)
             head = head_revision()
@@ -138,10 +149,61 @@ def keyring_password_source(ask: Callable[[str], str | None] | None = None) -> C
     return source
 
 
+class KeyringKeySource:
+    """Where an SQLite file's key comes from: this PC's keyring; else `$FAIRFIELDS_DB_KEY`; else, for a
+    new (or still unencrypted) file, a fresh key, kept in the keyring when there is one, whose recovery
+    key is shown once; else ``ask`` (the terminal, or a dialog in the window); else a plain refusal."""
+
+    def __init__(self, ask: Callable[[str], str | None] | None = None) -> None:
+        self.ask = ask
+        self.new_recovery_key: str | None = None  # set when a key was made: show it once, to be printed
+
+    def __call__(self, path: Path, new: bool) -> str:
+        entry = f"dbkey:{path}"
+        store = SecretStore()
+        try:
+            stored = store.get(entry)
+            has_keyring = True
+        except NoKeyring:
+            stored, has_keyring = None, False
+        if stored:
+            return stored
+        text = os.environ.get(KEY_VARIABLE)
+        key = key_from_text(text) if text else None
+        if text and key is None:
+            raise NotAllowed(f"{KEY_VARIABLE} is not a database key: give the recovery key as printed "
+                             "(13 groups of 4 letters and digits)")
+        if key is None and new:
+            key = new_key()
+            self.new_recovery_key = recovery_key(key)
+        if key is None and self.ask is not None:
+            key = key_from_text(self.ask(f"The database {path} is encrypted and this computer does not hold "
+                                         "its key. Recovery key: "))
+        if key is None:
+            raise NotAllowed(f"the database {path} is encrypted and this computer's keyring does not hold its "
+                             f"key: set {KEY_VARIABLE} to its recovery key, or run the command in a terminal "
+                             "to type it")
+        if has_keyring:
+            self._remember = (entry, key)  # kept only once the key has opened the file (remember())
+        return key
+
+    def remember(self) -> None:
+        """Keep the key that opened the database in the keyring (a wrong one is never kept)."""
+        if getattr(self, "_remember", None):
+            SecretStore().set(*self._remember)
+            self._remember = None
+
+
 def open_services(url: str | None = None, *, today: date | None = None, migrate: bool = True,
-                  ask_password: Callable[[str], str | None] | None = None) -> Services:
-    """Open the database named by ``url`` (or the configured one), upgrade it, and build the services."""
-    db = open_database(resolve_database_url(url), password_source=keyring_password_source(ask_password))
+                  ask_password: Callable[[str], str | None] | None = None,
+                  ask_key: Callable[[str], str | None] | None = None) -> Services:
+    """Open the database named by ``url`` (or the configured one), upgrade it, and build the services.
+
+    A key made for a new SQLite file leaves its recovery key in ``services.new_recovery_key``."""
+    keys = KeyringKeySource(ask_key if ask_key is not None else ask_password)
+    db = open_database(resolve_database_url(url), password_source=keyring_password_source(ask_password),
+                       key_source=keys)
+    keys.remember()
     kept = None
     try:
         if migrate:
@@ -149,7 +211,9 @@ def open_services(url: str | None = None, *, today: date | None = None, migrate:
     except Exception:
         db.dispose()
         raise
-    return Services(db=db, clock=Clock(today), kept_copy=kept)
+    services = Services(db=db, clock=Clock(today), kept_copy=kept)
+    services.new_recovery_key = keys.new_recovery_key
+    return services
 
 
 def remember_database_password(url: str, password: str) -> None:

@@ -53,10 +53,16 @@ class MemoryKeyring:
         self.store.pop((service, username), None)
 
 
+#: every test database is encrypted with this key (child processes inherit it through the environment);
+#: tests of the keyring and recovery paths remove it
+TEST_DB_KEY = "5f" * 32
+
+
 @pytest.fixture(autouse=True)
 def private_home(tmp_path_factory, monkeypatch) -> Path:  # noqa: ANN001
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("FAIRFIELDS_HOME", str(home))
+    monkeypatch.setenv("FAIRFIELDS_DB_KEY", TEST_DB_KEY)
     return home
 
 

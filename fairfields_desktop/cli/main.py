@@ -129,11 +129,17 @@ def build_parser() -> argparse.ArgumentParser:
     for each in (pack, week, register, letter, visits, report_sub.choices["checks"]):
         each.add_argument("--out", metavar="FILE.pdf", required=True, type=Path)
 
+    backup = sub.add_parser("backup", help="a consistent copy of the whole database, taken while it is in use")
+    backup.add_argument("file", metavar="FILE", type=Path)
+    restore = sub.add_parser("restore", help="put a backup back after checking it (the replaced database is kept)")
+    restore.add_argument("file", metavar="FILE", type=Path)
+
     db = sub.add_parser("db", help="the database connection")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
     remember = db_sub.add_parser("remember", help="store a PostgreSQL password in the system keyring")
     remember.add_argument("url", metavar="URL")
     db_sub.add_parser("info", help="which database is in use and its schema version")
+    db_sub.add_parser("new-key", help="print a new recovery key (to encrypt PostgreSQL backups with)")
     return parser
 
 
@@ -161,6 +167,10 @@ class Runner:
             from ..app import open_services
 
             self._services = open_services(self.args.db, today=self.args.today, ask_password=_ask_terminal)
+            if self._services.new_recovery_key:
+                self.say("The database is encrypted with a new key. Its RECOVERY KEY, shown only this once — print "
+                         "it and keep it safe; it opens the database if this computer's keyring is lost "
+                         f"(give it in FAIRFIELDS_DB_KEY or when asked):\n    {self._services.new_recovery_key}")
         return self._services
 
     def actor(self, required: bool = True):  # noqa: ANN201
@@ -357,7 +367,27 @@ class Runner:
         self.say(f"{made.title}: written to {out}")
         return EXIT_OK
 
+    def cmd_backup(self) -> int:
+        actor = self.actor()
+        services = self.services()
+        target = services.backups.backup(actor, self.args.file)
+        self.say(f"backup of {services.db.description} written to {target}")
+        return EXIT_OK
+
+    def cmd_restore(self) -> int:
+        actor = self.actor()
+        services = self.services()
+        kept = services.backups.restore(actor, self.args.file)
+        self.say(f"restored {services.db.description} from {self.args.file}"
+                 + (f"; the database it replaced is kept as {kept}" if kept else ""))
+        return EXIT_OK
+
     def cmd_db(self) -> int:
+        if self.args.db_command == "new-key":
+            from ..domain.keys import new_key, recovery_key
+
+            self.out.write(recovery_key(new_key()) + "\n")
+            return EXIT_OK
         if self.args.db_command == "remember":
             from ..app import remember_database_password
 

@@ -2,11 +2,18 @@
 
 `Database` owns the engine and hands out short sessions. SQLite transactions that write start with
 `BEGIN IMMEDIATE`, so two PCs sharing a file never both pass a check and then both write.
+
+Every SQLite file is encrypted with SQLCipher (the `sqlcipher3` module), whatever the URL's spelling:
+a raw 256-bit key (no key derivation, so opening is quick) comes from the caller's key source (the app's:
+the keyring, `$FAIRFIELDS_DB_KEY`, the terminal; this module's default: `$FAIRFIELDS_DB_KEY` only). An
+unencrypted file from an earlier version is converted when opened: an encrypted copy is made, checked
+(integrity and every table's row count) and only then put in its place.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,10 +25,16 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import FairfieldsError, NotAllowed
+from ..domain.keys import key_from_text
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of an unencrypted SQLite file
+KEY_VARIABLE = "FAIRFIELDS_DB_KEY"
+
+#: (the SQLite file, whether it is new or still unencrypted) → its key as 64 hex digits
+KeySource = Callable[[Path, bool], str]
 
 
 class DatabaseError(FairfieldsError):
@@ -66,6 +79,29 @@ def needs_password(exc: BaseException) -> bool:
     return "password authentication failed" in text_ or "no password supplied" in text_
 
 
+def env_key_source(path: Path, new: bool) -> str:
+    """The key from `$FAIRFIELDS_DB_KEY` (a recovery key or 64 hex digits); refused plainly without it."""
+    text_ = os.environ.get(KEY_VARIABLE)
+    if not text_:
+        raise NotAllowed(f"the database {path} is encrypted and no key was given: set {KEY_VARIABLE} to its "
+                         "recovery key")
+    key = key_from_text(text_)
+    if key is None:
+        raise NotAllowed(f"{KEY_VARIABLE} is not a database key: give the recovery key as printed "
+                         "(13 groups of 4 letters and digits)")
+    return key
+
+
+def _keyed(key: str | None) -> Callable:
+    def pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
+        if key is not None:  # before anything else touches the file
+            dbapi_connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is explained, not logged
+            dbapi_connection.execute(f"PRAGMA key = \"x'{key}'\"")
+        _sqlite_pragmas(dbapi_connection, _record)
+
+    return pragmas
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _sqlite_begin).
     dbapi_connection.isolation_level = None
@@ -87,9 +123,10 @@ def _sqlite_begin(conn) -> None:  # noqa: ANN001
 class Database:
     """One database: its engine, and short sessions on it (one unit of work each)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, key: str | None = None) -> None:
         self.engine = engine
         self.url: URL = engine.url
+        self.key = key  # an SQLite file's key (64 hex digits): held in memory only, for backups and workers
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
@@ -125,15 +162,81 @@ class Database:
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
 
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy of this SQLite database (SQLite's online backup, taken while it is in use),
+        encrypted with the same key."""
+        if self.sqlite_path is None:
+            raise DatabaseError("an online backup copies an SQLite file; this database is not one")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dest = _connect_file(target, self.key)
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.backup(dest)
+        finally:
+            raw.close()
+            dest.close()
+        return target
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
+def _connect_file(path: Path, key: str | None):  # noqa: ANN202 (a DB-API connection)
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    if key is not None:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{key}'\"")
+    return conn
+
+
+def is_encrypted_file(path: Path) -> bool:
+    """True for an SQLite file that is not plain SQLite (an encrypted one looks like random bytes)."""
+    with path.open("rb") as handle:
+        return handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER
+
+
+def _counts(conn) -> dict[str, int]:  # noqa: ANN001
+    tables = [name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
+
+
+def encrypt_file(path: Path, key: str) -> None:
+    """Encrypt an unencrypted SQLite file in place, keeping the original until the copy is checked."""
+    copy = path.with_name(path.name + ".encrypting")
+    copy.unlink(missing_ok=True)
+    plain = _connect_file(path, None)
+    try:
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        before = _counts(plain)
+        plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key}'\"", (str(copy),))
+        plain.execute("SELECT sqlcipher_export('encrypted')")
+        plain.execute("DETACH DATABASE encrypted")
+    finally:
+        plain.close()
+    check = _connect_file(copy, key)
+    try:
+        ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok" and _counts(check) == before
+    finally:
+        check.close()
+    if not ok:
+        copy.unlink(missing_ok=True)
+        raise DatabaseError(f"the encrypted copy of {path} did not match the original: the original is "
+                            "left as it was; report this")
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(copy, path)
+    log.info("encrypted an unencrypted database file (%d tables)", len(before))
+
+
 def open_database(url: str, *, password_source: Callable[[URL], str | None] | None = None,
-                  echo: bool = False) -> Database:
+                  key_source: KeySource | None = None, echo: bool = False) -> Database:
     """Open (not migrate) the database at ``url``.
 
-    SQLite files are created with their folder. For PostgreSQL the app first connects with no
+    SQLite files are created with their folder, always encrypted: ``key_source`` gives the key (the
+    default takes `$FAIRFIELDS_DB_KEY`). For PostgreSQL the app first connects with no
     password (trust, peer, PGPASSWORD, ~/.pgpass); only if the server asks for one does it call
     ``password_source`` (the keyring, then the terminal), and it refuses plainly when that gives none.
     """
@@ -144,13 +247,32 @@ def open_database(url: str, *, password_source: Callable[[URL], str | None] | No
             "'fairfields db remember URL' (it is kept in the system keyring, never in a file)"
         )
     if is_sqlite(parsed):
+        import sqlcipher3.dbapi2 as sqlcipher
+
+        key = None
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            parsed = parsed.set(database=str(Path(parsed.database).expanduser()))
-        engine = create_engine(parsed, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
+            path = Path(parsed.database).expanduser().absolute()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            parsed = parsed.set(drivername="sqlite", database=str(path))
+            exists = path.exists() and path.stat().st_size > 0
+            plain = exists and not is_encrypted_file(path)
+            key = (key_source or env_key_source)(path, not exists or plain)
+            if plain:
+                encrypt_file(path, key)
+        engine = create_engine(parsed, echo=echo, module=sqlcipher, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _keyed(key))
         event.listen(engine, "begin", _sqlite_begin)
-        return Database(engine)
+        if key is not None:
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("SELECT count(*) FROM sqlite_master")
+            except Exception as exc:  # sqlcipher's DatabaseError: "file is not a database"
+                engine.dispose()
+                if "not a database" in str(exc):
+                    raise NotAllowed(f"the key is not right for the encrypted database {path}: give its recovery "
+                                     f"key (in {KEY_VARIABLE}, or when asked)") from exc
+                raise
+        return Database(engine, key)
 
     engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
     try:

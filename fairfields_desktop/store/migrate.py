@@ -7,7 +7,6 @@ Before an SQLite file that already holds data is upgraded, a copy of it is kept 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -42,20 +41,12 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_sqlite_file(path: Path, label: str) -> Path:
-    """A consistent copy of an SQLite file (SQLite's online backup), returned as its path."""
+def backup_sqlite_file(db: Database, label: str) -> Path:
+    """A consistent copy of the SQLite file (SQLite's online backup, encrypted with the same key)."""
+    path = db.sqlite_path
+    assert path is not None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.before-{label}-{stamp}{path.suffix}")
-    source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    return target
+    return db.backup_to(path.with_name(f"{path.stem}.before-{label}-{stamp}{path.suffix}"))
 
 
 def upgrade_to_head(db: Database) -> str | None:
@@ -72,7 +63,7 @@ def upgrade_to_head(db: Database) -> str | None:
     kept: str | None = None
     path = db.sqlite_path
     if path is not None and path.exists() and current is not None:
-        kept = str(backup_sqlite_file(path, current))
+        kept = str(backup_sqlite_file(db, current))
         log.info("kept a copy of the database before upgrading: %s", kept)
     config = alembic_config()
     with db.engine.begin() as conn:

@@ -54,10 +54,14 @@ class AppController(QObject):
         self.demo = demo
         self.services: Any = None
         self.window: Any = None
+        self.recovery_text: str | None = None  # a recovery key typed when the keyring lost the key
         self.dialog = SignInDialog()
         self.dialog.sign_in_requested.connect(self.on_sign_in_requested)
         self.dialog.demo_requested.connect(self.on_demo_requested)
         self.dialog.rejected.connect(self.on_dialog_rejected)
+        self.dialog.new_password_chosen.connect(self.on_new_password_chosen)
+        self.dialog.first_admin_requested.connect(self.on_first_admin_requested)
+        self._signing_in: tuple[Any, str] | None = None  # (actor, temporary password) until it is changed
 
     def start(self) -> None:
         self.dialog.show()
@@ -66,27 +70,48 @@ class AppController(QObject):
         run_in_background(self._open, self.on_database_opened, self.on_database_failed)
 
     # --- background jobs (no widgets touched here) ----------------------------------------------
-    def _open(self) -> tuple[Any, bool, str]:
+    def _open(self) -> tuple[Any, bool, str, bool]:
         from ..app import open_services
 
-        services = open_services(self.db_url, today=self.today)
+        services = open_services(self.db_url, today=self.today, ask_key=lambda _prompt: self.recovery_text)
         empty = services.dataset.is_empty()
         if empty and self.demo:
             services.dataset.load_demo()
             empty = False
-        return services, empty, services.school.settings().school_name
+        has_users = empty or services.users.has_users()
+        return services, empty, services.school.settings().school_name, has_users
 
     # --- results --------------------------------------------------------------------------------
-    def on_database_opened(self, result: tuple[Any, bool, str]) -> None:
-        self.services, empty, school_name = result
+    def on_database_opened(self, result: tuple[Any, bool, str, bool]) -> None:
+        self.services, empty, school_name, has_users = result
         description = self.services.db.description
+        if self.services.new_recovery_key:
+            self.show_new_recovery_key()
         if empty:
             self.dialog.set_empty_database(description)
+        elif not has_users:  # a school loaded without users: its first administrator signs up here
+            self.dialog.ask_first_admin(school_name, description)
         else:
             self.dialog.set_ready(school_name, description)
 
     def on_database_failed(self, exc: BaseException) -> None:
+        from ..store.database import KEY_VARIABLE
+        from .recovery_key import ask_recovery_key
+
+        if KEY_VARIABLE in str(exc) and not getattr(self, "_asked_for_key", False):
+            self._asked_for_key = True  # ask once; a wrong key is then explained, not asked again
+            self.recovery_text = ask_recovery_key(self.dialog, explain(exc))
+            if self.recovery_text:
+                run_in_background(self._open, self.on_database_opened, self.on_database_failed)
+                return
         self.dialog.set_failed(explain(exc))
+
+    def show_new_recovery_key(self) -> None:
+        """A key was just made for this database: show its recovery key, once, to be printed."""
+        from .recovery_key import RecoveryKeyDialog
+
+        key, self.services.new_recovery_key = self.services.new_recovery_key, None
+        RecoveryKeyDialog(key, self.services.db.description, self.dialog).exec()
 
     def on_demo_requested(self) -> None:
         if self.services is None:
@@ -113,12 +138,57 @@ class AppController(QObject):
 
     def on_sign_in_requested(self, username: str, password: str) -> None:
         services = self.services
-        run_in_background(lambda: services.auth.sign_in(username, password), self.on_signed_in,
-                          self.on_sign_in_failed)
+        self._signing_in = None
+
+        def signed_in(actor: Any) -> None:
+            if actor.must_change_password:  # reset by an administrator: their own password first
+                self._signing_in = (actor, password)
+                self.dialog.ask_new_password(actor.display_name)
+                return
+            self.on_signed_in(actor)
+
+        run_in_background(lambda: services.auth.sign_in(username, password), signed_in, self.on_sign_in_failed)
+
+    def on_new_password_chosen(self, new: str, repeated: str) -> None:
+        if self._signing_in is None:
+            return
+        services, (actor, current) = self.services, self._signing_in
+        run_in_background(lambda: services.auth.change_own_password(actor, current, new, repeated),
+                          self.on_signed_in, self.on_new_password_failed)
+
+    def on_new_password_failed(self, exc: BaseException) -> None:
+        from ..domain.errors import InvalidInput
+
+        self.dialog.set_busy(False)
+        if isinstance(exc, InvalidInput):
+            self.dialog.show_problems(exc.problems)
+            self.dialog.new_password.setFocus()
+            return
+        self._signing_in = None  # locked or deactivated meanwhile: back to signing in, saying why
+        self.dialog.reset()
+        self.dialog.show_message(explain(exc))
+
+    def on_first_admin_requested(self, username: str, name: str, password: str, repeated: str) -> None:
+        services = self.services
+        run_in_background(lambda: services.users.create_first_admin(username, name, password, repeated),
+                          self.on_signed_in, self.on_first_admin_failed)
+
+    def on_first_admin_failed(self, exc: BaseException) -> None:
+        from ..domain.errors import InvalidInput, Refused
+
+        self.dialog.set_busy(False)
+        if isinstance(exc, InvalidInput):
+            self.dialog.show_problems(exc.problems)
+        elif isinstance(exc, Refused) and self.services is not None and self.services.users.has_users():
+            self.dialog.reset()  # another PC made the first administrator meanwhile: sign in instead
+            self.dialog.show_message(explain(exc))
+        else:
+            self.dialog.show_message(explain(exc))
 
     def on_signed_in(self, actor: Any) -> None:
         from .main_window import MainWindow
 
+        self._signing_in = None
         log.info("opening the main window")
         self.window = MainWindow(self.services, actor)
         self.window.signed_out.connect(self.on_signed_out)

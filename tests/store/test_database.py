@@ -85,11 +85,14 @@ class TestMigrations:
         finally:
             db.dispose()
         assert kept is not None and f"before-{current}-" in kept
-        copy = sqlite3.connect(kept)
+        with pytest.raises(sqlite3.DatabaseError):  # the copy is encrypted like the original
+            sqlite3.connect(kept).execute("select name from spaces").fetchall()
+        copy = open_database(f"sqlite:///{kept}")
         try:
-            assert copy.execute("select name from spaces").fetchall() == [("Hall",)]
+            with copy.read_session() as session:
+                assert session.execute(text("select name from spaces")).all() == [("Hall",)]
         finally:
-            copy.close()
+            copy.dispose()
 
     def test_a_database_from_a_newer_release_is_refused(self, tmp_path):
         db = open_database(f"sqlite:///{tmp_path / 's.sqlite3'}")
