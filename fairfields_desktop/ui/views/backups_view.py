@@ -1,0 +1,169 @@
+"""Settings → Backups: the automatic backups kept, a backup now (off the UI thread, with a progress bar
+and a cancel button), and a restore after the file is checked (then everyone signs in again)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.checks import day_text
+from ...domain.errors import Cancelled, FairfieldsError
+from ...domain.permissions import allowed
+from ..models.base import Column, RowsModel, fit_columns, make_table
+from ..workers import run_in_background
+
+
+class _Progress(QObject):
+    moved = Signal(int, int)
+
+
+class BackupsTab(QWidget):
+    restored = Signal()  # the database was replaced: the window signs everyone out
+
+    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.can_backup = allowed(actor.roles, "backup.run")
+        self.can_restore = allowed(actor.roles, "backup.restore")
+        where = services.backups.folder()
+        intro = QLabel(
+            f"An automatic backup is made at the first start of each day (SQLite), encrypted like the "
+            f"database, keeping 14 daily and 8 weekly copies in {where}. Copy a backup to a USB stick or "
+            "the school's server now and then: a backup on the same disk does not survive the disk.")
+        intro.setWordWrap(True)
+        self.model = RowsModel([
+            Column("Made on", lambda b: day_text(b.made_on), lambda b: b.made_on),
+            Column("Kind", lambda b: b.kind),
+            Column("Size", lambda b: f"{b.size / 1_048_576:.1f} MB", lambda b: b.size),
+            Column("File", lambda b: b.path.name),
+        ], self)
+        self.table = make_table(self.model, "Automatic backups", None)
+        self.backup_button = QPushButton("&Back up now…")
+        self.backup_button.setToolTip("Write a backup of the whole database to a file you choose")
+        self.restore_button = QPushButton("&Restore…")
+        self.restore_button.setToolTip("Put a backup back, after checking it; the database it replaces is kept")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Backup progress")
+        self.progress.setVisible(False)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.backup_button.setEnabled(self.can_backup)
+        self.restore_button.setEnabled(self.can_restore)
+        row = QHBoxLayout()
+        for widget in (self.backup_button, self.restore_button, self.progress, self.cancel_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self._cancel = threading.Event()
+        self._relay = _Progress(self)
+        self._relay.moved.connect(self._on_progress)
+        self.backup_button.clicked.connect(self.on_backup_clicked)
+        self.restore_button.clicked.connect(self.on_restore_clicked)
+        self.cancel_button.clicked.connect(self._cancel.set)
+        self.running = False
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.set_rows(self.services.backups.list_backups())
+        fit_columns(self.table)
+
+    # --- asking (tests replace these) ----------------------------------------------------------------
+    def ask_backup_file(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self, "Back up the database to", "fairfields-backup.fdb",
+                                              "Fairfields backups (*.fdb);;All files (*)")
+        return Path(name) if name else None
+
+    def ask_restore_file(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self, "Restore the database from", "",
+                                              "Fairfields backups (*.fdb *.sqlite3);;All files (*)")
+        return Path(name) if name else None
+
+    def confirm_restore(self, path: Path) -> bool:
+        answer = QMessageBox.question(
+            self, "Restore the database",
+            f"Replace the whole database with the backup {path.name}? Everything changed since that backup "
+            "is replaced (the current database is kept beside it). Everyone must sign in again.")
+        return answer == QMessageBox.StandardButton.Yes
+
+    # --- backing up ----------------------------------------------------------------------------------
+    def on_backup_clicked(self) -> None:
+        target = self.ask_backup_file()
+        if target is None:
+            return
+        self._cancel.clear()
+        self._busy(True, "Backing up…")
+        services, actor, relay, cancel = self.services, self.actor, self._relay, self._cancel
+
+        def job() -> Path:
+            def progress(done: int, total: int) -> bool:
+                relay.moved.emit(done, total)
+                return not cancel.is_set()
+
+            return services.backups.backup(actor, target, progress=progress)
+
+        run_in_background(job, self._backup_done, self._failed)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _backup_done(self, target: Path) -> None:
+        self._busy(False, f"Backup written to {target}.")
+        self.reload()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self._busy(False, "The backup was cancelled: nothing was kept.")
+        elif isinstance(exc, FairfieldsError):
+            self._busy(False, f"Not done: {exc}")
+        else:
+            self._busy(False, f"Not done: an unexpected error ({type(exc).__name__}); see the log.")
+
+    def _busy(self, busy: bool, text: str) -> None:
+        self.running = busy
+        self.progress.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, 0)
+        self.cancel_button.setEnabled(busy)
+        self.backup_button.setEnabled(self.can_backup and not busy)
+        self.restore_button.setEnabled(self.can_restore and not busy)
+        self.message.setText(text)
+
+    # --- restoring -----------------------------------------------------------------------------------
+    def on_restore_clicked(self) -> None:
+        source = self.ask_restore_file()
+        if source is None:
+            return
+        try:
+            self.services.backups.check(source)
+        except FairfieldsError as exc:
+            self.message.setText(f"Not restored: {exc}")
+            return
+        if not self.confirm_restore(source):
+            return
+        self._busy(True, "Restoring…")
+        services, actor = self.services, self.actor
+        run_in_background(lambda: services.backups.restore(actor, source), self._restored, self._failed)
+
+    def _restored(self, kept: Path | None) -> None:
+        self._busy(False, "Restored." + (f" The database it replaced is kept as {kept}." if kept else ""))
+        self.restored.emit()
