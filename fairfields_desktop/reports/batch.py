@@ -2,7 +2,8 @@
 
 ReportLab holds the interpreter while it lays out a pack, so a thread would stall the window: the window
 starts `run_batch` in a *spawned* process (`start_batch`), reads its messages from a queue and can ask it
-to stop between pupils. The child opens its own services on the same database; it never imports Qt.
+to stop between pupils. The child opens its own services on the same database (with the parent's key or
+password, passed over the pipe); it never imports Qt.
 
 Messages on the queue, in order:
 
@@ -91,19 +92,24 @@ def _merge(paths: list[Path], out: Path) -> None:
 
 
 def run_batch(db_url: str, today: date | None, actor, upns, out_dir: str, merged: bool,  # noqa: ANN001, PLR0913
-              queue, cancel_event, *, password: str | None = None, period: tuple[date, date] | None = None,
-              pause: float = 0.0) -> None:
+              queue, cancel_event, *, password: str | None = None, key: str | None = None,
+              period: tuple[date, date] | None = None, pause: float = 0.0) -> None:
     """The worker process's whole life: open the services, make each pupil's pack, report on ``queue``.
 
-    ``upns`` holds UPNs or (UPN, name) pairs. ``pause`` waits that many seconds after each pupil (the
-    wait ends at once on cancelling): for tests and demonstrations, never needed otherwise."""
+    ``upns`` holds UPNs or (UPN, name) pairs; ``password`` is a PostgreSQL password and ``key`` an SQLite
+    file's key, as the parent holds them in memory (neither is ever written anywhere). ``pause`` waits that
+    many seconds after each pupil (the wait ends at once on cancelling): for tests and demonstrations."""
     try:
-        from ..app import open_services
+        from ..app import Services
         from ..domain.errors import FairfieldsError
+        from ..services.context import Clock
+        from ..store.database import open_database
         from .make import make
 
-        services = open_services(db_url, today=today, migrate=False,
-                                 ask_password=(lambda _prompt: password) if password else None)
+        # the parent's key and password, handed over the pipe: the worker never asks a keyring or a person
+        keys = {"key_source": lambda _path, _new: key} if key else {}
+        db = open_database(db_url, password_source=(lambda _url: password) if password else None, **keys)
+        services = Services(db=db, clock=Clock(today))
     except Exception as exc:  # noqa: BLE001 (the parent says what went wrong)
         queue.put(("failed", f"the batch could not open the database: {exc}"))
         return
@@ -201,6 +207,7 @@ def start_batch(services, actor, pupils: list[tuple[str, str]], out_dir: str | P
     process = context.Process(
         target=run_batch, name="fairfields-review-packs", daemon=True,
         args=(db_url, services.clock.today(), actor, list(pupils), str(out_dir), merged, queue, cancel_event),
-        kwargs={"password": str(password) if password else None, "period": period, "pause": pause})
+        kwargs={"password": str(password) if password else None, "key": getattr(services.db, "key", None),
+                "period": period, "pause": pause})
     process.start()
     return Batch(process, queue, cancel_event, len(pupils))
