@@ -135,7 +135,7 @@ def run_batch(db_url: str, today: date | None, actor, upns, out_dir: str, merged
                 queue.put(("error", upn, str(exc)))
             except Exception as exc:  # noqa: BLE001 (one pupil's failure does not stop the others)
                 part.unlink(missing_ok=True)
-                log.exception("review pack for %s failed in the batch", upn)
+                log.exception("review pack %d of %d failed in the batch", done, total)  # never the UPN
                 queue.put(("error", upn, f"{type(exc).__name__}: {exc}"))
             else:
                 made.append(path)
