@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_ENV := QT_QPA_PLATFORM=offscreen FAIRFIELDS_HASH_COST=test
 
-.PHONY: run test bench soak install demo-data clean
+.PHONY: run test bench soak install demo-data package clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,17 @@ bench: $(STAMP)
 
 ## Long soak and race runs: the booking race for hundreds of rounds, on SQLite and PostgreSQL.
 soak: $(STAMP)
-	$(TEST_ENV) FAIRFIELDS_SOAK=1 $(PY) -m pytest tests/services/test_booking_race.py -q
+	$(TEST_ENV) FAIRFIELDS_SOAK=1 $(PY) -m pytest tests/services/test_booking_race.py tests/services/test_crash_safety.py -q
+
+## The one-folder app (PyInstaller, packaging/fairfields.spec) in dist/fairfields/, its Linux tarball
+## dist/fairfields-VERSION-linux-x86_64.tar.gz, and a smoke run of what the tarball unpacks to.
+package: $(STAMP)
+	$(PY) -m pip install --quiet 'pyinstaller>=6.10,<7'
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/fairfields.spec
+	version=$$(sed -n 's/^__version__ = "\(.*\)"/\1/p' fairfields_desktop/__init__.py) && \
+	  tar -C dist -czf "dist/fairfields-$$version-linux-x86_64.tar.gz" fairfields && \
+	  bash packaging/smoke.sh "dist/fairfields-$$version-linux-x86_64.tar.gz"
 
 ## Rebuild resources/demo-school.json from tests/data/example-school.json.
 demo-data:
