@@ -19,6 +19,7 @@ from .services.backups import BackupService
 from .services.context import Clock
 from .services.advice import AdviceService
 from .services.assessments import AssessmentService
+from .services.audit_log import AuditService
 from .services.bookings import BookingService
 from .services.dashboard import DashboardService
 from .services.dataset import DatasetService
@@ -28,11 +29,13 @@ from .services.people import PeopleService
 from .services.professionals import ProfessionalService
 from .services.pupils import PupilService
 from .services.requests import RequestService
+from .services.retention import RetentionService
 from .services.school import DatabaseInfo, SchoolService
 from .services.outcomes import OutcomeService
 from .services.reports import ReportService
 from .services.reviews import ReviewService
 from .services.sessions import SessionService
+from .services.subject_access import SubjectAccessService
 from .services.users import UserService
 from .services.secrets import NoKeyring, SecretStore, database_key
 from .domain.keys import key_from_text, new_key, recovery_key
@@ -67,6 +70,9 @@ class Services:
     reports: ReportService = field(init=False)
     backups: BackupService = field(init=False)
     users: UserService = field(init=False)
+    audit: AuditService = field(init=False)
+    subject_access: SubjectAccessService = field(init=False)
+    retention: RetentionService = field(init=False)
     kept_copy: str | None = None
     new_recovery_key: str | None = None  # a key made for a new database: show once, to be printed
 
@@ -89,6 +95,9 @@ class Services:
         self.reports = ReportService(self)
         self.backups = BackupService(self.db, self.clock, self.dataset)
         self.users = UserService(self.db, self.clock)
+        self.audit = AuditService(self.db, self.clock)
+        self.subject_access = SubjectAccessService(self.db, self.clock)
+        self.retention = RetentionService(self.db, self.clock)
         self.dashboard = DashboardService(self)
 
     def database_info(self) -> DatabaseInfo:

@@ -22,8 +22,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "terms.edit": frozenset({"admin"}),
     "database.view": EVERYONE,
     "audit.view": frozenset({"admin", "headteacher"}),
+    "retention.manage": frozenset({"admin", "headteacher"}),  # erase the records of pupils who left, when due
     "backup.run": frozenset({"admin"}),
     "backup.restore": frozenset({"admin"}),
+    "users.manage": frozenset({"admin"}),  # list, create, roles, deactivate, unlock, reset passwords
     # registers: pupils (a teacher sees only their class; the office sees no needs or consent)
     "pupils.view": EVERYONE,
     "pupils.view_needs": frozenset({"headteacher", "senco", "teacher"}),
@@ -32,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pupils.edit_needs": frozenset({"headteacher", "senco"}),
     "pupils.edit_consent": frozenset({"headteacher", "senco"}),
     "pupils.all_classes": frozenset({"headteacher", "senco", "office", "admin"}),
+    "pupils.subject_access": frozenset({"headteacher", "senco", "admin"}),  # everything held about one pupil
     "mis.import": frozenset({"admin", "office", "senco"}),
     # professionals, their checks and their visits
     "professionals.view": EVERYONE,

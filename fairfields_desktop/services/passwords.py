@@ -1,4 +1,4 @@
-"""Password hashing: scrypt with a random salt (stdlib), parameters stored in the hash.
+"""Password hashing: scrypt with a random salt (stdlib), parameters stored in the hash; temporary passwords.
 
 `$FAIRFIELDS_HASH_COST=test` lowers the cost for the test suite only.
 """
@@ -41,3 +41,12 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     return hmac.compare_digest(actual, expected)
 
+
+
+# no 0/o, 1/l/i: a temporary password is read out or copied from the screen by hand
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def generate_password(groups: int = 3, size: int = 4) -> str:
+    """A random temporary password easy to read out, e.g. ``k7fq-m3xp-w9ha`` (14 characters, ~74 bits)."""
+    return "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(size)) for _ in range(groups))

@@ -79,6 +79,11 @@ class AppController(QObject):
             services.dataset.load_demo()
             empty = False
         has_users = empty or services.users.has_users()
+        if not empty:
+            try:  # the first start of the day backs the database up (SQLite); a failure must not stop work
+                services.backups.daily()
+            except Exception:
+                log.warning("the daily backup could not be made", exc_info=True)
         return services, empty, services.school.settings().school_name, has_users
 
     # --- results --------------------------------------------------------------------------------

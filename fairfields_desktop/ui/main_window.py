@@ -136,6 +136,13 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.show_counts()
 
+        # sign-in protection (ui/idle_lock.py): the window locks when idle; "Change password" beside "Sign out"
+        from .idle_lock import IdleLock, change_password_button
+
+        self.idle_lock = IdleLock(self, services, actor)
+        self.change_password_button = change_password_button(self, services, actor, self.idle_lock)
+        header_layout.insertWidget(header_layout.indexOf(self.sign_out_button), self.change_password_button)
+
     def _build_screen(self, info: ScreenInfo) -> QWidget:
         if info.key == "dashboard":
             screen = DashboardScreen(self.services, self.actor)
@@ -153,9 +160,14 @@ class MainWindow(QMainWindow):
             screen = EhcpScreen(self.services, self.actor)
             screen.open_requested.connect(self.open_record)
             return screen
+        if info.key == "reports":
+            from .views.reports_view import ReportsScreen
+
+            return ReportsScreen(self.services, self.actor)
         if info.key == "settings":
             screen = SettingsScreen(self.services, self.actor)
             screen.settings_saved.connect(self.on_settings_saved)
+            screen.database_restored.connect(self.on_sign_out_clicked)
             return screen
         return PlaceholderScreen(info.title, info.description)
 
