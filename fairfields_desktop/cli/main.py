@@ -134,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="put a backup back after checking it (the replaced database is kept)")
     restore.add_argument("file", metavar="FILE", type=Path)
 
+    export_pupil = sub.add_parser("export-pupil", help="subject access: everything held about one pupil, as "
+                                  "subject-access-<id>.json and .pdf in a folder")
+    export_pupil.add_argument("upn", metavar="UPN")
+    export_pupil.add_argument("--out", metavar="DIR", required=True, type=Path, help="the folder to write into")
+
     db = sub.add_parser("db", help="the database connection")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
     remember = db_sub.add_parser("remember", help="store a PostgreSQL password in the system keyring")
@@ -185,7 +190,11 @@ class Runner:
             password = _ask_terminal(f"Password for {username}: ")
         if password is None:
             raise NotAllowed("no password for --as: set $FAIRFIELDS_PASSWORD or run the command in a terminal")
-        return self.services().auth.sign_in(username, password)
+        actor = self.services().auth.sign_in(username, password)
+        if actor.must_change_password:
+            raise NotAllowed(f"{username} must choose a new password before working: sign in to the window once "
+                             "and change it (an administrator reset it)")
+        return actor
 
     def close(self) -> None:
         if self._services is not None:
@@ -380,6 +389,16 @@ class Runner:
         kept = services.backups.restore(actor, self.args.file)
         self.say(f"restored {services.db.description} from {self.args.file}"
                  + (f"; the database it replaced is kept as {kept}" if kept else ""))
+        return EXIT_OK
+
+    def cmd_export_pupil(self) -> int:
+        from ..reports.subject_access import save
+
+        actor = self.actor()
+        services = self.services()
+        pupil_id = services.pupils.id_of(actor, self.args.upn)
+        json_path, pdf_path = save(services, actor, pupil_id, self.args.out)
+        self.say(f"subject access export of pupil {pupil_id}: written to {json_path} and {pdf_path}")
         return EXIT_OK
 
     def cmd_db(self) -> int:

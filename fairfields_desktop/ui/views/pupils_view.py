@@ -323,6 +323,10 @@ class PupilsScreen(QWidget):
                                       "budget is allocated for in-school provision")
         self.budget_button.setVisible(allowed(actor.roles, "budget.discuss"))
         self.consent_button = QPushButton("Add &consent")
+        self.subject_access_button = QPushButton("Subject access e&xport…")
+        self.subject_access_button.setToolTip("Everything held about this pupil, as a JSON file and a PDF, with other "
+                                              "pupils' names left out")
+        self.subject_access_button.setVisible(allowed(actor.roles, "pupils.subject_access"))
         self.withdraw_button = QPushButton("&Withdraw consent")
         self.add_button.setToolTip("Add a pupil to the register (Ctrl+N)")
         self.add_button.setShortcut(QKeySequence("Ctrl+N"))
@@ -359,7 +363,7 @@ class PupilsScreen(QWidget):
         checks.addStretch(1)
         actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.left_button, self.team_button, self.consent_button,
-                       self.withdraw_button, self.budget_button, self.import_button):
+                       self.withdraw_button, self.budget_button, self.import_button, self.subject_access_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.count_label)
@@ -392,6 +396,7 @@ class PupilsScreen(QWidget):
         self.import_button.clicked.connect(self.on_import_clicked)
         self.team_button.clicked.connect(self.on_add_team_member_clicked)
         self.budget_button.clicked.connect(self.on_budget_discussion_clicked)
+        self.subject_access_button.clicked.connect(self.on_subject_access_clicked)
         self._fill_filters()
         self.reload()
 
@@ -599,6 +604,30 @@ class PupilsScreen(QWidget):
         if saved:
             self.show_detail(pupil_id)
             self.message.setText("Budget discussion recorded.")
+
+    def choose_export_folder(self) -> str:
+        """The folder for a subject access export ("" when cancelled); tests replace this."""
+        from PySide6.QtWidgets import QFileDialog
+
+        return QFileDialog.getExistingDirectory(self, "Folder for the subject access export")
+
+    def on_subject_access_clicked(self) -> None:
+        from ...reports.subject_access import save
+
+        pupil_id = self.current_pupil_id()
+        if pupil_id is None:
+            self.message.setText("Choose a pupil first.")
+            return
+        folder = self.choose_export_folder()
+        if not folder:
+            return
+        try:
+            json_path, pdf_path = save(self.services, self.actor, pupil_id, folder)
+        except FairfieldsError as exc:
+            self.message.setText(f"Not exported: {exc}")
+            return
+        self.message.setText(f"Subject access export written to {json_path.parent}: {json_path.name} and "
+                             f"{pdf_path.name}.")
 
     def on_import_clicked(self) -> None:
         from .import_dialog import ImportDialog
