@@ -239,10 +239,25 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def _set_icon(app: QApplication) -> None:
+    from PySide6.QtGui import QIcon
+
+    from ..config import resources_dir
+
+    icon = QIcon()
+    for size in (32, 256):
+        path = resources_dir() / "icons" / f"fairfields-{size}.png"
+        if path.exists():
+            icon.addFile(str(path))
+    app.setWindowIcon(icon)
+
+
 def run_window(db_url: str | None = None, today: date | None = None, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Fairfields Desktop")
     app.setOrganizationName("Fairfields")
+    app.setDesktopFileName("fairfields-desktop")  # matches packaging/linux/fairfields-desktop.desktop
+    _set_icon(app)
     load_style(app)
     _install_excepthook()
     controller = AppController(db_url, today, demo)
