@@ -138,6 +138,40 @@ class Services:
         finally:
             db.dispose()
 
+    @staticmethod
+    def check_rights(url: str) -> str:
+        """Whether the account in ``url`` may create the app's tables: one is made and rolled back."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
+
+        from .store.database import DatabaseError
+
+        db = open_database(url, password_source=keyring_password_source(), key_source=KeyringKeySource())
+        try:
+            with db.engine.connect() as conn:
+                with conn.begin() as transaction:
+                    try:
+                        conn.execute(text("CREATE TABLE fairfields_rights_check (id integer)"))
+                    except DBAPIError as exc:
+                        detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                        raise DatabaseError(
+                            f"the account in {db.description} has no right to create the app's tables: ask "
+                            f"the database administrator to let it create tables in this database ({detail})"
+                        ) from exc
+                    finally:
+                        transaction.rollback()
+            return f"The account in {db.description} may create the app's tables."
+        finally:
+            db.dispose()
+
+    @staticmethod
+    def use_database_url_on_this_pc(url: str | None) -> None:
+        """Make ``url`` this PC's database from its next start (the first-run assistant: no one is signed in)."""
+        settings = LocalSettings.load()
+        settings.database_url = display_url(normalise_url(url)) if url else None
+        settings.save()
+        log.info("this PC's database set by the first-run assistant")
+
 
 def keyring_password_source(ask: Callable[[str], str | None] | None = None) -> Callable[[Any], str | None]:
     """Where a PostgreSQL password comes from when the server asks: the keyring, else ``ask``."""

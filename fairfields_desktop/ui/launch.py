@@ -62,6 +62,7 @@ class AppController(QObject):
         self.dialog.new_password_chosen.connect(self.on_new_password_chosen)
         self.dialog.first_admin_requested.connect(self.on_first_admin_requested)
         self._signing_in: tuple[Any, str] | None = None  # (actor, temporary password) until it is changed
+        self.assistant: Any = None  # the first-run assistant while it is open
 
     def start(self) -> None:
         self.dialog.show()
@@ -93,11 +94,42 @@ class AppController(QObject):
         if self.services.new_recovery_key:
             self.show_new_recovery_key()
         if empty:
-            self.dialog.set_empty_database(description)
+            self.show_first_run(description)
         elif not has_users:  # a school loaded without users: its first administrator signs up here
             self.dialog.ask_first_admin(school_name, description)
         else:
             self.dialog.set_ready(school_name, description)
+
+    def show_first_run(self, description: str) -> None:
+        """An empty database: the first-run assistant (ui/first_run.py) instead of signing in; on
+        Cancel, the sign-in dialog's empty state."""
+        from .first_run import FirstRunAssistant
+
+        self.dialog.school_label.setText(description)
+        self.assistant = FirstRunAssistant(self.dialog, services=self.services, today=self.today)
+        self.assistant.setModal(True)
+        self.assistant.finished.connect(lambda result: self.on_first_run_finished(result, description))
+        self.assistant.open()
+
+    def on_first_run_finished(self, result: int, description: str) -> None:
+        assistant, self.assistant = self.assistant, None
+        assistant.deleteLater()
+        if not result or assistant.outcome is None:
+            self.dialog.set_empty_database(description)
+            return
+        if assistant.services is not self.services:  # the school was made in another database
+            self.services.close()
+            self.services = assistant.services
+        school_name, description = assistant.school_name, self.services.db.description
+        self.dialog.demo_button.hide()
+        if not self.services.users.has_users():
+            self.dialog.ask_first_admin(school_name, description)
+            return
+        self.dialog.set_ready(school_name, description)
+        if assistant.admin_username:
+            self.dialog.username.setText(assistant.admin_username)
+            self.dialog.password.setFocus()
+        self.dialog.show_message(assistant.notice)
 
     def on_database_failed(self, exc: BaseException) -> None:
         from ..store.database import KEY_VARIABLE

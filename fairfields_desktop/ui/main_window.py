@@ -143,6 +143,11 @@ class MainWindow(QMainWindow):
         self.change_password_button = change_password_button(self, services, actor, self.idle_lock)
         header_layout.insertWidget(header_layout.indexOf(self.sign_out_button), self.change_password_button)
 
+        # help (ui/help_view.py): a "Help" button in the header — the role's guide (F1), all guides, About
+        from .help_view import install_help
+
+        install_help(self, header_layout, actor)
+
     def _build_screen(self, info: ScreenInfo) -> QWidget:
         if info.key == "dashboard":
             screen = DashboardScreen(self.services, self.actor)

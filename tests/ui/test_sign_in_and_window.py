@@ -73,8 +73,11 @@ class TestSignIn:
         assert app.dialog.isVisible() and app.window is None
         assert app.dialog.password.text() == "" and app.dialog.username.text() == "sbrown"
 
-    def test_an_empty_database_offers_the_demo_school(self, controller, qtbot):
+    def test_an_empty_database_offers_the_demo_school_once_the_assistant_is_cancelled(self, controller, qtbot):
         app = controller(demo=False)
+        qtbot.waitUntil(lambda: app.assistant is not None)  # a new database opens the first-run assistant
+        app.assistant.reject()
+        qtbot.waitUntil(lambda: app.assistant is None)
         assert app.dialog.demo_button.isVisible()
         qtbot.mouseClick(app.dialog.demo_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Fairfields School" in app.dialog.school_label.text(), timeout=30_000)
