@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 
 from ...domain.professionals import KIND_LABELS
 from ...services.professionals import ProfessionalSummary, Visit
+from ..contrast import readable
 from .base import ITEM_ROLE, RAW_ROLE, FilterProxy, ListTableModel
 from .pupils import fold
 Index = QModelIndex | QPersistentModelIndex
@@ -15,6 +16,8 @@ Index = QModelIndex | QPersistentModelIndex
 KIND_COLOURS = {"statutory": "#1f5f8b", "commissioned": "#2e6b30", "independent": "#7a3e9d"}
 #: background of each check level: pale, so dark text keeps WCAG AA contrast
 LEVEL_BACKGROUNDS = {"valid": "#e6f4ea", "warning": "#fff4d6", "blocking": "#fbe3e3"}
+#: the text on those backgrounds (the pair is fixed, so a dark or high-contrast palette cannot break it)
+LEVEL_TEXT = "#1b1b1b"
 LEVEL_WORDS = {"valid": "Valid", "warning": "Warning", "blocking": "Blocked"}
 LEVEL_ORDER = {"blocking": 0, "warning": 1, "valid": 2}
 
@@ -52,7 +55,9 @@ class ProfessionalsModel(ListTableModel):
             return (p.name, KIND_LABELS.get(p.kind, p.kind), "", p.discipline_label, p.organisation or "",
                     p.contact)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == self.KIND:
-            return QColor(KIND_COLOURS.get(p.kind, "#000000"))
+            return QColor(readable(KIND_COLOURS.get(p.kind, "#000000")))
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.CHECKS:
+            return QColor(LEVEL_TEXT)  # fixed, with its fixed pale background: readable under any palette
         if role == Qt.ItemDataRole.BackgroundRole and column == self.CHECKS:
             return QColor(LEVEL_BACKGROUNDS[level])
         if role == Qt.ItemDataRole.ToolTipRole and column == self.CHECKS:

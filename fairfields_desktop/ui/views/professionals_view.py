@@ -36,12 +36,14 @@ from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
 from ..commands import ServiceCommand
+from ..contrast import readable
 from ..forms import run_form
 from ..models.base import Column, RowsModel, fit_columns, make_table
 from ..models.professionals import (
     ITEM_ROLE,
     KIND_COLOURS,
     LEVEL_BACKGROUNDS,
+    LEVEL_TEXT,
     LEVEL_WORDS,
     ProfessionalFilterProxy,
     ProfessionalsModel,
@@ -59,16 +61,16 @@ FIELD_LABELS = {
 
 def render_professional(p) -> str:  # noqa: ANN001
     rows = "".join(
-        f"<tr><td style='background:{LEVEL_BACKGROUNDS[f.level]};padding:4px'><b>{LEVEL_WORDS[f.level]}</b></td>"
+        f"<tr><td style='background:{LEVEL_BACKGROUNDS[f.level]};color:{LEVEL_TEXT};padding:4px'><b>{LEVEL_WORDS[f.level]}</b></td>"
         f"<td style='padding:4px'><b>{escape(f.check.upper() if f.check == 'dbs' else f.check.capitalize())}</b>: "
         f"{escape(f.message)}" + (f"<br><i>To renew: {escape(f.renew)}</i>" if f.renew else "") + "</td></tr>"
         for f in p.status.findings)
     return (
-        f"<h2 style='color:#1a3a5c'>{escape(p.name)}</h2>"
-        f"<p><span style='color:{KIND_COLOURS.get(p.kind, '#000')}'><b>{escape(KIND_LABELS.get(p.kind, p.kind))}</b>"
+        f"<h2 style='color:{readable('#1a3a5c')}'>{escape(p.name)}</h2>"
+        f"<p><span style='color:{readable(KIND_COLOURS.get(p.kind, '#000000'))}'><b>{escape(KIND_LABELS.get(p.kind, p.kind))}</b>"
         f"</span> · {escape(p.discipline_label)} · {escape(p.organisation or 'no organisation')}</p>"
         f"<p>{escape(p.contact or 'no phone or email recorded')}</p>"
-        f"<h3 style='color:#1a3a5c'>Safeguarding checks on {day_text(p.status.on)}: "
+        f"<h3 style='color:{readable('#1a3a5c')}'>Safeguarding checks on {day_text(p.status.on)}: "
         f"{LEVEL_WORDS[p.status.level]}</h3><table>{rows}</table>"
     )
 
@@ -225,7 +227,7 @@ class ProfessionalDialog(QDialog):
             return
         level = status.level
         self.status.setText(f"<b>{LEVEL_WORDS[level]}</b> today: {escape(status.summary)}")
-        self.status.setStyleSheet(f"background: {LEVEL_BACKGROUNDS[level]}; padding: 6px")
+        self.status.setStyleSheet(f"background: {LEVEL_BACKGROUNDS[level]}; color: {LEVEL_TEXT}; padding: 6px")
 
     def show_problems(self, problems) -> None:  # noqa: ANN001
         self.message.setText("Not saved. " + "\n".join(f"{FIELD_LABELS.get(p.where, p.where)}: {p.message}"
@@ -323,6 +325,8 @@ class ProfessionalsScreen(QWidget):
         self.edit_button.setVisible(can_edit)
         self.add_button.setShortcut(QKeySequence("Ctrl+N"))
         self.edit_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.add_button.setToolTip("Add a professional to the register, with their checks (Ctrl+N)")
+        self.edit_button.setToolTip("Edit the selected professional's details and checks (Ctrl+E)")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.model = ProfessionalsModel(self)

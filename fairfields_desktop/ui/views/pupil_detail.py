@@ -8,8 +8,10 @@ from html import escape
 from ...domain.professionals import KIND_LABELS
 from ...domain.school import AREA_LABELS
 from ...services.pupils import PupilDetail
+from ..contrast import readable
 
 KIND_COLOURS = {"statutory": "#1f5f8b", "commissioned": "#2e6b30", "independent": "#7a3e9d"}
+TITLE, MUTED, WARN = "#1a3a5c", "#3d4852", "#9a2a00"
 
 
 def day(value: date | None) -> str:
@@ -28,8 +30,10 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
 def render_pupil(detail: PupilDetail) -> str:
     p = detail.summary
     parts = [
-        "<style>h2{color:#1a3a5c;margin-bottom:2px} h3{color:#1a3a5c;margin:10px 0 2px 0} td.k{color:#3d4852;"
-        "padding-right:12px} .muted{color:#3d4852} .warn{color:#9a2a00;font-weight:600}</style>",
+        # fixed colours give way to the palette's text where they would be unreadable (high contrast)
+        f"<style>h2{{color:{readable(TITLE)};margin-bottom:2px}} h3{{color:{readable(TITLE)};margin:10px 0 2px 0}} "
+        f"td.k{{color:{readable(MUTED)};padding-right:12px}} .muted{{color:{readable(MUTED)}}} "
+        f".warn{{color:{readable(WARN)};font-weight:600}}</style>",
         f"<h2>{escape(p.name)}</h2>",
         f"<div class='muted'>{escape(p.class_name)} · {escape(p.year_label)} · UPN {escape(p.upn)}"
         + (" <span class='warn'>(temporary: replace when issued)</span>" if p.temporary_upn else "") + "</div>",
@@ -96,7 +100,7 @@ def render_pupil(detail: PupilDetail) -> str:
 
     if detail.team:
         rows = "".join(
-            f"<tr><td><b>{escape(t.name)}</b></td><td style='color:{KIND_COLOURS.get(t.kind, '#000')}'>"
+            f"<tr><td><b>{escape(t.name)}</b></td><td style='color:{readable(KIND_COLOURS.get(t.kind, '#000000'))}'>"
             f"{escape(KIND_LABELS.get(t.kind, t.kind))}</td><td>{escape(t.discipline)}</td>"
             f"<td>{escape(t.involvement)}</td><td>{escape(t.contact)}</td></tr>"
             for t in detail.team)
