@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from .calendar import Closure, SchoolCalendar, Term
@@ -54,6 +54,41 @@ REVIEW_AFTER_DATES = ("report_sent_on", "la_decision_on", "amendment_notice_on",
 #: the stages of an EHC needs assessment, in the order they happen
 ASSESSMENT_STAGES = ("requested_on", "decision_to_assess_on", "decision_to_issue_on", "draft_issued_on",
                      "final_issued_on")
+
+
+#: the longest text a field holds (the database's column sizes): a name, unless said otherwise
+NAME = 200
+#: characters no text may hold: NUL (refused by PostgreSQL) and unpaired surrogates (not Unicode text)
+_BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+#: the dates a dataset may hold: anything outside is a typing slip (and date arithmetic past year 9999 fails)
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+#: the longest a weekly series or a request may run: past it, a typing slip
+LONGEST_SERIES = timedelta(days=10 * 366)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a message: cut short when long, and never failing (an integer of 5000 digits)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an integer too long to write out (over 4300 digits), or within
+        return "a number too large to show" if isinstance(value, int) else "a value too large to show"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _word(value: object) -> str:
+    """A value known to be text, as it is; anything else as ``shown``."""
+    return value if isinstance(value, str) and len(value) <= 60 else shown(value)
+
+
+def text_problem(value: str, limit: int | None = NAME) -> str | None:
+    """What is wrong with a text value as text (None: nothing): a NUL or an unpaired surrogate, or too long."""
+    bad = _BAD_CHARACTERS.search(value)
+    if bad is not None:
+        what = "a NUL character" if bad.group() == "\x00" else "an unpaired surrogate (not valid Unicode)"
+        return f"contains {what} at position {bad.start() + 1}: remove it"
+    if limit is not None and len(value) > limit:
+        return f"is {len(value)} characters long: at most {limit} fit"
+    return None
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -121,7 +156,8 @@ class _Checker:
                 self.add(path, "must be an object ({...})")
         return found
 
-    def text(self, record: dict, key: str, path: str, *, required: bool = True) -> str | None:
+    def text(self, record: dict, key: str, path: str, *, required: bool = True,
+             limit: int | None = NAME) -> str | None:
         value = record.get(key)
         if value is None:
             if required:
@@ -129,6 +165,10 @@ class _Checker:
             return None
         if not isinstance(value, str) or (required and not value.strip()):
             self.add(f"{path}.{key}", "must be a non-empty text value")
+            return None
+        problem = text_problem(value, limit)
+        if problem:
+            self.add(f"{path}.{key}", problem)
             return None
         return value
 
@@ -147,21 +187,27 @@ class _Checker:
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.add(f"{path}.{key}", f"{value!r} is not a date: write it as YYYY-MM-DD")
+            self.add(f"{path}.{key}", f"{shown(value)} is not a date: write it as YYYY-MM-DD")
+        elif not EARLIEST <= parsed <= LATEST:
+            self.add(f"{path}.{key}", f"{value} is out of range: give a date from {EARLIEST.year} to {LATEST.year}")
+            return None
         return parsed
 
     def clock(self, record: dict, key: str, path: str) -> time | None:
         value = record.get(key)
         parsed = parse_time(value)
         if parsed is None:
-            self.add(f"{path}.{key}", f"{value!r} is not a time: write it as HH:MM (24-hour)")
+            self.add(f"{path}.{key}", f"{shown(value)} is not a time: write it as HH:MM (24-hour)")
         return parsed
 
     def moment(self, record: dict, key: str, path: str) -> datetime | None:
         value = record.get(key)
         parsed = parse_datetime(value)
         if parsed is None:
-            self.add(f"{path}.{key}", f"{value!r} is not a date-time: write it as YYYY-MM-DDTHH:MM")
+            self.add(f"{path}.{key}", f"{shown(value)} is not a date-time: write it as YYYY-MM-DDTHH:MM")
+        elif not EARLIEST <= parsed.date() <= LATEST:
+            self.add(f"{path}.{key}", f"{value} is out of range: give a date from {EARLIEST.year} to {LATEST.year}")
+            return None
         return parsed
 
     def number(self, record: dict, key: str, path: str, low: float, high: float,
@@ -173,7 +219,7 @@ class _Checker:
             self.add(f"{path}.{key}", f"must be {what} from {low:g} to {high:g}")
             return None
         if not low <= value <= high:
-            self.add(f"{path}.{key}", f"{value} is out of range: give a value from {low:g} to {high:g}")
+            self.add(f"{path}.{key}", f"{shown(value)} is out of range: give a value from {low:g} to {high:g}")
             return None
         return value
 
@@ -184,16 +230,16 @@ class _Checker:
             if value is None:
                 self.add(f"{path}.{key}", "is required: one of " + ", ".join(allowed))
             else:
-                self.add(f"{path}.{key}", f"{value!r} is not one of " + ", ".join(allowed))
+                self.add(f"{path}.{key}", f"{shown(value)} is not one of " + ", ".join(allowed))
             return None
         return value
 
     def ref(self, value: object, known: Iterable[object], path: str, what: str) -> bool:
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            self.add(path, f"must be the {what}'s key as text (found {value!r})")
+            self.add(path, f"must be the {what}'s key as text (found {shown(value)})")
             return False
         if value not in known:
-            self.add(path, f"{value!r} is not a known {what}: add it to the dataset or correct the reference")
+            self.add(path, f"{shown(value)} is not a known {what}: add it to the dataset or correct the reference")
             return False
         return True
 
@@ -204,7 +250,7 @@ class _Checker:
             if value is None or not isinstance(value, (str, int)) or isinstance(value, bool):
                 continue  # a missing or malformed key is reported by the field's own check
             if value in seen:
-                self.add(f"{path}.{key}", f"{value!r} is used by another {what}: each {key} must be unique")
+                self.add(f"{path}.{key}", f"{shown(value)} is used by another {what}: each {key} must be unique")
             else:
                 seen[value] = record
         return seen
@@ -213,7 +259,8 @@ class _Checker:
 def settings_problems(settings: dict, path: str = "settings") -> list[Problem]:
     """Problems with a settings object (also used by the Settings screen's service)."""
     check = _Checker()
-    _check_settings(check, settings, path)
+    if check.obj(settings, path) is not None:
+        _check_settings(check, settings, path)
     return check.problems
 
 
@@ -250,7 +297,7 @@ def calendar_from_terms(terms: list[dict]) -> SchoolCalendar:
 
 def term_problems(terms: list[tuple[str, dict]]) -> list[Problem]:
     check = _Checker()
-    _check_terms(check, terms)
+    _check_terms(check, [(path, term) for path, term in terms if check.obj(term, path) is not None])
     return check.problems
 
 
@@ -297,10 +344,11 @@ def validate_dataset(doc: object) -> list[Problem]:
         check.add("$", "the dataset must be a JSON object with \"format\": \"" + FORMAT + "\"")
         return check.problems
     if doc.get("format") != FORMAT:
-        check.add("format", f"must be \"{FORMAT}\" (found {doc.get('format')!r})")
+        check.add("format", f"must be \"{FORMAT}\" (found {shown(doc.get('format'))})")
     for key in doc:
         if key not in SECTIONS and key != "format":
-            check.add(key or "(empty key)", "is not a key of the dataset format: remove it or check its spelling")
+            check.add(key if isinstance(key, str) and key.strip() else f"(the key {shown(key)})",
+                      "is not a key of the dataset format: remove it or check its spelling")
 
     settings = doc.get("settings")
     if settings is None:
@@ -318,7 +366,7 @@ def validate_dataset(doc: object) -> list[Problem]:
     space_by_name = check.unique(spaces, "name", "space")
     for path, space in spaces:
         check.text(space, "name", path)
-        check.text(space, "kind", path)
+        check.text(space, "kind", path, limit=60)
         check.number(space, "capacity", path, 0, 10_000, integer=True)
 
     classes = check.items(doc, "classes")
@@ -328,13 +376,13 @@ def validate_dataset(doc: object) -> list[Problem]:
         room = klass.get("room")
         if room is not None and check.ref(room, space_by_name, f"{path}.room", "space"):
             if space_by_name[room].get("kind") != "classroom":
-                check.add(f"{path}.room", f"{room!r} is a space of kind {space_by_name[room].get('kind')!r}: "
+                check.add(f"{path}.room", f"{shown(room)} is a space of kind {shown(space_by_name[room].get('kind'))}: "
                           "a class's room must be a space of kind 'classroom'")
 
     staff = check.items(doc, "staff")
     staff_ids = check.unique(staff, "id", "member of staff")
     for path, person in staff:
-        check.text(person, "id", path)
+        check.text(person, "id", path, limit=60)
         check.text(person, "name", path)
         check.text(person, "role", path)
         if person.get("class") is not None:
@@ -343,7 +391,7 @@ def validate_dataset(doc: object) -> list[Problem]:
     users = check.items(doc, "users")
     check.unique(users, "username", "user")
     for path, user in users:
-        check.text(user, "username", path)
+        check.text(user, "username", path, limit=60)
         if user.get("staff") is not None:
             check.ref(user["staff"], staff_ids, f"{path}.staff", "member of staff")
         roles = user.get("roles")
@@ -352,11 +400,17 @@ def validate_dataset(doc: object) -> list[Problem]:
         else:
             for index, role in enumerate(roles):
                 if role not in ROLES:
-                    check.add(f"{path}.roles[{index}]", f"{role!r} is not one of " + ", ".join(ROLES))
+                    check.add(f"{path}.roles[{index}]", f"{shown(role)} is not one of " + ", ".join(ROLES))
+                elif role in roles[:index]:
+                    check.add(f"{path}.roles[{index}]", f"{role!r} is listed twice: give each role once")
         has_password = isinstance(user.get("password"), str) and user["password"] != ""
         has_hash = isinstance(user.get("password_hash"), str) and user["password_hash"] != ""
         if has_password == has_hash:
             check.add(path, "give either \"password\" (plain, hashed on load) or \"password_hash\", not both or neither")
+        elif has_hash:
+            check.text(user, "password_hash", path, limit=300)
+        else:
+            check.text(user, "password", path, limit=1000)
 
     professionals = check.items(doc, "professionals")
     professional_by_id = check.unique(professionals, "id", "professional")
@@ -372,7 +426,7 @@ def validate_dataset(doc: object) -> list[Problem]:
     check.unique(bookings, "id", "booking")
     occurrences: dict[str, list[tuple[datetime, datetime, str, str]]] = {}
     for path, booking in bookings:
-        check.text(booking, "id", path)
+        check.text(booking, "id", path, limit=60)
         space = booking.get("space")
         check.ref(space, space_by_name, f"{path}.space", "space")
         start = check.moment(booking, "start", path)
@@ -385,9 +439,12 @@ def validate_dataset(doc: object) -> list[Problem]:
                 check.add(f"{path}.{field}", "must be a list ([...])")
                 continue
             for index, value in enumerate(values):
-                check.ref(value, known, f"{path}.{field}[{index}]", what)
+                if check.ref(value, known, f"{path}.{field}[{index}]", what) and value in values[:index]:
+                    check.add(f"{path}.{field}[{index}]", f"{value!r} is listed twice: give each once")
         if booking.get("purpose") is not None and not isinstance(booking.get("purpose"), str):
             check.add(f"{path}.purpose", "must be text")
+        elif booking.get("purpose") is not None:
+            check.text(booking, "purpose", path, required=False, limit=None)
         status = check.choice(booking, "status", path, BOOKING_STATUSES)
         until = check.day(booking, "repeat_weekly_until", path, required=False)
         if start is None or end is None:
@@ -404,6 +461,10 @@ def validate_dataset(doc: object) -> list[Problem]:
                       f"({day_start:%H:%M}–{day_end:%H:%M})")
         if until is not None and until < start.date():
             check.add(f"{path}.repeat_weekly_until", "is before the booking's first date")
+            continue
+        if until is not None and until - start.date() > LONGEST_SERIES:
+            check.add(f"{path}.repeat_weekly_until", "is more than 10 years after the booking's first date: "
+                      "check the year")
             continue
         if calendar is not None and status == "booked":
             why = calendar.why_not_school_day(start.date())
@@ -423,7 +484,7 @@ def validate_dataset(doc: object) -> list[Problem]:
         latest_path = latest_id = ""
         for start, end, path, ident in slots:
             if latest_end is not None and start < latest_end and latest_path != path:
-                check.add(path, f"overlaps booking {latest_id!r} in {space} on {start:%a %d %b %Y}: "
+                check.add(path, f"overlaps booking {shown(latest_id)} in {_word(space)} on {start:%a %d %b %Y}: "
                           "two bookings of one space may not overlap")
             if latest_end is None or end > latest_end:
                 latest_end, latest_path, latest_id = end, path, ident
@@ -448,13 +509,13 @@ def validate_dataset(doc: object) -> list[Problem]:
             check.add(f"{path}.received_on", "is before the advice was requested")
         if requested and due and due < requested:
             check.add(f"{path}.due", "is before the advice was requested")
-        check.text(advice, "purpose", path, required=False)
+        check.text(advice, "purpose", path, required=False, limit=None)
         meeting = check.day(advice, "review_meeting_on", path, required=False)
         if meeting is not None:
             pupil = advice.get("pupil")
             if kind is not None and kind != "annual_review":
                 check.add(f"{path}.review_meeting_on", f"only advice of kind 'annual_review' is for a review "
-                          f"meeting (this is {kind!r}): remove review_meeting_on or change the kind")
+                          f"meeting (this is {shown(kind)}): remove review_meeting_on or change the kind")
             elif isinstance(pupil, str) and pupil in pupil_by_upn and (pupil, meeting) not in review_dates:
                 check.add(f"{path}.review_meeting_on", f"{pupil!r} has no annual review meeting on "
                           f"{meeting.isoformat()}: add it to annual_reviews or correct the date")
@@ -474,7 +535,7 @@ def validate_dataset(doc: object) -> list[Problem]:
                 previous, previous_key = value, key
         stopped = check.day(assessment, "stopped_on", path, required=False)
         reason = assessment.get("stopped_reason")
-        check.text(assessment, "stopped_reason", path, required=False)
+        check.text(assessment, "stopped_reason", path, required=False, limit=None)
         if stopped is not None:
             if first and stopped < first:
                 check.add(f"{path}.stopped_on", "is before the assessment was requested")
@@ -512,13 +573,13 @@ def _check_annual_reviews(check: _Checker, doc: dict, pupil_by_upn: dict,
             else:
                 planned[pupil] = path
         reason = review.get("cancelled_reason")
-        check.text(review, "cancelled_reason", path, required=False)
+        check.text(review, "cancelled_reason", path, required=False, limit=None)
         if status == "cancelled" and (reason is None or isinstance(reason, str) and not reason.strip()):
             check.add(f"{path}.cancelled_reason", "is required for a cancelled review: say why the meeting "
                       "was cancelled")
         check.day(review, "invitations_sent_on", path, required=False)
         for key in ("child_views", "parent_views", "budget_review", "proposed_amendments"):
-            check.text(review, key, path, required=False)
+            check.text(review, key, path, required=False, limit=None)
         after = {key: check.day(review, key, path, required=False) for key in REVIEW_AFTER_DATES}
         for key, value in after.items():
             if value is None:
@@ -532,7 +593,7 @@ def _check_annual_reviews(check: _Checker, doc: dict, pupil_by_upn: dict,
             check.add(f"{path}.final_plan_on", "needs amendment_notice_on: the LA's notice of the proposed "
                       "amendments comes before the final plan")
         if review.get("created_by") is not None:
-            check.text(review, "created_by", path)
+            check.text(review, "created_by", path, limit=60)
         if review.get("created_at") is not None:
             check.moment(review, "created_at", path)
         for index, invitee in enumerate(_list(check, review, "invitees", path)):
@@ -549,10 +610,10 @@ def _check_annual_reviews(check: _Checker, doc: dict, pupil_by_upn: dict,
             if check.obj(circulation, cpath) is None:
                 continue
             check.text(circulation, "document", cpath)
-            check.text(circulation, "sent_to", cpath)
+            check.text(circulation, "sent_to", cpath, limit=None)
             check.day(circulation, "sent_on", cpath)
             if circulation.get("recorded_by") is not None:
-                check.text(circulation, "recorded_by", cpath)
+                check.text(circulation, "recorded_by", cpath, limit=60)
     return dates
 
 
@@ -560,17 +621,17 @@ def _check_outcomes(check: _Checker, doc: dict, pupil_by_upn: dict, professional
     for path, outcome in check.items(doc, "outcomes"):
         check.ref(outcome.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
         check.choice(outcome, "area", path, AREAS_OF_NEED)
-        check.text(outcome, "text", path)
+        check.text(outcome, "text", path, limit=None)
         _check_ending(check, outcome, path, "outcome")
         for index, target in enumerate(_list(check, outcome, "targets", path)):
             tpath = f"{path}.targets[{index}]"
             if check.obj(target, tpath) is None:
                 continue
-            check.text(target, "text", tpath)
+            check.text(target, "text", tpath, limit=None)
             if target.get("professional") is not None:
                 check.ref(target["professional"], professional_by_id, f"{tpath}.professional", "professional")
-            check.text(target, "programme", tpath, required=False)
-            check.text(target, "strategy", tpath, required=False)
+            check.text(target, "programme", tpath, required=False, limit=None)
+            check.text(target, "strategy", tpath, required=False, limit=None)
             _check_ending(check, target, tpath, "target")
 
 
@@ -594,12 +655,12 @@ def professional_field_problems(values: dict) -> list[Problem]:
 
 
 def _check_professional(check: _Checker, pro: dict, path: str) -> None:
-    check.text(pro, "id", path)
+    check.text(pro, "id", path, limit=60)
     check.text(pro, "name", path)
-    check.text(pro, "discipline", path)
+    check.text(pro, "discipline", path, limit=80)
     check.choice(pro, "kind", path, PROFESSIONAL_KINDS)
     for key in ("organisation", "email", "phone"):
-        check.text(pro, key, path, required=False)
+        check.text(pro, key, path, required=False, limit=60 if key == "phone" else NAME)
     checks = pro.get("checks")
     if checks is None:
         checks = {}
@@ -612,13 +673,13 @@ def _check_professional(check: _Checker, pro: dict, path: str) -> None:
         check.day(dbs, "date", f"{cpath}.dbs")
         if kind == "employer_assurance":
             check.text(dbs, "given_by", f"{cpath}.dbs")
-        check.text(dbs, "certificate", f"{cpath}.dbs", required=False)
+        check.text(dbs, "certificate", f"{cpath}.dbs", required=False, limit=60)
         check.boolean(dbs, "barred_list", f"{cpath}.dbs", default=False)
         check.boolean(dbs, "update_service", f"{cpath}.dbs", default=False)
     registration = checks.get("registration")
     if registration is not None and check.obj(registration, f"{cpath}.registration") is not None:
-        check.text(registration, "body", f"{cpath}.registration")
-        check.text(registration, "number", f"{cpath}.registration")
+        check.text(registration, "body", f"{cpath}.registration", limit=60)
+        check.text(registration, "number", f"{cpath}.registration", limit=60)
         check.day(registration, "checked_on", f"{cpath}.registration", required=False)
     check.day(checks, "insurance_expires", cpath, required=False)
 
@@ -632,7 +693,7 @@ def _check_pupil(check: _Checker, pupil: dict, path: str, class_names: dict, sta
     check.text(pupil, "last_name", path)
     check.day(pupil, "date_of_birth", path)
     if pupil.get("year_group") not in YEAR_GROUPS or isinstance(pupil.get("year_group"), bool):
-        check.add(f"{path}.year_group", f"{pupil.get('year_group')!r} is not a year group: "
+        check.add(f"{path}.year_group", f"{shown(pupil.get('year_group'))} is not a year group: "
                   "give a whole number from -1 (Nursery) and 0 (Reception) to 14")
     check.ref(pupil.get("class"), class_names, f"{path}.class", "class")
     attendance = pupil.get("attendance")
@@ -647,7 +708,7 @@ def _check_pupil(check: _Checker, pupil: dict, path: str, class_names: dict, sta
             check.add(f"{path}.ehcp.last_review", "is before the plan was issued")
         budget = ehcp.get("personal_budget")
         if budget is not None and check.obj(budget, f"{path}.ehcp.personal_budget") is not None:
-            check.text(budget, "reference", f"{path}.ehcp.personal_budget")
+            check.text(budget, "reference", f"{path}.ehcp.personal_budget", limit=80)
             check.number(budget, "annual_amount_gbp", f"{path}.ehcp.personal_budget", 0, 10_000_000)
     areas = pupil.get("areas_of_need", [])
     if not isinstance(areas, list):
@@ -655,15 +716,15 @@ def _check_pupil(check: _Checker, pupil: dict, path: str, class_names: dict, sta
     else:
         for index, area in enumerate(areas):
             if area not in AREAS_OF_NEED:
-                check.add(f"{path}.areas_of_need[{index}]", f"{area!r} is not one of " + ", ".join(AREAS_OF_NEED))
+                check.add(f"{path}.areas_of_need[{index}]", f"{shown(area)} is not one of " + ", ".join(AREAS_OF_NEED))
     for index, contact in enumerate(_list(check, pupil, "contacts", path)):
         cpath = f"{path}.contacts[{index}]"
         if check.obj(contact, cpath) is None:
             continue
         check.text(contact, "name", cpath)
-        check.text(contact, "relationship", cpath)
+        check.text(contact, "relationship", cpath, limit=80)
         check.boolean(contact, "parental_responsibility", cpath, default=False)
-        check.text(contact, "phone", cpath, required=False)
+        check.text(contact, "phone", cpath, required=False, limit=60)
         check.text(contact, "email", cpath, required=False)
     looked_after = pupil.get("looked_after")
     if looked_after is not None and check.obj(looked_after, f"{path}.looked_after") is not None:
@@ -693,19 +754,21 @@ def _check_pupil(check: _Checker, pupil: dict, path: str, class_names: dict, sta
 
 def _check_request(check: _Checker, request: dict, path: str, pupil_by_upn: dict, professional_by_id: dict,
                    space_by_name: dict, staff_ids: dict, request_ids: dict) -> None:
-    check.text(request, "id", path)
+    check.text(request, "id", path, limit=60)
     check.ref(request.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
     professional = request.get("professional")
     if check.ref(professional, professional_by_id, f"{path}.professional", "professional"):
         kind = professional_by_id[professional].get("kind")
         if kind != "independent":
-            check.add(f"{path}.professional", f"{professional!r} is {kind}: requests are for independent "
+            check.add(f"{path}.professional", f"{shown(professional)} is {_word(kind)}: requests are for independent "
                       "professionals only")
     check.choice(request, "setting", path, REQUEST_SETTINGS)
     first = check.day(request, "first_session", path)
     last = check.day(request, "last_session", path)
     if first and last and last < first:
         check.add(f"{path}.last_session", "is before the first session")
+    elif first and last and last - first > LONGEST_SERIES:
+        check.add(f"{path}.last_session", "is more than 10 years after the first session: check the year")
     weekday = check.choice(request, "weekday", path, WEEKDAYS[:5])
     if weekday and first and WEEKDAYS[first.weekday()] != weekday:
         check.add(f"{path}.first_session", f"{first.isoformat()} is a {WEEKDAYS[first.weekday()]}, "
@@ -717,7 +780,7 @@ def _check_request(check: _Checker, request: dict, path: str, pupil_by_upn: dict
     approval = request.get("ehcp_team_approval")
     if approval is not None and check.obj(approval, f"{path}.ehcp_team_approval") is not None:
         check.day(approval, "on", f"{path}.ehcp_team_approval")
-        check.text(approval, "reference", f"{path}.ehcp_team_approval")
+        check.text(approval, "reference", f"{path}.ehcp_team_approval", limit=80)
     check.boolean(request, "personal_budget_linked", path, default=False)
     check.boolean(request, "classroom_sessions_agreed", path, default=False)
     if request.get("space") is not None:
@@ -729,15 +792,16 @@ def _check_request(check: _Checker, request: dict, path: str, pupil_by_upn: dict
             check.add(f"{path}.extends", "a request cannot extend itself")
         else:
             check.ref(request["extends"], request_ids, f"{path}.extends", "request")
+    check.text(request, "extension_reason", path, required=False, limit=None)
     check.choice(request, "status", path, REQUEST_STATUSES)
     for index, entry in enumerate(_list(check, request, "history", path)):
         hpath = f"{path}.history[{index}]"
         if check.obj(entry, hpath) is None:
             continue
         check.moment(entry, "at", hpath)
-        check.text(entry, "by", hpath)
-        check.text(entry, "action", hpath)
-        check.text(entry, "reason", hpath, required=False)
+        check.text(entry, "by", hpath, limit=60)
+        check.text(entry, "action", hpath, limit=40)
+        check.text(entry, "reason", hpath, required=False, limit=None)
 
 
 def _list(check: _Checker, record: dict, key: str, path: str) -> list:

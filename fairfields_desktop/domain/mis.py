@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 
+from .dataset import text_problem
 from .errors import Problem
 from .upn import upn_problem
 
@@ -31,6 +32,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("upn", "last_name", "first_name", "date_of_birth")
 _LABELS = {"upn": "UPN", "last_name": "surname", "first_name": "forename", "date_of_birth": "date of birth"}
 CHANGE_FIELDS = ("upn", "first_name", "last_name", "date_of_birth", "year_group", "class_name")
+MAX_NAME = 100  # as the pupil form: a longer name is a column shifted or a note typed into the name
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _UK_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+0?0:00(?::00)?)?", re.ASCII)
@@ -208,8 +210,11 @@ def _read_row(line: int, cells: list[str], width: int, columns: dict[str, int],
     names: dict[str, str] = {}
     for field in ("first_name", "last_name"):
         value = unicodedata.normalize("NFC", cell(field) or "")
+        wrong = text_problem(value, MAX_NAME)
         if not value:
             problems.append(f"{written[field]} is blank: enter it in the MIS and export again")
+        elif wrong:
+            problems.append(f"{written[field]} {wrong}: correct it in the MIS and export again")
         names[field] = value
 
     born_text = cell("date_of_birth") or ""
@@ -391,6 +396,9 @@ def plan_import(rows: list[MisRow], problems: list[Problem], existing: list[Exis
         if row.date_of_birth > as_of:
             reasons.append(f"date of birth {_day_text(row.date_of_birth)} is after the import date "
                            f"{_day_text(as_of)}: correct it in the MIS and export again")
+        elif row.date_of_birth.year < as_of.year - 30:  # as the pupil form: a slip in the year
+            reasons.append(f"date of birth {_day_text(row.date_of_birth)} is more than 30 years before the import "
+                           "date: correct it in the MIS and export again")
         if row.line in new_rows:
             if row.class_name is None:
                 reasons.append(f"{row.name} is a new pupil and has no class: add the registration group to the "

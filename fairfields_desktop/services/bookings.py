@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session, selectinload
 from ..domain.bookings import PRIORITY_REASON, Busy, booking_problems, free_slots, may_displace, overlaps
 from ..domain.calendar import SchoolCalendar, monday_of
 from ..domain.checks import day_text, evaluate_checks
-from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused, StaleRecord
 from ..domain.permissions import allowed, require
 from ..store.database import Database
 from ..store.models import (
+    AuditRow,
     BookingNoticeRow,
     BookingOccurrenceRow,
     BookingPupilRow,
@@ -566,14 +567,27 @@ class BookingService:
         return [b for b in self._blocks(session, first, last, include_cancelled=True) if b.occurrence_id in wanted]
 
     def move(self, actor: Actor, occurrence_id: int, start: datetime, end: datetime, space: str | None = None,
-             *, whole_series: bool = False) -> list[Block]:
+             *, whole_series: bool = False, expected: tuple[datetime, datetime, str] | None = None) -> list[Block]:
         """Move one occurrence (or it and the later ones of its series) to another time or space.
 
-        Occurrences changed or cancelled on their own are left as they are by a series move."""
+        Occurrences changed or cancelled on their own are left as they are by a series move. ``expected``:
+        (start, end, space) where the person saw the occurrence; StaleRecord, naming who moved or
+        cancelled it and when, if it is no longer there (occurrences have no version column)."""
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
-            moved = self._move_in(session, actor, self._occurrence(session, occurrence_id), start, end, space,
-                                  whole_series)
+            if expected is not None:  # PostgreSQL: a second mover waits here, then reads where the first put it
+                session.execute(select(BookingOccurrenceRow.id).where(BookingOccurrenceRow.id == occurrence_id)
+                                .with_for_update())
+            occ = self._occurrence(session, occurrence_id)
+            where = (occ.starts_at, occ.ends_at, occ.space.name, occ.status)
+            if expected is not None and where != (*expected, "booked"):
+                last = session.scalar(select(AuditRow).where(AuditRow.entity == "booking",
+                                                             AuditRow.entity_id == occ.booking.ext_id)
+                                      .order_by(AuditRow.id.desc()).limit(1))
+                who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
+                raise StaleRecord(f"this session of booking {occ.booking.ext_id} was changed{who} since you "
+                                  "opened it: reload the timetable, then make your change again")
+            moved = self._move_in(session, actor, occ, start, end, space, whole_series)
             session.flush()
             return self._blocks_of(session, moved)
 

@@ -18,6 +18,7 @@ from ..domain.permissions import allowed, require
 from ..domain.school import AREA_LABELS, AREAS_OF_NEED
 from ..store.database import Database
 from ..store.models import (
+    AuditRow,
     BookingOccurrenceRow,
     BookingPupilRow,
     ClassRow,
@@ -248,7 +249,7 @@ class OutcomeService:
         _require_class(actor, session.get(PupilRow, row.pupil_id))
         if row.status != "current":
             raise Refused(f"this outcome is {STATUSES[row.status]}: it cannot be changed")
-        _check_version("outcome", row.version, version)
+        _check_version(session, "outcome", row.id, row.version, version)
         return row
 
     def _target_row(self, session: Session, actor: Actor, target_id: int, version: int | None) -> TargetRow:
@@ -258,7 +259,7 @@ class OutcomeService:
         _require_class(actor, session.get(PupilRow, row.outcome.pupil_id))
         if row.status != "current":
             raise Refused(f"this target is {STATUSES[row.status]}: it cannot be changed")
-        _check_version("target", row.version, version)
+        _check_version(session, "target", row.id, row.version, version)
         return row
 
     @staticmethod
@@ -276,10 +277,14 @@ def _require_class(actor: Actor, pupil: PupilRow) -> None:
         raise NotAllowed(f"{actor.username} may see the pupils of their own class only")
 
 
-def _check_version(what: str, stored: int, expected: int | None) -> None:
-    if expected is not None and expected != stored:
-        raise StaleRecord(f"this {what} was changed by someone else since you opened it: reload it, then make "
-                          "your change again")
+def _check_version(session: Session, what: str, row_id: int, stored: int, expected: int | None) -> None:
+    """StaleRecord naming who changed the outcome or target, and when (from the audit trail)."""
+    if expected is None or expected == stored:
+        return
+    last = session.scalar(select(AuditRow).where(AuditRow.entity == what, AuditRow.entity_id == str(row_id))
+                          .order_by(AuditRow.id.desc()).limit(1))
+    who = f"by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else "by someone else"
+    raise StaleRecord(f"this {what} was changed {who} since you opened it: reload it, then make your change again")
 
 
 def _check(*, area: str | None = None, text: str, field: str = "text", today: date | None = None,

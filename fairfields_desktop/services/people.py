@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from ..domain.errors import InvalidInput, NotFound, Problem
+from ..domain.dataset import text_problem
+from ..domain.errors import InvalidInput, NotFound, Problem, StaleRecord
 from ..domain.permissions import require
 from ..store.database import Database
-from ..store.models import ClassRow, PupilRow, SpaceRow, StaffRow, UserRow
+from ..store.models import AuditRow, ClassRow, PupilRow, SpaceRow, StaffRow, UserRow
 from . import audit
 from .context import Actor, Clock
 
@@ -28,6 +29,7 @@ class StaffMember:
     class_name: str | None
     username: str | None
     user_roles: tuple[str, ...]
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class SchoolClass:
     room: str | None
     pupils: int
     staff: tuple[str, ...]
+    room_id: int | None = None  # what an edit compares (classes have no version column)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Space:
     capacity: int
     features: str | None
     bookable: bool
+    version: int = 1
 
 
 class PeopleService:
@@ -62,18 +66,24 @@ class PeopleService:
             rows = session.scalars(select(StaffRow).options(selectinload(StaffRow.klass)).order_by(StaffRow.name))
             return [StaffMember(r.id, r.ext_id, r.name, r.role, r.klass.name if r.klass else None,
                                 users[r.id].username if r.id in users else None,
-                                tuple(users[r.id].roles.split(",")) if r.id in users else ())
+                                tuple(users[r.id].roles.split(",")) if r.id in users else (), r.version)
                     for r in rows]
 
-    def save_staff(self, actor: Actor, values: dict[str, Any], staff_id: int | None = None) -> StaffMember:
+    def save_staff(self, actor: Actor, values: dict[str, Any], staff_id: int | None = None,
+                   expected_version: int | None = None) -> StaffMember:
+        """Add a member of staff (``staff_id`` None) or change one; ``expected_version`` is the version the
+        form was opened with (StaleRecord, naming who changed it, if it was changed since)."""
         require(actor.roles, "staff.edit", who=actor.username)
         problems = []
         ext_id = (values.get("id") or "").strip()
         if not _STAFF_ID.fullmatch(ext_id):
             problems.append(Problem("id", "give a short id of lower-case letters and digits (e.g. jsmith)"))
         for key, label in (("name", "name"), ("role", "role (e.g. Class teacher)")):
-            if not (values.get(key) or "").strip():
+            value = values.get(key)
+            if not isinstance(value, str) or not value.strip():
                 problems.append(Problem(key, f"the {label} is required"))
+            elif text_problem(value):
+                problems.append(Problem(key, f"the {label} {text_problem(value)}"))
         with self.db.session() as session:
             classes = {c.name: c for c in session.scalars(select(ClassRow))}
             class_name = values.get("class") or None
@@ -87,6 +97,8 @@ class PeopleService:
                 problems.append(Problem("id", f"{ext_id!r} is already {clash.name}'s id"))
             if problems:
                 raise InvalidInput(problems)
+            if row is not None and expected_version is not None and expected_version != row.version:
+                raise StaleRecord(_stale(session, "staff", row.ext_id, f"{row.name}'s record"))
             before = _staff_values(row) if row else None
             if row is None:
                 row = StaffRow(ext_id=ext_id, name="", role="")
@@ -110,12 +122,17 @@ class PeopleService:
                 staff.setdefault(class_id, []).append(name)
             rows = session.scalars(select(ClassRow).options(selectinload(ClassRow.room)).order_by(ClassRow.name))
             return [SchoolClass(r.id, r.name, r.room.name if r.room else None, counts.get(r.id, 0),
-                                tuple(staff.get(r.id, ()))) for r in rows]
+                                tuple(staff.get(r.id, ())), r.room_id) for r in rows]
 
-    def save_class(self, actor: Actor, name: str, room: str | None, class_id: int | None = None) -> SchoolClass:
+    def save_class(self, actor: Actor, name: str, room: str | None, class_id: int | None = None,
+                   opened: SchoolClass | None = None) -> SchoolClass:
+        """Add a class or change one; ``opened`` is the class as the form showed it (StaleRecord, naming
+        who changed it, if its name or classroom changed since)."""
         require(actor.roles, "staff.edit", who=actor.username)
         name = (name or "").strip()
         problems = [] if name else [Problem("name", "the class needs a name")]
+        if name and text_problem(name):
+            problems.append(Problem("name", f"the name {text_problem(name)}"))
         with self.db.session() as session:
             room_row = session.scalar(select(SpaceRow).where(SpaceRow.name == room)) if room else None
             if room and (room_row is None or room_row.kind != "classroom"):
@@ -126,6 +143,8 @@ class PeopleService:
                 problems.append(Problem("name", f"there is already a class called {name}"))
             if problems:
                 raise InvalidInput(problems)
+            if row is not None and opened is not None and (opened.name, opened.room_id) != (row.name, row.room_id):
+                raise StaleRecord(_stale(session, "class", row.id, f"Class {row.name}"))
             before = {"name": row.name, "room": row.room.name if row.room else None} if row else None
             if row is None:
                 row = ClassRow(name=name)
@@ -140,10 +159,12 @@ class PeopleService:
     def list_spaces(self, actor: Actor) -> list[Space]:
         require(actor.roles, "staff.view", who=actor.username)
         with self.db.read_session() as session:
-            return [Space(r.id, r.name, r.kind, r.capacity, r.features, r.bookable)
+            return [Space(r.id, r.name, r.kind, r.capacity, r.features, r.bookable, r.version)
                     for r in session.scalars(select(SpaceRow).order_by(SpaceRow.name))]
 
-    def save_space(self, actor: Actor, values: dict[str, Any], space_id: int | None = None) -> Space:
+    def save_space(self, actor: Actor, values: dict[str, Any], space_id: int | None = None,
+                   expected_version: int | None = None) -> Space:
+        """Add a space or change one; ``expected_version`` as for staff."""
         require(actor.roles, "staff.edit", who=actor.username)
         name = (values.get("name") or "").strip()
         kind = (values.get("kind") or "").strip()
@@ -151,6 +172,11 @@ class PeopleService:
         problems = []
         if not name:
             problems.append(Problem("name", "the space needs a name"))
+        elif text_problem(name):
+            problems.append(Problem("name", f"the name {text_problem(name)}"))
+        features = values.get("features")
+        if features is not None and (not isinstance(features, str) or text_problem(features, None)):
+            problems.append(Problem("features", "describe the features as text"))
         if not re.fullmatch(r"[a-z_]{2,40}", kind):
             problems.append(Problem("kind", "choose a kind such as therapy_room, sensory_room, pool, classroom"))
         if isinstance(capacity, bool) or not isinstance(capacity, int) or not 0 <= capacity <= 1000:
@@ -162,6 +188,8 @@ class PeopleService:
                 problems.append(Problem("name", f"there is already a space called {name}"))
             if problems:
                 raise InvalidInput(problems)
+            if row is not None and expected_version is not None and expected_version != row.version:
+                raise StaleRecord(_stale(session, "space", row.id, row.name))
             before = _space_values(row) if row else None
             if row is None:
                 row = SpaceRow(name=name, kind=kind, capacity=capacity)
@@ -171,7 +199,15 @@ class PeopleService:
             row.bookable = bool(values.get("bookable", True))
             session.flush()
             audit.record_change(session, actor, self.clock, "space", row.id, before, _space_values(row))
-            return Space(row.id, row.name, row.kind, row.capacity, row.features, row.bookable)
+            return Space(row.id, row.name, row.kind, row.capacity, row.features, row.bookable, row.version)
+
+
+def _stale(session: Session, entity: str, entity_id: object, what: str) -> str:
+    """"X was changed by mokafor at 10:42 on 23 Nov 2026 since you opened it: …", from the audit trail."""
+    last = session.scalar(select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == str(entity_id))
+                          .order_by(AuditRow.id.desc()).limit(1))
+    who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
+    return f"{what} was changed{who} since you opened it: reload it, then make your change again"
 
 
 def _staff_values(row: StaffRow) -> dict[str, Any]:

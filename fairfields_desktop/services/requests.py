@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.checks import day_text
 from ..domain.dataset import parse_date, parse_time
-from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused, StaleRecord
 from ..domain.permissions import allowed, require
 from ..domain.rules import (
     RULE_IDS,
@@ -37,6 +37,7 @@ from ..domain.school import WEEKDAYS
 from ..store.database import Database
 from ..store.queries import request_overlaps
 from ..store.models import (
+    AuditRow,
     BookingOccurrenceRow,
     BookingRow,
     BookingStaffRow,
@@ -370,7 +371,8 @@ class RequestService:
             return self._view(session, row, session.get(SchoolSettingsRow, 1), load_calendar(session), True)
 
     def values(self, actor: Actor, ref: str) -> dict[str, Any]:
-        """A request's details in the shape ``save_draft`` and ``evaluate_values`` take (the edit form)."""
+        """A request's details in the shape ``save_draft`` and ``evaluate_values`` take (the edit form), with
+        the ``version`` they were read at."""
         require(actor.roles, "requests.edit", who=actor.username)
         with self.db.read_session() as session:
             row = self._row(session, ref)
@@ -385,6 +387,7 @@ class RequestService:
                 "personal_budget_linked": row.personal_budget_linked,
                 "classroom_sessions_agreed": row.classroom_sessions_agreed,
                 "extends": row.extends.ext_id if row.extends else None, "extension_reason": row.extension_reason,
+                "version": row.version,
             }
 
     def evaluate_values(self, actor: Actor, values: dict[str, Any]) -> list[RuleResult]:
@@ -399,11 +402,18 @@ class RequestService:
 
     # --- writing a request --------------------------------------------------------------------------
     def save_draft(self, actor: Actor, values: dict[str, Any], ref: str | None = None,
-                   submit: bool = False) -> RequestView:
-        """Create or change a request (draft, or submitted for the headteacher's decision)."""
+                   submit: bool = False, expected_version: int | None = None) -> RequestView:
+        """Create or change a request (draft, or submitted for the headteacher's decision).
+
+        ``expected_version`` (else ``values["version"]``, as ``values()`` gives it): the version the form
+        was opened with; StaleRecord, naming who changed the request and when, if it changed since."""
         require(actor.roles, "requests.edit", who=actor.username)
+        if expected_version is None:
+            expected_version = values.get("version")
         with self.db.session() as session:
             row = self._row(session, ref) if ref else None
+            if row is not None:
+                self._check_version(session, row, expected_version)
             if row is not None and row.status not in UNDECIDED:
                 raise Refused(f"{row.ext_id} is {row.status}: a decided request is not edited; extend or end it")
             new = self._unsaved_row(session, values, into=row)
@@ -418,6 +428,22 @@ class RequestService:
             session.flush()
             audit.record(session, actor, self.clock, "save", "request", new.ext_id, after={"status": new.status})
             return self._view(session, new, session.get(SchoolSettingsRow, 1), load_calendar(session), True)
+
+    def check_version(self, actor: Actor, ref: str, expected_version: int | None) -> None:
+        """StaleRecord (who changed it, when) if request ``ref`` is no longer at ``expected_version``."""
+        require(actor.roles, "requests.edit", who=actor.username)
+        with self.db.read_session() as session:
+            self._check_version(session, self._row(session, ref), expected_version)
+
+    @staticmethod
+    def _check_version(session: Session, row: RequestRow, expected: int | None) -> None:
+        if expected is None or expected == row.version:
+            return
+        last = session.scalar(select(AuditRow).where(AuditRow.entity == "request", AuditRow.entity_id == row.ext_id)
+                              .order_by(AuditRow.id.desc()).limit(1))
+        who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
+        raise StaleRecord(f"Request {row.ext_id} was changed{who} since you opened it: reload it, then make "
+                          "your change again")
 
     def _unsaved_row(self, session: Session, values: dict[str, Any], into: RequestRow | None = None) -> RequestRow:
         problems: list[Problem] = []

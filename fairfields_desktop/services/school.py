@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.calendar import Closure, SchoolCalendar, Term
 from ..domain.dataset import settings_problems, term_problems
-from ..domain.errors import InvalidInput
+from ..domain.errors import InvalidInput, StaleRecord
 from ..domain.permissions import require
 from ..domain.school import SchoolSettings
 from ..store.database import Database
 from ..store.dataset_io import settings_dict, settings_row_from, term_dict, term_row_from
-from ..store.models import ClosureRow, SchoolSettingsRow, TermRow
+from ..store.models import AuditRow, ClosureRow, SchoolSettingsRow, TermRow
 from . import audit
 from .context import Actor, Clock
 
@@ -69,19 +69,31 @@ class SchoolService:
         with self.db.read_session() as session:
             return _settings(settings_dict(session.get(SchoolSettingsRow, 1)))
 
-    def settings_values(self) -> dict[str, Any]:
-        """The settings in the dataset's shape (what the Settings screen edits)."""
+    def settings_values(self, *, with_version: bool = False) -> dict[str, Any]:
+        """The settings in the dataset's shape (what the Settings screen edits); ``with_version`` adds the
+        version they were read at (for ``update_settings(expected_version=...)``), read with them."""
         with self.db.read_session() as session:
-            return settings_dict(session.get(SchoolSettingsRow, 1))
+            row = session.get(SchoolSettingsRow, 1)
+            values = settings_dict(row)
+            if with_version:
+                values["version"] = row.version if row is not None else None
+            return values
 
-    def update_settings(self, actor: Actor, values: dict[str, Any]) -> SchoolSettings:
-        """Save the school's settings after checking every field (nothing saved if one is wrong)."""
+    def update_settings(self, actor: Actor, values: dict[str, Any],
+                        expected_version: int | None = None) -> SchoolSettings:
+        """Save the school's settings after checking every field (nothing saved if one is wrong).
+
+        ``expected_version``: the version the screen read them at; StaleRecord, naming who changed them
+        and when, if someone saved them since."""
         require(actor.roles, "settings.edit", who=actor.username)
+        values = {k: v for k, v in values.items() if k != "version"}
         problems = settings_problems(values)
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
             row = session.get(SchoolSettingsRow, 1)
+            if row is not None and expected_version is not None and expected_version != row.version:
+                raise StaleRecord(_stale(session, "school_settings", "The school's settings were"))
             before = settings_dict(row)
             values = {**before, **values}
             new = settings_row_from(values)
@@ -113,13 +125,22 @@ class SchoolService:
         with self.db.read_session() as session:
             return load_calendar(session)
 
-    def save_terms(self, actor: Actor, values: list[dict[str, Any]]) -> list[Term]:
-        """Replace the school's terms and closures (dataset shape), after checking them all."""
+    def save_terms(self, actor: Actor, values: list[dict[str, Any]],
+                   expected: list[dict[str, Any]] | None = None) -> list[Term]:
+        """Replace the school's terms and closures (dataset shape), after checking them all.
+
+        ``expected``: the terms as the screen read them (``terms_values()``); StaleRecord, naming who
+        changed them and when, if they are not what is stored now (terms have no version column)."""
         require(actor.roles, "terms.edit", who=actor.username)
         problems = term_problems([(f"terms[{i}]", v) for i, v in enumerate(values)])
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
+            if expected is not None:
+                stored = [term_dict(r) for r in session.scalars(
+                    select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day, TermRow.id))]
+                if stored != expected:
+                    raise StaleRecord(_stale(session, "terms", "The terms were"))
             before = [term_dict(r) for r in session.scalars(
                 select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day))]
             session.execute(delete(TermRow))
@@ -134,3 +155,10 @@ class SchoolService:
 
     def today(self) -> date:
         return self.clock.today()
+
+
+def _stale(session: Session, entity: str, what: str) -> str:
+    """"… were changed by admin at 10:42 on 23 Nov 2026 since you opened them: …", from the audit trail."""
+    last = session.scalar(select(AuditRow).where(AuditRow.entity == entity).order_by(AuditRow.id.desc()).limit(1))
+    who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
+    return f"{what} changed{who} since you opened them: reload them, then make your change again"

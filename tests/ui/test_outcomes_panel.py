@@ -208,7 +208,7 @@ def test_an_edit_from_an_old_copy_is_refused_and_the_outcomes_are_read_again(qtb
 
     monkeypatch.setattr(OutcomeDialog, "exec", fake_exec)
     panel.edit_button.click()
-    assert panel.message.text().startswith("Not saved: this outcome was changed by someone else")
+    assert panel.message.text().startswith("Not saved: this outcome was changed by hcarter at ")
     assert "  Ben moves around school with his frame and one adult" in tree_lines(panel)  # read again
 
 

@@ -8,18 +8,62 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from ...domain.errors import FairfieldsError, InvalidInput, StaleRecord
 from ...domain.permissions import allowed
 from ...domain.school import ROLE_LABELS
-from ..forms import FormDialog, run_form
+from ..forms import FormDialog, run_form  # noqa: F401 (run_form: requests_view takes it from here)
+
+RELOADED = "Reloaded: the record as saved now is shown. Make your change again, then save."
+
+
+def stale_text(exc: StaleRecord) -> str:
+    """The service's sentence, as a sentence: "Sarah Brown's record was changed by admin at 10:42 …"."""
+    text = str(exc)
+    return f"Not saved. {text[:1].upper()}{text[1:]}."
+
+
+def ask_reload(parent: QWidget, exc: StaleRecord) -> bool:
+    """Say who changed the record since it was opened, and when; True when the person chooses Reload."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Changed by someone else", stale_text(exc),
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("staleRecord")
+    reload = box.addButton("&Reload", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Keep my &form", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(reload)
+    box.setInformativeText("Reload shows the record as it is saved now; your changes in the form are then "
+                           "lost, so make them again. Keep my form leaves it as it is, not saved.")
+    box.exec()
+    return box.clickedButton() is reload
+
+
+def run_edit_form(dialog: QDialog, save: Callable[[], object], reload: Callable[[], None]) -> object | None:
+    """`run_form`, and when someone saved the record since the form was opened (StaleRecord): who and
+    when, with the choice to reload the record as saved into the form (then make the change again)."""
+    while dialog.exec() == QDialog.DialogCode.Accepted:
+        try:
+            return save()
+        except InvalidInput as exc:
+            dialog.show_problems(exc.problems)
+        except StaleRecord as exc:
+            if ask_reload(dialog, exc):
+                reload()
+                dialog.message.setText(RELOADED)
+            else:
+                dialog.message.setText(stale_text(exc))
+        except FairfieldsError as exc:
+            dialog.message.setText(f"Not saved: {exc}")
+    return None
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
 
 
@@ -82,16 +126,23 @@ class StaffTab(RegisterTab):
         klass.addItem("(no class)", None)
         for c in self.services.people.list_classes(self.actor):
             klass.addItem(c.name, c.name)
+        opened = [member]  # the record as the form shows it (its version goes with the save)
+
+        def fill(shown) -> None:  # noqa: ANN001
+            opened[0] = shown
+            ident.setText(shown.ext_id)
+            name.setText(shown.name)
+            role.setText(shown.role)
+            klass.setCurrentIndex(max(0, klass.findData(shown.class_name)))
+
         if member is not None:
-            ident.setText(member.ext_id)
-            name.setText(member.name)
-            role.setText(member.role)
-            klass.setCurrentIndex(max(0, klass.findData(member.class_name)))
+            fill(member)
         dialog = FormDialog("Member of staff", [("id", "Short &id", ident), ("name", "&Name", name),
                                                 ("role", "&Role", role), ("class", "&Class", klass)], self)
-        saved = run_form(dialog, lambda: self.services.people.save_staff(
+        saved = run_edit_form(dialog, lambda: self.services.people.save_staff(
             self.actor, {"id": ident.text(), "name": name.text(), "role": role.text(), "class": klass.currentData()},
-            member.id if member else None))
+            member.id if member else None, opened[0].version if opened[0] else None),
+            lambda: fill(next(s for s in self.services.people.list_staff(self.actor) if s.id == member.id)))
         if saved is not None:
             self.reload()
             self.message.setText(f"{saved.name} saved.")
@@ -118,11 +169,19 @@ class ClassesTab(RegisterTab):
         for space in self.services.people.list_spaces(self.actor):
             if space.kind == "classroom":
                 room.addItem(space.name, space.name)
+        opened = [klass]
+
+        def fill(shown) -> None:  # noqa: ANN001
+            opened[0] = shown
+            name.setText(shown.name)
+            room.setCurrentIndex(max(0, room.findData(shown.room)))
+
         if klass is not None:
-            room.setCurrentIndex(max(0, room.findData(klass.room)))
+            fill(klass)
         dialog = FormDialog("Class", [("name", "&Name", name), ("room", "&Classroom", room)], self)
-        saved = run_form(dialog, lambda: self.services.people.save_class(
-            self.actor, name.text(), room.currentData(), klass.id if klass else None))
+        saved = run_edit_form(dialog, lambda: self.services.people.save_class(
+            self.actor, name.text(), room.currentData(), klass.id if klass else None, opened[0]),
+            lambda: fill(next(c for c in self.services.people.list_classes(self.actor) if c.id == klass.id)))
         if saved is not None:
             self.reload()
             self.message.setText(f"Class {saved.name} saved.")
@@ -153,19 +212,26 @@ class SpacesTab(RegisterTab):
         capacity.setRange(0, 1000)
         bookable = QCheckBox("Can be booked")
         bookable.setChecked(True)
+        opened = [space]
+
+        def fill(shown) -> None:  # noqa: ANN001
+            opened[0] = shown
+            name.setText(shown.name)
+            kind.setCurrentText(shown.kind)
+            capacity.setValue(shown.capacity)
+            features.setText(shown.features or "")
+            bookable.setChecked(shown.bookable)
+
         if space is not None:
-            name.setText(space.name)
-            kind.setCurrentText(space.kind)
-            capacity.setValue(space.capacity)
-            features.setText(space.features or "")
-            bookable.setChecked(space.bookable)
+            fill(space)
         dialog = FormDialog("Space", [("name", "&Name", name), ("kind", "&Kind", kind),
                                       ("capacity", "&Capacity", capacity), ("features", "&Features", features),
                                       ("bookable", "", bookable)], self)
-        saved = run_form(dialog, lambda: self.services.people.save_space(
+        saved = run_edit_form(dialog, lambda: self.services.people.save_space(
             self.actor, {"name": name.text(), "kind": kind.currentText(), "capacity": capacity.value(),
                          "features": features.text(), "bookable": bookable.isChecked()},
-            space.id if space else None))
+            space.id if space else None, opened[0].version if opened[0] else None),
+            lambda: fill(next(s for s in self.services.people.list_spaces(self.actor) if s.id == space.id)))
         if saved is not None:
             self.reload()
             self.message.setText(f"{saved.name} saved.")

@@ -5,7 +5,7 @@ The rule panel shows exactly what the service returns: widgets never decide a ru
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from PySide6.QtCore import QDate, QTime
@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem
+from ...domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem, StaleRecord
 from ...domain.school import WEEKDAYS
 from ...services.requests import RequestView
 from ...domain.rules import join_words
 from ..models.requests import RulesModel, rule_label
-from .people_view import FormDialog
+from .people_view import RELOADED, FormDialog, ask_reload, stale_text
 
 #: the form's fields in words (for "field: message" problems from the service)
 FIELD_LABELS = {
@@ -140,6 +140,8 @@ class RequestDialog(QDialog):
         self.services = services
         self.actor = actor
         self.submit = True
+        self.ref = view.ref if view else None
+        self.version: int | None = None  # the version the form was filled from: sent with the save
         self.setWindowTitle(f"Edit request {view.ref}" if view else "New request")
         today = services.clock.today()
         self.pupil = QComboBox()
@@ -226,17 +228,37 @@ class RequestDialog(QDialog):
 
     def _finish(self, submit: bool) -> None:
         self.submit = submit
+        if self.ref is not None:  # saved by someone else since the form was filled? say who, offer to reload
+            try:
+                self.services.requests.check_version(self.actor, self.ref, self.version)
+            except StaleRecord as exc:
+                if ask_reload(self, exc):
+                    self.reload()
+                    self.message.setText(RELOADED)
+                else:
+                    self.message.setText(stale_text(exc))
+                return
+            except FairfieldsError:
+                pass  # the save itself says what is wrong
         self.accept()
 
+    def reload(self) -> None:
+        """Fill the form again from the request as it is saved now."""
+        self._fill_values(self.services.requests.values(self.actor, self.ref))
+
     def _fill(self, view: RequestView) -> None:
-        v = self.services.requests.values(self.actor, view.ref)
+        self._fill_values(self.services.requests.values(self.actor, view.ref))
+
+    def _fill_values(self, v: dict[str, Any]) -> None:
+        self.version = v.get("version")
         self.pupil.setCurrentIndex(max(0, self.pupil.findData(v["pupil"])))
         self.professional.setCurrentIndex(max(0, self.professional.findData(v["professional"])))
         self.setting.setCurrentIndex(max(0, self.setting.findData(v["setting"])))
-        self.first.setDate(qdate(view.first_session))
-        self.last.setDate(qdate(view.last_session))
-        self.start.setTime(QTime(view.start_time.hour, view.start_time.minute))
-        self.end.setTime(QTime(view.end_time.hour, view.end_time.minute))
+        self.first.setDate(qdate(date.fromisoformat(v["first_session"])))
+        self.last.setDate(qdate(date.fromisoformat(v["last_session"])))
+        start, end = time.fromisoformat(v["start_time"]), time.fromisoformat(v["end_time"])
+        self.start.setTime(QTime(start.hour, start.minute))
+        self.end.setTime(QTime(end.hour, end.minute))
         self.space.setCurrentIndex(max(0, self.space.findData(v["space"])))
         self.class_staff.setCurrentIndex(max(0, self.class_staff.findData(v["class_staff"])))
         self.has_ehcp.setChecked(v["ehcp_approval_on"] is not None)
@@ -265,6 +287,7 @@ class RequestDialog(QDialog):
             "classroom_sessions_agreed": self.agreed.isChecked(),
             "extends": self.extends.text().strip() or None,
             "extension_reason": self.extension_reason.text().strip() or None,
+            "version": self.version,
         }
 
     def on_form_changed(self, *_args) -> None:  # noqa: ANN002

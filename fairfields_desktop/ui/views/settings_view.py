@@ -6,6 +6,7 @@ gathers the values and shows what the service said, naming the field.
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import time
 from typing import Any
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import FairfieldsError, InvalidInput, Problem
+from ...domain.errors import FairfieldsError, InvalidInput, Problem, StaleRecord
 from ...domain.permissions import allowed
 from ..models.terms import ClosuresModel, TermsModel
 
@@ -76,6 +77,7 @@ def describe(problem: Problem, terms: list[dict[str, Any]] | None = None) -> str
 class SettingsScreen(QWidget):
     settings_saved = Signal()
     terms_saved = Signal()
+    database_restored = Signal()  # a backup replaced the database: everyone signs in again
 
     def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -102,6 +104,27 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self.staff_tab, "S&taff")
         self.tabs.addTab(self.classes_tab, "&Classes")
         self.tabs.addTab(self.spaces_tab, "S&paces")
+        if allowed(actor.roles, "users.manage"):  # who signs in: administrators only (ui/views/users_view.py)
+            from .users_view import UsersTab
+
+            self.users_tab = UsersTab(services, actor)
+            self.tabs.addTab(self.users_tab, "Use&rs")
+        if allowed(actor.roles, "backup.run"):
+            from .backups_view import BackupsTab
+
+            self.backups_tab = BackupsTab(services, actor)
+            self.backups_tab.restored.connect(self.database_restored)
+            self.tabs.addTab(self.backups_tab, "&Backups")
+        if allowed(actor.roles, "audit.view"):  # the audit trail and its check (ui/views/audit_view.py)
+            from .audit_view import AuditTab
+
+            self.audit_tab = AuditTab(services, actor)
+            self.tabs.addTab(self.audit_tab, "A&udit trail")
+        if allowed(actor.roles, "retention.manage"):  # leavers' records past retention (ui/views/retention_view.py)
+            from .retention_view import RetentionTab
+
+            self.retention_tab = RetentionTab(services, actor)
+            self.tabs.addTab(self.retention_tab, "Rete&ntion")
         outer.addWidget(self.tabs, 1)
         layout = QVBoxLayout(body)
         if not self.can_edit_settings:
@@ -294,7 +317,12 @@ class SettingsScreen(QWidget):
 
     # --- loading --------------------------------------------------------------------------------
     def load(self) -> None:
-        values = self.services.school.settings_values()
+        self.load_settings()
+        self.load_terms()
+
+    def load_settings(self) -> None:
+        values = self.services.school.settings_values(with_version=True)
+        self.settings_version = values.get("version")  # sent with a save: refused if someone saved since
         self.school_name.setText(values["school_name"])
         self.threshold.setValue(float(values["attendance_threshold_percent"]))
         self.max_weeks.setValue(int(values["max_authorised_weeks"]))
@@ -304,10 +332,11 @@ class SettingsScreen(QWidget):
         self.under_five.setValue(int(values["under_five_review_months"]))
         self.idle_lock.setValue(int(values.get("idle_lock_minutes", 10)))
         self.retention.setValue(int(values.get("retention_years", 31)))
-        self.load_terms()
 
     def load_terms(self) -> None:
-        self.terms_model.set_terms(self.services.school.terms_values())
+        terms = self.services.school.terms_values()
+        self.terms_opened = copy.deepcopy(terms)  # sent with a save: refused if someone saved since
+        self.terms_model.set_terms(terms)
         self.terms_message.clear()
         if self.terms_model.rowCount():
             self.terms_view.selectRow(0)
@@ -328,14 +357,24 @@ class SettingsScreen(QWidget):
     # --- slots ----------------------------------------------------------------------------------
     def on_save_settings_clicked(self) -> None:
         try:
-            self.services.school.update_settings(self.actor, self.settings_values())
+            self.services.school.update_settings(self.actor, self.settings_values(), self.settings_version)
         except InvalidInput as exc:
             self.settings_message.setText("Not saved. " + " ".join(describe(p) for p in exc.problems))
             self.settings_message.setProperty("tone", "error")
             return
+        except StaleRecord as exc:
+            from .people_view import RELOADED, ask_reload, stale_text
+
+            if ask_reload(self, exc):
+                self.load_settings()
+                self.settings_message.setText(RELOADED)
+            else:
+                self.settings_message.setText(stale_text(exc))
+            return
         except FairfieldsError as exc:
             self.settings_message.setText(f"Not saved: {exc}")
             return
+        self.load_settings()  # as saved, with the new version (a second save from this screen is not stale)
         self.settings_message.setText("Settings saved.")
         self.settings_saved.emit()
 
@@ -373,9 +412,18 @@ class SettingsScreen(QWidget):
     def on_save_terms_clicked(self) -> None:
         terms = self.terms_model.terms()
         try:
-            self.services.school.save_terms(self.actor, terms)
+            self.services.school.save_terms(self.actor, terms, self.terms_opened)
         except InvalidInput as exc:
             self.terms_message.setText("Not saved. " + " ".join(describe(p, terms) for p in exc.problems))
+            return
+        except StaleRecord as exc:
+            from .people_view import RELOADED, ask_reload, stale_text
+
+            if ask_reload(self, exc):
+                self.load_terms()
+                self.terms_message.setText(RELOADED)
+            else:
+                self.terms_message.setText(stale_text(exc))
             return
         except FairfieldsError as exc:
             self.terms_message.setText(f"Not saved: {exc}")
