@@ -446,6 +446,9 @@ def _read_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput([], f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits; nesting beyond any dataset
+        raise InvalidInput([], f"{path}: not a dataset Python can read ({type(exc).__name__}: "
+                               f"{str(exc)[:120]}): check the file") from None
 
 
 def run(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa: ANN001
