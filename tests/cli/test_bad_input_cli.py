@@ -30,8 +30,8 @@ _spec.loader.exec_module(generator)
 Junk, shown = generator.Junk, generator.shown
 
 SOAK = bool(os.environ.get("FAIRFIELDS_SOAK"))
-DATASETS = 150 if SOAK else 30  # per database
-EXPORTS = 100 if SOAK else 20
+DATASETS = 150 if SOAK else 25  # per database
+EXPORTS = 100 if SOAK else 15
 EXAMPLE = generator.EXAMPLE
 SAMPLE_MIS = (Path(__file__).parents[2] / "resources" / "sample-mis-export.csv").read_text(encoding="utf-8")
 
