@@ -30,6 +30,7 @@ from ..store.models import (
 )
 from . import audit
 from .context import Actor, Clock
+from .pupils import require_class
 
 STATUSES = {"current": "current", "achieved": "achieved", "ceased": "no longer pursued"}
 
@@ -239,14 +240,14 @@ class OutcomeService:
                                .where(PupilRow.upn == (upn or "").strip().upper()))
         if pupil is None:
             raise NotFound(f"there is no pupil with UPN {upn!r}")
-        _require_class(actor, pupil)
+        require_class(actor, pupil)
         return pupil
 
     def _outcome_row(self, session: Session, actor: Actor, outcome_id: int, version: int | None) -> OutcomeRow:
         row = session.get(OutcomeRow, outcome_id, options=[selectinload(OutcomeRow.targets)])
         if row is None:
             raise NotFound(f"there is no outcome {outcome_id}")
-        _require_class(actor, session.get(PupilRow, row.pupil_id))
+        require_class(actor, session.get(PupilRow, row.pupil_id))
         if row.status != "current":
             raise Refused(f"this outcome is {STATUSES[row.status]}: it cannot be changed")
         _check_version(session, "outcome", row.id, row.version, version)
@@ -256,7 +257,7 @@ class OutcomeService:
         row = session.get(TargetRow, target_id)
         if row is None:
             raise NotFound(f"there is no target {target_id}")
-        _require_class(actor, session.get(PupilRow, row.outcome.pupil_id))
+        require_class(actor, session.get(PupilRow, row.outcome.pupil_id))
         if row.status != "current":
             raise Refused(f"this target is {STATUSES[row.status]}: it cannot be changed")
         _check_version(session, "target", row.id, row.version, version)
@@ -270,11 +271,6 @@ class OutcomeService:
         if pro_id is None:
             raise InvalidInput(Problem("professional", f"there is no professional {ext_id!r}"))
         return pro_id
-
-
-def _require_class(actor: Actor, pupil: PupilRow) -> None:
-    if not allowed(actor.roles, "pupils.all_classes") and pupil.klass.name != actor.class_name:
-        raise NotAllowed(f"{actor.username} may see the pupils of their own class only")
 
 
 def _check_version(session: Session, what: str, row_id: int, stored: int, expected: int | None) -> None:
