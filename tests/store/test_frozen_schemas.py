@@ -1,7 +1,10 @@
 """Every released schema, frozen as a database holding the example school, upgrades to the current one.
 
 When a migration is added, freeze a database of the schema before it here (`tests/data/schemas/`):
-a school that installed that release must open in this one with nothing lost.
+a school that installed that release must open in this one with nothing lost. From 0007 on the frozen
+files are encrypted with SQLCipher under the tests' key (`FAIRFIELDS_DB_KEY` in tests/conftest.py), as a
+school's file is; made with `fairfields --db sqlite:///tests/data/schemas/NNNN-example.db init` then `load
+tests/data/example-school.json` on a checkout of that release.
 """
 
 from __future__ import annotations
