@@ -384,8 +384,9 @@ class Runner:
         return EXIT_OK
 
     def cmd_restore(self) -> int:
-        actor = self.actor()
         services = self.services()
+        # a database with no school yet (a new PC, a new PostgreSQL database) has nobody to sign in as
+        actor = self.actor(required=False) if not services.dataset.is_empty() else None
         kept = services.backups.restore(actor, self.args.file)
         self.say(f"restored {services.db.description} from {self.args.file}"
                  + (f"; the database it replaced is kept as {kept}" if kept else ""))

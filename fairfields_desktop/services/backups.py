@@ -25,7 +25,7 @@ from ..domain.errors import Cancelled, InvalidInput, NotAllowed, Problem
 from ..domain.permissions import require
 from ..store.database import KEY_VARIABLE, Database, is_encrypted_file
 from . import audit
-from .context import Actor, Clock
+from .context import SYSTEM, Actor, Clock
 
 log = logging.getLogger(__name__)
 
@@ -218,12 +218,21 @@ class BackupService:
             raise InvalidInput(Problem("file", "this is an SQLite backup: restore it on the PC that uses SQLite"))
         return revision or ""
 
-    def restore(self, actor: Actor, source: Path) -> Path | None:
+    def restore(self, actor: Actor | None, source: Path) -> Path | None:
         """Put a checked backup in place; returns the copy kept of the database it replaced (SQLite).
 
+        Over a school, an administrator restores (``actor``). A database that holds no school yet (a new
+        PC after the old one failed, a new PostgreSQL database) has nobody to sign in as: there ``actor``
+        may be None, and the backup's own users sign in afterwards.
         The caller closes everything on this database first (the window signs out); the services are
         opened again afterwards."""
-        require(actor.roles, "backup.restore", who=actor.username)
+        if actor is None:
+            if not self.dataset.is_empty():
+                raise NotAllowed("this database holds a school: restoring over it needs an administrator "
+                                 "(add --as USERNAME)")
+            actor = SYSTEM
+        else:
+            require(actor.roles, "backup.restore", who=actor.username)
         source = Path(source)
         revision = self.check(source)
         if revision == "dataset":

@@ -106,11 +106,12 @@ class TestPostgres:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
             empty = open_school(fresh)
-            from fairfields_desktop.services.context import SYSTEM
-
-            restorer = type(SYSTEM)(username="it-admin", roles=frozenset({"admin"}))
-            assert empty.backups.restore(restorer, target) is None
+            assert empty.dataset.is_empty()
+            # nobody to sign in as in an empty database: the backup's own users sign in afterwards
+            assert empty.backups.restore(None, target) is None
             assert "Amara Osei" in pupil_names(empty, actor(empty, "admin"))
+            with pytest.raises(NotAllowed, match="needs an administrator"):  # not again without one
+                empty.backups.restore(None, target)
             empty.close()
         finally:
             with pg_admin_engine.connect() as conn:
@@ -139,3 +140,28 @@ class TestCommandLine:
         assert code == 0 and "kept as" in err
         monkeypatch.setenv("FAIRFIELDS_PASSWORD", "demo-office-2026")
         assert cli("--as", "sbrown", "backup", str(tmp_path / "c.fdb"))[0] == 5
+
+
+    def test_an_empty_database_takes_a_backup_without_signing_in(self, sqlite_url, tmp_path, monkeypatch):
+        """Into a database with no school, `restore FILE` needs no --as (there is nobody to sign in as);
+        over a school it still does. (Both files here share the tests' key, as a backup needs.)"""
+        from pathlib import Path as _Path
+
+        example = str(_Path(__file__).parent.parent / "data" / "example-school.json")
+        assert run(["--db", sqlite_url, "load", example], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+        monkeypatch.setenv("FAIRFIELDS_PASSWORD", "demo-admin-2026")
+        target = tmp_path / "old-pc.fdb"
+        assert run(["--db", sqlite_url, "--as", "admin", "backup", str(target)], stdout=io.StringIO(),
+                   stderr=io.StringIO()) == 0
+        new_pc = f"sqlite:///{tmp_path / 'new-pc.sqlite3'}"
+        assert run(["--db", new_pc, "init"], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+        monkeypatch.delenv("FAIRFIELDS_PASSWORD")
+        err = io.StringIO()
+        assert run(["--db", new_pc, "restore", str(target)], stdout=io.StringIO(), stderr=err) == 0, err.getvalue()
+        out = io.StringIO()
+        monkeypatch.setenv("FAIRFIELDS_PASSWORD", "demo-head-2026")
+        assert run(["--db", new_pc, "--as", "hcarter", "due", "--json"], stdout=out, stderr=io.StringIO()) == 0
+        monkeypatch.delenv("FAIRFIELDS_PASSWORD")
+        err = io.StringIO()
+        assert run(["--db", new_pc, "restore", str(target)], stdout=io.StringIO(), stderr=err) == 5
+        assert "needs an administrator" in err.getvalue()
