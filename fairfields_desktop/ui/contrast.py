@@ -50,3 +50,14 @@ def readable(colour: str, minimum: float = AA_TEXT) -> str:
     if contrast(colour, base) >= minimum:
         return colour
     return palette.color(QPalette.ColorRole.Text).name()
+
+
+#: dark red for errors and warnings, chosen for a light window
+ERROR_COLOUR = "#8a1c1c"
+
+
+def error_style(extra: str = "") -> str:
+    """The style sheet of error text: dark red, or the palette's text where dark red would be unreadable.
+
+    Computed when used, not at import, so that it follows the palette in force (high contrast)."""
+    return f"color: {readable(ERROR_COLOUR)}" + (f"; {extra}" if extra else "")

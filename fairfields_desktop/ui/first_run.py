@@ -15,7 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QDateEdit,
     QDoubleSpinBox,
@@ -37,10 +36,11 @@ from ..domain import first_run
 from ..domain.dataset import settings_problems, term_problems
 from ..domain.errors import FairfieldsError, InvalidInput, Problem
 from ..domain.passwords import RULE_TEXT
+from .workers import wait_in_background
 
 log = logging.getLogger(__name__)
 
-NEW, LOAD, DEMO = "new", "load", "demo"
+NEW, LOAD, DEMO, JOIN = "new", "load", "demo", "join"
 START_PAGE, WHERE_PAGE, SCHOOL_PAGE, ADMIN_PAGE = range(4)
 
 
@@ -65,9 +65,12 @@ class StartPage(QWizardPage):
         self.new_school = QRadioButton("Set up a &new school")
         self.load_dataset = QRadioButton("&Load a school dataset (JSON)…")
         self.demo = QRadioButton("Open the &demo school (made-up pupils and staff, to try the app)")
+        self.join = QRadioButton("&Join the school's shared PostgreSQL server (another PC set it up)")
+        self.join.setToolTip("The school already works on a PostgreSQL server: this PC opens it too, and you "
+                             "sign in with your own username")
         self.new_school.setChecked(True)
         self.group = QButtonGroup(self)
-        for button in (self.new_school, self.load_dataset, self.demo):
+        for button in (self.new_school, self.load_dataset, self.demo, self.join):
             self.group.addButton(button)
         self.file = QLineEdit()
         self.file.setPlaceholderText("the dataset file, e.g. school.json")
@@ -84,12 +87,15 @@ class StartPage(QWizardPage):
         layout.addWidget(self.load_dataset)
         layout.addLayout(file_row)
         layout.addWidget(self.demo)
+        layout.addWidget(self.join)
         layout.addStretch(1)
         layout.addWidget(self.message)
         self.group.buttonToggled.connect(self._update)
         self._update()
 
     def choice(self) -> str:
+        if self.join.isChecked():
+            return JOIN
         return LOAD if self.load_dataset.isChecked() else DEMO if self.demo.isChecked() else NEW
 
     def _update(self, *_args: Any) -> None:
@@ -154,7 +160,8 @@ class WherePage(QWizardPage):
         url_row.setContentsMargins(24, 0, 0, 0)
         url_row.addWidget(self.url, 1)
         url_row.addWidget(self.test_button)
-        hint = QLabel("The password is not part of the address: the app asks for it, or uses ~/.pgpass.")
+        hint = QLabel("The password is not part of the address: the IT technician stores it once in this "
+                     "PC's keyring (fairfields db remember ADDRESS), or it comes from ~/.pgpass.")
         hint.setWordWrap(True)
         hint.setContentsMargins(24, 0, 0, 0)
         self.message = _message_label()
@@ -177,6 +184,16 @@ class WherePage(QWizardPage):
         if self._tested != self.url.text().strip():
             self.message.clear()
 
+    def initializePage(self) -> None:  # noqa: N802
+        """Joining a school's server: only the PostgreSQL choice makes sense."""
+        joining = self.wizard().start_page.choice() == JOIN  # type: ignore[attr-defined]
+        if joining:
+            self.postgres.setChecked(True)
+        self.this_pc.setEnabled(not joining)
+        self.setSubTitle("The school's PostgreSQL server: the same address the other PCs use (ask the IT "
+                         "technician)." if joining else
+                         "One PC on its own keeps it in an encrypted file; several PCs share a PostgreSQL server.")
+
     def database_url(self) -> str | None:
         return self.url.text().strip() if self.postgres.isChecked() else None
 
@@ -192,10 +209,10 @@ class WherePage(QWizardPage):
         if not url.startswith(("postgresql", "postgres")):
             self.message.setText("That is not a PostgreSQL address: it starts with postgresql+psycopg://")
             return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            found = Services.test_connection(url)
-            rights = Services.check_rights(url)
+            found, rights = wait_in_background(
+                lambda: (Services.test_connection(url), Services.check_rights(url)), self.wizard() or self,
+                "Connecting to the server…")
         except FairfieldsError as exc:
             self.message.setText(f"Not connected — {exc}")
             return False
@@ -203,8 +220,6 @@ class WherePage(QWizardPage):
             log.warning("connection test failed", exc_info=True)
             self.message.setText(f"Not connected — {exc}")
             return False
-        finally:
-            QApplication.restoreOverrideCursor()
         self._tested = url
         self.message.setText(f"{found}\n{rights}")
         return True
@@ -329,7 +344,8 @@ class FirstRunAssistant(QWizard):
         self.setWindowTitle("Fairfields Desktop — first start")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.resize(640, 460)
+        metrics = self.fontMetrics()  # grows with the system's text size (150 % text: a larger assistant)
+        self.resize(max(640, metrics.averageCharWidth() * 96), max(460, metrics.height() * 30))
         self.services = services
         self.today = today or (services.clock.today() if services is not None else date.today())
         self.loaded_doc: Any = None
@@ -349,6 +365,8 @@ class FirstRunAssistant(QWizard):
 
     def validateCurrentPage(self) -> bool:  # noqa: N802
         ok = super().validateCurrentPage()
+        if ok and self.currentId() == WHERE_PAGE and self.start_page.choice() == JOIN:
+            return self.join_school(self.where_page.message)
         if ok and self.currentId() == WHERE_PAGE and self.start_page.choice() != NEW:
             return self.create_school(self.where_page.message)
         return ok
@@ -383,24 +401,27 @@ class FirstRunAssistant(QWizard):
         from ..app import Services
 
         doc = self.dataset()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        target = None
-        try:
+
+        def create() -> Any:  # off the UI thread: opening, migrating and loading take seconds on a server
             target = self._target_services()
-            if not target.dataset.is_empty():
-                raise FairfieldsError(f"{target.db.description} already holds a school: nothing was loaded "
-                                      "(choose another database, or sign in to that school)")
-            target.dataset.load(doc)
+            try:
+                if not target.dataset.is_empty():
+                    raise FairfieldsError(f"{target.db.description} already holds a school: nothing was loaded "
+                                          "(choose another database, or sign in to that school)")
+                target.dataset.load(doc)
+            except BaseException:
+                self._discard(target)
+                raise
+            return target
+
+        try:
+            target = wait_in_background(create, self, "Creating the school's database…")
         except InvalidInput as exc:
             message.setText(_problems_text(exc.problems) or str(exc))
-            self._discard(target)
             return False
         except FairfieldsError as exc:
             message.setText(str(exc))
-            self._discard(target)
             return False
-        finally:
-            QApplication.restoreOverrideCursor()
         url = self.where_page.database_url()
         if url is not None or not (self.services is not None and self.services.db.is_sqlite):
             Services.use_database_url_on_this_pc(url)
@@ -416,6 +437,32 @@ class FirstRunAssistant(QWizard):
             self.notice = f"{self.school_name} was loaded: sign in with one of its users."
         if url is not None:
             self.notice += f" This PC now opens {target.db.description} each time the app starts."
+        return True
+
+    def join_school(self, message: QLabel) -> bool:
+        """Open the school already on the server and make this PC use it; nothing is written to it."""
+        from ..app import Services
+
+        def open_it() -> Any:
+            target = self._target_services()
+            if target.dataset.is_empty():
+                self._discard(target)
+                raise FairfieldsError(f"{target.db.description} holds no school yet: choose 'Set up a new "
+                                      "school' (or 'Load a school dataset') to put one there")
+            return target
+
+        try:
+            target = wait_in_background(open_it, self, "Opening the school's server…")
+        except FairfieldsError as exc:
+            message.setText(str(exc))
+            return False
+        url = self.where_page.database_url()
+        Services.use_database_url_on_this_pc(url)
+        self.services = target
+        self.outcome = JOIN
+        self.school_name = target.school.settings().school_name
+        self.notice = (f"This PC now opens {self.school_name} on {target.db.description} each time the app "
+                       "starts: sign in with your own username and password.")
         return True
 
     def _discard(self, target: Any) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from ..domain.errors import FairfieldsError, InvalidInput
+from .contrast import error_style
 
 
 class FormDialog(QDialog):
@@ -23,7 +24,7 @@ class FormDialog(QDialog):
             form.addRow(label, widget)
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #8a1c1c")
+        self.message.setStyleSheet(error_style())
         form.addRow(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

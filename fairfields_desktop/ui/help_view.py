@@ -161,7 +161,7 @@ def install_help(window, header_layout: QHBoxLayout, actor) -> None:  # noqa: AN
     for action in (window.guide_action, all_action, about_action):
         menu.addAction(action)
     window.addAction(window.guide_action)  # F1 works wherever the focus is in the window
-    window.help_button = QPushButton("&Help")
+    window.help_button = QPushButton("Help")
     window.help_button.setObjectName("help")
     window.help_button.setToolTip("User guides and About (F1: the guide for your role)")
     window.help_button.setMenu(menu)

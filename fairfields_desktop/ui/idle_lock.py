@@ -311,9 +311,9 @@ class IdleLock(QObject):
 def change_password_button(window: QWidget, services, actor,  # noqa: ANN001
                            idle_lock: IdleLock | None = None) -> QPushButton:
     """The header's "Change password" button: the current password, then the new one twice."""
-    button = QPushButton("Change pass&word…")
+    button = QPushButton("Change password…")
     button.setObjectName("changePassword")
-    button.setToolTip("Change your own password")
+    button.setToolTip("Change your own password (also in the Fairfields menu)")
     button.clicked.connect(lambda: change_own_password(window, services, actor, idle_lock))
     return button
 

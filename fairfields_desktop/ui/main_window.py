@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(210)
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
+        self.go_actions: list[QAction] = []
         for number, info in enumerate(SCREENS, start=1):
             item = QListWidgetItem(info.title)
             item.setData(Qt.ItemDataRole.UserRole, info.key)
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _checked=False, key=info.key: self.show_screen(key))
             self.addAction(action)
+            self.go_actions.append(action)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         header = QWidget()
@@ -109,7 +111,9 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(f"Signed in as {actor.display_name} — {roles_text(actor.roles)}")
         self.user_label.setObjectName("signedInAs")
         self.user_label.setAccessibleName("Signed-in user and role")
-        self.sign_out_button = QPushButton("Sign &out")
+        # the header's buttons are always shown: they take Ctrl shortcuts, not Alt+letter mnemonics that
+        # would clash with the screens' own
+        self.sign_out_button = QPushButton("Sign out")
         self.sign_out_button.setObjectName("signOut")
         self.sign_out_button.setToolTip("Sign out and return to the sign-in dialog (Ctrl+Shift+L)")
         self.sign_out_button.setShortcut(QKeySequence("Ctrl+Shift+L"))
@@ -147,6 +151,63 @@ class MainWindow(QMainWindow):
         from .help_view import install_help
 
         install_help(self, header_layout, actor)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        """The menu bar (F10): the window, the screens, this screen's actions with their keys, help.
+
+        Menu titles carry no Alt+letter mnemonic: each screen's buttons use those letters.
+        """
+        from .shortcuts import screen_actions
+
+        bar = self.menuBar()
+        bar.setAccessibleName("Menu bar")
+        window_menu = bar.addMenu("Fairfields")
+        password = window_menu.addAction("Change password…")
+        password.triggered.connect(self.change_password_button.click)
+        self.lock_action = QAction("Lock the window now", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.idle_lock.lock_now)
+        self.addAction(self.lock_action)
+        window_menu.addAction(self.lock_action)
+        window_menu.addSeparator()
+        sign_out = window_menu.addAction("Sign out\tCtrl+Shift+L")
+        sign_out.triggered.connect(self.sign_out_button.click)
+        self.quit_action = QAction("Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.addAction(self.quit_action)
+        window_menu.addAction(self.quit_action)
+
+        go_menu = bar.addMenu("Go")
+        for action in self.go_actions:
+            go_menu.addAction(action)
+
+        self.actions_menu = bar.addMenu("Actions")
+        self.actions_menu.setToolTipsVisible(True)
+
+        def fill_actions() -> None:
+            self.actions_menu.clear()
+            entries = screen_actions(self.stack.currentWidget())
+            for entry in entries:
+                item = self.actions_menu.addAction(f"{entry.label}\t{entry.keys}" if entry.keys else entry.label)
+                item.setEnabled(entry.enabled)
+                item.triggered.connect(entry.trigger)
+            if not entries:
+                self.actions_menu.addAction("Nothing to do on this screen").setEnabled(False)
+
+        self.actions_menu.aboutToShow.connect(fill_actions)
+
+        help_menu = bar.addMenu("Help")
+        help_menu.addAction(self.guide_action)
+        for action in self.help_button.menu().actions():
+            if action is not self.guide_action:
+                help_menu.addAction(action)
+
+        open_menu = QAction("Open the menu bar", self)
+        open_menu.setShortcut(QKeySequence("F10"))
+        open_menu.triggered.connect(lambda: (bar.setFocus(), bar.setActiveAction(bar.actions()[0])))
+        self.addAction(open_menu)
 
     def _build_screen(self, info: ScreenInfo) -> QWidget:
         if info.key == "dashboard":

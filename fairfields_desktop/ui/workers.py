@@ -60,3 +60,53 @@ def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
 
 def wait_for_background(timeout_ms: int = 30_000) -> bool:
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
+def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
+    """Run ``fn`` off the UI thread and wait for it while the window goes on painting; its result, or its
+    exception raised here on the UI thread.
+
+    For a step a dialog cannot go past without (a connection test, creating the school): ``parent`` is
+    disabled meanwhile (no second click starts it twice) and, after 0.4 s, a busy bar says ``text``.
+    The work runs to its end: it is one transaction, so stopping half-way would gain nothing.
+    """
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def done(result: Any) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    progress = QProgressDialog(text, None, 0, 0, parent)  # type: ignore[arg-type]  # no Cancel button
+    progress.setWindowTitle("Please wait")
+    progress.setAccessibleName(text)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(24 * 3600 * 1000)  # shown by the timer below, not by its own reckoning
+    progress.setAutoClose(False)
+    progress.hide()
+    show_later = QTimer(progress)
+    show_later.setSingleShot(True)
+    show_later.timeout.connect(progress.show)
+    show_later.start(400)
+    parent.setEnabled(False)
+    QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    try:
+        run_in_background(fn, done, failed)
+        if not outcome:  # a queued signal cannot have arrived yet; the check keeps the loop honest
+            loop.exec()
+    finally:
+        QApplication.restoreOverrideCursor()
+        show_later.stop()
+        progress.hide()
+        progress.deleteLater()
+        parent.setEnabled(True)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")

@@ -76,3 +76,12 @@ def test_a_progress_note_is_recorded_against_a_target(qtbot, sqlite_school, acto
     assert asked == [["(not against a target)", "Amara Osei: Requests a break using two symbols"]]
     [progress] = sqlite_school.outcomes.for_pupil(senco, "Z319700118114")[0].targets[0].progress
     assert (progress.on, progress.note) == (date(2026, 11, 24), "Used two symbols unprompted")
+
+
+
+def test_every_kind_of_due_item_is_named_in_words():
+    """The "What" column never shows a raw kind such as review_paperwork."""
+    from fairfields_desktop.domain.deadlines import KINDS
+    from fairfields_desktop.ui.views.ehcp_view import KIND_WORDS
+
+    assert set(KINDS) <= set(KIND_WORDS), set(KINDS) - set(KIND_WORDS)

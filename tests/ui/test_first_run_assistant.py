@@ -179,3 +179,68 @@ def test_postgresql_new_school(assistant, pg_url):  # noqa: ANN001
         assert "This PC now opens" in assistant.notice
     finally:
         assistant.services.close()
+
+
+def test_the_assistant_keeps_painting_while_the_school_is_created(assistant, qtbot, monkeypatch):
+    """Creating the school runs off the UI thread: timers fire meanwhile, a busy bar says what is
+    happening, and the assistant takes no second click until it is done."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    real_load = type(assistant.services.dataset).load
+    monkeypatch.setattr(type(assistant.services.dataset), "load",
+                        lambda self, doc, actor=None: (time.sleep(1.0), real_load(self, doc, actor))[1])
+    seen = []
+
+    def look() -> None:
+        bars = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+        seen.append((assistant.isEnabled(), [b.labelText() for b in bars]))
+
+    ticks = QTimer()
+    ticks.timeout.connect(look)
+    ticks.start(100)
+    fill_new_school(assistant)
+    finish(assistant)
+    ticks.stop()
+    assert assistant.outcome == "new", assistant.admin_page.message.text()
+    assert len(seen) >= 5  # the UI thread ran ten times a second while the school was made
+    assert all(not enabled for enabled, _ in seen[:5])
+    assert any("Creating the school's database…" in bars for _, bars in seen)
+    assert assistant.isEnabled()
+
+
+def test_a_second_pc_joins_the_school_on_the_server(assistant, pg_url, open_school, example_doc):  # noqa: ANN001
+    """Another PC set the school up on PostgreSQL: this PC's assistant joins it, writing nothing there."""
+    server = open_school(pg_url)
+    server.dataset.load(example_doc)
+    before = server.dataset.dump(server.auth.sign_in("admin", "demo-admin-2026"))
+    assistant.start_page.join.setChecked(True)
+    assistant.next()
+    page = assistant.where_page
+    assert page.postgres.isChecked() and not page.this_pc.isEnabled()
+    page.url.setText(pg_url)
+    finish(assistant)
+    try:
+        assert assistant.outcome == "join", page.message.text()
+        assert not assistant.services.db.is_sqlite
+        assert LocalSettings.load().database_url is not None
+        assert assistant.notice.startswith(f"This PC now opens {example_doc['settings']['school_name']}")
+        assert assistant.services.auth.sign_in("hcarter", "demo-head-2026").username == "hcarter"
+        after = server.dataset.dump(server.auth.sign_in("admin", "demo-admin-2026"))
+        assert after == before
+    finally:
+        assistant.services.close()
+
+
+def test_joining_a_server_with_no_school_says_what_to_choose(assistant, pg_url):  # noqa: ANN001
+    assistant.start_page.join.setChecked(True)
+    assistant.next()
+    page = assistant.where_page
+    page.url.setText(pg_url)
+    finish(assistant)
+    assert assistant.outcome is None
+    assert "holds no school yet: choose 'Set up a new school'" in page.message.text()
+    assert assistant.currentId() == WHERE_PAGE
+    assert LocalSettings.load().database_url is None

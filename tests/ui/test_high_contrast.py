@@ -95,3 +95,245 @@ def test_the_style_sheet_never_fixes_a_text_colour_without_its_background():
         if fixed_fg != fixed_bg and (fg or bg):
             lonely.append(f"{selector.strip()}: color={fg or '-'} background={bg or '-'}")
     assert not lonely, "\n".join(lonely)
+
+
+#: a `color:` declaration (in a style sheet or an inline HTML style) with a fixed #rgb/#rrggbb colour
+COLOUR = re.compile(r"(?<![-\w])color\s*:\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b")
+BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b")
+INLINE_STYLE = re.compile(r"""style\s*=\s*(['"])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+
+
+def is_large(font: QFont) -> bool:
+    """WCAG large text: 18pt, or 14pt bold."""
+    size = font.pointSizeF()
+    return size >= 18 or (size >= 14 and font.weight() >= QFont.Weight.DemiBold)
+
+
+def fixed_colours(label) -> list[tuple[str, str | None]]:  # noqa: ANN001
+    """(text colour, its own background or None) set by the label's style sheet or its rich text's styles."""
+    found = []
+    sheet = label.styleSheet()
+    for colour in COLOUR.findall(sheet):
+        background = BACKGROUND.search(sheet)
+        found.append((colour, background.group(1) if background else None))
+    for _, style in INLINE_STYLE.findall(label.text()):
+        background = BACKGROUND.search(style)
+        found.extend((colour, background.group(1) if background else None) for colour in COLOUR.findall(style))
+    return found
+
+
+def low_contrast_labels(window: MainWindow, where: str, offenders: dict[str, str]) -> None:
+    from PySide6.QtWidgets import QLabel, QTextEdit
+
+    from fairfields_desktop.ui.contrast import AA_LARGE, AA_TEXT, contrast
+
+    window_colour = window.palette().color(QPalette.ColorRole.Window).name()
+    for label in window.findChildren(QLabel):
+        if not label.isVisible():
+            continue
+        minimum = AA_LARGE if is_large(label.font()) else AA_TEXT
+        for colour, background in fixed_colours(label):
+            against = background or window_colour
+            ratio = contrast(colour, against)
+            if ratio < minimum:
+                name = label.objectName() or " ".join(re.sub(r"<[^>]+>", " ", label.text()).split())[:40]
+                offenders[f"{where}: {name or '(empty label)'} {colour} on {against}"] = f"{ratio:.2f}:1"
+    # rich text panes (a pupil's detail, a booking's): each run of text with a colour of its own, on its own
+    # background, else its table cell's, else the palette's base
+    base_colour = window.palette().color(QPalette.ColorRole.Base).name()
+    for pane in window.findChildren(QTextEdit):
+        if not pane.isVisible() or pane.document().isEmpty():
+            continue
+        for colour, against, text in coloured_runs(pane.document(), base_colour):
+            ratio = contrast(colour, against)
+            if ratio < AA_TEXT:
+                name = pane.objectName() or pane.accessibleName() or type(pane).__name__
+                offenders[f"{where}: {name} {colour} on {against} ({text[:30]})"] = f"{ratio:.2f}:1"
+
+
+def low_contrast_cells(window: MainWindow, where: str, offenders: dict[str, str], rows: int = 60) -> None:
+    """Each cell of a visible list, table or tree that sets its own text or background colour keeps 4.5:1: its
+    colour on its background, the palette's text on its background, or its colour on the palette's base."""
+    from PySide6.QtCore import QModelIndex, Qt
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+    from fairfields_desktop.ui.contrast import AA_TEXT, contrast
+
+    palette = window.palette()
+    base, text = (palette.color(QPalette.ColorRole.Base).name(), palette.color(QPalette.ColorRole.Text).name())
+
+    def colour(value) -> str | None:  # noqa: ANN001
+        if value is None:
+            return None
+        return (value.color() if hasattr(value, "color") else QColor(value)).name()
+
+    def columns(model, parent: QModelIndex) -> int:  # noqa: ANN001
+        try:
+            return model.columnCount(parent)
+        except TypeError:  # a list model keeps columnCount private: one column
+            return 1
+
+    def has_children(model, index: QModelIndex) -> bool:  # noqa: ANN001
+        try:
+            return model.hasChildren(index)
+        except TypeError:  # list and table models keep it private: flat
+            return False
+
+    def check(view, model, parent: QModelIndex, depth: int) -> None:  # noqa: ANN001
+        for row in range(min(model.rowCount(parent), rows)):
+            for column in range(columns(model, parent)):
+                index = model.index(row, column, parent)
+                if view.selectionModel() is not None and view.selectionModel().isSelected(index):
+                    continue  # the palette's highlight pair, not the cell's own
+                fg = colour(index.data(Qt.ItemDataRole.ForegroundRole))
+                bg = colour(index.data(Qt.ItemDataRole.BackgroundRole))
+                if fg is None and bg is None:
+                    continue
+                ratio = contrast(fg or text, bg or base)
+                if ratio < AA_TEXT:
+                    name = view.accessibleName() or view.objectName() or type(view).__name__
+                    words = str(index.data() or "")[:30]
+                    offenders[f"{where}: {name} ({words}) {fg or text} on {bg or base}"] = f"{ratio:.2f}:1"
+            if depth < 3 and has_children(model, model.index(row, 0, parent)):
+                check(view, model, model.index(row, 0, parent), depth + 1)
+
+    for view in window.findChildren(QAbstractItemView):
+        if view.isVisible() and view.model() is not None and not isinstance(view, QHeaderView):
+            check(view, view.model(), QModelIndex(), 0)
+
+
+def coloured_runs(document, base_colour: str) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """(text colour, background, text) of each fragment of a rich text document that sets its own colour."""
+    from PySide6.QtGui import QTextCursor, QTextFormat
+
+    runs = []
+    block = document.begin()
+    while block.isValid():
+        cursor = QTextCursor(block)
+        table = cursor.currentTable()
+        cell_format = table.cellAt(cursor).format() if table is not None else None
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            fmt = fragment.charFormat()
+            if fragment.isValid() and fragment.text().strip() and fmt.hasProperty(QTextFormat.Property.ForegroundBrush):
+                background = base_colour
+                for source in (fmt, block.blockFormat(), cell_format):
+                    if source is not None and source.hasProperty(QTextFormat.Property.BackgroundBrush):
+                        background = source.background().color().name()
+                        break
+                runs.append((fmt.foreground().color().name(), background, fragment.text()))
+            it += 1
+        block = block.next()
+    return runs
+
+
+def select_first_rows(page) -> None:  # noqa: ANN001
+    """Select the first row of each visible list and table, and the first leaf of each tree, so the detail
+    beside it shows."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    for view in page.findChildren(QAbstractItemView):
+        model = view.model()
+        if view.isVisible() and model is not None and model.rowCount() and not view.currentIndex().isValid():
+            index = model.index(0, 0)
+            while model.rowCount(index):
+                index = model.index(0, 0, index)
+            view.setCurrentIndex(index)
+    QApplication.processEvents()
+
+
+def visit_every_screen_and_tab(window: MainWindow, check) -> None:  # noqa: ANN001
+    """Call `check(where)` on every screen, every tab and every tab within a tab (as test_accessibility walks)."""
+    from PySide6.QtWidgets import QTabWidget
+
+    from fairfields_desktop.ui.main_window import SCREENS
+
+    for info in SCREENS:
+        window.show_screen(info.key)
+        QApplication.processEvents()
+        page = window.screens[info.key]
+        select_first_rows(page)
+        check(info.key)
+        for tabs in page.findChildren(QTabWidget):
+            if not tabs.isVisible():
+                continue
+            for index in range(tabs.count()):
+                if not tabs.isTabEnabled(index) or not tabs.isTabVisible(index):
+                    continue
+                tabs.setCurrentIndex(index)
+                QApplication.processEvents()
+                select_first_rows(tabs.widget(index))
+                where = f"{info.key}:{tabs.tabText(index)}".replace("&", "")
+                check(where)
+                for inner in tabs.widget(index).findChildren(QTabWidget):
+                    if not inner.isVisible():
+                        continue
+                    for j in range(inner.count()):
+                        if inner.isTabEnabled(j) and inner.isTabVisible(j):
+                            inner.setCurrentIndex(j)
+                            QApplication.processEvents()
+                            select_first_rows(inner.widget(j))
+                            check(f"{where}:{inner.tabText(j)}".replace("&", ""))
+
+
+@pytest.mark.parametrize("username", ["hcarter", "mokafor", "sbrown", "ttaylor", "admin"])
+def test_no_label_fixes_a_text_colour_unreadable_on_the_high_contrast_window(qtbot, sqlite_school, actor, username,
+                                                                            high_contrast_large_text):
+    """A label's own `color:` (its style sheet, or an inline style in its rich text) keeps AA contrast against
+    the window under "High Contrast Black": 4.5:1, or 3:1 for large text (18pt, or 14pt bold)."""
+    window = MainWindow(sqlite_school, actor(sqlite_school, username))
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    offenders: dict[str, str] = {}
+    visit_every_screen_and_tab(window, lambda where: (low_contrast_labels(window, where, offenders),
+                                                      low_contrast_cells(window, where, offenders)))
+    assert not offenders, "\n".join(f"{k}: {v}" for k, v in sorted(offenders.items()))
+
+
+def test_the_label_check_finds_a_dark_colour_on_black(qtbot, high_contrast_large_text):
+    """The check is not vacuous: dark red in a style sheet, dark blue in a label's rich text, grey in a text
+    pane and a pale cell left with the palette's white text are caught; pairs that set their own light
+    background and dark text (a span's, a table cell's, an item's) are not."""
+    from PySide6.QtWidgets import (
+        QLabel,
+        QMainWindow,
+        QTableWidget,
+        QTableWidgetItem,
+        QTextBrowser,
+        QVBoxLayout,
+        QWidget,
+    )
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    body = QWidget()
+    layout = QVBoxLayout(body)
+    error = QLabel("Something went wrong")
+    error.setObjectName("error")
+    error.setStyleSheet("color: #8a1c1c")
+    title = QLabel("<h3 style='color:#1a3a5c'>A title</h3>")
+    paired = QLabel("<span style='background:#ececec; color:#8a1c1c'>On its own grey</span>")
+    pane = QTextBrowser()
+    pane.setObjectName("pane")
+    pane.setHtml("<p style='color:#555'>Muted</p><p style='color:#ffffff'>White</p><table><tr>"
+                 "<td style='background:#fff0c0;color:#1b1b1b'><b>Warning</b></td><td>text</td></tr></table>")
+    table = QTableWidget(1, 2)
+    table.setAccessibleName("cells")
+    pale, dark_on_pale = QTableWidgetItem("pale only"), QTableWidgetItem("dark on pale")
+    pale.setBackground(QColor("#e6f4ea"))
+    dark_on_pale.setBackground(QColor("#e6f4ea"))
+    dark_on_pale.setForeground(QColor("#1b1b1b"))
+    table.setItem(0, 0, pale)
+    table.setItem(0, 1, dark_on_pale)
+    table.setCurrentCell(-1, -1)
+    for w in (error, title, paired, pane, table):
+        layout.addWidget(w)
+    window.setCentralWidget(body)
+    window.show()
+    offenders: dict[str, str] = {}
+    low_contrast_labels(window, "t", offenders)  # type: ignore[arg-type]
+    low_contrast_cells(window, "t", offenders)  # type: ignore[arg-type]
+    assert sorted(offenders) == ["t: A title #1a3a5c on #000000", "t: cells (pale only) #ffffff on #e6f4ea",
+                                 "t: error #8a1c1c on #000000", "t: pane #555555 on #000000 (Muted)"], offenders

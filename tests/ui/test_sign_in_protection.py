@@ -293,7 +293,7 @@ class TestChangingOwnPassword:
     def test_the_button_beside_sign_out_changes_the_password_after_the_current_one(self, window_for, qtbot,
                                                                                   sqlite_school, monkeypatch):
         win = window_for("sbrown")
-        assert win.change_password_button.text() == "Change pass&word…"
+        assert win.change_password_button.text() == "Change password…"
         seen = []
 
         def fill(dialog: ChangePasswordDialog) -> QDialog.DialogCode:

@@ -84,7 +84,9 @@ class PupilsModel(ListTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == self.ATTENDANCE and pupil.below_threshold:
             from PySide6.QtGui import QColor
 
-            return QColor("#9a2a00")
+            from ..contrast import readable
+
+            return QColor(readable("#9a2a00"))
         return None
 
 

@@ -31,6 +31,8 @@ SETTING_WORDS = {"in_school": "in school", "off_site": "off site"}
 ACTION_WORDS = {"review meeting": "review meeting held"}
 #: pale backgrounds (dark text keeps WCAG AA contrast); the words say it too, colour is never alone
 MET_BACKGROUND, NOT_MET_BACKGROUND = "#e6f4ea", "#fbe3e3"
+#: the text on those backgrounds: fixed with them, so a high-contrast palette's white text cannot vanish on them
+ON_PALE_BACKGROUND = "#1b1b1b"
 
 
 def rule_label(rule: str) -> str:
@@ -82,6 +84,8 @@ class RequestsModel(RowsModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         if index.isValid() and index.column() == self.VERDICT and role == Qt.ItemDataRole.BackgroundRole:
             return QColor(MET_BACKGROUND if self.row(index.row()).eligible else NOT_MET_BACKGROUND)
+        if index.isValid() and index.column() == self.VERDICT and role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(ON_PALE_BACKGROUND)
         return super().data(index, role)
 
 
@@ -120,6 +124,8 @@ class RulesModel(RowsModel):
         result = self.row(index.row())
         if role == Qt.ItemDataRole.BackgroundRole and index.column() == self.RESULT:
             return QColor(MET_BACKGROUND if result.ok else NOT_MET_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.RESULT:
+            return QColor(ON_PALE_BACKGROUND)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{result.rule}: {result.detail}"
         if role == Qt.ItemDataRole.AccessibleTextRole:

@@ -30,9 +30,10 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...services.assessments import STAGES
+from ..contrast import error_style
 from ..models.base import ITEM_ROLE, Column, RowsModel, fit_columns, make_table
+from ..shortcuts import add_shortcut
 
-ERROR_STYLE = "color: #8a1c1c"
 #: the words for the fields the service names in its problems
 FIELD_WORDS = {**{key: words.capitalize() for key, words in STAGES.items()}, "requested_on": "Request date",
                "stopped_on": "Date stopped", "reason": "Reason", "pupil": "Pupil", "stage": "Stage"}
@@ -125,7 +126,7 @@ class AssessmentsPanel(QWidget):
         self.can_manage = allowed(actor.roles, "assessments.manage")
 
         self.new_button = QPushButton("&New assessment…")
-        self.new_button.setToolTip("Record that the LA received a request for an EHC needs assessment")
+        add_shortcut(self.new_button, "Ctrl+N", "Record that the LA received a request for an EHC needs assessment")
         self.stage_button = QPushButton("Record &stage…")
         self.stage_button.setToolTip("Record the day the chosen assessment reached a stage (a decision, the draft "
                                      "or the final plan)")
@@ -313,7 +314,7 @@ class AssessmentsPanel(QWidget):
         chosen = self.selected()
         if chosen is None:
             self.message.setText("Choose an assessment first.")
-            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setStyleSheet(error_style())
         return chosen
 
     def _done(self, text: str, select: int | None) -> None:
@@ -322,7 +323,7 @@ class AssessmentsPanel(QWidget):
         self.message.setText(text)
 
     def _refused(self, exc: FairfieldsError) -> None:
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(error_style())
         self.message.setText(f"Not recorded: {error_text(exc)}")
 
     def on_new_clicked(self) -> None:

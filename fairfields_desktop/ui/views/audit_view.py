@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import FairfieldsError
+from ..contrast import error_style
 from ..models.base import (
     ITEM_ROLE,
     Column,
@@ -69,7 +70,7 @@ class AuditTab(QWidget):
         self.text.setAccessibleName("Search the audit trail")
         self.text.setClearButtonEnabled(True)
         self.search_button = QPushButton("&Search")
-        self.check_button = QPushButton("Check the &trail")
+        self.check_button = QPushButton("C&heck the trail")
         self.check_button.setToolTip("Recompute every entry's seal and follow the chain: says whether any entry "
                                      "was changed or removed after it was written")
         self.count_label = QLabel("")
@@ -193,7 +194,7 @@ class AuditTab(QWidget):
         self.check_result.setText(
             f"The audit trail has {count} problem{'s' if count != 1 else ''} ({result.checked} entries checked):\n"
             + "\n".join(f"• {p[:1].upper()}{p[1:]}." for p in result.problems))
-        self.check_result.setStyleSheet("color: #8a1c1c")
+        self.check_result.setStyleSheet(error_style())
 
 
 def _escape(value: str) -> str:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...domain.checks import day_text
 from ...domain.errors import Cancelled, FairfieldsError
 from ...domain.permissions import allowed
+from ..shortcuts import add_shortcut
 from ..models.base import Column, RowsModel, fit_columns, make_table
 from ..workers import run_in_background
 
@@ -51,11 +52,12 @@ class BackupsTab(QWidget):
             Column("File", lambda b: b.path.name),
         ], self)
         self.table = make_table(self.model, "Automatic backups", None)
-        self.backup_button = QPushButton("&Back up now…")
+        self.backup_button = QPushButton("Bac&k up now…")
         self.backup_button.setToolTip("Write a backup of the whole database to a file you choose")
-        self.restore_button = QPushButton("&Restore…")
+        self.restore_button = QPushButton("R&estore…")
         self.restore_button.setToolTip("Put a backup back, after checking it; the database it replaces is kept")
         self.cancel_button = QPushButton("Cancel")
+        add_shortcut(self.cancel_button, "Esc", "Stop the backup or restore under way; nothing is changed")
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Backup progress")

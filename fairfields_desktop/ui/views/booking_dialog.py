@@ -38,6 +38,7 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput, Problem, Refused
 from ...domain.professionals import KIND_LABELS
 from ...services.bookings import BookingDraft, BookingPlan, Clash, Notice
+from ..contrast import error_style
 from ..models.professionals import LEVEL_WORDS
 from ..timetable_canvas import kind_words
 
@@ -60,7 +61,6 @@ FIELD_LABELS = {
 }
 AUDIENCE_WORDS = {"professional": "the professional", "parents": "parents or carers",
                   "class_teacher": "class teacher"}
-ERROR_STYLE = "color: #8a1c1c"
 
 
 def problems_text(problems: list[Problem]) -> str:
@@ -127,7 +127,7 @@ def _message_label() -> QLabel:
     label = QLabel("")
     label.setObjectName("formMessage")
     label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(error_style())
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 

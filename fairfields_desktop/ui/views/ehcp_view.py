@@ -20,13 +20,14 @@ from ...domain.errors import FairfieldsError
 from ...domain.permissions import allowed
 from ...services.sessions import NOT_DELIVERED_REASONS
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
+from ..shortcuts import add_shortcut
 from .assessments_panel import AssessmentsPanel
 from .outcomes_panel import OutcomesPanel, StrategiesPanel
 from .review_calendar import ReviewCalendar
 from .reviews_panel import ReviewsPanel
 
-KIND_WORDS = {"annual_review": "Annual review", "advice": "Advice", "assessment": "Assessment",
-              "authorisation_ending": "Authorisation ending", "dbs": "DBS check", "insurance": "Insurance",
+KIND_WORDS = {"annual_review": "Annual review", "review_paperwork": "Review paperwork", "advice": "Advice",
+              "assessment": "Assessment", "authorisation_ending": "Authorisation ending", "dbs": "DBS check", "insurance": "Insurance",
               "registration": "Registration"}
 
 
@@ -136,6 +137,7 @@ class EhcpScreen(QWidget):
         self.advice_table = make_table(proxy, "Advice requests awaited")
         self.chase_button = QPushButton("&Chase…")
         self.received_button = QPushButton("&Received today")
+        add_shortcut(self.chase_button, "Ctrl+Shift+C", "Record that you chased the chosen advice")
         self.advice_message = QLabel("")
         self.advice_message.setWordWrap(True)
         row = QHBoxLayout()
@@ -196,7 +198,8 @@ class EhcpScreen(QWidget):
             Column("Purpose", lambda s: s.purpose or ""),
         ], self)
         self.sessions_table = make_table(self.sessions_model, "Sessions to mark", None)
-        self.delivered_button = QPushButton("&Delivered…")
+        self.delivered_button = QPushButton("Deli&vered…")
+        add_shortcut(self.delivered_button, "Ctrl+D", "Mark the chosen session delivered, with a progress note")
         self.not_delivered_button = QPushButton("&Not delivered…")
         self.sessions_message = QLabel("")
         self.sessions_message.setWordWrap(True)

@@ -33,9 +33,11 @@ from ...domain.errors import FairfieldsError, InvalidInput, StaleRecord
 from ...domain.permissions import allowed
 from ...domain.school import AREA_LABELS, AREAS_OF_NEED
 from ...services.outcomes import STATUSES
+from ..contrast import readable
 from ..forms import FormDialog
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, make_table
 from ..models.pupils import fold
+from ..shortcuts import add_shortcut
 
 #: what a tree item stands for: ("area", area), ("outcome", Outcome) or ("target", (Target, Outcome))
 KIND_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -52,10 +54,11 @@ def status_words(status: str, ended_on=None) -> str:  # noqa: ANN001
 
 
 def _grey_if_ended(item: QTreeWidgetItem, status: str) -> None:
-    """Ended outcomes and targets in grey (their Status column says so in words too)."""
+    """Ended outcomes and targets in grey (their Status column says so in words too); the palette's text where grey
+    would be unreadable (high contrast)."""
     if status != "current":
         for column in range(4):
-            item.setForeground(column, QBrush(QColor("#666666")))
+            item.setForeground(column, QBrush(QColor(readable("#666666"))))
             item.setToolTip(column, f"{STATUSES[status]}: kept for the record, no longer worked on")
 
 
@@ -162,7 +165,7 @@ class OutcomesPanel(QWidget):
         self.pupil.setMinimumContentsLength(28)
         pupil_label = QLabel("&Pupil:")
         pupil_label.setBuddy(self.pupil)
-        self.show_ended = QCheckBox("Sho&w ended outcomes and targets")
+        self.show_ended = QCheckBox("Show ended outcomes and tar&gets")
         self.open_pupil_button = QPushButton("Open pupil &record")
         top = QHBoxLayout()
         top.addWidget(pupil_label)
@@ -174,8 +177,11 @@ class OutcomesPanel(QWidget):
         self.add_outcome_button = QPushButton("Add &outcome…")
         self.edit_button = QPushButton("&Edit…")
         self.add_target_button = QPushButton("Add &target…")
-        self.achieved_button = QPushButton("&Achieved")
+        self.achieved_button = QPushButton("A&chieved")
         self.ceased_button = QPushButton("&No longer pursued")
+        add_shortcut(self.add_outcome_button, "Ctrl+N", "Add an outcome of the pupil's EHCP")
+        add_shortcut(self.edit_button, "Ctrl+E", "Change the chosen outcome or target")
+        add_shortcut(self.add_target_button, "Ctrl+Shift+N", "Add a target, programme or strategy to the chosen outcome")
         buttons = QHBoxLayout()
         for button in (self.add_outcome_button, self.edit_button, self.add_target_button, self.achieved_button,
                        self.ceased_button):
@@ -394,7 +400,7 @@ class OutcomesPanel(QWidget):
 
     def _outcome_html(self, outcome) -> str:  # noqa: ANN001
         targets = [t for t in outcome.targets if self._visible(t.status)]
-        parts = [f"<p style='color:#555'>{escape(outcome.area_text)}</p>",
+        parts = [f"<p style='color:{readable('#555555')}'>{escape(outcome.area_text)}</p>",
                  f"<h3>{escape(outcome.text)}</h3>",
                  f"<p>Set on {_day(outcome.set_on)}. Status: "
                  + f"<b>{escape(status_words(outcome.status, outcome.ended_on))}</b>.</p>"]
@@ -416,7 +422,8 @@ class OutcomesPanel(QWidget):
                 ("Strategy for the class team", target.strategy or "none yet"),
                 ("Set on", _day(target.set_on)),
                 ("Status", status_words(target.status, target.ended_on))]
-        parts = [f"<p style='color:#555'>{escape(outcome.area_text)} — outcome: {escape(outcome.text)}</p>",
+        muted = readable("#555555")
+        parts = [f"<p style='color:{muted}'>{escape(outcome.area_text)} — outcome: {escape(outcome.text)}</p>",
                  f"<h3>Target: {escape(target.text)}</h3>",
                  "<table cellspacing='0' cellpadding='3'>"]
         parts += [f"<tr><td valign='top'><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in rows]

@@ -65,10 +65,14 @@ def run_edit_form(dialog: QDialog, save: Callable[[], object], reload: Callable[
             dialog.message.setText(f"Not saved: {exc}")
     return None
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
+from ..shortcuts import add_shortcut
 
 
 class RegisterTab(QWidget):
     """A table of one kind of record with Add and Edit buttons (for those allowed)."""
+
+    #: one record in words, as the Add button names it (not the tab's plural with its "s" cut off: "classe")
+    item = "record"
 
     def __init__(self, name: str, columns: list[Column], load: Callable[[], list], can_edit: bool,
                  parent=None) -> None:  # noqa: ANN001
@@ -78,8 +82,10 @@ class RegisterTab(QWidget):
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = make_table(self.proxy, name)
-        self.add_button = QPushButton(f"Add {name.lower().rstrip('s') if name != 'Staff' else 'member of staff'}")
+        self.add_button = QPushButton(f"Add {self.item}")
         self.edit_button = QPushButton("Edit")
+        add_shortcut(self.add_button, "Ctrl+N", f"Add {self.item}")
+        add_shortcut(self.edit_button, "Ctrl+E", f"Edit the chosen {self.item}")
         self.add_button.setEnabled(can_edit)
         self.edit_button.setEnabled(can_edit)
         self.message = QLabel("" if can_edit else "Only an administrator can change these.")
@@ -105,6 +111,8 @@ class RegisterTab(QWidget):
 
 
 class StaffTab(RegisterTab):
+    item = "member of staff"
+
     def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
         self.services, self.actor = services, actor
         columns = [
@@ -149,6 +157,8 @@ class StaffTab(RegisterTab):
 
 
 class ClassesTab(RegisterTab):
+    item = "class"
+
     def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
         self.services, self.actor = services, actor
         columns = [
@@ -188,6 +198,8 @@ class ClassesTab(RegisterTab):
 
 
 class SpacesTab(RegisterTab):
+    item = "space"
+
     def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
         self.services, self.actor = services, actor
         columns = [

@@ -36,7 +36,8 @@ from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
 from ..commands import ServiceCommand
-from ..contrast import readable
+from ..contrast import error_style, readable
+from ..shortcuts import add_shortcut
 from ..forms import run_form
 from ..models.base import Column, RowsModel, fit_columns, make_table
 from ..models.professionals import (
@@ -150,7 +151,7 @@ class ProfessionalDialog(QDialog):
         self.status.setAccessibleName("Checks as they stand")
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #8a1c1c")
+        self.message.setStyleSheet(error_style())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -269,7 +270,7 @@ class SignInVisitorDialog(QDialog):
         form.addRow("Pupils &seen", self.pupils)
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #8a1c1c")
+        self.message.setStyleSheet(error_style())
         form.addRow(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
@@ -323,10 +324,8 @@ class ProfessionalsScreen(QWidget):
         can_edit = allowed(self.actor.roles, "professionals.edit")
         self.add_button.setVisible(can_edit)
         self.edit_button.setVisible(can_edit)
-        self.add_button.setShortcut(QKeySequence("Ctrl+N"))
-        self.edit_button.setShortcut(QKeySequence("Ctrl+E"))
-        self.add_button.setToolTip("Add a professional to the register, with their checks (Ctrl+N)")
-        self.edit_button.setToolTip("Edit the selected professional's details and checks (Ctrl+E)")
+        add_shortcut(self.add_button, "Ctrl+N", "Add a professional to the register, with their checks")
+        add_shortcut(self.edit_button, "Ctrl+E", "Edit the selected professional's details and checks")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.model = ProfessionalsModel(self)
@@ -450,7 +449,8 @@ class ProfessionalsScreen(QWidget):
         self.sign_in_button = QPushButton("&Sign a visitor in")
         self.sign_out_button = QPushButton("Sign &out")
         self.print_button = QPushButton("&Print the on-site list")
-        self.print_button.setToolTip("For a fire evacuation: everyone signed in and not yet out")
+        add_shortcut(self.sign_in_button, "Ctrl+N", "Sign a professional in as a visitor, with their identity checked")
+        add_shortcut(self.print_button, "Ctrl+P", "For a fire evacuation: everyone signed in and not yet out")
         can_record = allowed(self.actor.roles, "visits.record")
         self.sign_in_button.setEnabled(can_record)
         self.sign_out_button.setEnabled(can_record)

@@ -35,6 +35,8 @@ from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.permissions import allowed
 from ...domain.school import AREAS_OF_NEED, YEAR_GROUPS, year_group_label
 from ..commands import ServiceCommand
+from ..contrast import error_style
+from ..shortcuts import add_shortcut
 from ..forms import FormDialog, run_form
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
@@ -173,7 +175,7 @@ class PupilDialog(QDialog):
         self.message = QLabel("")
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #8a1c1c")
+        self.message.setStyleSheet(error_style())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.on_save_clicked)
         buttons.rejected.connect(self.reject)
@@ -328,10 +330,8 @@ class PupilsScreen(QWidget):
                                               "pupils' names left out")
         self.subject_access_button.setVisible(allowed(actor.roles, "pupils.subject_access"))
         self.withdraw_button = QPushButton("&Withdraw consent")
-        self.add_button.setToolTip("Add a pupil to the register (Ctrl+N)")
-        self.add_button.setShortcut(QKeySequence("Ctrl+N"))
-        self.edit_button.setToolTip("Edit the selected pupil (Ctrl+E)")
-        self.edit_button.setShortcut(QKeySequence("Ctrl+E"))
+        add_shortcut(self.add_button, "Ctrl+N", "Add a pupil to the register")
+        add_shortcut(self.edit_button, "Ctrl+E", "Edit the selected pupil")
         for button in (self.add_button, self.edit_button, self.left_button):
             button.setVisible(self.can_edit)
         for button in (self.consent_button, self.withdraw_button):
@@ -346,7 +346,7 @@ class PupilsScreen(QWidget):
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
-        focus_search = QAction(self)
+        focus_search = QAction("Find a pupil", self)
         focus_search.setShortcut(QKeySequence.StandardKey.Find)
         focus_search.triggered.connect(self.search.setFocus)
         self.addAction(focus_search)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QMargins, QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QPageLayout, QPainter, QPalette
+from PySide6.QtGui import QColor, QPageLayout, QPainter, QPalette
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -51,7 +51,9 @@ from PySide6.QtWidgets import (
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...reports.make import REPORTS, make
+from ..contrast import readable
 from ..workers import run_in_background
+from ..shortcuts import add_shortcut
 
 log = logging.getLogger(__name__)
 
@@ -196,13 +198,12 @@ class ReportsScreen(QWidget):
         subject_layout.addWidget(self.subject_stack)
 
         self.preview_button = QPushButton("&Preview")
-        self.preview_button.setToolTip("Make the report and show it on the right (Enter on the list does it too)")
+        add_shortcut(self.preview_button, "F5", "Make the report and show it on the right (F5; Enter on the list does "
+                                                "it too)")
         self.print_button = QPushButton("Pri&nt…")
-        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
-        self.print_button.setToolTip("Print the report (Ctrl+P)")
+        add_shortcut(self.print_button, "Ctrl+P", "Print the report")
         self.save_button = QPushButton("Save &as…")
-        self.save_button.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.save_button.setToolTip("Save the report as a PDF file (Ctrl+Shift+S)")
+        add_shortcut(self.save_button, "Ctrl+Shift+S", "Save the report as a PDF file")
         button_row = QHBoxLayout()
         for button in (self.preview_button, self.print_button, self.save_button):
             button.setEnabled(bool(self.keys))
@@ -235,7 +236,7 @@ class ReportsScreen(QWidget):
         # --- the preview ---
         self.status = QLabel("No report made yet.")
         self.status.setObjectName("reportStatus")
-        self.status.setStyleSheet("font-size: 12pt; font-weight: 600; color: #1a3a5c")
+        self.status.setStyleSheet(f"font-size: 12pt; font-weight: 600; color: {readable('#1a3a5c')}")
         self.status.setAccessibleName("Report shown")
         self.status.setWordWrap(True)
         self.document = QPdfDocument(self)

@@ -32,6 +32,7 @@ from ...domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem,
 from ...domain.school import WEEKDAYS
 from ...services.requests import RequestView
 from ...domain.rules import join_words
+from ..contrast import error_style
 from ..models.requests import RulesModel, rule_label
 from .people_view import RELOADED, FormDialog, ask_reload, stale_text
 
@@ -43,7 +44,6 @@ FIELD_LABELS = {
     "ehcp_approval_on": "EHCP approval date", "ehcp_approval_reference": "EHCP approval reference",
     "extends": "Extends", "extension_reason": "Extension reason",
 }
-ERROR_STYLE = "color: #8a1c1c"
 
 
 def qdate(day: date) -> QDate:
@@ -92,7 +92,7 @@ class RulePanel(QWidget):
         self.problems = QLabel("")
         self.problems.setObjectName("ruleProblems")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet(ERROR_STYLE)
+        self.problems.setStyleSheet(error_style())
         self.problems.setAccessibleName(f"{title}: what to fill in")
         self.problems.hide()
         layout = QVBoxLayout(self)
@@ -196,7 +196,7 @@ class RequestDialog(QDialog):
         self.panel.setMinimumWidth(460)
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(error_style())
         self.draft_button = QPushButton("Sa&ve as draft")
         self.submit_button = QPushButton("Su&bmit for decision")
         self.submit_button.setDefault(True)

@@ -10,7 +10,6 @@ from datetime import timedelta
 from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +27,7 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.permissions import allowed
 from ...services.requests import DecisionResult, RequestView
+from ..shortcuts import add_shortcut
 from ..models.base import ITEM_ROLE, fit_columns, tune_table
 from ..models.requests import (
     SETTING_WORDS,
@@ -88,12 +88,12 @@ class RequestsScreen(QWidget):
         self.search.setPlaceholderText("Search by pupil or professional")
         self.search.setAccessibleName("Search requests")
         self.search.setClearButtonEnabled(True)
-        show_label, search_label = QLabel("S&how"), QLabel("Sea&rch")
+        show_label, search_label = QLabel("Sho&w"), QLabel("Sea&rch")
         show_label.setBuddy(self.filter)
         search_label.setBuddy(self.search)
-        self.new_button = QPushButton("New request…")
+        self.new_button = QPushButton("&New request…")
         self.new_button.setToolTip("A new request for independent therapy (Ctrl+N)")
-        self.edit_button = QPushButton("Edit…")
+        self.edit_button = QPushButton("&Edit…")
         self.edit_button.setToolTip("Change a draft or a request awaiting decision (Ctrl+E)")
         self.new_button.setEnabled(self.can_edit)
         self.acting_button = QPushButton("Acting &head…")
@@ -138,10 +138,8 @@ class RequestsScreen(QWidget):
         self.new_button.clicked.connect(self.on_new_clicked)
         self.edit_button.clicked.connect(self.on_edit_clicked)
         self.acting_button.clicked.connect(self.on_acting_head_clicked)
-        # shortcuts call the slots at once (a button's own shortcut clicks it after an animation)
-        for keys, button in (("Ctrl+N", self.new_button), ("Ctrl+E", self.edit_button)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(lambda b=button: b.isEnabled() and b.click())
+        add_shortcut(self.new_button, "Ctrl+N")
+        add_shortcut(self.edit_button, "Ctrl+E")
         if not self.can_check:
             for widget in (self.filter, self.search, self.table):
                 widget.setEnabled(False)

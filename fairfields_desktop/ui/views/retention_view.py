@@ -25,6 +25,7 @@ from ..models.base import (
     fit_columns,
     make_table,
 )
+from ..shortcuts import add_shortcut
 
 
 def _day(value) -> str:
@@ -92,7 +93,8 @@ class RetentionTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = make_table(self.proxy, "Records due for erasure", sort_column=5)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.refresh_button = QPushButton("&Refresh")
+        self.refresh_button = QPushButton("Re&fresh")
+        add_shortcut(self.refresh_button, "F5", "List the records past the retention period again")
         self.erase_button = QPushButton("&Erase selected…")
         self.erase_button.setToolTip("Erase the chosen records, after you confirm that you reviewed them")
         self.message = QLabel("")

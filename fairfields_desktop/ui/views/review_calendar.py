@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -44,6 +44,8 @@ from PySide6.QtWidgets import (
 from ...domain import deadlines
 from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError
+from ..contrast import readable
+from ..shortcuts import add_shortcut
 
 #: what each kind of entry is, in a cell ("Review due: Ben Hughes") and in the day's list
 KIND_SHORT = {"meeting": "Review meeting", "annual_review": "Review due", "advice": "Advice due",
@@ -63,7 +65,8 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 ARROWS = {Qt.Key.Key_Up: -7, Qt.Key.Key_Down: 7, Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
 
-#: AA contrast on their fills
+#: AA contrast on their fills (the day cells paint their own light fills, whatever the palette); text drawn on
+#: the palette's background (the title, the message, the day's list) goes through `readable`
 TEXT = "#1a1a1a"
 DIM_TEXT = "#4a5560"
 WEEKEND_FILL = "#f1f2f4"
@@ -276,25 +279,22 @@ class ReviewCalendar(QWidget):
         self._names: dict[str, str] = {}
 
         self.previous_button = QPushButton("‹ &Previous month")
-        self.previous_button.setShortcut(QKeySequence("Alt+Left"))
-        self.previous_button.setToolTip("The previous month (Alt+Left, or Page Up in the calendar)")
+        add_shortcut(self.previous_button, "Alt+Left", "The previous month (Alt+Left, or Page Up in the calendar)")
         self.today_button = QPushButton("&This month")
-        self.today_button.setShortcut(QKeySequence("Ctrl+T"))
-        self.today_button.setToolTip("Back to today (Ctrl+T, or Ctrl+Home in the calendar)")
+        add_shortcut(self.today_button, "Ctrl+T", "Back to today (Ctrl+T, or Ctrl+Home in the calendar)")
         self.next_button = QPushButton("&Next month ›")
-        self.next_button.setShortcut(QKeySequence("Alt+Right"))
-        self.next_button.setToolTip("The next month (Alt+Right, or Page Down in the calendar)")
+        add_shortcut(self.next_button, "Alt+Right", "The next month (Alt+Right, or Page Down in the calendar)")
         for button in (self.previous_button, self.today_button, self.next_button):
             button.setAccessibleDescription(button.toolTip())
         self.title = QLabel("")
         self.title.setObjectName("calendarTitle")
-        self.title.setStyleSheet("font-size: 14pt; font-weight: 600; color: #1a3a5c")
+        self.title.setStyleSheet(f"font-size: 14pt; font-weight: 600; color: {readable(MEETING_TEXT)}")
         self.title.setAccessibleName("Month shown")
         self.summary = QLabel("")
         self.summary.setObjectName("hint")
         self.message = QLabel("")
         self.message.setObjectName("screenMessage")
-        self.message.setStyleSheet(f"color: {OVERDUE_TEXT}")
+        self.message.setStyleSheet(f"color: {readable(OVERDUE_TEXT)}")
         self.message.setWordWrap(True)
         self.message.setVisible(False)
 
@@ -428,7 +428,7 @@ class ReviewCalendar(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, entry)
             item.setToolTip(entry.text)
             if entry.overdue:
-                item.setForeground(QColor(OVERDUE_TEXT))
+                item.setForeground(QColor(readable(OVERDUE_TEXT)))
                 font = item.font()
                 font.setBold(True)
                 item.setFont(font)

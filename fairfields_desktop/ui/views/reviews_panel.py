@@ -37,8 +37,10 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, StaleRecord
 from ...domain.permissions import allowed
 from ...services.reviews import INVITEE_ROLES, STATUS_WORDS, PupilReviews, Review
+from ..contrast import error_style
 from ..forms import FormDialog
 from ..models.base import ITEM_ROLE, Column, RowsModel, fit_columns, make_table
+from ..shortcuts import add_shortcut
 from .request_dialogs import date_edit
 
 #: the four texts of the paperwork: (the service's keyword, the label)
@@ -260,6 +262,8 @@ class ReviewsPanel(QWidget):
         self.circulation_button = QPushButton("Record circ&ulation…")
         self.save_button = QPushButton("Sav&e paperwork")
         self.saved_text_button = QPushButton("Show the saved te&xt")
+        add_shortcut(self.schedule_button, "Ctrl+N", "Schedule the pupil's annual review meeting")
+        add_shortcut(self.save_button, "Ctrl+S", "Save the views, the budget review and the proposed amendments")
         self.saved_text_button.setToolTip("Replace the four texts with what is saved (what you typed since is lost)")
         self.edit_buttons = (self.schedule_button, self.move_button, self.cancel_button, self.held_button,
                              self.after_button, self.invite_button, self.remove_button, self.invitations_button,
@@ -469,7 +473,7 @@ class ReviewsPanel(QWidget):
         elif pr.next_due < today:
             self.next_due.setText(f"Next review due by: {day_text(pr.next_due)} — OVERDUE "
                                   f"({_days((today - pr.next_due).days)} late)")
-            self.next_due.setStyleSheet("color: #8a1c1c; font-weight: bold")
+            self.next_due.setStyleSheet(error_style("font-weight: bold"))
         else:
             self.next_due.setText(f"Next review due by: {day_text(pr.next_due)} (in {_days((pr.next_due - today).days)})")
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import FairfieldsError, InvalidInput, Problem, StaleRecord
 from ...domain.permissions import allowed
 from ..models.terms import ClosuresModel, TermsModel
+from ..shortcuts import add_shortcut
 
 FIELD_LABELS = {
     "school_name": "School name",
@@ -157,8 +158,8 @@ class SettingsScreen(QWidget):
         self.database_url.setEnabled(self.can_edit_settings)
         form.addRow("Database for this PC", self.database_url)
         buttons = QHBoxLayout()
-        self.test_connection_button = QPushButton("&Test connection")
-        self.use_database_button = QPushButton("Use on next start")
+        self.test_connection_button = QPushButton("Test c&onnection")
+        self.use_database_button = QPushButton("Use on ne&xt start")
         self.test_connection_button.setEnabled(self.can_edit_settings)
         self.use_database_button.setEnabled(self.can_edit_settings)
         buttons.addWidget(self.test_connection_button)
@@ -210,15 +211,15 @@ class SettingsScreen(QWidget):
         self.retention.setSuffix(" years from birth")
         self.retention.setObjectName("retentionYears")
         rows = (
-            ("School &name", self.school_name, "The name printed on every report"),
+            ("Sc&hool name", self.school_name, "The name printed on every report"),
             ("&Attendance threshold", self.threshold,
              "Good attendance for independent therapy in the school day: at or above this figure"),
             ("&Maximum weeks", self.max_weeks, "The longest authorisation without an extension"),
             ("School day &starts", self.day_start, "Bookings must fall inside the school day"),
             ("School day &ends", self.day_end, "Bookings must fall inside the school day"),
-            ("&DBS re-check after", self.dbs_years,
+            ("DBS re-check a&fter", self.dbs_years,
              "A school's own DBS check older than this raises a warning (never a block)"),
-            ("&Under-five review every", self.under_five, "Annual reviews of a child under 5 come this often"),
+            ("Under-fi&ve review every", self.under_five, "Annual reviews of a child under 5 come this often"),
             ("&Lock the window after", self.idle_lock,
              "With no keyboard or mouse input for this long, the window locks and asks for the password"),
             ("&Keep leavers' records for", self.retention,
@@ -235,8 +236,7 @@ class SettingsScreen(QWidget):
         self.save_settings_button = QPushButton("Save settings")
         self.save_settings_button.setObjectName("saveSettings")
         self.save_settings_button.setEnabled(self.can_edit_settings)
-        self.save_settings_button.setShortcut("Ctrl+S")
-        self.save_settings_button.setToolTip("Save the school's settings (Ctrl+S)")
+        add_shortcut(self.save_settings_button, "Ctrl+S", "Save the school's settings")
         self.settings_message = QLabel("")
         self.settings_message.setObjectName("settingsMessage")
         self.settings_message.setWordWrap(True)
@@ -283,7 +283,8 @@ class SettingsScreen(QWidget):
         save_row = QHBoxLayout()
         self.save_terms_button = QPushButton("Save terms")
         self.save_terms_button.setObjectName("saveTerms")
-        self.revert_terms_button = QPushButton("Undo changes")
+        self.revert_terms_button = QPushButton("Undo chan&ges")
+        add_shortcut(self.save_terms_button, "Ctrl+Shift+S", "Save the terms and closures")
         for button in (self.save_terms_button, self.revert_terms_button):
             button.setEnabled(self.can_edit_terms)
             save_row.addWidget(button)

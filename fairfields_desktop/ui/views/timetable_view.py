@@ -32,6 +32,8 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError
 from ...domain.permissions import allowed
 from ..commands import ServiceCommand
+from ..contrast import readable
+from ..shortcuts import add_shortcut
 from ..timetable_canvas import (
     BLOCK_COLOURS,
     BLOCK_FILLS,
@@ -75,8 +77,9 @@ def render_block(block) -> str:  # noqa: ANN001
         rows.append(("Why", block.cancel_reason or "not given"))
     table = "".join(f"<tr><td style='padding:2px 8px 2px 0'><b>{escape(k)}</b></td><td style='padding:2px'>"
                     f"{escape(v)}</td></tr>" for k, v in rows)
-    return (f"<h3 style='color:#1a3a5c'>{escape(block.who)}</h3>"
-            f"<p><span style='color:{colour}'><b>{escape(kind_words(block.kind))}</b></span>"
+    # the side pane is on the palette's base: fixed colours give way to its text where unreadable (high contrast)
+    return (f"<h3 style='color:{readable('#1a3a5c')}'>{escape(block.who)}</h3>"
+            f"<p><span style='color:{readable(colour)}'><b>{escape(kind_words(block.kind))}</b></span>"
             + (" · <b>cancelled</b>" if cancelled else "") + f"</p><table>{table}</table>")
 
 
@@ -134,12 +137,11 @@ class TimetableScreen(QWidget):
             self.class_combo.setCurrentIndex(self.class_combo.findData(actor.class_name))
         self.class_button.setEnabled(self.class_combo.count() > 0)
         self.previous_button = QPushButton("‹ &Previous")
-        self.previous_button.setShortcut(QKeySequence("Alt+Left"))
-        self.next_button = QPushButton("&Next ›")
-        self.next_button.setShortcut(QKeySequence("Alt+Right"))
+        add_shortcut(self.previous_button, "Alt+Left")
+        self.next_button = QPushButton("N&ext ›")
+        add_shortcut(self.next_button, "Alt+Right")
         self.today_button = QPushButton("&Today")
-        self.today_button.setShortcut(QKeySequence("Ctrl+T"))
-        self.today_button.setToolTip("Go to today (Ctrl+T)")
+        add_shortcut(self.today_button, "Ctrl+T", "Go to today")
         self.date_edit = QDateEdit(_qdate(self.day))
         self.date_edit.setDisplayFormat("ddd dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
@@ -149,12 +151,11 @@ class TimetableScreen(QWidget):
 
         # what can be done
         self.new_button = QPushButton("&New booking…")
-        self.new_button.setShortcut(QKeySequence("Ctrl+N"))
-        self.new_button.setToolTip("Book a space (Ctrl+N); or double-click or drag over an empty time")
+        add_shortcut(self.new_button, "Ctrl+N", "Book a space (Ctrl+N); or double-click or drag over an empty time")
         self.move_button = QPushButton("&Move…")
-        self.move_button.setToolTip("Move the selected booking to another time, day or space")
+        add_shortcut(self.move_button, "Ctrl+M", "Move the selected booking to another time, day or space")
         self.cancel_button = QPushButton("Cancel &booking…")
-        self.cancel_button.setToolTip("Cancel the selected booking, saying why")
+        add_shortcut(self.cancel_button, "Del", "Cancel the selected booking, saying why")
         self.export_button = QPushButton("E&xport calendar…")
         self.export_button.setToolTip("Save the bookings shown (this space, class or professional) as an .ics "
                                       "file for Outlook: pupils' initials only unless you choose otherwise")
@@ -168,7 +169,7 @@ class TimetableScreen(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.timetable_title = QLabel("")
         self.timetable_title.setObjectName("timetableTitle")
-        self.timetable_title.setStyleSheet("font-size: 12pt; font-weight: 600; color: #1a3a5c")
+        self.timetable_title.setStyleSheet(f"font-size: 12pt; font-weight: 600; color: {readable('#1a3a5c')}")
         self.legend = QLabel(legend_html())
         self.legend.setObjectName("hint")
         self.legend.setAccessibleName("Key to the colours")
@@ -276,7 +277,7 @@ class TimetableScreen(QWidget):
         self.class_combo.setVisible(self.mode == "class")
         unit = "day" if self.mode == "day" else "week"
         self.previous_button.setText(f"‹ &Previous {unit}")
-        self.next_button.setText(f"&Next {unit} ›")
+        self.next_button.setText(f"N&ext {unit} ›")
         self.previous_button.setToolTip(f"The previous {unit} (Alt+Left)")
         self.next_button.setToolTip(f"The next {unit} (Alt+Right)")
 

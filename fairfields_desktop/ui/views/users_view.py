@@ -26,6 +26,7 @@ from ...domain.passwords import RULE_TEXT
 from ...domain.school import ROLE_LABELS, ROLES, roles_text
 from ..forms import FormDialog, run_form
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
+from ..shortcuts import add_shortcut
 
 TEMPORARY_HINT = f"leave empty to generate one, shown once ({RULE_TEXT})"
 
@@ -97,6 +98,7 @@ class UsersTab(QWidget):
         self.active_button = QPushButton("Deact&ivate")
         self.unlock_button = QPushButton("Un&lock")
         self.reset_button = QPushButton("Re&set password…")
+        add_shortcut(self.new_button, "Ctrl+N", "A new user with a temporary password")
         self.new_button.setToolTip("A new user for a member of staff, with a temporary password")
         self.active_button.setToolTip("A deactivated user can no longer sign in; they are kept for the record")
         self.unlock_button.setToolTip("End the wait after 5 wrong passwords now")
