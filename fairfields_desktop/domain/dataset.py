@@ -172,10 +172,15 @@ class _Checker:
             return None
         return value
 
-    def boolean(self, record: dict, key: str, path: str, *, default: bool | None = None) -> bool | None:
+    def boolean(self, record: dict, key: str, path: str, *, default: bool | None = None,
+                meaning: str | None = None) -> bool | None:
+        """A JSON true or false; ``meaning`` (what the value not by default says) is added to the problem."""
         value = record.get(key, default)
         if not isinstance(value, bool):
-            self.add(f"{path}.{key}", "must be true or false")
+            message = "must be true or false"
+            if meaning:
+                message += f" (found {'null' if value is None else shown(value)}; {meaning})"
+            self.add(f"{path}.{key}", message)
             return None
         return value
 
@@ -411,16 +416,24 @@ def validate_dataset(doc: object) -> list[Problem]:
             check.text(user, "password_hash", path, limit=300)
         else:
             check.text(user, "password", path, limit=1000)
+        # optional state of ours: a deactivated user cannot sign in; a reset one must choose a new password
+        check.boolean(user, "active", path, default=True, meaning="false: the user can no longer sign in")
+        check.boolean(user, "must_change_password", path, default=False,
+                      meaning="true: they must choose a new password at their next sign-in")
 
     professionals = check.items(doc, "professionals")
     professional_by_id = check.unique(professionals, "id", "professional")
     for path, pro in professionals:
         _check_professional(check, pro, path)
+        # optional state of ours: false for a professional who no longer works with the school
+        check.boolean(pro, "active", path, default=True, meaning="false: no longer works with the school")
 
     pupils = check.items(doc, "pupils")
     pupil_by_upn = check.unique(pupils, "upn", "pupil")
     for path, pupil in pupils:
         _check_pupil(check, pupil, path, class_names, staff_ids, professional_by_id)
+        # optional state of ours: the date the pupil left the school (absent or null while on roll)
+        check.day(pupil, "left_on", path, required=False)
 
     bookings = check.items(doc, "bookings")
     check.unique(bookings, "id", "booking")

@@ -157,6 +157,7 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
         session.add(UserRow(
             username=user["username"], staff=staff.get(user.get("staff")), roles=",".join(user["roles"]),
             password_hash=user.get("password_hash") or hash_password(user["password"]),
+            active=user.get("active", True), must_change_password=user.get("must_change_password", False),
         ))
     professionals = {p["id"]: _professional_row(p) for p in doc.get("professionals") or []}
     session.add_all(professionals.values())
@@ -287,6 +288,7 @@ def _professional_row(p: dict[str, Any]) -> ProfessionalRow:
         registration_body=registration.get("body"), registration_number=registration.get("number"),
         registration_checked_on=_d(registration.get("checked_on")),
         insurance_expires=_d(checks.get("insurance_expires")),
+        active=p.get("active", True),
     )
 
 
@@ -318,6 +320,7 @@ def _pupil_row(pupil: dict[str, Any], classes: dict, staff: dict, professionals:
         consents=[ConsentRow(share_with=c["share_with"], what=c["what"], given_by=c["given_by"],
                              given_on=_d(c["on"]), withdrawn_on=_d(c.get("withdrawn_on")))
                   for c in pupil.get("consent") or []],
+        left_on=_d(pupil.get("left_on")),
     )
 
 
@@ -354,9 +357,13 @@ def read_dataset(session: Session) -> dict[str, Any]:
         {"id": s.ext_id, "name": s.name, "role": s.role, "class": s.klass.name if s.klass else None}
         for s in session.scalars(select(StaffRow).options(selectinload(StaffRow.klass)).order_by(StaffRow.id))
     ]
+    # state flags of ours (a deactivated user, a pupil who left, an inactive professional): written only
+    # when they differ from the default, so a school without them dumps as it always did
     doc["users"] = [
-        {"username": u.username, "staff": u.staff.ext_id if u.staff else None, "roles": u.roles.split(","),
-         "password_hash": u.password_hash}
+        _optional(
+            {"username": u.username, "staff": u.staff.ext_id if u.staff else None, "roles": u.roles.split(","),
+             "password_hash": u.password_hash},
+            active=_unless(u.active, True), must_change_password=_unless(u.must_change_password, False))
         for u in session.scalars(select(UserRow).options(selectinload(UserRow.staff)).order_by(UserRow.id))
     ]
     doc["classes"] = [
@@ -435,6 +442,11 @@ def _optional(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return record
 
 
+def _unless(value: bool, default: bool) -> bool | None:
+    """A flag for `_optional`: the value when it differs from the default, else None (left out)."""
+    return None if bool(value) == default else bool(value)
+
+
 def _review_dict(r: AnnualReviewRow, professional_ids: dict[int, str]) -> dict[str, Any]:
     return {
         "pupil": r.pupil.upn, "meeting_on": _iso(r.meeting_on), "meeting_at": _hm_or_none(r.meeting_at),
@@ -483,7 +495,7 @@ def _pupil_dict(p: PupilRow) -> dict[str, Any]:
         key_worker = {"staff": p.key_worker_staff.ext_id}
     elif p.key_worker_professional is not None:
         key_worker = {"professional": p.key_worker_professional.ext_id}
-    return {
+    return _optional({
         "upn": p.upn, "first_name": p.first_name, "last_name": p.last_name,
         "date_of_birth": _iso(p.date_of_birth), "year_group": p.year_group, "class": p.klass.name,
         "attendance": ({"percent": float(p.attendance_percent), "as_of": _iso(p.attendance_as_of)}
@@ -498,7 +510,7 @@ def _pupil_dict(p: PupilRow) -> dict[str, Any]:
         "key_worker": key_worker,
         "consent": [{"share_with": c.share_with, "what": c.what, "given_by": c.given_by, "on": _iso(c.given_on),
                      "withdrawn_on": _iso(c.withdrawn_on)} for c in p.consents],
-    }
+    }, left_on=_iso(p.left_on))
 
 
 def _professional_dict(p: ProfessionalRow) -> dict[str, Any]:
@@ -511,11 +523,11 @@ def _professional_dict(p: ProfessionalRow) -> dict[str, Any]:
     if p.registration_body is not None:
         registration = {"body": p.registration_body, "number": p.registration_number,
                         "checked_on": _iso(p.registration_checked_on)}
-    return {
+    return _optional({
         "id": p.ext_id, "name": p.name, "discipline": p.discipline, "kind": p.kind,
         "organisation": p.organisation, "email": p.email, "phone": p.phone,
         "checks": {"dbs": dbs, "registration": registration, "insurance_expires": _iso(p.insurance_expires)},
-    }
+    }, active=_unless(p.active, True))
 
 
 def _request_dict(r: RequestRow) -> dict[str, Any]:

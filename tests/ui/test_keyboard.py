@@ -221,3 +221,54 @@ def test_an_action_from_the_menu_clicks_its_button(window_for, qtbot):
     [next_day] = [a for a in window.actions_menu.actions() if a.text().startswith("Next day")]
     next_day.trigger()
     assert spaces.day > today
+
+
+def open_dialog_keys(qtbot, button) -> tuple[str, dict[str, list[str]]]:  # noqa: ANN001
+    """Click ``button``; the title and the clashing keys of each dialog it opens (each closed again)."""
+    found: list[tuple[str, dict[str, list[str]]]] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            return
+        QApplication.processEvents()
+        found.append((dialog.windowTitle(), {k: v for k, v in live_keys(dialog).items() if len(v) > 1}))
+        dialog.close()
+        if isinstance(dialog, QDialog):
+            dialog.reject()
+        QTimer.singleShot(150, look)  # a second dialog may follow (e.g. "choose a row first")
+
+    QTimer.singleShot(150, look)
+    window = QApplication.activeWindow()
+    button.click()
+    qtbot.wait(200)
+    if window is not None:
+        window.activateWindow()
+    return found
+
+
+#: buttons that open Qt's own dialogs (files, folders, printing): their keys are Qt's, not ours
+QT_OWN_DIALOGS = {"Print…", "Save as…", "Choose folder…", "Back up now…", "Restore…", "Export calendar…",
+                  "Browse…", "Choose the export…", "Import from MIS…"}
+
+
+@pytest.mark.parametrize("username", ["hcarter", "mokafor", "sbrown", "admin"])
+def test_no_two_keys_clash_in_the_dialogs_the_screens_open(window_for, qtbot, username):
+    """Every button whose name ends in "…" opens a dialog: its keys must not clash either."""
+    from PySide6.QtWidgets import QPushButton
+
+    window = window_for(username)
+    clashes, opened = [], set()
+    for state in states(window):
+        screen = window.stack.currentWidget()
+        for button in screen.findChildren(QPushButton):
+            text = button.text().replace("&", "")
+            if not (button.isVisible() and button.isEnabled() and text.endswith("…")) or text in opened \
+                    or text in QT_OWN_DIALOGS:
+                continue
+            opened.add(text)
+            for title, clash in open_dialog_keys(qtbot, button):
+                for keys, owners in clash.items():
+                    clashes.append(f"{state} → {text} → {title}: {keys}: {owners}")
+    assert opened
+    assert not clashes, "\n".join(clashes)

@@ -184,7 +184,7 @@ class BookingDialog(QDialog):
         self.space_note.setObjectName("hint")
         self.space_note.setWordWrap(True)
 
-        self.for_professional = QRadioButton("A &professional")
+        self.for_professional = QRadioButton("A pro&fessional")
         self.for_school = QRadioButton("The &school's own use (a class, a meeting, named staff)")
         group = QButtonGroup(self)
         group.addButton(self.for_professional)
@@ -237,7 +237,7 @@ class BookingDialog(QDialog):
         form = QFormLayout()
         for label, widget in (("S&pace", self.space), ("&Date", self.date), (time_label, times), ("", self.space_note),
                               ("For", self.for_professional), ("", self.professional), ("", self.for_school),
-                              ("S&taff", self.staff), ("P&upils", self.pupils), ("P&urpose", self.purpose),
+                              ("St&aff", self.staff), ("P&upils", self.pupils), ("Purpos&e", self.purpose),
                               ("Repeat", repeat_row)):
             if isinstance(widget, QWidget) and isinstance(label, str) and label:
                 widget.setAccessibleName(label.replace("&", ""))
@@ -256,7 +256,7 @@ class BookingDialog(QDialog):
         self.clash_list.setWordWrap(True)
         self.clash_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.clash_list.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.skip_button = QPushButton("&Skip those dates and book the rest")
+        self.skip_button = QPushButton("S&kip those dates and book the rest")
         self.give_up_button = QPushButton("&Give up")
         self.priority_button = QPushButton("Give p&riority…")
         self.priority_button.setToolTip("Ask the independent sessions holding these times to move or be cancelled; "
