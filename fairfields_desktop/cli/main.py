@@ -145,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     remember.add_argument("url", metavar="URL")
     db_sub.add_parser("info", help="which database is in use and its schema version")
     db_sub.add_parser("new-key", help="print a new recovery key (to encrypt PostgreSQL backups with)")
+    copy = db_sub.add_parser("copy", help="copy the whole database, row for row, into an empty one (a trial on "
+                                          "one PC onto the school's PostgreSQL server)")
+    copy.add_argument("--to", metavar="URL", required=True, help="the empty database to copy into")
     return parser
 
 
@@ -408,6 +411,8 @@ class Runner:
 
             self.out.write(recovery_key(new_key()) + "\n")
             return EXIT_OK
+        if self.args.db_command == "copy":
+            return self._copy_database()
         if self.args.db_command == "remember":
             from ..app import remember_database_password
 
@@ -419,6 +424,24 @@ class Runner:
             return EXIT_OK
         info = self.services().database_info()
         self.say(f"{info.description} ({info.backend}, schema {info.schema_revision})")
+        return EXIT_OK
+
+    def _copy_database(self) -> int:
+        from ..app import open_services
+
+        actor = self.actor()
+        services = self.services()
+        target = open_services(self.args.to, today=services.clock.today())
+        try:
+            if target.new_recovery_key:
+                self.say("the new database's key is in the system keyring; its recovery key, to print and keep "
+                         f"in the school safe:\n    {target.new_recovery_key}")
+            counts = services.backups.copy_to(actor, target.db)
+            described = target.db.description
+        finally:
+            target.close()
+        self.say(f"copied {sum(counts.values())} rows in {len(counts)} tables from {services.db.description} "
+                 f"to {described}")
         return EXIT_OK
 
     def cmd_gui(self) -> int:
