@@ -354,6 +354,31 @@ class TestChanging:
         assert calls[1] == "Not moved: 27 Nov 2026 is not a school day (INSET day)"
         assert blocks(screen, "b-002")[0].start == datetime(2026, 11, 25, 13, 30)
 
+    def test_a_booking_moved_on_another_pc_meanwhile_is_not_moved_again(self, screen_for, sqlite_school, actor,
+                                                                      monkeypatch, qtbot):
+        screen = screen_for()
+        screen.set_day(date(2026, 12, 1))
+        (block,) = blocks(screen, "b-001")
+        click_block(qtbot, screen, block)
+        # the headteacher moves it on another PC while this screen still shows it at 09:30
+        sqlite_school.bookings.move(actor(sqlite_school, "hcarter"), block.occurrence_id,
+                                    datetime(2026, 12, 1, 13, 0), datetime(2026, 12, 1, 13, 45))
+        calls = []
+
+        def fake_exec(dialog: MoveDialog) -> int:
+            calls.append(dialog.message.text())
+            if len(calls) == 1:
+                dialog.set_values(date(2026, 12, 1), time(11, 0), "Sensory Room")
+                return QDialog.DialogCode.Accepted
+            return QDialog.DialogCode.Rejected
+
+        monkeypatch.setattr(MoveDialog, "exec", fake_exec)
+        screen.move_button.click()
+        assert calls[1].startswith("Not moved: this session of booking b-001 was changed by hcarter at ")
+        screen.refresh()
+        (where,) = blocks(screen, "b-001")
+        assert (where.space, where.start) == ("Therapy Room 1", datetime(2026, 12, 1, 13, 0))
+
     def test_cancel_needs_a_reason_and_shows_struck_through_only_with_show_cancelled(self, screen_for, monkeypatch,
                                                                                    qtbot):
         screen = screen_for()

@@ -456,18 +456,22 @@ class TimetableScreen(QWidget):
         """Move as an undoable command (Ctrl+Z moves it back, through the service again)."""
         occurrence_id = block.occurrence_id
         first_run = [True]
+        here, there = (block.start, block.end, block.space), (start, end, space or block.space)
+        # where the person last saw it: a move (or its undo) made on another PC meanwhile is refused,
+        # naming who moved it and when, instead of being silently moved again
+        seen_at = {there: here, here: there}
 
         def apply(values: tuple[datetime, datetime, str], _version: int | None) -> None:
             s, e, sp = values
-            self.services.bookings.move(self.actor, occurrence_id, s, e, sp, whole_series=whole_series)
+            self.services.bookings.move(self.actor, occurrence_id, s, e, sp, whole_series=whole_series,
+                                        expected=seen_at[(s, e, sp or block.space)])
 
         def done(error: Exception | None) -> None:
             self.refresh()
             if error is not None and not first_run[0]:
                 self.message.setText(error_text(error, "Not done"))
 
-        command = ServiceCommand(f"move {block.booking_ref}", apply, (block.start, block.end, block.space),
-                                 (start, end, space), None, done)
+        command = ServiceCommand(f"move {block.booking_ref}", apply, here, there, None, done)
         error = command.first_run()
         first_run[0] = False
         if error is not None:
