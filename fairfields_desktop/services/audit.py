@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from ..domain.errors import StaleRecord
 from ..store.models import AuditRow
 from .context import Actor, Clock
 
@@ -67,6 +68,24 @@ def record(session: Session, actor: Actor, clock: Clock, action: str, entity: st
         note=note,
     )
     session.info.setdefault(_PENDING, []).append(row)
+
+
+def last_change(session: Session, entity: str, entity_id: object = None) -> str:
+    """" by mokafor at 10:42 on 23 Nov 2026": who last changed a record (any record of ``entity`` when
+    ``entity_id`` is None), from the audit trail; " by someone else" if the trail does not say."""
+    query = select(AuditRow).where(AuditRow.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditRow.entity_id == str(entity_id))
+    last = session.scalar(query.order_by(AuditRow.id.desc()).limit(1))
+    return f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else " by someone else"
+
+
+def stale(session: Session, what: str, entity: str, entity_id: object = None, *, plural: bool = False) -> StaleRecord:
+    """The refusal of a save over a change made since the person opened the record: "Request r-001 was
+    changed by mokafor at 10:42 on 23 Nov 2026 since you opened it: reload it, then make your change again"."""
+    was, it = ("were", "them") if plural else ("was", "it")
+    return StaleRecord(f"{what} {was} changed{last_change(session, entity, entity_id)} since you opened {it}: "
+                       f"reload {it}, then make your change again")
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:

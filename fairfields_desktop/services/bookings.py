@@ -24,7 +24,6 @@ from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
 from ..domain.permissions import allowed, require
 from ..store.database import Database
 from ..store.models import (
-    AuditRow,
     BookingNoticeRow,
     BookingOccurrenceRow,
     BookingPupilRow,
@@ -581,12 +580,9 @@ class BookingService:
             occ = self._occurrence(session, occurrence_id)
             where = (occ.starts_at, occ.ends_at, occ.space.name, occ.status)
             if expected is not None and where != (*expected, "booked"):
-                last = session.scalar(select(AuditRow).where(AuditRow.entity == "booking",
-                                                             AuditRow.entity_id == occ.booking.ext_id)
-                                      .order_by(AuditRow.id.desc()).limit(1))
-                who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
-                raise StaleRecord(f"this session of booking {occ.booking.ext_id} was changed{who} since you "
-                                  "opened it: reload the timetable, then make your change again")
+                raise StaleRecord(f"this session of booking {occ.booking.ext_id} was changed"
+                                  f"{audit.last_change(session, 'booking', occ.booking.ext_id)} since you opened "
+                                  "it: reload the timetable, then make your change again")
             moved = self._move_in(session, actor, occ, start, end, space, whole_series)
             session.flush()
             return self._blocks_of(session, moved)

@@ -13,12 +13,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused, StaleRecord
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
 from ..domain.permissions import allowed, require
 from ..domain.school import AREA_LABELS, AREAS_OF_NEED
 from ..store.database import Database
 from ..store.models import (
-    AuditRow,
     BookingOccurrenceRow,
     BookingPupilRow,
     ClassRow,
@@ -277,10 +276,7 @@ def _check_version(session: Session, what: str, row_id: int, stored: int, expect
     """StaleRecord naming who changed the outcome or target, and when (from the audit trail)."""
     if expected is None or expected == stored:
         return
-    last = session.scalar(select(AuditRow).where(AuditRow.entity == what, AuditRow.entity_id == str(row_id))
-                          .order_by(AuditRow.id.desc()).limit(1))
-    who = f"by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else "by someone else"
-    raise StaleRecord(f"this {what} was changed {who} since you opened it: reload it, then make your change again")
+    raise audit.stale(session, f"this {what}", what, row_id)
 
 
 def _check(*, area: str | None = None, text: str, field: str = "text", today: date | None = None,

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..domain.dataset import text_problem
-from ..domain.errors import InvalidInput, NotFound, Problem, StaleRecord
+from ..domain.errors import InvalidInput, NotFound, Problem
 from ..domain.permissions import require
 from ..store.database import Database
-from ..store.models import AuditRow, ClassRow, PupilRow, SpaceRow, StaffRow, UserRow
+from ..store.models import ClassRow, PupilRow, SpaceRow, StaffRow, UserRow
 from . import audit
 from .context import Actor, Clock
 
@@ -98,7 +98,7 @@ class PeopleService:
             if problems:
                 raise InvalidInput(problems)
             if row is not None and expected_version is not None and expected_version != row.version:
-                raise StaleRecord(_stale(session, "staff", row.ext_id, f"{row.name}'s record"))
+                raise audit.stale(session, f"{row.name}'s record", "staff", row.ext_id)
             before = _staff_values(row) if row else None
             if row is None:
                 row = StaffRow(ext_id=ext_id, name="", role="")
@@ -144,7 +144,7 @@ class PeopleService:
             if problems:
                 raise InvalidInput(problems)
             if row is not None and opened is not None and (opened.name, opened.room_id) != (row.name, row.room_id):
-                raise StaleRecord(_stale(session, "class", row.id, f"Class {row.name}"))
+                raise audit.stale(session, f"Class {row.name}", "class", row.id)
             before = {"name": row.name, "room": row.room.name if row.room else None} if row else None
             if row is None:
                 row = ClassRow(name=name)
@@ -189,7 +189,7 @@ class PeopleService:
             if problems:
                 raise InvalidInput(problems)
             if row is not None and expected_version is not None and expected_version != row.version:
-                raise StaleRecord(_stale(session, "space", row.id, row.name))
+                raise audit.stale(session, row.name, "space", row.id)
             before = _space_values(row) if row else None
             if row is None:
                 row = SpaceRow(name=name, kind=kind, capacity=capacity)
@@ -202,12 +202,6 @@ class PeopleService:
             return Space(row.id, row.name, row.kind, row.capacity, row.features, row.bookable, row.version)
 
 
-def _stale(session: Session, entity: str, entity_id: object, what: str) -> str:
-    """"X was changed by mokafor at 10:42 on 23 Nov 2026 since you opened it: …", from the audit trail."""
-    last = session.scalar(select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == str(entity_id))
-                          .order_by(AuditRow.id.desc()).limit(1))
-    who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
-    return f"{what} was changed{who} since you opened it: reload it, then make your change again"
 
 
 def _staff_values(row: StaffRow) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from ..domain.permissions import allowed, require
 from ..domain.professionals import VISIT_PURPOSES, professional_problems
 from ..store.database import Database
 from ..store.models import (
-    AuditRow,
     ClassRow,
     ProfessionalRow,
     PupilRow,
@@ -179,12 +178,9 @@ class ProfessionalService:
                                 strip(professional_values(row)))
             return self._summary(row, self.clock.today(), self._recheck_years(session))
 
-    def _stale_message(self, session: Session, row: ProfessionalRow) -> str:
-        last = session.scalar(select(AuditRow).where(AuditRow.entity == "professional",
-                                                     AuditRow.entity_id == row.ext_id)
-                              .order_by(AuditRow.id.desc()).limit(1))
-        who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
-        return f"{row.name}'s record was changed{who} since you opened it: reload it, then make your change again"
+    @staticmethod
+    def _stale_message(session: Session, row: ProfessionalRow) -> str:
+        return str(audit.stale(session, f"{row.name}'s record", "professional", row.ext_id))
 
     def _row(self, session: Session, professional_id: int | None) -> ProfessionalRow:
         row = session.get(ProfessionalRow, professional_id) if professional_id is not None else None

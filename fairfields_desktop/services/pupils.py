@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.dataset import parse_date
 from ..domain.ehcp import age_on, next_review_due
-from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, StaleRecord
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem
 from ..domain.permissions import allowed, require
 from ..domain.pupils import pupil_problems
 from ..domain.school import year_group_label
@@ -26,7 +26,6 @@ from ..store.dataset_io import settings_dict
 from ..store.models import (
     AdviceRequestRow,
     AttendanceRow,
-    AuditRow,
     BookingPupilRow,
     BookingRow,
     ClassRow,
@@ -396,11 +395,7 @@ class PupilService:
     def _check_version(self, session: Session, row: PupilRow, expected: int | None) -> None:
         if expected is None or expected == row.version:
             return
-        last = session.scalar(select(AuditRow).where(AuditRow.entity == "pupil", AuditRow.entity_id == str(row.id))
-                              .order_by(AuditRow.id.desc()).limit(1))
-        who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
-        raise StaleRecord(f"{row.first_name} {row.last_name}'s record was changed{who} since you opened it: "
-                          "reload it, then make your change again")
+        raise audit.stale(session, f"{row.first_name} {row.last_name}'s record", "pupil", row.id)
 
     def _context(self, session: Session) -> dict[str, Any]:
         settings = settings_dict(session.get(SchoolSettingsRow, 1))

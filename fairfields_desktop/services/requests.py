@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.checks import day_text
 from ..domain.dataset import parse_date, parse_time
-from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused, StaleRecord
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
 from ..domain.permissions import allowed, require
 from ..domain.rules import (
     RULE_IDS,
@@ -37,7 +37,6 @@ from ..domain.school import WEEKDAYS
 from ..store.database import Database
 from ..store.queries import request_overlaps
 from ..store.models import (
-    AuditRow,
     BookingOccurrenceRow,
     BookingRow,
     BookingStaffRow,
@@ -439,11 +438,7 @@ class RequestService:
     def _check_version(session: Session, row: RequestRow, expected: int | None) -> None:
         if expected is None or expected == row.version:
             return
-        last = session.scalar(select(AuditRow).where(AuditRow.entity == "request", AuditRow.entity_id == row.ext_id)
-                              .order_by(AuditRow.id.desc()).limit(1))
-        who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
-        raise StaleRecord(f"Request {row.ext_id} was changed{who} since you opened it: reload it, then make "
-                          "your change again")
+        raise audit.stale(session, f"Request {row.ext_id}", "request", row.ext_id)
 
     def _unsaved_row(self, session: Session, values: dict[str, Any], into: RequestRow | None = None) -> RequestRow:
         problems: list[Problem] = []

@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session, selectinload
 from ..domain import deadlines
 from ..domain.checks import day_text
 from ..domain.ehcp import age_on, next_review_due
-from ..domain.errors import InvalidInput, NotFound, Problem, Refused, StaleRecord
+from ..domain.errors import InvalidInput, NotFound, Problem, Refused
 from ..domain.permissions import allowed, require
 from ..domain.school import year_group_label
 from ..store.database import Database
 from ..store.models import (
     AdviceRequestRow,
     AnnualReviewRow,
-    AuditRow,
     ClassRow,
     ProfessionalRow,
     PupilRow,
@@ -478,12 +477,7 @@ class ReviewService:
         row = self._row(session, review_id)
         require_class(actor, row.pupil)
         if version is not None and version != row.version:
-            last = session.scalar(select(AuditRow).where(AuditRow.entity == "annual_review",
-                                                         AuditRow.entity_id == str(row.id))
-                                  .order_by(AuditRow.id.desc()).limit(1))
-            who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
-            raise StaleRecord(f"this review meeting was changed{who} since you opened it: reload it, then "
-                              "make your change again")
+            raise audit.stale(session, "this review meeting", "annual_review", row.id)
         allowed_states = ("planned", "held") if allow_held else ("planned",)
         if row.status not in allowed_states:
             raise Refused(f"this review meeting is {row.status}: it cannot be changed")

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.calendar import Closure, SchoolCalendar, Term
 from ..domain.dataset import settings_problems, term_problems
-from ..domain.errors import InvalidInput, StaleRecord
+from ..domain.errors import InvalidInput
 from ..domain.permissions import require
 from ..domain.school import SchoolSettings
 from ..store.database import Database
 from ..store.dataset_io import settings_dict, settings_row_from, term_dict, term_row_from
-from ..store.models import AuditRow, ClosureRow, SchoolSettingsRow, TermRow
+from ..store.models import ClosureRow, SchoolSettingsRow, TermRow
 from . import audit
 from .context import Actor, Clock
 
@@ -93,7 +93,7 @@ class SchoolService:
         with self.db.session() as session:
             row = session.get(SchoolSettingsRow, 1)
             if row is not None and expected_version is not None and expected_version != row.version:
-                raise StaleRecord(_stale(session, "school_settings", "The school's settings were"))
+                raise audit.stale(session, "The school's settings", "school_settings", plural=True)
             before = settings_dict(row)
             values = {**before, **values}
             new = settings_row_from(values)
@@ -140,7 +140,7 @@ class SchoolService:
                 stored = [term_dict(r) for r in session.scalars(
                     select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day, TermRow.id))]
                 if stored != expected:
-                    raise StaleRecord(_stale(session, "terms", "The terms were"))
+                    raise audit.stale(session, "The terms", "terms", plural=True)
             before = [term_dict(r) for r in session.scalars(
                 select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day))]
             session.execute(delete(TermRow))
@@ -157,8 +157,3 @@ class SchoolService:
         return self.clock.today()
 
 
-def _stale(session: Session, entity: str, what: str) -> str:
-    """"… were changed by admin at 10:42 on 23 Nov 2026 since you opened them: …", from the audit trail."""
-    last = session.scalar(select(AuditRow).where(AuditRow.entity == entity).order_by(AuditRow.id.desc()).limit(1))
-    who = f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else ""
-    return f"{what} changed{who} since you opened them: reload them, then make your change again"
