@@ -25,11 +25,16 @@ log = logging.getLogger(__name__)
 def load_style(app: QApplication) -> None:
     from ..config import resources_dir
 
-    path = resources_dir() / "style.qss"
+    from .contrast import luminance
+
+    sheets = ["style.qss"]
+    window = app.palette().color(app.palette().ColorRole.Window).name()
+    if luminance(window) < 0.2:  # a dark or high-contrast palette: boxes that Fusion would draw black on black
+        sheets.append("style-dark.qss")
     try:
-        app.setStyleSheet(path.read_text(encoding="utf-8"))
+        app.setStyleSheet("\n".join((resources_dir() / name).read_text(encoding="utf-8") for name in sheets))
     except OSError:
-        log.warning("style sheet not found at %s", path)
+        log.warning("style sheet not found in %s", resources_dir())
 
 
 def explain(exc: BaseException) -> str:

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from fairfields_desktop.ui.launch import load_style
 from fairfields_desktop.ui.main_window import MainWindow
 
 STYLE = Path(__file__).parents[2] / "resources" / "style.qss"
@@ -50,7 +51,7 @@ def high_contrast_large_text(qapp):  # noqa: ANN001, ANN201
     font.setPointSizeF(old_font.pointSizeF() * 1.5)
     qapp.setPalette(high_contrast_black())
     qapp.setFont(font)
-    qapp.setStyleSheet(STYLE.read_text(encoding="utf-8"))  # as launch.load_style does
+    load_style(qapp)  # as the app does at start: style.qss, and style-dark.qss on a dark palette
     yield font
     qapp.setStyleSheet(old_sheet)
     qapp.setFont(old_font)
@@ -337,3 +338,38 @@ def test_the_label_check_finds_a_dark_colour_on_black(qtbot, high_contrast_large
     low_contrast_cells(window, "t", offenders)  # type: ignore[arg-type]
     assert sorted(offenders) == ["t: A title #1a3a5c on #000000", "t: cells (pale only) #ffffff on #e6f4ea",
                                  "t: error #8a1c1c on #000000", "t: pane #555555 on #000000 (Muted)"], offenders
+
+
+def test_unticked_boxes_stay_visible_on_a_black_window(qtbot, high_contrast_large_text):
+    """Fusion draws a box's outline from the window colour made darker: black on black. The dark style
+    draws it in the text colour, and fills a ticked one."""
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QVBoxLayout, QWidget
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    layout = QVBoxLayout(root)
+    boxes = [QCheckBox("Has an EHCP"), QCheckBox("Looked after"), QRadioButton("This PC")]
+    boxes[1].setChecked(True)
+    for box in boxes:
+        layout.addWidget(box)
+    root.show()
+    qtbot.waitExposed(root)
+
+    def indicator_pixels(box) -> set[str]:  # noqa: ANN001
+        """The colours inside the box's indicator (where the style says it is drawn)."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        element = QStyle.SubElement.SE_RadioButtonIndicator if isinstance(box, QRadioButton) \
+            else QStyle.SubElement.SE_CheckBoxIndicator
+        rect = box.style().subElementRect(element, option, box)
+        image = box.grab().toImage()
+        return {image.pixelColor(x, y).name() for x in range(rect.left(), rect.right() + 1)
+                for y in range(rect.top(), rect.bottom() + 1)}
+
+    for box in boxes:
+        bright = {c for c in indicator_pixels(box) if QColor(c).lightness() > 128}
+        assert bright, f"{box.text()}: its box is not drawn (only {sorted(indicator_pixels(box))[:5]}…)"
+    highlight = QApplication.instance().palette().color(QPalette.ColorRole.Highlight).name()
+    assert highlight in indicator_pixels(boxes[1]) and highlight not in indicator_pixels(boxes[0])
