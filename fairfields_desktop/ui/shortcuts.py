@@ -3,7 +3,7 @@
 A button keeps its Alt+letter mnemonic (from the & in its text); `add_shortcut` gives it a second, Ctrl
 shortcut as a QShortcut that belongs to the button, so it is live only while the button is visible and
 enabled: the same keys can serve "New" on every screen and tab without ever being ambiguous.
-`shortcuts_in` lists what is live now (the main window's Actions menu shows it).
+`screen_actions` lists what a screen offers now, with its keys (the main window's Actions menu).
 """
 
 from __future__ import annotations
@@ -46,26 +46,6 @@ def label_of(button: QAbstractButton) -> str:
 
 
 @dataclass(frozen=True)
-class Live:
-    """A shortcut that works now: what it does, its keys, and the button it clicks."""
-    label: str
-    keys: str
-    button: QAbstractButton
-
-
-def shortcuts_in(root: QWidget) -> list[Live]:
-    """The button shortcuts under ``root`` that are live now (their button shown), in layout order."""
-    found: list[Live] = []
-    for shortcut in root.findChildren(QShortcut):
-        button = shortcut.parent()
-        if isinstance(button, QAbstractButton) and button.isVisible():
-            found.append(Live(label_of(button), keys_text(shortcut.key()), button))
-    found.sort(key=lambda live: (live.button.mapTo(root, live.button.rect().topLeft()).y() // 20,
-                                 live.button.mapTo(root, live.button.rect().topLeft()).x()))
-    return found
-
-
-@dataclass(frozen=True)
 class Entry:
     """One line of the Actions menu: what it does, its keys, whether it can be done now, and doing it."""
     label: str
@@ -93,4 +73,4 @@ def screen_actions(screen: QWidget) -> list[Entry]:
     return entries
 
 
-__all__ = ["Entry", "Live", "add_shortcut", "keys_text", "label_of", "screen_actions", "shortcuts_in"]
+__all__ = ["Entry", "add_shortcut", "keys_text", "label_of", "screen_actions"]
