@@ -372,6 +372,10 @@ class BookingService:
             pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == draft.professional))
             if pro is None:
                 problems.append(Problem("for", f"{draft.professional!r} is not a professional"))
+            elif not pro.active:
+                problems.append(Problem("for", f"{pro.name} no longer works with the school (so marked on the "
+                                        "register): choose another professional, or mark them as working "
+                                        "here again first"))
         elif not draft.staff:
             problems.append(Problem("for", "say who the booking is for: a professional, or members of staff for "
                                     "the school's own use"))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.checks import CheckStatus, ProfessionalChecks, evaluate_checks
 from ..domain.dataset import parse_date
-from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, StaleRecord
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused, StaleRecord
 from ..domain.permissions import allowed, require
 from ..domain.professionals import VISIT_PURPOSES, professional_problems
 from ..store.database import Database
@@ -178,6 +178,29 @@ class ProfessionalService:
                                 strip(professional_values(row)))
             return self._summary(row, self.clock.today(), self._recheck_years(session))
 
+    def set_active(self, actor: Actor, professional_id: int, active: bool, reason: str = "",
+                   expected_version: int | None = None) -> ProfessionalSummary:
+        """Mark a professional as no longer working with the school (with why), or as working here again.
+
+        Nothing is deleted: their checks, visits and bookings stay; while marked, they are not offered for
+        new bookings or visits and their checks are no longer listed as due."""
+        require(actor.roles, "professionals.edit", who=actor.username)
+        if not active and not reason.strip():
+            raise InvalidInput(Problem("reason", "say why they no longer work with the school (for example "
+                                                 "'contract ended July 2026')"))
+        with self.db.session() as session:
+            row = self._row(session, professional_id)
+            if expected_version is not None and expected_version != row.version:
+                raise StaleRecord(self._stale_message(session, row))
+            if row.active == active:
+                state = "works with the school" if active else "is already marked as no longer working here"
+                raise Refused(f"{row.name} {state}: nothing to change")
+            row.active = active
+            session.flush()
+            audit.record(session, actor, self.clock, "update", "professional", row.ext_id,
+                         before={"active": not active}, after={"active": active}, note=reason.strip() or None)
+            return self._summary(row, self.clock.today(), self._recheck_years(session))
+
     @staticmethod
     def _stale_message(session: Session, row: ProfessionalRow) -> str:
         return str(audit.stale(session, f"{row.name}'s record", "professional", row.ext_id))
@@ -206,6 +229,9 @@ class ProfessionalService:
             raise InvalidInput(problems)
         with self.db.session() as session:
             pro = self._row(session, professional_id)
+            if not pro.active:
+                raise NotAllowed(f"{pro.name} no longer works with the school (so marked on the register): "
+                                 "mark them as working here again on the Professionals screen first")
             status = evaluate_checks(checks_of(pro), at.date(), self._recheck_years(session))
             if status.blocking and (purpose != "meeting" or pupil_ids):
                 reasons = "; ".join(f"{f.message} ({f.renew})" for f in status.blocking)

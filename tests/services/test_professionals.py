@@ -85,3 +85,37 @@ class TestVisits:
         sqlite_school.professionals.sign_in_visitor(office, grace.id, identity_checked=True, purpose="meeting")
         with pytest.raises(InvalidInput, match="already signed in"):
             sqlite_school.professionals.sign_in_visitor(office, grace.id, identity_checked=True, purpose="meeting")
+
+
+class TestNoLongerWorkingHere:
+    def test_marked_with_a_reason_kept_audited_and_offered_for_nothing_new(self, school, actor):
+        from datetime import date
+
+        from fairfields_desktop.domain.errors import Refused
+        from fairfields_desktop.services.bookings import BookingDraft
+
+        office = actor(school, "sbrown")
+        karen = pro(school, office, "ind-ot-1")
+        with pytest.raises(InvalidInput, match="say why"):
+            school.professionals.set_active(office, karen.id, False, "  ")
+        with pytest.raises(NotAllowed):
+            school.professionals.set_active(actor(school, "ttaylor"), karen.id, False, "left")
+        saved = school.professionals.set_active(office, karen.id, False, "contract ended July 2026", karen.version)
+        assert not saved.active and saved.version > karen.version
+        assert not pro(school, office, "ind-ot-1").active  # kept on the register
+        with pytest.raises(Refused, match="already marked"):
+            school.professionals.set_active(office, karen.id, False, "again")
+        with pytest.raises(NotAllowed, match="no longer works with the school"):
+            school.professionals.sign_in_visitor(office, karen.id, identity_checked=True, purpose="therapy")
+        with pytest.raises(InvalidInput, match="no longer works with the school"):
+            school.bookings.book(office, BookingDraft(space="Therapy Room 1", start=datetime(2026, 11, 30, 13, 0),
+                                                      end=datetime(2026, 11, 30, 13, 30), professional="ind-ot-1"))
+        [entry] = school.audit.search(actor(school, "admin"), entity="professional", text="contract ended")
+        assert (entry.username, entry.before, entry.after) == ("sbrown", {"active": True}, {"active": False})
+        back = school.professionals.set_active(office, karen.id, True)
+        assert back.active
+        [booked] = school.bookings.book(office, BookingDraft(space="Therapy Room 1",
+                                                             start=datetime(2026, 11, 30, 13, 0),
+                                                             end=datetime(2026, 11, 30, 13, 30),
+                                                             professional="ind-ot-1"))
+        assert booked.start.date() == date(2026, 11, 30)

@@ -114,3 +114,42 @@ class TestPupilsOffSite:
         monkeypatch.setattr(sqlite_school.clock, "now", lambda: datetime(2027, 1, 8, 15, 0))
         screen.back_button.click()
         assert screen.off_site_model.rowCount() == 0
+
+
+class TestFormerProfessionals:
+    def test_marked_as_no_longer_working_here_then_hidden_until_shown_and_back_again(self, screen, monkeypatch):
+        from PySide6.QtWidgets import QInputDialog
+
+        screen.table.selectRow(row_of(screen, "ind-ot-1"))
+        assert screen.active_button.text() == "No longer &works here…"
+        monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("contract ended July 2026", True))
+        screen.active_button.click()
+        assert "is marked as no longer working with the school" in screen.message.text()
+        with pytest.raises(AssertionError):
+            row_of(screen, "ind-ot-1")  # not listed any more
+        screen.show_former.setChecked(True)
+        row = row_of(screen, "ind-ot-1")
+        assert screen.proxy.index(row, ProfessionalsModel.NAME).data().endswith("(no longer works here)")
+        screen.table.selectRow(row)
+        assert "No longer works with the school" in screen.detail.toPlainText()
+        assert screen.active_button.text() == "&Works here again"
+        screen.active_button.click()
+        assert screen.message.text().endswith("works with the school again.")
+        screen.show_former.setChecked(False)
+        assert not screen.proxy.index(row_of(screen, "ind-ot-1"), ProfessionalsModel.NAME).data().endswith(
+            "(no longer works here)")
+
+    def test_a_former_professional_is_not_offered_for_a_visit(self, screen, sqlite_school, actor, monkeypatch):
+        karen = next(p for p in sqlite_school.professionals.list_professionals(actor(sqlite_school, "sbrown"))
+                     if p.ext_id == "ind-ot-1")
+        sqlite_school.professionals.set_active(actor(sqlite_school, "sbrown"), karen.id, False, "moved away")
+        offered = []
+
+        def fake_exec(dialog: SignInVisitorDialog) -> int:
+            offered.extend(dialog.professional.itemText(i) for i in range(dialog.professional.count()))
+            return QDialog.DialogCode.Rejected
+
+        monkeypatch.setattr(SignInVisitorDialog, "exec", fake_exec)
+        screen.tabs.setCurrentIndex(1)
+        screen.sign_in_button.click()
+        assert offered and not any(karen.name in text for text in offered)

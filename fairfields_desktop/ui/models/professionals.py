@@ -52,7 +52,8 @@ class ProfessionalsModel(ListTableModel):
                 detail = f": {problems[0].message}" if problems else ""
                 more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
                 return f"{LEVEL_WORDS[level]}{detail}{more}"
-            return (p.name, KIND_LABELS.get(p.kind, p.kind), "", p.discipline_label, p.organisation or "",
+            name = p.name if p.active else f"{p.name} (no longer works here)"
+            return (name, KIND_LABELS.get(p.kind, p.kind), "", p.discipline_label, p.organisation or "",
                     p.contact)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == self.KIND:
             return QColor(readable(KIND_COLOURS.get(p.kind, "#000000")))
@@ -71,17 +72,20 @@ class ProfessionalFilterProxy(FilterProxy):
         self._text = ""
         self.kind: str | None = None
         self.level: str | None = None  # "blocking", "warning" (warning or worse), None
+        self.show_former = False  # professionals who no longer work with the school
 
     def set_search(self, text: str) -> None:
         self.refilter(lambda: setattr(self, "_text", fold(text.strip())))
 
-    def set_filters(self, kind: str | None, level: str | None) -> None:
-        self.refilter(lambda: self.__dict__.update(kind=kind, level=level))
+    def set_filters(self, kind: str | None, level: str | None, show_former: bool = False) -> None:
+        self.refilter(lambda: self.__dict__.update(kind=kind, level=level, show_former=show_former))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         model: ProfessionalsModel = self.sourceModel()  # type: ignore[assignment]
         item = model.item(source_row)
         if self._text and self._text not in model.search_text(source_row):
+            return False
+        if not item.active and not self.show_former:
             return False
         if self.kind and item.kind != self.kind:
             return False

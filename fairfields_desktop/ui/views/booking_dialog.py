@@ -194,6 +194,8 @@ class BookingDialog(QDialog):
         self.professional.setAccessibleName("Professional")
         self._kinds: dict[str, str] = {}
         for p in services.professionals.list_professionals(actor, on=start.date()):
+            if not p.active:  # no longer works with the school: not offered for new bookings
+                continue
             self._kinds[p.ext_id] = p.kind
             check = LEVEL_WORDS[p.status.level]
             problems = p.status.blocking or p.status.warnings

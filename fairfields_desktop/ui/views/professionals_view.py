@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeySequence, QTextDocument, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QInputDialog,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -71,7 +72,9 @@ def render_professional(p) -> str:  # noqa: ANN001
         f"<p><span style='color:{readable(KIND_COLOURS.get(p.kind, '#000000'))}'><b>{escape(KIND_LABELS.get(p.kind, p.kind))}</b>"
         f"</span> · {escape(p.discipline_label)} · {escape(p.organisation or 'no organisation')}</p>"
         f"<p>{escape(p.contact or 'no phone or email recorded')}</p>"
-        f"<h3 style='color:{readable('#1a3a5c')}'>Safeguarding checks on {day_text(p.status.on)}: "
+        + ("" if p.active else "<p><b>No longer works with the school</b> (kept on the register with their "
+                                "checks, visits and bookings; not offered for new ones).</p>")
+        + f"<h3 style='color:{readable('#1a3a5c')}'>Safeguarding checks on {day_text(p.status.on)}: "
         f"{LEVEL_WORDS[p.status.level]}</h3><table>{rows}</table>"
     )
 
@@ -319,11 +322,15 @@ class ProfessionalsScreen(QWidget):
         self.level_filter.addItem("All checks", None)
         self.level_filter.addItem("Warning or blocked", "warning")
         self.level_filter.addItem("Blocked only", "blocking")
+        self.show_former = QCheckBox("Show &former professionals")
+        self.show_former.setToolTip("Also list professionals who no longer work with the school")
         self.add_button = QPushButton("&Add professional")
         self.edit_button = QPushButton("&Edit details and checks")
+        self.active_button = QPushButton("No longer &works here…")
         can_edit = allowed(self.actor.roles, "professionals.edit")
         self.add_button.setVisible(can_edit)
         self.edit_button.setVisible(can_edit)
+        self.active_button.setVisible(can_edit)
         add_shortcut(self.add_button, "Ctrl+N", "Add a professional to the register, with their checks")
         add_shortcut(self.edit_button, "Ctrl+E", "Edit the selected professional's details and checks")
         self.message = QLabel("")
@@ -338,8 +345,10 @@ class ProfessionalsScreen(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.kind_filter)
         top.addWidget(self.level_filter)
+        top.addWidget(self.show_former)
         top.addWidget(self.add_button)
         top.addWidget(self.edit_button)
+        top.addWidget(self.active_button)
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -352,6 +361,8 @@ class ProfessionalsScreen(QWidget):
         self.search.textChanged.connect(self.proxy.set_search)
         self.kind_filter.currentIndexChanged.connect(self.on_filters_changed)
         self.level_filter.currentIndexChanged.connect(self.on_filters_changed)
+        self.show_former.toggled.connect(self.on_filters_changed)
+        self.active_button.clicked.connect(self.on_active_clicked)
         self.table.selectionModel().currentRowChanged.connect(self.on_current_changed)
         self.add_button.clicked.connect(self.on_add_clicked)
         self.edit_button.clicked.connect(self.on_edit_clicked)
@@ -391,11 +402,45 @@ class ProfessionalsScreen(QWidget):
         self.detail.setHtml(render_professional(self.model.item(row)))
 
     def on_filters_changed(self, *_args) -> None:  # noqa: ANN002
-        self.proxy.set_filters(self.kind_filter.currentData(), self.level_filter.currentData())
+        self.proxy.set_filters(self.kind_filter.currentData(), self.level_filter.currentData(),
+                               self.show_former.isChecked())
 
     def on_current_changed(self, current, _previous=None) -> None:  # noqa: ANN001
         if current.isValid():
-            self.detail.setHtml(render_professional(self.proxy.data(current, ITEM_ROLE)))
+            chosen = self.proxy.data(current, ITEM_ROLE)
+            self.detail.setHtml(render_professional(chosen))
+            self.active_button.setText("No longer &works here…" if chosen.active else "&Works here again")
+
+    def on_active_clicked(self) -> None:
+        """Mark the chosen professional as no longer working with the school (asking why), or back again."""
+        professional_id = self.current_professional_id()
+        if professional_id is None:
+            self.message.setText("Choose a professional first.")
+            return
+        chosen = self.model.item(self.model.row_of(professional_id))
+        reason = ""
+        if chosen.active:
+            reason, ok = QInputDialog.getText(self, "No longer works here",
+                                              f"Why does {chosen.name} no longer work with the school?\n"
+                                              "(for example: contract ended July 2026)")
+            if not ok:
+                return
+        try:
+            saved = self.services.professionals.set_active(self.actor, professional_id, not chosen.active, reason,
+                                                           chosen.version)
+        except FairfieldsError as exc:
+            self.message.setText(f"Not changed: {exc}")
+            return
+        self.model.replace(saved)
+        if saved.active:
+            self.message.setText(f"{saved.name} works with the school again.")
+            self.select_professional(saved.id)
+        else:
+            shown = " (ticked “Show former professionals”: listed)" if self.show_former.isChecked() else \
+                " Tick “Show former professionals” to see them."
+            self.message.setText(f"{saved.name} is marked as no longer working with the school: kept on the "
+                                 f"register with their checks, visits and bookings.{shown}")
+            self.select_professional(saved.id)
 
     def on_add_clicked(self) -> None:
         dialog = ProfessionalDialog(self.services, self.actor, parent=self)
@@ -504,7 +549,8 @@ class ProfessionalsScreen(QWidget):
 
     def on_sign_in_clicked(self) -> None:
         dialog = SignInVisitorDialog(self.services, self.actor,
-                                     self.services.professionals.list_professionals(self.actor), self)
+                                     [p for p in self.services.professionals.list_professionals(self.actor)
+                                      if p.active], self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
             try:

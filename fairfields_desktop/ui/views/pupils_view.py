@@ -567,7 +567,7 @@ class PupilsScreen(QWidget):
         if pupil_id is None:
             self.message.setText("Choose a pupil first.")
             return
-        choices = self.services.professionals.list_professionals(self.actor)
+        choices = [p for p in self.services.professionals.list_professionals(self.actor) if p.active]
         labels = [f"{p.name} ({p.discipline_label}, {p.kind})" for p in choices]
         choice, ok = QInputDialog.getItem(self, "Add to the team", "Professional:", labels, 0, False)
         if not ok:

@@ -151,7 +151,7 @@ class RequestDialog(QDialog):
         self.professional = QComboBox()
         self.professional.addItem("(choose the independent professional)", None)
         for p in services.professionals.list_professionals(actor):
-            if p.kind == "independent":
+            if p.kind == "independent" and p.active:
                 self.professional.addItem(f"{p.name} — {p.discipline_label}", p.ext_id)
         self.setting = QComboBox()
         self.setting.addItem("In school (the professional comes in)", "in_school")

@@ -546,12 +546,14 @@ class ReviewsPanel(QWidget):
         return reason if ok else None
 
     def ask_invitee(self) -> tuple[str, str, str | None] | None:
-        dialog = InviteeDialog(self.services.professionals.list_professionals(self.actor), parent=self)
+        dialog = InviteeDialog([p for p in self.services.professionals.list_professionals(self.actor) if p.active],
+                               parent=self)
         return dialog.values() if dialog.exec() == FormDialog.DialogCode.Accepted else None
 
     def ask_professionals(self) -> tuple[list[str], str | None] | None:
         due = self.review.timeline.advice_circulated_by if self.review else None
-        dialog = AdviceDialog(self.services.professionals.list_professionals(self.actor), due, parent=self)
+        dialog = AdviceDialog([p for p in self.services.professionals.list_professionals(self.actor) if p.active],
+                              due, parent=self)
         return dialog.values() if dialog.exec() == FormDialog.DialogCode.Accepted else None
 
     def ask_circulation(self) -> tuple[str, str, date] | None:
