@@ -346,9 +346,10 @@ class ProfessionalsScreen(QWidget):
         top.addWidget(self.kind_filter)
         top.addWidget(self.level_filter)
         top.addWidget(self.show_former)
-        top.addWidget(self.add_button)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.active_button)
+        actions = QHBoxLayout()  # a row of their own: the search field keeps its width
+        for button in (self.add_button, self.edit_button, self.active_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -356,6 +357,7 @@ class ProfessionalsScreen(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(tab)
         layout.addLayout(top)
+        layout.addLayout(actions)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
         self.search.textChanged.connect(self.proxy.set_search)
