@@ -407,7 +407,8 @@ class FirstRunAssistant(QWizard):
             try:
                 if not target.dataset.is_empty():
                     raise FairfieldsError(f"{target.db.description} already holds a school: nothing was loaded "
-                                          "(choose another database, or sign in to that school)")
+                                          "(to use that school from this PC, go Back and choose 'Join the "
+                                          "school's shared PostgreSQL server')")
                 target.dataset.load(doc)
             except BaseException:
                 self._discard(target)

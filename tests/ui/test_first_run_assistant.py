@@ -244,3 +244,18 @@ def test_joining_a_server_with_no_school_says_what_to_choose(assistant, pg_url):
     assert "holds no school yet: choose 'Set up a new school'" in page.message.text()
     assert assistant.currentId() == WHERE_PAGE
     assert LocalSettings.load().database_url is None
+
+
+def test_a_new_school_on_a_server_that_holds_one_points_to_join(assistant, pg_url, open_school,  # noqa: ANN001
+                                                                example_doc):
+    open_school(pg_url).dataset.load(example_doc)
+    assistant.start_page.demo.setChecked(True)
+    assistant.next()
+    page = assistant.where_page
+    page.postgres.setChecked(True)
+    page.url.setText(pg_url)
+    finish(assistant)
+    assert assistant.outcome is None
+    assert "already holds a school: nothing was loaded" in page.message.text()
+    assert "choose 'Join the school's shared PostgreSQL server'" in page.message.text()
+    assert LocalSettings.load().database_url is None
