@@ -12,18 +12,17 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSlider,
-    QTabWidget,
     QTextEdit,
     QWidget,
 )
 
-from fairfields_desktop.ui.main_window import SCREENS, MainWindow
+from fairfields_desktop.ui.main_window import MainWindow
+from ui_walk import screens_and_tabs
 
 ROLES = ("hcarter", "mokafor", "sbrown", "ttaylor", "admin")
 INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView, QPlainTextEdit,
@@ -87,32 +86,6 @@ def audit(root: QWidget, screen: str, checked: dict[str, object], problems: dict
                 problems[key] = problems.get(key, "") + f" tooltip does not name its shortcut {own}"
 
 
-def walk(window: MainWindow, screen: str, checked: dict, problems: dict) -> None:
-    window.show_screen(screen)
-    QApplication.processEvents()
-    page = window.screens[screen]
-    audit(window, screen, checked, problems)
-    for tabs in page.findChildren(QTabWidget):
-        if not tabs.isVisible():
-            continue
-        for index in range(tabs.count()):
-            if not tabs.isTabEnabled(index) or not tabs.isTabVisible(index):
-                continue
-            tabs.setCurrentIndex(index)
-            QApplication.processEvents()
-            audit(window, f"{screen}:{tabs.tabText(index).replace('&', '')}", checked, problems)
-            # tabs within tabs
-            for inner in tabs.widget(index).findChildren(QTabWidget):
-                if not inner.isVisible():
-                    continue
-                for j in range(inner.count()):
-                    if inner.isTabEnabled(j) and inner.isTabVisible(j):
-                        inner.setCurrentIndex(j)
-                        QApplication.processEvents()
-                        audit(window, f"{screen}:{tabs.tabText(index)}:{inner.tabText(j)}".replace("&", ""),
-                              checked, problems)
-
-
 @pytest.mark.parametrize("username", ROLES)
 def test_every_interactive_widget_is_named_and_in_the_tab_order(qtbot, sqlite_school, actor, username, capsys):
     window = MainWindow(sqlite_school, actor(sqlite_school, username))
@@ -120,8 +93,8 @@ def test_every_interactive_widget_is_named_and_in_the_tab_order(qtbot, sqlite_sc
     window.show()
     checked: dict[str, object] = {}
     problems: dict[str, str] = {}
-    for info in SCREENS:
-        walk(window, info.key, checked, problems)
+    for where in screens_and_tabs(window):
+        audit(window, where, checked, problems)
     with capsys.disabled():
         print(f"\n[a11y] {username}: {len(checked)} interactive widgets checked, {len(problems)} problems")
     assert checked

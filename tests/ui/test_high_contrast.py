@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from fairfields_desktop.ui.launch import load_style
 from fairfields_desktop.ui.main_window import MainWindow
+from ui_walk import screens_and_tabs
 
 STYLE = Path(__file__).parents[2] / "resources" / "style.qss"
 SHOTS = Path("/tmp")
@@ -244,40 +245,6 @@ def select_first_rows(page) -> None:  # noqa: ANN001
     QApplication.processEvents()
 
 
-def visit_every_screen_and_tab(window: MainWindow, check) -> None:  # noqa: ANN001
-    """Call `check(where)` on every screen, every tab and every tab within a tab (as test_accessibility walks)."""
-    from PySide6.QtWidgets import QTabWidget
-
-    from fairfields_desktop.ui.main_window import SCREENS
-
-    for info in SCREENS:
-        window.show_screen(info.key)
-        QApplication.processEvents()
-        page = window.screens[info.key]
-        select_first_rows(page)
-        check(info.key)
-        for tabs in page.findChildren(QTabWidget):
-            if not tabs.isVisible():
-                continue
-            for index in range(tabs.count()):
-                if not tabs.isTabEnabled(index) or not tabs.isTabVisible(index):
-                    continue
-                tabs.setCurrentIndex(index)
-                QApplication.processEvents()
-                select_first_rows(tabs.widget(index))
-                where = f"{info.key}:{tabs.tabText(index)}".replace("&", "")
-                check(where)
-                for inner in tabs.widget(index).findChildren(QTabWidget):
-                    if not inner.isVisible():
-                        continue
-                    for j in range(inner.count()):
-                        if inner.isTabEnabled(j) and inner.isTabVisible(j):
-                            inner.setCurrentIndex(j)
-                            QApplication.processEvents()
-                            select_first_rows(inner.widget(j))
-                            check(f"{where}:{inner.tabText(j)}".replace("&", ""))
-
-
 @pytest.mark.parametrize("username", ["hcarter", "mokafor", "sbrown", "ttaylor", "admin"])
 def test_no_label_fixes_a_text_colour_unreadable_on_the_high_contrast_window(qtbot, sqlite_school, actor, username,
                                                                             high_contrast_large_text):
@@ -288,8 +255,9 @@ def test_no_label_fixes_a_text_colour_unreadable_on_the_high_contrast_window(qtb
     window.resize(1400, 900)
     window.show()
     offenders: dict[str, str] = {}
-    visit_every_screen_and_tab(window, lambda where: (low_contrast_labels(window, where, offenders),
-                                                      low_contrast_cells(window, where, offenders)))
+    for where in screens_and_tabs(window, select_first_rows):
+        low_contrast_labels(window, where, offenders)
+        low_contrast_cells(window, where, offenders)
     assert not offenders, "\n".join(f"{k}: {v}" for k, v in sorted(offenders.items()))
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QTabBar, QTabWidget, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QTabBar, QWidget
 
-from fairfields_desktop.ui.main_window import SCREENS, MainWindow
+from fairfields_desktop.ui.main_window import MainWindow
 from fairfields_desktop.ui.shortcuts import screen_actions
+from ui_walk import screens_and_tabs
 
 ROLES = ("hcarter", "mokafor", "sbrown", "ttaylor", "admin")
 
@@ -56,22 +57,6 @@ def live_keys(window: QWidget) -> dict[str, list[str]]:
     return owners
 
 
-def states(window: MainWindow):  # noqa: ANN201
-    """Each screen, and each tab (and inner tab) of it, shown in turn: yields its name."""
-    for info in SCREENS:
-        window.show_screen(info.key)
-        QApplication.processEvents()
-        yield info.key
-        for tabs in window.screens[info.key].findChildren(QTabWidget):
-            if not tabs.isVisible():
-                continue
-            for index in range(tabs.count()):
-                if tabs.isTabEnabled(index) and tabs.isTabVisible(index):
-                    tabs.setCurrentIndex(index)
-                    QApplication.processEvents()
-                    yield f"{info.key}:{tabs.tabText(index).replace('&', '')}"
-
-
 @pytest.fixture
 def window_for(qtbot, sqlite_school, actor):  # noqa: ANN001, ANN201
     def make(username: str) -> MainWindow:
@@ -88,7 +73,7 @@ def window_for(qtbot, sqlite_school, actor):  # noqa: ANN001, ANN201
 def test_no_two_keys_clash_on_any_screen_or_tab(window_for, username):
     window = window_for(username)
     clashes = []
-    for state in states(window):
+    for state in screens_and_tabs(window):
         for keys, owners in live_keys(window).items():
             if len(owners) > 1:
                 clashes.append(f"{state}: {keys}: {owners}")
@@ -137,7 +122,7 @@ MAIN_ACTIONS = [
                          ids=[f"{u}-{w}" for u, w, _ in MAIN_ACTIONS])
 def test_the_main_actions_have_keys_shown_in_the_actions_menu(window_for, username, where, expected):
     window = window_for(username)
-    for state in states(window):
+    for state in screens_and_tabs(window):
         if state == where:
             break
     else:
@@ -259,7 +244,7 @@ def test_no_two_keys_clash_in_the_dialogs_the_screens_open(window_for, qtbot, us
 
     window = window_for(username)
     clashes, opened = [], set()
-    for state in states(window):
+    for state in screens_and_tabs(window):
         screen = window.stack.currentWidget()
         for button in screen.findChildren(QPushButton):
             text = button.text().replace("&", "")
