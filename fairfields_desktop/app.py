@@ -39,7 +39,7 @@ from .services.subject_access import SubjectAccessService
 from .services.users import UserService
 from .services.secrets import NoKeyring, SecretStore, database_key
 from .domain.keys import key_from_text, new_key, recovery_key
-from .store.database import KEY_VARIABLE, Database, display_url, normalise_url, open_database
+from .store.database import KEY_VARIABLE, Database, display_url, normalise_url, open_database, retrying
 from .store.migrate import current_revision, head_revision, upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,10 @@ class Services:
         self.subject_access = SubjectAccessService(self.db, self.clock)
         self.retention = RetentionService(self.db, self.clock)
         self.dashboard = DashboardService(self)
+        for name in self.__dataclass_fields__:
+            service = getattr(self, name)
+            if name not in ("db", "clock") and not isinstance(service, (str, type(None))):
+                _retry_on_contention(service, self.db)
 
     def database_info(self) -> DatabaseInfo:
         return DatabaseInfo(self.db.description, "SQLite" if self.db.is_sqlite else "PostgreSQL",
@@ -171,6 +175,17 @@ class Services:
         settings.database_url = display_url(normalise_url(url)) if url else None
         settings.save()
         log.info("this PC's database set by the first-run assistant")
+
+
+def _retry_on_contention(service: object, db: Database) -> None:
+    """Every public use case of ``service`` tried again when another PC's change got in its way (a busy
+    SQLite file, a PostgreSQL deadlock or serialization failure, a clashing row saved at the same moment)
+    and it committed nothing: the whole unit of work runs again, so its own checks see the other change."""
+    import inspect
+
+    for name, member in inspect.getmembers(type(service), inspect.isfunction):
+        if not name.startswith("_"):
+            setattr(service, name, retrying(getattr(service, name), db))
 
 
 def keyring_password_source(ask: Callable[[str], str | None] | None = None) -> Callable[[Any], str | None]:

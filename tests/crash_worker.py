@@ -16,6 +16,12 @@ with SIGKILL by the test. Lines a worker prints (each flushed before the next us
     refused booking SLOT                          the slot clashed or was not a school day: nothing made
     try pupil ID PHONE                            before save_pupil() is called
     done pupil ID PHONE                           after save_pupil() returned
+    writing                                       a transaction has sent its changes to the database
+                                                  (after its flush, before its commit)
+
+With CRASH_WINDOW_PAUSE_MS set, the worker lingers up to that many milliseconds after each "writing",
+inside the open transaction, so that the test's kill lands in the write window: changes written, not
+yet committed.
 
 The database key of an encrypted SQLite file comes from FAIRFIELDS_DB_KEY (the worker has no keyring).
 """
@@ -55,11 +61,28 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
+def _announce_writes(pause_ms: float) -> None:
+    """Say "writing" after every flush (the transaction's changes are in the database, uncommitted)."""
+    import random
+    import time as clock
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    def after_flush(_session, _context) -> None:  # noqa: ANN001
+        say("writing")
+        if pause_ms:
+            clock.sleep(random.uniform(0, pause_ms) / 1000)
+
+    event.listen(Session, "after_flush", after_flush)
+
+
 def work(url: str, first_slot: int) -> None:
     from fairfields_desktop.app import open_services
     from fairfields_desktop.domain.errors import Refused
     from fairfields_desktop.services.bookings import BookingDraft
 
+    _announce_writes(float(os.environ.get("CRASH_WINDOW_PAUSE_MS") or 0))
     services = open_services(url, today=TODAY)
     booker = services.auth.sign_in("sbrown", PASSWORDS["sbrown"])
     editor = services.auth.sign_in("hcarter", PASSWORDS["hcarter"])

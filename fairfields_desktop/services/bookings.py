@@ -23,6 +23,7 @@ from ..domain.checks import day_text, evaluate_checks
 from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused, StaleRecord
 from ..domain.permissions import allowed, require
 from ..store.database import Database
+from ..store.references import assign_reference, pending_reference
 from ..store.models import (
     BookingNoticeRow,
     BookingOccurrenceRow,
@@ -509,7 +510,7 @@ class BookingService:
         problems += [Problem("pupils", f"{u!r} is not a pupil's UPN") for u in draft.pupils if u not in pupils]
         if problems:
             raise InvalidInput(problems)
-        row = BookingRow(ext_id=self._next_ref(session), space_id=space_id, starts_at=draft.start, ends_at=draft.end,
+        row = BookingRow(ext_id=pending_reference("b"), space_id=space_id, starts_at=draft.start, ends_at=draft.end,
                          professional=pro, purpose=(draft.purpose or "").strip() or None,
                          repeat_weekly_until=draft.weekly_until, status="booked", created_by=actor.username,
                          staff_links=[BookingStaffRow(staff=staff[s], position=i) for i, s in enumerate(draft.staff)],
@@ -518,17 +519,9 @@ class BookingService:
         row.occurrences = [BookingOccurrenceRow(space_id=space_id, starts_at=d.start, ends_at=d.end, status="booked")
                            for d in dates]
         session.add(row)
+        assign_reference(session, row, "b")
         return (row, draft.space, pro, [staff[s].name for s in draft.staff],
                 [f"{pupils[u].first_name} {pupils[u].last_name}" for u in draft.pupils])
-
-    def _next_ref(self, session: Session) -> str:
-        """The next free reference b-NNN (references of loaded datasets may use other patterns)."""
-        count = session.scalar(select(func.max(BookingRow.id))) or 0
-        while True:
-            count += 1
-            ref = f"b-{count:03d}"
-            if session.scalar(select(BookingRow.id).where(BookingRow.ext_id == ref)) is None:
-                return ref
 
     # --- changing ---------------------------------------------------------------------------------
     def cancel(self, actor: Actor, occurrence_id: int, reason: str, *, whole_series: bool = False) -> list[Block]:

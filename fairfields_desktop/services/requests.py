@@ -36,6 +36,7 @@ from ..domain.rules import (
 from ..domain.school import WEEKDAYS
 from ..store.database import Database
 from ..store.queries import request_overlaps
+from ..store.references import assign_reference, pending_reference
 from ..store.models import (
     BookingOccurrenceRow,
     BookingRow,
@@ -417,9 +418,9 @@ class RequestService:
                 raise Refused(f"{row.ext_id} is {row.status}: a decided request is not edited; extend or end it")
             new = self._unsaved_row(session, values, into=row)
             if row is None:
-                new.ext_id = self._next_ref(session)
                 new.status = "draft"
                 session.add(new)
+                assign_reference(session, new, "r")
                 self._event(session, new, actor, "created", None)
             if submit and new.status == "draft":
                 new.status = "submitted"
@@ -680,14 +681,14 @@ class RequestService:
         while last.weekday() != row.last_session.weekday():
             last -= timedelta(days=1)
         new = RequestRow(
-            ext_id=self._next_ref(session), pupil_id=row.pupil_id, professional_id=row.professional_id,
+            ext_id=pending_reference("r"), pupil_id=row.pupil_id, professional_id=row.professional_id,
             setting=row.setting, first_session=first, last_session=last, weekday=row.weekday,
             start_time=row.start_time, end_time=row.end_time, ehcp_approval_on=row.ehcp_approval_on,
             ehcp_approval_reference=row.ehcp_approval_reference, personal_budget_linked=row.personal_budget_linked,
             classroom_sessions_agreed=row.classroom_sessions_agreed, space_id=row.space_id,
             class_staff_id=row.class_staff_id, extends_id=row.id, extension_reason=reason.strip(), status="submitted")
         session.add(new)
-        session.flush()
+        assign_reference(session, new, "r")
         session.refresh(new)
         new = session.scalar(self._query().where(RequestRow.id == new.id))
         self._event(session, new, actor, "created", f"extends {row.ext_id}")
@@ -836,13 +837,6 @@ class RequestService:
         if row is None:
             raise NotFound(f"there is no request {ref!r}")
         return row
-
-    def _next_ref(self, session: Session) -> str:
-        refs = set(session.scalars(select(RequestRow.ext_id)))
-        n = len(refs) + 1
-        while f"r-{n:03d}" in refs:
-            n += 1
-        return f"r-{n:03d}"
 
     def _event(self, session: Session, row: RequestRow, actor: Actor, action: str, reason: str | None,
                details: dict | None = None, at: datetime | None = None) -> None:

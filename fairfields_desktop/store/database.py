@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +23,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.url import URL
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.errors import FairfieldsError, NotAllowed
+from ..domain.errors import FairfieldsError, NotAllowed, StaleRecord
 from ..domain.keys import key_from_text
 
 log = logging.getLogger(__name__)
@@ -38,9 +41,34 @@ KeySource = Callable[[Path, bool], str]
 
 
 class DatabaseError(FairfieldsError):
-    """The database cannot be opened or used; the message says why and what to do."""
+    """The database cannot be opened or used; the message says why and what to do (not a bug: exit 3)."""
 
-    exit_code = 1
+    exit_code = 3
+
+
+class DatabaseBusy(FairfieldsError):
+    """Another PC held the database for longer than we wait (SQLite's lock): nothing was changed (exit 3).
+
+    ``retryable``: the whole unit of work may be tried again (nothing of it was committed)."""
+
+    exit_code = 3
+    retryable = True
+
+
+class ConcurrentChange(StaleRecord):
+    """Another PC changed the same records at the same moment (a deadlock, a serialization failure, a
+    row updated or a unique value taken under us): this unit of work was rolled back whole and may be
+    tried again; tried again, the service's own checks say what changed (exit 3)."""
+
+    retryable = True
+
+
+class DatabaseUnavailable(FairfieldsError):
+    """The database cannot be used just now (the server is unreachable or went away, the disk is full, the
+    file is read-only): the message says what to do. Not a bug (exit 3)."""
+
+    exit_code = 3
+    retryable = False
 
 
 class PasswordNeeded(NotAllowed):
@@ -147,17 +175,38 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """A session whose transaction commits on success and rolls back on any error.
+
+        Database errors come out translated (`translate`): contention as DatabaseBusy or ConcurrentChange
+        (retryable: nothing was committed), a lost server, a full disk as DatabaseUnavailable."""
+        session = self._sessions()
+        committing = False
+        try:
+            with session.begin():
+                yield session
+                committing = True  # leaving the block commits
+        except (DBAPIError, StaleDataError) as exc:
+            raise translate(exc, during_commit=committing) from exc
+        else:
+            _COUNTS.commits = getattr(_COUNTS, "commits", 0) + 1
+        finally:
+            session.close()
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A session for reading only (on SQLite it takes no write lock)."""
-        with self._sessions() as session:
-            if self.is_sqlite:
-                session.connection(execution_options={"sqlite_begin": "DEFERRED"})
-            yield session  # closing the session ends its transaction; what was read stays readable
+        try:
+            with self._sessions() as session:
+                if self.is_sqlite:
+                    session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+                yield session  # closing the session ends its transaction; what was read stays readable
+        except (DBAPIError, StaleDataError) as exc:
+            raise translate(exc, during_commit=False) from exc
+
+    @staticmethod
+    def commits_in_this_thread() -> int:
+        """How many transactions this thread has committed through `session()` (for `retrying`)."""
+        return getattr(_COUNTS, "commits", 0)
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
@@ -179,6 +228,110 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# --- database errors, translated once where sessions open -------------------------------------------------
+_COUNTS = threading.local()
+
+#: SQLSTATEs of PostgreSQL contention: serialization failure, deadlock, lock not available
+_PG_RETRY = {"40001", "40P01", "55P03"}
+#: PostgreSQL integrity violations a concurrent writer can cause: unique, foreign key, exclusion
+_PG_RACE = {"23505", "23503", "23P01"}
+_TABLE = re.compile(r"table '?\"?(\w+)")
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+
+
+def _detail(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+def translate(exc: BaseException, *, during_commit: bool = False) -> FairfieldsError | BaseException:
+    """A database error as a known error that says what to do, or ``exc`` itself when it is a bug.
+
+    Contention (SQLite's lock held too long, a PostgreSQL deadlock or serialization failure, a unique
+    value or a row taken by another PC at the same moment, an update that found its row changed) is
+    retryable: the transaction rolled back whole. A lost connection is retryable only before the commit
+    began (after, nobody knows whether the change was saved)."""
+    detail = _detail(exc)
+    lowered = detail.lower()
+    state = _sqlstate(exc)
+    if isinstance(exc, StaleDataError):
+        match = _TABLE.search(str(exc))
+        what = f" in {match.group(1).replace('_', ' ')}" if match else ""
+        return ConcurrentChange(f"someone else changed this record{what} at the same moment: reload it, then "
+                                "make your change again")
+    if "database is locked" in lowered or "database is busy" in lowered or "database table is locked" in lowered:
+        return DatabaseBusy("the database is busy with another PC's change and did not free up in time: "
+                            "nothing was changed; try again in a moment")
+    if state in _PG_RETRY:
+        return ConcurrentChange("another PC changed the same records at the same moment: nothing was changed; "
+                                "try again")
+    if state in _PG_RACE or (state is None and "constraint failed" in lowered and "unique" in lowered):
+        return ConcurrentChange(f"another PC saved a clashing record at the same moment ({detail}): nothing "
+                                "was changed; try again")
+    if "disk is full" in lowered or "no space left" in lowered or state == "53100":
+        return DatabaseUnavailable(f"the disk holding the database is full ({detail}): nothing was changed; "
+                                   "free some space (or ask the IT technician), then try again")
+    if "readonly database" in lowered or "read-only" in lowered or state == "25006":
+        return DatabaseUnavailable(f"the database cannot be written to ({detail}): nothing was changed; "
+                                   "check that the file and its folder may be written, or ask the IT technician")
+    lost = (getattr(exc, "connection_invalidated", False) or state in {"08000", "08003", "08006", "57P01", "57P02",
+                                                                         "57P03"}
+            or "server closed the connection" in lowered or "connection refused" in lowered
+            or "could not connect" in lowered or "terminating connection" in lowered
+            or "connection is closed" in lowered or "consuming input failed" in lowered)
+    if lost:
+        if during_commit:
+            return DatabaseUnavailable(f"the connection to the database was lost while saving ({detail}): check "
+                                       "whether your change is there (reload) before making it again")
+        error = DatabaseUnavailable(f"the connection to the database was lost ({detail}): nothing was changed; "
+                                    "check the network and that the database server is running, then try again")
+        error.retryable = True
+        return error
+    return exc
+
+
+def retrying(call: Callable, db: Database, attempts: int = 5,
+             sleep: Callable[[float], None] | None = None) -> Callable:
+    """``call`` run again (up to ``attempts`` times, with a short growing pause) when it fails with a
+    retryable database error and committed nothing in this thread meanwhile; the last error otherwise.
+
+    Calls nested in a retrying call are not retried themselves: the outermost one runs the whole unit
+    again."""
+    import functools
+    import random
+    import time
+
+    pause = sleep or time.sleep
+
+    @functools.wraps(call)
+    def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        depth = getattr(_COUNTS, "depth", 0)
+        if depth:
+            return call(*args, **kwargs)
+        _COUNTS.depth = 1
+        try:
+            for attempt in range(1, attempts + 1):
+                before = db.commits_in_this_thread()
+                try:
+                    return call(*args, **kwargs)
+                except FairfieldsError as exc:
+                    if (not getattr(exc, "retryable", False) or attempt == attempts
+                            or db.commits_in_this_thread() != before):
+                        raise
+                    log.info("retrying %s after %s (attempt %d)", getattr(call, "__qualname__", call),
+                             type(exc).__name__, attempt)
+                    pause(min(1.0, 0.02 * 2 ** attempt) * (0.5 + random.random()))
+            raise AssertionError("unreachable")
+        finally:
+            _COUNTS.depth = 0
+
+    return run
 
 
 def _connect_file(path: Path, key: str | None):  # noqa: ANN202 (a DB-API connection)

@@ -30,6 +30,9 @@ from fairfields_desktop.store.models import AuditRow, BookingOccurrenceRow, Book
 
 SOAK = bool(os.environ.get("FAIRFIELDS_SOAK"))
 KILLS = {"sqlite": 300 if SOAK else 25, "postgres": 100 if SOAK else 10}
+#: kills aimed inside the write window: after a transaction has written, before it commits
+WINDOW_KILLS = {"sqlite": 120 if SOAK else 10, "postgres": 120 if SOAK else 6}
+WINDOW_PAUSE_MS = 30  # how long the worker may linger in the window (CRASH_WINDOW_PAUSE_MS)
 DELAY_MS = (50, 400)  # how long after "ready" the worker is killed
 WORKER = Path(__file__).parent.parent / "crash_worker.py"
 ROOT = Path(__file__).parent.parent.parent
@@ -43,7 +46,7 @@ def database_key(services) -> str | None:  # noqa: ANN001
     return getattr(services.db, "key", None) or os.environ.get("FAIRFIELDS_DB_KEY")
 
 
-def child_env(key: str | None = None) -> dict[str, str]:
+def child_env(key: str | None = None, window_pause_ms: float = 0) -> dict[str, str]:
     """The environment of a worker: this test's home folder, no keyring (so the key comes from
     FAIRFIELDS_DB_KEY, when there is one), and the fast test password hashing."""
     env = dict(os.environ)
@@ -52,6 +55,8 @@ def child_env(key: str | None = None) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     if key:
         env["FAIRFIELDS_DB_KEY"] = key
+    if window_pause_ms:
+        env["CRASH_WINDOW_PAUSE_MS"] = str(window_pause_ms)
     return env
 
 
@@ -122,6 +127,8 @@ class Ledger:
 
     def read(self, lines: list[str]) -> None:
         for line in lines[1:]:
+            if line == "writing":
+                continue
             kind, what, *rest = line.split(" ")
             if kind == "error":
                 raise AssertionError(f"the worker failed: {line}")
@@ -194,36 +201,58 @@ def _check(url: str, open_school, ledger: Ledger, sqlite: bool) -> list[str]:  #
     return losses
 
 
-def _crash_many(url: str, kind: str, school, open_school, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def _wait_writing(path: Path, pid: int, count: int, timeout: float = 60) -> None:
+    """Until the worker has said "writing" ``count`` times: it is then inside a transaction's write window."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = _lines(path)
+        errors = [line for line in lines if line.startswith("error")]
+        assert not errors, f"worker {pid} failed: {errors}"
+        if lines.count("writing") >= count:
+            return
+        time.sleep(0.001)
+    raise AssertionError(f"worker {pid} did not write {count} times in {timeout} s: {_lines(path)[-5:]}")
+
+
+def _crash_many(url: str, kind: str, school, open_school, tmp_path: Path, capsys,  # noqa: ANN001
+                window: bool = False) -> None:
     head = school.auth.sign_in("hcarter", "demo-head-2026")
     ledger = Ledger(phones={p.id: (school.pupils.pupil_values(head, p.id)["contacts"][0]["phone"], set())
                             for p in school.pupils.list_pupils(head)})
     key = database_key(school)
     school.close()
     rng = random.Random(f"{kind}-{os.getpid()}-{time.time_ns()}")
-    kills, losses, mid_change, started = KILLS[kind], [], 0, time.monotonic()
-    server = ForkServer(child_env(key))
+    kills, losses, mid_change, started = (WINDOW_KILLS if window else KILLS)[kind], [], 0, time.monotonic()
+    in_window = 0
+    server = ForkServer(child_env(key, WINDOW_PAUSE_MS if window else 0))
     try:
         for round_no in range(kills):
             out = tmp_path / f"worker-{round_no}.out"
             pid = server.spawn(url, ledger.next_slot, out)
             _wait_ready(out, pid)
-            time.sleep(rng.uniform(*DELAY_MS) / 1000)
+            if window:
+                _wait_writing(out, pid, rng.randint(1, 12))
+            else:
+                time.sleep(rng.uniform(*DELAY_MS) / 1000)
             _kill(pid)
             lines = _lines(out)
-            mid_change += lines[-1].startswith("try ")
+            mid_change += lines[-1].startswith("try ") or lines[-1] == "writing"
+            in_window += lines[-1] == "writing"
             ledger.read(lines)
             losses += _check(url, open_school, ledger, kind == "sqlite")
             out.unlink()
     finally:
         server.close()
-    summary = (f"crash safety ({kind}): {kills} kills (SIGKILL), {mid_change} of them in the middle of a "
-               f"change, {ledger.done} changes reported done, "
+    summary = (f"crash safety ({kind}{', aimed at the write window' if window else ''}): {kills} kills (SIGKILL), "
+               f"{mid_change} of them in the middle of a change ({in_window} after the change was written, before "
+               f"its commit), {ledger.done} changes reported done, "
                f"{len(losses)} lost, integrity {'ok' if kind == 'sqlite' else 'n/a'} after each kill, "
                f"{time.monotonic() - started:.1f} s")
     with capsys.disabled():
         print(f"\n{summary}")
     assert ledger.done and mid_change, "the workers were never killed in the middle of a change: " + summary
+    if window:
+        assert in_window >= kills // 2, "too few kills landed in the write window: " + summary
     assert not losses, "\n".join(losses[:20])
 
 
@@ -235,6 +264,16 @@ class TestKilledMidWrite:
         school = open_school(url)
         school.dataset.load(example_doc)
         _crash_many(url, kind, school, open_school, tmp_path, capsys)
+
+    @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+    def test_killed_inside_the_write_window_nothing_acknowledged_is_lost(self, kind, request, open_school,
+                                                                         example_doc, tmp_path, capsys):
+        """Each kill waits for the worker to have written a transaction's changes (after its flush, before
+        its commit): the uncommitted change is found whole or not at all, every acknowledged one whole."""
+        url = request.getfixturevalue("sqlite_url" if kind == "sqlite" else "pg_url")
+        school = open_school(url)
+        school.dataset.load(example_doc)
+        _crash_many(url, kind, school, open_school, tmp_path, capsys, window=True)
 
 
 def test_the_worker_runs_on_its_own(sqlite_url, open_school, example_doc, tmp_path):
