@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ..domain.errors import Cancelled, InvalidInput, NotAllowed, Problem
+from ..domain.errors import Cancelled, FairfieldsError, InvalidInput, NotAllowed, Problem
 from ..domain.permissions import require
 from ..store.database import KEY_VARIABLE, Database, is_encrypted_file
 from . import audit
@@ -134,6 +134,7 @@ class BackupService:
         if not target.parent.is_dir():
             raise InvalidInput(Problem("file", f"the folder {target.parent} does not exist"))
         self._write(target, progress)
+        self._record_verified(target)
         with self.db.session() as session:
             audit.record(session, actor, self.clock, "backup", "database", None, after={"file": target.name})
         return target
@@ -148,14 +149,20 @@ class BackupService:
         folder.mkdir(parents=True, exist_ok=True)
         daily = folder / f"daily-{today.isoformat()}.sqlite3"
         if daily.exists():
+            second = self.second_folder()
+            if second is not None and not (second / daily.name).exists():
+                self.copy_to_second_folder(daily)  # the USB disk was not there earlier today
             return None
         self._write(daily, None)
+        self._record_verified(daily)
         year, week, _ = today.isocalendar()
         weekly = folder / f"weekly-{today.isoformat()}.sqlite3"
         if not any(b.kind == "weekly" and b.made_on.isocalendar()[:2] == (year, week) for b in self.list_backups()):
             self._copy(daily, weekly)
+            _verify_copy(weekly, daily, self._key())
         self._prune()
         log.info("daily backup made")
+        self.copy_to_second_folder(daily)
         return BackupFile(daily, "daily", today, daily.stat().st_size)
 
     def _prune(self) -> None:
@@ -286,3 +293,207 @@ class BackupService:
                          after={"file": source.name, "kept": kept.name})
         log.info("database restored from a backup; the previous one kept")
         return kept
+
+    # --- the 3-2-1 habit: a second copy elsewhere, and whether the copies are sound -------------------
+    def second_folder(self) -> Path | None:
+        """The second destination of the automatic backups (this PC's setting), or None."""
+        from ..config import LocalSettings
+
+        folder = LocalSettings.load().second_backup_folder
+        return Path(folder) if folder else None
+
+
+    def set_second_folder(self, actor: Actor, folder: Path | str | None) -> str:
+        """Copy the automatic backups to ``folder`` too (None: stop). Says what was set, and a caution when
+        the folder is on the same disk as the database (it would not survive that disk)."""
+        from ..config import LocalSettings
+
+        require(actor.roles, "backup.run", who=actor.username)
+        settings = LocalSettings.load()
+        if folder in (None, ""):
+            settings.second_backup_folder = None
+            settings.save()
+            log.info("second backup folder cleared by %s", actor.username)
+            return "Backups are no longer copied to a second folder."
+        path = Path(str(folder).strip()).expanduser()
+        problem = _second_problem(path)
+        if problem:
+            raise InvalidInput(Problem("second backup folder", problem))
+        settings.second_backup_folder = str(path)
+        settings.save()
+        state = _read_state(self.folder())
+        state.pop("second", None)
+        _write_state(self.folder(), state)
+        log.info("second backup folder set by %s", actor.username)
+        said = f"Each automatic backup will be copied to {path} and checked there."
+        where = self.db.sqlite_path
+        try:
+            same_disk = where is not None and path.stat().st_dev == where.parent.stat().st_dev
+        except OSError:
+            same_disk = False
+        if same_disk:
+            said += (" Caution: that folder is on the same disk as the database, so it will not survive that disk "
+                     "failing: a USB disk or the school's server is better.")
+        return said
+
+
+    def copy_to_second_folder(self, backup: Path | None = None, actor: Actor | None = None) -> Path | None:
+        """Copy ``backup`` (else the newest automatic backup) to the second folder, check the copy (it opens
+        with the key, is intact and holds every table's rows) and only then give it its name. A failure is
+        recorded for the administrator's dashboard, not raised (the backup on this PC stands); an
+        administrator asking for it (``actor``) is told. Returns the copy, or None."""
+        if actor is not None:
+            require(actor.roles, "backup.run", who=actor.username)
+        second = self.second_folder()
+        if second is None:
+            if actor is not None:
+                raise InvalidInput(Problem("second backup folder", "choose a second folder first"))
+            return None
+        if backup is None:
+            newest = [b for b in self.list_backups() if b.kind == "daily"]
+            if not newest:
+                if actor is not None:
+                    raise InvalidInput(Problem("file", "there is no automatic backup to copy yet: back up now first"))
+                return None
+            backup = newest[0].path
+        target = second / f"fairfields-{self.folder().name}" / backup.name
+        part = target.with_name(target.name + ".part")
+        state = _read_state(self.folder())
+        try:
+            problem = _second_problem(second)
+            if problem:
+                raise InvalidInput(Problem("second backup folder", problem))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with backup.open("rb") as source, part.open("wb") as out:
+                while chunk := source.read(1 << 20):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            _verify_copy(part, backup, self._key())
+            os.replace(part, target)
+            kept = sorted(target.parent.glob("daily-*.sqlite3"), reverse=True)
+            for old in kept[DAILY_KEPT:]:
+                old.unlink(missing_ok=True)
+        except (OSError, FairfieldsError) as exc:
+            part.unlink(missing_ok=True)
+            reason = str(exc) if isinstance(exc, FairfieldsError) else (exc.strerror or str(exc))
+            state["second"] = {**state.get("second", {}), "error": reason, "failed_at": self.clock.now().isoformat(timespec="seconds")}
+            _write_state(self.folder(), state)
+            log.warning("the copy to the second backup folder failed: %s", reason)
+            if actor is not None:
+                raise InvalidInput(Problem("second backup folder", f"the copy failed: {reason}")) from exc
+            return None
+        state["second"] = {"copied_at": self.clock.now().isoformat(timespec="seconds"), "file": target.name, "error": None}
+        _write_state(self.folder(), state)
+        log.info("backup copied to the second folder and checked")
+        return target
+
+
+    def _record_verified(self, backup: Path) -> None:
+        state = _read_state(self.folder())
+        state["last_verified"] = self.clock.now().isoformat(timespec="seconds")
+        state["last_file"] = backup.name
+        _write_state(self.folder(), state)
+
+
+    def health(self) -> BackupHealth:
+        """The state of this database's automatic backups (for the administrator's dashboard)."""
+        state = _read_state(self.folder())
+        second = state.get("second") or {}
+        return BackupHealth(automatic=self.db.sqlite_path is not None, last_verified=_moment(state.get("last_verified")),
+                            second_folder=self.second_folder(), second_copied=_moment(second.get("copied_at")),
+                            second_error=second.get("error") or None)
+
+
+# --- the 3-2-1 habit: a second copy elsewhere, and whether the copies are sound ------------------------
+#: how old the newest verified copy may be before the administrator is warned
+STALE_AFTER_HOURS = 26
+
+
+@dataclass(frozen=True)
+class BackupHealth:
+    """What the administrator needs to know about this database's automatic backups."""
+
+    automatic: bool  # this database gets automatic backups (an SQLite file on this PC)
+    last_verified: datetime | None  # when the newest backup checked sound was made
+    second_folder: Path | None  # the second destination, when one is set
+    second_copied: datetime | None  # when the last copy there was made and checked
+    second_error: str | None  # why the last copy there failed (None: it did not)
+
+    def warnings(self, now: datetime) -> list[str]:
+        """What is wrong, in words ([] when nothing is)."""
+        if not self.automatic:
+            return []
+        found = []
+        if self.last_verified is None:
+            found.append("No backup of this database has been made and checked yet: make one in Settings → Backups.")
+        elif (now - self.last_verified).total_seconds() > STALE_AFTER_HOURS * 3600:
+            found.append(f"The newest checked backup was made on {self.last_verified:%d %b %Y at %H:%M}: none is "
+                         "newer than a day. Open Settings → Backups and back up now.")
+        if self.second_folder is None:
+            found.append("Backups are kept on this PC's disk only: choose a second folder (a USB disk or the "
+                         "school's server) in Settings → Backups.")
+        elif self.second_error:
+            found.append(f"The copy to the second backup folder {self.second_folder} failed: {self.second_error}")
+        elif self.second_copied is None or (now - self.second_copied).total_seconds() > STALE_AFTER_HOURS * 3600:
+            found.append(f"No checked copy newer than a day is in the second backup folder {self.second_folder}: "
+                         "is the disk plugged in, or the server reachable?")
+        return found
+
+
+def _state_path(folder: Path) -> Path:
+    return folder / "state.json"
+
+
+def _read_state(folder: Path) -> dict:
+    try:
+        state = json.loads(_state_path(folder).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _write_state(folder: Path, state: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    part = _state_path(folder).with_suffix(".part")
+    part.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    os.replace(part, _state_path(folder))
+
+
+def _moment(text: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _file_counts(path: Path, key: str | None) -> dict[str, int]:
+    from ..store.database import _connect_file, _counts
+
+    conn = _connect_file(path, key)
+    try:
+        return _counts(conn)
+    finally:
+        conn.close()
+
+
+def _verify_copy(copy: Path, original: Path, key: str | None) -> None:
+    """InvalidInput unless ``copy`` opens with the key, is intact and holds every table's rows of ``original``."""
+    _check_file(copy, key)
+    if _file_counts(copy, key) != _file_counts(original, key):
+        raise InvalidInput(Problem("file", f"the copy {copy} does not hold what {original.name} holds"))
+
+
+def _second_problem(folder: Path) -> str | None:
+    """Why backups cannot be copied to ``folder`` (None: they can)."""
+    if not folder.is_absolute():
+        return "give the whole path of the folder (a USB disk or the school's server)"
+    if not folder.is_dir():
+        return f"the folder {folder} is not there: plug the disk in or connect to the server, or choose another"
+    probe = folder / ".fairfields-write-check"
+    try:
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        return f"this PC cannot write in {folder} ({exc.strerror or exc}): choose a folder it may write in"
+    return None

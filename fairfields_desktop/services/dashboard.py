@@ -65,6 +65,8 @@ class DashboardService:
             sections += self._office(actor, today)
         if "teacher" in roles and actor.class_name:
             sections += self._teacher(actor, today)
+        if allowed(roles, "backup.run"):
+            sections += self._backups()
         counts: dict[str, int] = {}
         for section in sections:
             for item in section.items:
@@ -150,6 +152,14 @@ class DashboardService:
             Section("Visitors on site and pupils off site", on_site, "Nobody is signed in; no pupil is off site."),
             Section("Safeguarding checks blocking or warning", checks, "Every professional's checks are valid."),
         ]
+
+    def _backups(self) -> list[Section]:
+        health = self.services.backups.health()
+        if not health.automatic:
+            return []  # a shared PostgreSQL database is backed up on its server (the README says how)
+        warnings = tuple(DashItem(text, "settings", "backups", True)
+                         for text in health.warnings(self.services.clock.now()))
+        return [Section("Backups", warnings, "The newest backup was checked sound and has a second copy elsewhere.")]
 
     def _teacher(self, actor: Actor, today: date) -> list[Section]:
         week = self.services.bookings.class_week(actor, actor.class_name, today)

@@ -70,9 +70,33 @@ class BackupsTab(QWidget):
         for widget in (self.backup_button, self.restore_button, self.progress, self.cancel_button):
             row.addWidget(widget)
         row.addStretch(1)
+        # the 3-2-1 habit: a second copy of each automatic backup elsewhere, checked there
+        self.second_label = QLabel("")
+        self.second_label.setWordWrap(True)
+        self.second_label.setAccessibleName("Second backup folder")
+        self.second_button = QPushButton("Second &folder…")
+        self.second_button.setToolTip("Choose a folder on a USB disk or the school's server: each automatic "
+                                      "backup is copied there too and checked (Alt+F)")
+        self.copy_second_button = QPushButton("Cop&y there now")
+        self.copy_second_button.setToolTip("Copy the newest automatic backup to the second folder now and check it "
+                                           "(Alt+Y)")
+        self.stop_second_button = QPushButton("Stop copying")
+        self.stop_second_button.setToolTip("Keep the backups on this PC only (not recommended)")
+        for button in (self.second_button, self.copy_second_button, self.stop_second_button):
+            button.setEnabled(self.can_backup)
+        second_row = QHBoxLayout()
+        for widget in (self.second_button, self.copy_second_button, self.stop_second_button):
+            second_row.addWidget(widget)
+        second_row.addStretch(1)
+        self.health_label = QLabel("")
+        self.health_label.setWordWrap(True)
+        self.health_label.setAccessibleName("State of the backups")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.health_label)
         layout.addLayout(row)
+        layout.addWidget(self.second_label)
+        layout.addLayout(second_row)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         self._cancel = threading.Event()
@@ -81,12 +105,78 @@ class BackupsTab(QWidget):
         self.backup_button.clicked.connect(self.on_backup_clicked)
         self.restore_button.clicked.connect(self.on_restore_clicked)
         self.cancel_button.clicked.connect(self._cancel.set)
+        self.second_button.clicked.connect(self.on_second_folder_clicked)
+        self.copy_second_button.clicked.connect(self.on_copy_second_clicked)
+        self.stop_second_button.clicked.connect(self.on_stop_second_clicked)
         self.running = False
         self.reload()
 
     def reload(self) -> None:
         self.model.set_rows(self.services.backups.list_backups())
         fit_columns(self.table)
+        self.show_health()
+
+    def show_health(self) -> None:
+        backups = self.services.backups
+        health = backups.health()
+        folder = health.second_folder
+        if folder is None:
+            self.second_label.setText("Second copy: none. Each automatic backup stays on this PC's disk only.")
+        elif health.second_error:
+            self.second_label.setText(f"Second copy to {folder}: the last copy failed: {health.second_error}")
+        elif health.second_copied:
+            self.second_label.setText(f"Second copy to {folder}: the last one was made and checked on "
+                                      f"{health.second_copied:%d %b %Y at %H:%M}.")
+        else:
+            self.second_label.setText(f"Second copy to {folder}: none made yet.")
+        self.copy_second_button.setEnabled(self.can_backup and folder is not None and not self.running)
+        self.stop_second_button.setEnabled(self.can_backup and folder is not None and not self.running)
+        if not health.automatic:
+            self.health_label.setText("This database is on a PostgreSQL server: the server's own backups keep it "
+                                      "(see the README); a backup made here is a full copy you choose where to keep.")
+            return
+        warnings = health.warnings(self.services.clock.now())
+        if warnings:
+            self.health_label.setText(" ".join(warnings))
+        elif health.last_verified:
+            self.health_label.setText(f"The newest backup was made and checked on "
+                                      f"{health.last_verified:%d %b %Y at %H:%M}, and has a second copy elsewhere.")
+
+    def ask_second_folder(self) -> str | None:
+        name = QFileDialog.getExistingDirectory(self, "Copy each automatic backup to this folder too")
+        return name or None
+
+    def on_second_folder_clicked(self) -> None:
+        folder = self.ask_second_folder()
+        if folder is None:
+            return
+        try:
+            said = self.services.backups.set_second_folder(self.actor, folder)
+        except FairfieldsError as exc:
+            self.message.setText(f"Not set: {exc}")
+            return
+        self.message.setText(said)
+        self.on_copy_second_clicked()
+
+    def on_copy_second_clicked(self) -> None:
+        if not self.services.backups.list_backups():
+            self.message.setText(self.message.text() + " There is no automatic backup to copy yet.")
+            self.show_health()
+            return
+        self._busy(True, "Copying the newest backup to the second folder…")
+        services, actor = self.services, self.actor
+        run_in_background(lambda: services.backups.copy_to_second_folder(actor=actor), self._copied, self._failed)
+
+    def _copied(self, target: Path | None) -> None:
+        self._busy(False, f"Copied to {target} and checked." if target else "Nothing was copied.")
+        self.reload()
+
+    def on_stop_second_clicked(self) -> None:
+        try:
+            self.message.setText(self.services.backups.set_second_folder(self.actor, None))
+        except FairfieldsError as exc:
+            self.message.setText(f"Not changed: {exc}")
+        self.show_health()
 
     # --- asking (tests replace these) ----------------------------------------------------------------
     def ask_backup_file(self) -> Path | None:
@@ -148,7 +238,10 @@ class BackupsTab(QWidget):
         self.cancel_button.setEnabled(busy)
         self.backup_button.setEnabled(self.can_backup and not busy)
         self.restore_button.setEnabled(self.can_restore and not busy)
+        self.second_button.setEnabled(self.can_backup and not busy)
         self.message.setText(text)
+        if not busy:
+            self.show_health()
 
     # --- restoring -----------------------------------------------------------------------------------
     def on_restore_clicked(self) -> None:
