@@ -49,10 +49,10 @@ class DatabaseError(FairfieldsError):
 class DatabaseBusy(FairfieldsError):
     """Another PC held the database for longer than we wait (SQLite's lock): nothing was changed (exit 3).
 
-    ``retryable``: the whole unit of work may be tried again (nothing of it was committed)."""
+    Not tried again here: SQLite's busy handler has already tried for BUSY_TIMEOUT_MS before saying so."""
 
     exit_code = 3
-    retryable = True
+    retryable = False
 
 
 class ConcurrentChange(StaleRecord):
