@@ -1,14 +1,26 @@
 """Backups and restore.
 
-SQLite: a consistent copy taken while the database is in use (SQLite's online backup), encrypted with
-the same key; an automatic one at the first start of each day, keeping 14 daily and 8 weekly copies in
-the data folder. PostgreSQL: the whole school as a dataset, written into an SQLCipher-encrypted file (the
-key: `$FAIRFIELDS_DB_KEY`, given as the database's recovery key), restored into an empty database; a
-database administrator uses `pg_dump` (see the README).
+A backup is an SQLCipher-encrypted SQLite database holding every table row for row, the audit trail's
+seals included, and it is proven before it is reported done: written as `NAME.part`, opened again and
+checked (`integrity_check`, its schema, and every table's row count and a fingerprint of its rows equal
+to the snapshot it copies); only then is it renamed to NAME. A backup that fails its check leaves nothing.
+
+SQLite: SQLite's online backup of the database, taken inside one read transaction (so the copy and the
+rows it is checked against are the same snapshot, whatever other PCs write meanwhile), encrypted with the
+database's own key; an automatic one at the first start of each day, keeping 14 daily and 8 weekly copies
+in the data folder. PostgreSQL: the whole database copied (`store.copy.copy_all`, one REPEATABLE READ
+snapshot) into such a file, encrypted with a recovery key you keep (`$FAIRFIELDS_DB_KEY`); a database
+administrator may also use `pg_dump` (see the README).
 
 A restore checks the file first (it opens with the key, `integrity_check` passes, its schema is one this
-version can migrate) and refuses anything else (exit 4) before touching the database; the database it
-replaces is kept beside it.
+version can migrate) and refuses anything else (exit 4) before touching the database. A backup of an older
+schema is brought to this version's on a scratch copy first. SQLite: the database it replaces is kept
+beside it, and the backup is written INTO the open database by SQLite's backup API, in one write
+transaction under the database's own locks: the file is never replaced, so the other processes and PCs
+using it read the restored school at their next transaction and their writes land in it (a restore killed
+half-way leaves the old database whole). PostgreSQL: copied into an empty database only, row for row.
+Backups made by earlier versions on PostgreSQL (a `dataset` table holding the school as a dataset) are
+still restored, through the dataset loader.
 """
 
 from __future__ import annotations
@@ -21,9 +33,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import text
+
 from ..domain.errors import Cancelled, InvalidInput, NotAllowed, Problem
 from ..domain.permissions import require
-from ..store.database import KEY_VARIABLE, Database, is_encrypted_file
+from ..store.database import KEY_VARIABLE, Database, DatabaseError, is_encrypted_file
 from . import audit
 from .context import SYSTEM, Actor, Clock
 
@@ -32,6 +46,10 @@ log = logging.getLogger(__name__)
 DAILY_KEPT = 14
 WEEKLY_KEPT = 8
 PAGES_PER_STEP = 256
+
+
+class BackupNotProven(DatabaseError):
+    """The file written did not read back as the database it copies: it was not kept."""
 
 
 @dataclass(frozen=True)
@@ -125,17 +143,18 @@ class BackupService:
 
     # --- making ------------------------------------------------------------------------------------
     def backup(self, actor: Actor, target: Path, *, progress: Callable[[int, int], bool] | None = None) -> Path:
-        """A backup of the whole database to ``target``. ``progress(done, total)`` may return False to
-        cancel (then nothing is left behind)."""
+        """A backup of the whole database to ``target``, checked before it is given that name.
+        ``progress(done, total)`` may return False to cancel (then nothing is left behind)."""
         require(actor.roles, "backup.run", who=actor.username)
         target = Path(target)
         if target.exists() and target.is_dir():
             raise InvalidInput(Problem("file", f"{target} is a folder: give the backup file's name"))
         if not target.parent.is_dir():
             raise InvalidInput(Problem("file", f"the folder {target.parent} does not exist"))
-        self._write(target, progress)
+        rows = self._write(target, progress)
         with self.db.session() as session:
-            audit.record(session, actor, self.clock, "backup", "database", None, after={"file": target.name})
+            audit.record(session, actor, self.clock, "backup", "database", None,
+                         after={"file": target.name, "rows": rows})
         return target
 
     def daily(self) -> BackupFile | None:
@@ -153,7 +172,7 @@ class BackupService:
         year, week, _ = today.isocalendar()
         weekly = folder / f"weekly-{today.isoformat()}.sqlite3"
         if not any(b.kind == "weekly" and b.made_on.isocalendar()[:2] == (year, week) for b in self.list_backups()):
-            self._copy(daily, weekly)
+            self._copy(daily, weekly, self.db.key)
         self._prune()
         log.info("daily backup made")
         return BackupFile(daily, "daily", today, daily.stat().st_size)
@@ -165,52 +184,78 @@ class BackupService:
                 old.path.unlink(missing_ok=True)
 
     @staticmethod
-    def _copy(source: Path, target: Path) -> None:
+    def _copy(source: Path, target: Path, key: str | None) -> None:
+        """A byte copy of a checked backup, itself checked (it reads back row for row) before it is named."""
         part = target.with_name(target.name + ".part")
-        part.write_bytes(source.read_bytes())
-        os.replace(part, target)
-
-    def _write(self, target: Path, progress: Callable[[int, int], bool] | None) -> None:
-        part = target.with_name(target.name + ".part")
-        part.unlink(missing_ok=True)
         try:
-            if self.db.sqlite_path is not None:
-                self._sqlite_backup(part, progress)
-            else:
-                self._dataset_backup(part)
-            _check_file(part, self._key())
+            part.write_bytes(source.read_bytes())
+            _prove(part, key, _file_fingerprints(source, key))
             os.replace(part, target)
         finally:
-            part.unlink(missing_ok=True)
+            _remove(part)
 
-    def _sqlite_backup(self, part: Path, progress: Callable[[int, int], bool] | None) -> None:
+    def _write(self, target: Path, progress: Callable[[int, int], bool] | None) -> int:
+        """Write the backup as ``target.part``, prove it, then name it ``target``; the rows it holds."""
+        part = target.with_name(target.name + ".part")
+        _remove(part)
+        try:
+            if self.db.sqlite_path is not None:
+                expected = self._sqlite_backup(part, progress)
+                key = self.db.key
+            else:
+                key = self._key()
+                expected = self._postgres_backup(part, key, progress)
+            _prove(part, key, expected)
+            os.replace(part, target)
+        finally:
+            _remove(part)
+        rows = sum(count for count, _ in expected.values())
+        log.info("backup written and checked: %d tables, %d rows", len(expected), rows)
+        return rows
+
+    def _sqlite_backup(self, part: Path, progress: Callable[[int, int], bool] | None) -> dict:
+        """SQLite's online backup, inside one read transaction on the database: the pages copied and the
+        fingerprints returned are the same snapshot, whatever other processes write meanwhile."""
+        from ..store.copy import fingerprints
         from ..store.database import _connect_file
+
+        def step(_status: int, remaining: int, total: int) -> None:
+            if progress is not None and progress(total - remaining, total) is False:
+                raise Cancelled("the backup was cancelled: nothing was kept")
 
         dest = _connect_file(part, self.db.key)
-        raw = self.db.engine.raw_connection()
         try:
-            def step(_status: int, remaining: int, total: int) -> None:
-                if progress is not None and progress(total - remaining, total) is False:
-                    raise Cancelled("the backup was cancelled: nothing was kept")
-
-            raw.driver_connection.backup(dest, pages=PAGES_PER_STEP, progress=step)
+            with self.db.read_session() as session:
+                connection = session.connection()
+                revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                # the read transaction holds its snapshot from the first read until the session ends; the
+                # backup uses this connection's open transaction, so every step copies that snapshot
+                connection.connection.driver_connection.backup(dest, pages=PAGES_PER_STEP, progress=step)
+                expected = fingerprints(session)
         finally:
-            raw.close()
             dest.close()
+        expected[_REVISION] = (1, revision or "")
+        return expected
 
-    def _dataset_backup(self, part: Path) -> None:
-        from ..store.database import _connect_file
-        from ..store.dataset_io import read_dataset
+    def _postgres_backup(self, part: Path, key: str, progress: Callable[[int, int], bool] | None) -> dict:
+        """The whole PostgreSQL database copied row for row (one consistent snapshot) into an encrypted
+        SQLite file of the same schema."""
+        from ..store.copy import copy_all
+        from ..store.migrate import current_revision, upgrade_to_head
 
-        with self.db.read_session() as session:
-            doc = read_dataset(session)
-        conn = _connect_file(part, self._key())
+        def step(done: int, total: int) -> None:
+            if progress is not None and progress(done, total) is False:
+                raise Cancelled("the backup was cancelled: nothing was kept")
+
+        expected: dict = {}
+        file_db = _open_file(part, key)
         try:
-            conn.execute("CREATE TABLE dataset (written_at TEXT, document TEXT)")
-            conn.execute("INSERT INTO dataset VALUES (?, ?)",
-                         (datetime.now().isoformat(timespec="seconds"), json.dumps(doc, ensure_ascii=False)))
+            upgrade_to_head(file_db, keep_copy=False)
+            copy_all(self.db, file_db, step, read=expected)
+            expected[_REVISION] = (1, current_revision(self.db) or "")
         finally:
-            conn.close()
+            file_db.dispose()
+        return expected
 
     def _key(self) -> str:
         if self.db.key is not None:
@@ -225,7 +270,8 @@ class BackupService:
 
     # --- restoring ---------------------------------------------------------------------------------
     def check(self, source: Path) -> str:
-        """What a backup holds, after checking it: its schema revision, or "dataset" (PostgreSQL)."""
+        """What a backup holds, after checking it: its schema revision, or "dataset" (a PostgreSQL backup
+        made by an earlier version)."""
         from ..store.migrate import known_revisions
 
         revision = _check_file(Path(source), self._key())
@@ -235,8 +281,6 @@ class BackupService:
         if revision == "dataset" and self.db.sqlite_path is not None:
             raise InvalidInput(Problem("file", "this is a PostgreSQL backup: restore it into a PostgreSQL database, "
                                                "or load its school with 'fairfields load' after 'dump'"))
-        if revision != "dataset" and self.db.sqlite_path is None:
-            raise InvalidInput(Problem("file", "this is an SQLite backup: restore it on the PC that uses SQLite"))
         return revision or ""
 
     def restore(self, actor: Actor | None, source: Path) -> Path | None:
@@ -245,8 +289,8 @@ class BackupService:
         Over a school, an administrator restores (``actor``). A database that holds no school yet (a new
         PC after the old one failed, a new PostgreSQL database) has nobody to sign in as: there ``actor``
         may be None, and the backup's own users sign in afterwards.
-        The caller closes everything on this database first (the window signs out); the services are
-        opened again afterwards."""
+        SQLite: the backup is written into the open database (the file is never replaced), so other
+        processes using it carry on in the restored school; this PC's window signs everyone out."""
         if actor is None:
             if not self.dataset.is_empty():
                 raise NotAllowed("this database holds a school: restoring over it needs an administrator "
@@ -257,32 +301,158 @@ class BackupService:
         source = Path(source)
         revision = self.check(source)
         if revision == "dataset":
-            from ..store.database import _connect_file
-
-            conn = _connect_file(source, self._key())
-            try:
-                document = conn.execute("SELECT document FROM dataset").fetchone()[0]
-            finally:
-                conn.close()
-            self.dataset.load(json.loads(document), actor)  # into an empty database only
+            self._restore_dataset(actor, source)
             return None
+        if self.db.sqlite_path is None:
+            self._restore_postgres(actor, source)
+            return None
+        return self._restore_sqlite(actor, source)
+
+    def _restore_dataset(self, actor: Actor, source: Path) -> None:
+        from ..store.database import _connect_file
+
+        conn = _connect_file(source, self._key())
+        try:
+            document = conn.execute("SELECT document FROM dataset").fetchone()[0]
+        finally:
+            conn.close()
+        self.dataset.load(json.loads(document), actor)  # into an empty database only
+
+    def _staged(self, source: Path, staging: Path, key: str) -> tuple[Database, dict]:
+        """A scratch copy of the backup brought to this version's schema and checked: (it, its fingerprints)."""
+        from ..store.migrate import head_revision, upgrade_to_head
+
+        _remove(staging)
+        staging.write_bytes(Path(source).read_bytes())
+        staged = _open_file(staging, key)
+        try:
+            upgrade_to_head(staged, keep_copy=False)
+            raw = staged.engine.raw_connection()
+            try:
+                result = raw.driver_connection.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                raw.close()
+            if result != "ok":
+                raise InvalidInput(Problem("file", f"{source} is damaged (integrity check: {result}): "
+                                                   "choose another backup"))
+            expected = _db_fingerprints(staged)
+            if expected[_REVISION][1] != head_revision():
+                raise DatabaseError(f"the backup could not be brought to this version's schema "
+                                    f"({expected[_REVISION][1]}): nothing was restored; report this")
+        except BaseException:
+            staged.dispose()
+            raise
+        return staged, expected
+
+    def _restore_sqlite(self, actor: Actor, source: Path) -> Path:
+        from ..store.database import _connect_file
+
         path = self.db.sqlite_path
+        key = self.db.key
         assert path is not None
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        kept = self.db.backup_to(path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix}"))
-        self.db.dispose()
-        incoming = path.with_name(path.name + ".restoring")
-        self._copy(source, incoming)
-        for suffix in ("-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        os.replace(incoming, path)
-        # the engine's next connection opens the restored file: bring it to this version's schema, and
-        # record the restore in its own trail
-        from ..store.migrate import upgrade_to_head
-
-        upgrade_to_head(self.db)
+        staging = path.with_name(path.name + ".restoring")
+        try:
+            staged, expected = self._staged(source, staging, key)
+            try:
+                kept = self.db.backup_to(path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix}"))
+                live = _connect_file(path, key)  # a connection of its own to the live file, under its locks
+                raw = staged.engine.raw_connection()
+                try:
+                    # one step (every page): one write transaction on the live database, committed whole or
+                    # not at all; the schema cookie changes, so every other connection reloads at its next
+                    # statement and reads the restored school
+                    raw.driver_connection.backup(live, pages=-1)
+                finally:
+                    raw.close()
+                    live.close()
+            finally:
+                staged.dispose()
+        finally:
+            _remove(staging)
+        self.db.dispose()  # no pooled connection keeps the replaced schema's caches
+        found = _db_fingerprints(self.db)
+        if found != expected:
+            wrong = sorted(name for name in expected if found.get(name) != expected[name])
+            raise DatabaseError(f"the restored database does not match the backup (in {', '.join(wrong[:3])}): "
+                                f"the database it replaced is kept as {kept}; report this")
         with self.db.session() as session:
             audit.record(session, actor, self.clock, "restore", "database", None,
-                         after={"file": source.name, "kept": kept.name})
-        log.info("database restored from a backup; the previous one kept")
+                         after={"file": source.name, "kept": kept.name,
+                                "rows": sum(count for name, (count, _) in expected.items() if name != _REVISION)})
+        log.info("database restored from a backup in place; the previous one kept")
         return kept
+
+    def _restore_postgres(self, actor: Actor, source: Path) -> None:
+        """Copy the checked backup row for row into this empty PostgreSQL database."""
+        import tempfile
+
+        from ..store.copy import copy_all
+
+        with tempfile.TemporaryDirectory(prefix="fairfields-restore-") as folder:
+            staged, expected = self._staged(source, Path(folder) / "backup.sqlite3", self._key())
+            try:
+                copy_all(staged, self.db)  # refuses a database that is not empty; compares before committing
+            finally:
+                staged.dispose()
+        found = _db_fingerprints(self.db)
+        if found != expected:
+            wrong = sorted(name for name in expected if found.get(name) != expected[name])
+            raise DatabaseError(f"the restored database does not match the backup (in {', '.join(wrong[:3])}): "
+                                "report this")
+        with self.db.session() as session:
+            audit.record(session, actor, self.clock, "restore", "database", None,
+                         after={"file": source.name,
+                                "rows": sum(count for name, (count, _) in expected.items() if name != _REVISION)})
+        log.info("PostgreSQL database restored from a backup")
+
+
+#: the fingerprints' entry for the schema revision (alembic_version is not one of the models' tables)
+_REVISION = "(schema revision)"
+
+
+def _remove(path: Path) -> None:
+    """A scratch SQLite file and its journal files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _open_file(path: Path, key: str) -> Database:
+    from ..store.database import open_database
+
+    return open_database(f"sqlite:///{path}", key_source=lambda _path, _new: key)
+
+
+def _db_fingerprints(db: Database) -> dict:
+    """Every table's fingerprint and the schema revision, read in one snapshot."""
+    from ..store.copy import fingerprints, snapshot
+
+    with snapshot(db) as session:
+        revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        found = fingerprints(session)
+    found[_REVISION] = (1, revision or "")
+    return found
+
+
+def _file_fingerprints(path: Path, key: str | None) -> dict:
+    file_db = _open_file(path, key)
+    try:
+        return _db_fingerprints(file_db)
+    finally:
+        file_db.dispose()
+
+
+def _prove(part: Path, key: str | None, expected: dict) -> None:
+    """The file just written reads back as what it copies: intact, and every table row for row; else
+    BackupNotProven (and the caller removes the file)."""
+    try:
+        _check_file(part, key)
+        found = _file_fingerprints(part, key)
+    except (InvalidInput, DatabaseError) as exc:
+        raise BackupNotProven(f"the backup did not read back ({exc}): nothing was kept; try again, or write it "
+                              "to another disk") from exc
+    if found != expected:
+        wrong = sorted(name for name in set(expected) | set(found) if found.get(name) != expected.get(name))
+        raise BackupNotProven(f"the backup did not read back the same as the database (in {', '.join(wrong[:3])}"
+                              f"{' and more' if len(wrong) > 3 else ''}): nothing was kept; try again, or write it "
+                              "to another disk")

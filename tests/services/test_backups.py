@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select, text
 
 from fairfields_desktop.cli.main import run
-from fairfields_desktop.domain.errors import Cancelled, InvalidInput, NotAllowed
+from fairfields_desktop.domain.errors import Cancelled, FairfieldsError, InvalidInput, NotAllowed
+from fairfields_desktop.services.bookings import BookingDraft
 from fairfields_desktop.services.context import Clock
-from fairfields_desktop.store.database import is_encrypted_file
+from fairfields_desktop.store.database import is_encrypted_file, open_database
+from fairfields_desktop.store.migrate import head_revision
+from fairfields_desktop.store.models import AuditRow, Base
+
 
 AMARA = "Z319700118114"
+TEST_DB_KEY = "5f" * 32  # the tests' key (tests/conftest.py)
 
 
 def pupil_names(services, admin) -> list[str]:  # noqa: ANN001
@@ -84,38 +92,170 @@ class TestSqlite:
         assert newest.made_on == start + timedelta(days=69) and service.check(newest.path)
 
 
+def rich_school(services, actor) -> None:  # noqa: ANN001
+    """Many kinds of record, made through the services: a weekly series with one date cancelled, a one-off
+    booking, a visit, a session marked with a note, an outcome with a target, a review with advice asked
+    late (issue #14: due before it was asked broke the PostgreSQL backup), a deactivated user."""
+    office, senco, head, admin = (actor(services, u) for u in ("sbrown", "mokafor", "hcarter", "admin"))
+    series = services.bookings.book(office, BookingDraft(space="Therapy Room 1", start=datetime(2026, 11, 30, 13, 0),
+                                                         end=datetime(2026, 11, 30, 13, 30), professional="nhs-slt-1",
+                                                         weekly_until=date(2026, 12, 14)))
+    services.bookings.cancel(office, series[1].occurrence_id, "therapist on a course")
+    services.bookings.book(senco, BookingDraft(space="Meeting Room", start=datetime(2026, 11, 24, 11, 0),
+                                               end=datetime(2026, 11, 24, 11, 30), professional="nhs-slt-1",
+                                               pupils=(AMARA,), purpose="speech and language review"))
+    professional = next(p for p in services.professionals.list_professionals(head) if p.ext_id == "nhs-slt-1")
+    services.professionals.sign_in_visitor(office, professional.id, identity_checked=True, purpose="therapy",
+                                           pupil_ids=[services.pupils.id_of(head, AMARA)], space="Therapy Room 1",
+                                           at=datetime(2026, 11, 23, 9, 5))
+    outcome = services.outcomes.add_outcome(senco, AMARA, "cognition_and_learning", "reads simple sentences")
+    services.outcomes.add_target(senco, outcome, "reads ten common words")
+    clock = Clock(date(2026, 11, 26))
+    clock.now = lambda: datetime(2026, 11, 26, 16, 0)  # type: ignore[method-assign]
+    services.sessions.clock = clock
+    for item in services.sessions.to_mark(office)[:2]:
+        services.sessions.mark(office, item.occurrence_id, True, note="used two symbols unprompted")
+    review = services.reviews.schedule(senco, "X319700119023", date(2026, 12, 1))  # Ben, in 8 days
+    services.reviews.request_advice(senco, review.id, ["music-1", "nhs-physio-1"])
+    users = {u.username: u for u in services.users.list_users(admin)}
+    services.users.set_active(admin, users["sbrown"].id, False)
+
+
+def table_rows(db) -> dict[str, list[tuple]]:  # noqa: ANN001
+    """Every row of every table, as plain tuples (ids, timestamps, seals and all), in a stable order."""
+    with db.read_session() as session:
+        return {t.name: sorted((tuple(row) for row in session.execute(select(t))), key=repr)
+                for t in Base.metadata.sorted_tables}
+
+
+def fresh_database(pg_url: str, pg_admin_engine, suffix: str) -> str:  # noqa: ANN001
+    name = pg_url.rsplit("/", 1)[1] + suffix
+    with pg_admin_engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return pg_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(url: str, pg_admin_engine) -> None:  # noqa: ANN001
+    with pg_admin_engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+
+
 @pytest.mark.postgres
 class TestPostgres:
-    def test_an_encrypted_dataset_restores_into_an_empty_database(self, pg_url, open_school, example_doc,
-                                                                  actor, tmp_path, pg_admin_engine):
+    def test_a_backup_holds_every_row_and_restores_row_for_row(self, pg_url, open_school, example_doc, actor,
+                                                                tmp_path, pg_admin_engine):
         services = open_school(pg_url)
         services.dataset.load(example_doc)
+        rich_school(services, actor)
         admin = actor(services, "admin")
         target = tmp_path / "school.fdb"
+        before = table_rows(services.db)  # the backup's own audit entry is written after its snapshot
         services.backups.backup(admin, target)
-        assert b"Amara" not in target.read_bytes() and services.backups.check(target) == "dataset"
+        assert b"Amara" not in target.read_bytes() and services.backups.check(target) == head_revision()
+        copy = open_database(f"sqlite:///{target}", key_source=lambda _p, _n: TEST_DB_KEY)
+        try:
+            assert table_rows(copy) == before  # the file holds every table, row for row
+        finally:
+            copy.dispose()
         with pytest.raises(NotAllowed):  # a database that holds a school is not overwritten
             services.backups.restore(admin, target)
 
-        from sqlalchemy import text
-
-        fresh = pg_url.rsplit("/", 1)[0] + "/" + pg_url.rsplit("/", 1)[1] + "_restore"
-        name = fresh.rsplit("/", 1)[1]
-        with pg_admin_engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        fresh = fresh_database(pg_url, pg_admin_engine, "_restore")
         try:
             empty = open_school(fresh)
             assert empty.dataset.is_empty()
             # nobody to sign in as in an empty database: the backup's own users sign in afterwards
             assert empty.backups.restore(None, target) is None
+            after = table_rows(empty.db)
+            restore_entries = [r for r in after["audit_events"] if r not in before["audit_events"]]
+            assert len(restore_entries) == 1 and "restore" in restore_entries[0]
+            after["audit_events"] = [r for r in after["audit_events"] if r in before["audit_events"]]
+            assert after == before  # every table, row for row: ids, timestamps, the audit trail's seals
+            compared = sum(len(rows) for rows in before.values())
+            kinds = sorted(name for name, rows in before.items() if rows)
+            print(f"compared row for row: {compared} rows in {len(kinds)} tables")
+            assert compared > 100 and len(kinds) >= 25, kinds
+            check = empty.audit.verify(actor(empty, "admin"))
+            assert check.intact, check.problems
             assert "Amara Osei" in pupil_names(empty, actor(empty, "admin"))
+            # new records get new ids (the sequences continue after the restored ids)
+            [new] = empty.bookings.book(actor(empty, "mokafor"), BookingDraft(
+                space="Therapy Room 1", start=datetime(2026, 12, 1, 13, 0), end=datetime(2026, 12, 1, 13, 30),
+                professional="nhs-slt-1"))
+            assert new.occurrence_id > max(r[0] for r in before["booking_occurrences"])
             with pytest.raises(NotAllowed, match="needs an administrator"):  # not again without one
                 empty.backups.restore(None, target)
             empty.close()
         finally:
-            with pg_admin_engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_database(fresh, pg_admin_engine)
+
+    def test_a_backup_made_by_the_previous_version_still_restores(self, pg_url, open_school, example_doc, actor,
+                                                                   tmp_path):
+        """Before issue #14 a PostgreSQL backup held the school as a dataset: such a file still restores."""
+        from fairfields_desktop.store.database import _connect_file
+
+        source = open_school(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        source.dataset.load(example_doc)
+        document = source.dataset.dump(actor(source, "admin"))
+        old = tmp_path / "old-version.fdb"
+        conn = _connect_file(old, TEST_DB_KEY)
+        conn.execute("CREATE TABLE dataset (written_at TEXT, document TEXT)")
+        conn.execute("INSERT INTO dataset VALUES (?, ?)", ("2026-11-20T18:00:00", json.dumps(document)))
+        conn.close()
+        empty = open_school(pg_url)
+        assert empty.backups.check(old) == "dataset"
+        assert empty.backups.restore(None, old) is None
+        assert empty.dataset.dump(actor(empty, "admin"))["pupils"] == document["pupils"]
+
+
+class TestProof:
+    """A backup is reported done only after it reads back as what it copies; otherwise nothing is kept."""
+
+    @staticmethod
+    def spoil(monkeypatch, how: str) -> list[Path]:  # noqa: ANN001
+        """Spoil the file just written, before it is checked: a row taken out, or bytes overwritten."""
+        from fairfields_desktop.services import backups
+        from fairfields_desktop.store.database import _connect_file
+
+        original = backups._check_file
+        spoiled: list[Path] = []
+
+        def check(path, key):  # noqa: ANN001, ANN202
+            if path.name.endswith(".part") and path not in spoiled:
+                spoiled.append(path)
+                if how == "row":
+                    conn = _connect_file(path, key)
+                    conn.execute("DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)")
+                    conn.close()
+                else:
+                    data = bytearray(path.read_bytes())
+                    data[len(data) // 2:len(data) // 2 + 64] = b"\0" * 64
+                    path.write_bytes(bytes(data))
+            return original(path, key)
+
+        monkeypatch.setattr(backups, "_check_file", check)
+        return spoiled
+
+    @pytest.mark.parametrize("how", ["row", "bytes"])
+    def test_a_backup_that_does_not_read_back_is_not_done_and_leaves_nothing(self, school, actor, tmp_path,
+                                                                             monkeypatch, how):
+        admin = actor(school, "admin")
+        folder = tmp_path / "usb"
+        folder.mkdir()
+        spoiled = self.spoil(monkeypatch, how)
+        with pytest.raises(FairfieldsError, match="did not read back|damaged|does not open"):
+            school.backups.backup(admin, folder / "monday.fdb")
+        assert spoiled and list(folder.iterdir()) == []
+        with school.db.read_session() as session:
+            assert not session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "backup"))
+
+    def test_the_automatic_backup_is_checked_too(self, sqlite_school, monkeypatch):
+        spoiled = self.spoil(monkeypatch, "row")
+        with pytest.raises(FairfieldsError, match="did not read back"):
+            sqlite_school.backups.daily()
+        assert spoiled and sqlite_school.backups.list_backups() == []
+        assert [p.name for p in sqlite_school.backups.folder().iterdir()] == []
 
 
 class TestCommandLine:
