@@ -129,3 +129,104 @@ def test_writes_from_other_processes_made_after_a_restore_are_kept(sqlite_school
     assert lost == [], f"{len(lost)} of {len(after)} writes made after the restore were lost"
     assert not any(held.values()), f"writers still hold the replaced database open: {held}"
     assert not any(p in stored for p in before)  # the restore did happen: the backup predates those
+
+
+RESTORER = """
+import sys
+from pathlib import Path
+from fairfields_desktop.app import open_services
+services = open_services(sys.argv[1])
+admin = services.auth.sign_in("admin", "demo-admin-2026")
+print("ready", flush=True)
+services.backups.restore(admin, Path(sys.argv[2]))
+print("restored", flush=True)
+"""
+
+
+def state_of(url: str, key: str) -> tuple[str, dict, int]:
+    """(integrity_check's answer, every table's fingerprint but the audit trail's, the audit trail's rows)."""
+    from fairfields_desktop.store.copy import fingerprints, snapshot
+    from fairfields_desktop.store.database import open_database
+
+    db = open_database(url, key_source=lambda _p, _n: key)
+    try:
+        with db.engine.connect() as conn:
+            integrity = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
+        with snapshot(db) as session:
+            found = fingerprints(session)
+    finally:
+        db.dispose()
+    audit_rows = found.pop("audit_events")[0]
+    return integrity, found, audit_rows
+
+
+def test_a_restore_killed_at_any_moment_leaves_the_old_or_the_new_database_whole(sqlite_school, actor, sqlite_url,
+                                                                                  tmp_path):
+    """SIGKILL at moments spread over a whole restore: the database is intact, and it is wholly the one
+    before (the backup never applied) or wholly the backup (with or without the restore's audit entry)."""
+    import random
+    import shutil
+
+    from fairfields_desktop.services.bookings import BookingDraft
+    from datetime import datetime, timedelta
+
+    admin, office = actor(sqlite_school, "admin"), actor(sqlite_school, "sbrown")
+    backup = tmp_path / "monday.fdb"
+    sqlite_school.backups.backup(admin, backup)
+    start = datetime(2026, 11, 30, 9, 0)
+    for n in range(30):  # the school changes after the backup
+        sqlite_school.bookings.book(office, BookingDraft(space="Meeting Room", start=start + timedelta(minutes=10 * n),
+                                                         end=start + timedelta(minutes=10 * n + 10), staff=("sbrown",),
+                                                         purpose=f"after the backup {n}"))
+    key = sqlite_school.db.key
+    path = sqlite_school.db.sqlite_path
+    sqlite_school.db.dispose()  # the last connection closed: the WAL is checkpointed into the file
+    pristine = tmp_path / "pristine.sqlite3"
+    shutil.copy(path, pristine)
+    old = state_of(sqlite_url, key)
+    copy = tmp_path / "backup-copy.sqlite3"
+    shutil.copy(backup, copy)
+    new = state_of(f"sqlite:///{copy}", key)
+    assert old[0] == new[0] == "ok" and old[1] != new[1]
+
+    def put_back() -> None:
+        for suffix in ("-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        shutil.copy(pristine, path)
+
+    env = child_env(key)
+
+    def run(kill_after: float | None) -> tuple[float, bool]:
+        child = subprocess.Popen([sys.executable, "-c", RESTORER, sqlite_url, str(backup)], cwd=ROOT, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            assert child.stdout.readline().strip() == "ready"
+            began = time.monotonic()
+            if kill_after is None:
+                assert child.stdout.readline().strip() == "restored"
+                return time.monotonic() - began, True
+            time.sleep(kill_after)
+            child.kill()
+            return kill_after, False
+        finally:
+            child.wait(30)
+            child.stdout.close()
+
+    took, _ = run(None)  # how long a whole restore takes, from "ready"
+    assert state_of(sqlite_url, key)[1] == new[1]
+    outcomes = []
+    rng = random.Random(14)
+    for n in range(8):
+        put_back()
+        run(took * (n + rng.random()) / 7)
+        integrity, tables, audit_rows = state_of(sqlite_url, key)
+        assert integrity == "ok"
+        if tables == old[1]:
+            assert audit_rows == old[2]
+            outcomes.append("old")
+        else:
+            assert tables == new[1], "the database is neither the old one nor the backup"
+            assert audit_rows in (new[2], new[2] + 1)
+            outcomes.append("new")
+    print(f"a whole restore took {took:.2f}s; killed at 8 moments: {outcomes}")
+    put_back()
