@@ -16,7 +16,7 @@ from fairfields_desktop.domain.errors import Cancelled, FairfieldsError, Invalid
 from fairfields_desktop.services.bookings import BookingDraft
 from fairfields_desktop.services.context import Clock
 from fairfields_desktop.store.database import is_encrypted_file, open_database
-from fairfields_desktop.store.migrate import head_revision
+from fairfields_desktop.store.migrate import current_revision, head_revision
 from fairfields_desktop.store.models import AuditRow, Base
 
 
@@ -48,6 +48,25 @@ class TestSqlite:
         entries = sqlite_school.db.engine.connect().exec_driver_sql(
             "select action from audit_events where action = 'restore'").all()
         assert len(entries) == 1
+
+    def test_a_backup_of_an_older_schema_is_brought_up_to_date_before_it_goes_in(self, sqlite_school, actor, tmp_path):
+        """The frozen 0007 database stands for a backup made by an earlier release: it is upgraded on a
+        scratch copy, checked, and only then written into the database, which stays at this schema."""
+        import shutil
+
+        admin = actor(sqlite_school, "admin")
+        old = tmp_path / "0007.fdb"
+        shutil.copy(Path(__file__).parent.parent / "data" / "schemas" / "0007-example.db", old)
+        assert sqlite_school.backups.check(old) == "0007"
+        sqlite_school.pupils.save_pupil(admin, {**sqlite_school.pupils.pupil_values(
+            admin, sqlite_school.pupils.id_of(admin, AMARA)), "first_name": "Amarachi"},
+            sqlite_school.pupils.id_of(admin, AMARA))
+        kept = sqlite_school.backups.restore(admin, old)
+        assert current_revision(sqlite_school.db) == head_revision()
+        assert "Amara Osei" in pupil_names(sqlite_school, admin)
+        assert sqlite_school.backups.check(old) == "0007"  # the backup itself is left as it was
+        assert kept.exists() and not list(tmp_path.glob("**/*.restoring*"))
+        assert not [p for p in sqlite_school.db.sqlite_path.parent.iterdir() if ".before-0007" in p.name]
 
     def test_anything_but_a_good_backup_is_refused_before_anything_changes(self, sqlite_school, actor, tmp_path):
         admin = actor(sqlite_school, "admin")
