@@ -54,9 +54,11 @@ def default_database_url() -> str:
 
 @dataclass
 class LocalSettings:
-    """Settings of this PC (not of the school): which database it uses."""
+    """Settings of this PC (not of the school): which database it uses, and where the automatic backup's
+    second copy goes (a USB disk or a folder on the school server: the 3-2-1 habit)."""
 
     database_url: str | None = None
+    second_backup_folder: str | None = None
 
     @classmethod
     def load(cls) -> "LocalSettings":
@@ -67,13 +69,15 @@ class LocalSettings:
             return cls()
         except (OSError, ValueError):
             return cls()
-        return cls(database_url=raw.get("database_url") or None)
+        return cls(database_url=raw.get("database_url") or None,
+                   second_backup_folder=raw.get("second_backup_folder") or None)
 
     def save(self) -> None:
         path = settings_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"database_url": self.database_url}, indent=2), encoding="utf-8")
+        tmp.write_text(json.dumps({"database_url": self.database_url,
+                                   "second_backup_folder": self.second_backup_folder}, indent=2), encoding="utf-8")
         tmp.replace(path)
 
 

@@ -30,12 +30,12 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
 
-from ..domain.errors import Cancelled, InvalidInput, NotAllowed, Problem
+from ..domain.errors import Cancelled, FairfieldsError, InvalidInput, NotAllowed, Problem
 from ..domain.permissions import require
 from ..store.database import KEY_VARIABLE, Database, DatabaseError, is_encrypted_file
 from . import audit
@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 DAILY_KEPT = 14
 WEEKLY_KEPT = 8
 PAGES_PER_STEP = 256
+STATUS_FILE = "status.json"  # beside the automatic backups: when the last one that read back was made
+STALE_AFTER = timedelta(days=1)
 
 
 class BackupNotProven(DatabaseError):
@@ -93,6 +95,19 @@ def _check_file(path: Path, key: str | None) -> str | None:
         conn.close()
 
 
+@dataclass(frozen=True)
+class BackupHealth:
+    """For the administrator's dashboard: is there a recent backup that read back, and did the second
+    destination (3-2-1: a USB disk, the school server) take its copy?"""
+
+    last_verified: datetime | None  # when the newest backup made on this PC that read back was made
+    last_file: str | None
+    second_folder: Path | None
+    second_copied: datetime | None  # the last copy the second destination took (checked like the first)
+    second_error: str | None  # why its last copy failed; None when it did not
+    warnings: tuple[str, ...]
+
+
 class BackupService:
     def __init__(self, db: Database, clock: Clock, dataset) -> None:  # noqa: ANN001 (DatasetService)
         self.db = db
@@ -107,9 +122,9 @@ class BackupService:
         name = self.db.sqlite_path.stem if self.db.sqlite_path else "postgresql"
         return data_dir() / "backups" / name
 
-    def list_backups(self) -> list[BackupFile]:
+    def list_backups(self, folder: Path | None = None) -> list[BackupFile]:
         found = []
-        folder = self.folder()
+        folder = folder or self.folder()
         if folder.is_dir():
             for path in folder.glob("*.sqlite3"):
                 kind, _, stamp = path.stem.partition("-")
@@ -152,6 +167,7 @@ class BackupService:
         if not target.parent.is_dir():
             raise InvalidInput(Problem("file", f"the folder {target.parent} does not exist"))
         rows = self._write(target, progress)
+        self._note(last_verified=self.clock.now().isoformat(), last_file=str(target))
         with self.db.session() as session:
             audit.record(session, actor, self.clock, "backup", "database", None,
                          after={"file": target.name, "rows": rows})
@@ -167,18 +183,112 @@ class BackupService:
         folder.mkdir(parents=True, exist_ok=True)
         daily = folder / f"daily-{today.isoformat()}.sqlite3"
         if daily.exists():
+            self._second_copy()  # the second destination may have been missing at the day's first start
             return None
         self._write(daily, None)
+        self._note(last_verified=self.clock.now().isoformat(), last_file=str(daily))
         year, week, _ = today.isocalendar()
         weekly = folder / f"weekly-{today.isoformat()}.sqlite3"
         if not any(b.kind == "weekly" and b.made_on.isocalendar()[:2] == (year, week) for b in self.list_backups()):
             self._copy(daily, weekly, self.db.key)
         self._prune()
         log.info("daily backup made")
+        self._second_copy()
         return BackupFile(daily, "daily", today, daily.stat().st_size)
 
-    def _prune(self) -> None:
-        backups = self.list_backups()
+    # --- the second destination (3-2-1) and the state of the backups -------------------------------
+    @staticmethod
+    def second_folder() -> Path | None:
+        """Where this PC's automatic backups are copied as well (a USB disk, a folder on the school
+        server), from this PC's settings; None when not set."""
+        from ..config import LocalSettings
+
+        folder = LocalSettings.load().second_backup_folder
+        return Path(folder) if folder else None
+
+    def set_second_folder(self, actor: Actor, folder: Path | None) -> None:
+        """Set (or with None, stop) the second destination of this PC's automatic backups."""
+        from ..config import LocalSettings
+
+        require(actor.roles, "backup.run", who=actor.username)
+        if folder is not None:
+            folder = Path(folder).expanduser()
+            if not folder.is_dir():
+                raise InvalidInput(Problem("folder", f"{folder} is not a folder that can be reached: plug the disk "
+                                                     "in, or check the server's path"))
+            if folder.resolve() == self.folder().resolve() or self.folder().resolve() in folder.resolve().parents:
+                raise InvalidInput(Problem("folder", "the second copy must go somewhere else than the first: "
+                                                     "choose a USB disk or a folder on the school server"))
+        settings = LocalSettings.load()
+        settings.second_backup_folder = str(folder) if folder is not None else None
+        settings.save()
+        log.info("the second backup destination %s by %s", "set" if folder else "cleared", actor.username)
+        if folder is not None and self.list_backups():
+            self._second_copy()
+
+    def _second_copy(self) -> None:
+        """Copy the newest daily and weekly backups into the second destination, each checked like the
+        first, keeping as many there; a failure is noted for the dashboard, never raised."""
+        second = self.second_folder()
+        if second is None or self.db.sqlite_path is None:
+            return
+        now = self.clock.now().isoformat()
+        where = second / self.folder().name
+        try:
+            if not second.is_dir():
+                raise InvalidInput(Problem("folder", f"{second} cannot be reached (is the disk plugged in, is the "
+                                                     "server on?)"))
+            where.mkdir(exist_ok=True)
+            backups = self.list_backups()
+            for kind in ("daily", "weekly"):
+                newest = next((b for b in backups if b.kind == kind), None)
+                if newest is not None and not (where / newest.path.name).exists():
+                    self._copy(newest.path, where / newest.path.name, self.db.key)
+            self._prune(where)
+        except (OSError, FairfieldsError) as exc:
+            log.warning("the second backup destination failed: %s", exc)
+            self._note(second={"folder": str(second), "at": now, "error": str(exc),
+                               "copied": (self._status().get("second") or {}).get("copied")})
+        else:
+            self._note(second={"folder": str(second), "at": now, "error": None, "copied": now})
+
+    def health(self) -> BackupHealth:
+        """When the last backup that read back was made, and whether the second destination failed, with
+        the warnings the administrator's dashboard shows."""
+        status = self._status()
+        last = _when(status.get("last_verified"))
+        second = self.second_folder()
+        noted = status.get("second") or {}
+        mine = second is not None and noted.get("folder") == str(second)
+        error = noted.get("error") if mine else None
+        copied = _when(noted.get("copied")) if mine else None
+        warnings = []
+        if self.db.sqlite_path is not None and (last is None or self.clock.now() - last > STALE_AFTER):
+            since = f" (the last: {last:%d %b %Y %H:%M})" if last else " (none has been made on this PC)"
+            warnings.append(f"no verified backup newer than a day{since}: make one in Settings → Backups")
+        if error:
+            warnings.append(f"the second backup destination failed: {error}")
+        return BackupHealth(last, status.get("last_file"), second, copied, error, tuple(warnings))
+
+    def _status(self) -> dict:
+        try:
+            found = json.loads((self.folder() / STATUS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def _note(self, **changes: object) -> None:
+        path = self.folder() / STATUS_FILE
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(path.name + ".part")
+            part.write_text(json.dumps({**self._status(), **changes}, indent=2), encoding="utf-8")
+            os.replace(part, path)
+        except OSError:
+            log.warning("the backups' status could not be written", exc_info=True)
+
+    def _prune(self, folder: Path | None = None) -> None:
+        backups = self.list_backups(folder)
         for kind, keep in (("daily", DAILY_KEPT), ("weekly", WEEKLY_KEPT)):
             for old in [b for b in backups if b.kind == kind][keep:]:
                 old.path.unlink(missing_ok=True)
@@ -409,6 +519,13 @@ class BackupService:
 
 #: the fingerprints' entry for the schema revision (alembic_version is not one of the models' tables)
 _REVISION = "(schema revision)"
+
+
+def _when(text_: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text_) if isinstance(text_, str) else None
+    except ValueError:
+        return None
 
 
 def _remove(path: Path) -> None:

@@ -65,6 +65,8 @@ class DashboardService:
             sections += self._office(actor, today)
         if "teacher" in roles and actor.class_name:
             sections += self._teacher(actor, today)
+        if allowed(roles, "backup.run"):
+            sections += self._backups()
         counts: dict[str, int] = {}
         for section in sections:
             for item in section.items:
@@ -150,6 +152,15 @@ class DashboardService:
             Section("Visitors on site and pupils off site", on_site, "Nobody is signed in; no pupil is off site."),
             Section("Safeguarding checks blocking or warning", checks, "Every professional's checks are valid."),
         ]
+
+    def _backups(self) -> list[Section]:
+        """Shown only when something is wrong: no backup that read back within a day, or the second
+        destination (a USB disk, the school server) failed."""
+        warnings = self.services.backups.health().warnings
+        if not warnings:
+            return []
+        return [Section("Backups", tuple(DashItem(w[:1].upper() + w[1:], "settings", "backups", True) for w in warnings),
+                        "The backups are in order.")]
 
     def _teacher(self, actor: Actor, today: date) -> list[Section]:
         week = self.services.bookings.class_week(actor, actor.class_name, today)

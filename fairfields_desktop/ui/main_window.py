@@ -263,6 +263,8 @@ class MainWindow(QMainWindow):
             from datetime import date
 
             widget.set_day(date.fromisoformat(str(key)))
+        elif screen == "settings" and key == "backups" and hasattr(widget, "backups_tab"):
+            widget.tabs.setCurrentWidget(widget.backups_tab)
 
     def show_counts(self) -> None:
         """What waits on each screen, shown on the navigation (in words for screen readers too)."""

@@ -324,3 +324,61 @@ class TestCommandLine:
         err = io.StringIO()
         assert run(["--db", new_pc, "restore", str(target)], stdout=io.StringIO(), stderr=err) == 5
         assert "needs an administrator" in err.getvalue()
+
+
+class TestSecondDestination:
+    """The 3-2-1 habit: each automatic backup copied, and checked, into a second folder (a USB disk, the
+    school server) set for this PC; the administrator's dashboard warns when backups are not in order."""
+
+    def test_each_daily_backup_is_copied_checked_into_the_second_folder(self, sqlite_school, actor, tmp_path):
+        service, admin = sqlite_school.backups, actor(sqlite_school, "admin")
+        usb = tmp_path / "usb"
+        usb.mkdir()
+        with pytest.raises(NotAllowed):
+            service.set_second_folder(actor(sqlite_school, "hcarter"), usb)
+        with pytest.raises(InvalidInput, match="not a folder"):
+            service.set_second_folder(admin, tmp_path / "not-plugged-in")
+        service.folder().mkdir(parents=True)
+        with pytest.raises(InvalidInput, match="somewhere else"):
+            service.set_second_folder(admin, service.folder())
+        service.set_second_folder(admin, usb)
+        assert service.second_folder() == usb
+        made = service.daily()
+        copies = sorted(p.name for p in (usb / service.folder().name).iterdir())
+        assert copies == sorted([made.path.name, made.path.name.replace("daily", "weekly")])
+        assert service.check(usb / service.folder().name / made.path.name)
+        health = service.health()
+        assert health.warnings == () and health.second_error is None and health.second_copied is not None
+        assert health.last_verified is not None and health.last_file == str(made.path)
+
+        # the next day the disk is not plugged in: the local backup is made, the failure is reported
+        usb.rename(tmp_path / "usb-away")
+        service.clock = Clock(date(2026, 11, 24))
+        assert service.daily() is not None
+        health = service.health()
+        assert health.second_error and "cannot be reached" in health.second_error
+        assert health.warnings == (f"the second backup destination failed: {health.second_error}",)
+        sections = [s for s in sqlite_school.dashboard.for_actor(admin).sections if s.title == "Backups"]
+        assert [i.text for i in sections[0].items] == ["The second backup destination failed: "
+                                                       + health.second_error]
+        assert sections[0].items[0].screen == "settings" and sections[0].items[0].urgent
+
+        # plugged in again: the next start that day copies what it missed
+        (tmp_path / "usb-away").rename(usb)
+        assert service.daily() is None
+        assert service.health().warnings == ()
+        assert (usb / service.folder().name / "daily-2026-11-24.sqlite3").exists()
+        service.set_second_folder(admin, None)
+        assert service.second_folder() is None
+
+    def test_no_verified_backup_newer_than_a_day_is_a_warning(self, sqlite_school, actor, tmp_path):
+        service, admin = sqlite_school.backups, actor(sqlite_school, "admin")
+        assert service.health().last_verified is None
+        assert service.health().warnings[0].startswith("no verified backup newer than a day")
+        service.backup(admin, tmp_path / "now.fdb")
+        assert service.health().warnings == ()
+        assert not [s for s in sqlite_school.dashboard.for_actor(admin).sections if s.title == "Backups"]
+        assert not [s for s in sqlite_school.dashboard.for_actor(actor(sqlite_school, "hcarter")).sections
+                    if s.title == "Backups"]
+        service.clock = Clock(date(2026, 11, 25))
+        assert service.health().warnings[0].startswith("no verified backup newer than a day (the last: ")

@@ -40,3 +40,22 @@ def test_only_administrators_see_the_backups(qtbot, sqlite_school, actor):
     sqlite_school.backups.daily()
     tab.reload()
     assert tab.model.rowCount() == 2  # today's daily and this week's weekly
+
+
+def test_a_second_folder_for_the_automatic_backups(qtbot, sqlite_school, actor, tmp_path, monkeypatch):
+    tab = BackupsTab(sqlite_school, actor(sqlite_school, "admin"))
+    qtbot.addWidget(tab)
+    assert tab.second_label.text().startswith("Second copy: none") and not tab.second_off_button.isEnabled()
+    assert "no verified backup newer than a day" in tab.health.text().lower()
+    sqlite_school.backups.daily()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(tab, "ask_second_folder", lambda: usb)
+    tab.second_button.click()
+    qtbot.waitUntil(lambda: not tab.running, timeout=20_000)
+    assert tab.message.text() == f"The automatic backups are copied to {usb} as well."
+    assert str(usb) in tab.second_label.text() and "last copied" in tab.second_label.text()
+    assert len(list((usb / sqlite_school.backups.folder().name).iterdir())) == 2 and tab.health.text() == ""
+    tab.second_off_button.click()
+    qtbot.waitUntil(lambda: not tab.running, timeout=20_000)
+    assert tab.second_label.text().startswith("Second copy: none")

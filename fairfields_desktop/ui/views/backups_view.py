@@ -1,5 +1,6 @@
 """Settings → Backups: the automatic backups kept, a backup now (off the UI thread, with a progress bar
-and a cancel button), and a restore after the file is checked (then everyone signs in again)."""
+and a cancel button), a restore after the file is checked (then everyone signs in again), and a second
+destination for the automatic backups (a USB disk or the school server: the 3-2-1 habit)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,17 @@ class BackupsTab(QWidget):
         self.progress.setVisible(False)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.second_label = QLabel("")
+        self.second_label.setWordWrap(True)
+        self.second_button = QPushButton("Second cop&y…")
+        self.second_button.setToolTip("Choose a second folder (a USB disk, a folder on the school server) that "
+                                      "takes a checked copy of each automatic backup")
+        self.second_off_button = QPushButton("No second copy")
+        self.second_off_button.setToolTip("Stop copying the automatic backups to the second folder")
+        self.second_button.setEnabled(self.can_backup)
+        self.health = QLabel("")
+        self.health.setWordWrap(True)
+        self.health.setObjectName("warning")
         self.backup_button.setEnabled(self.can_backup)
         self.restore_button.setEnabled(self.can_restore)
         row = QHBoxLayout()
@@ -74,12 +86,20 @@ class BackupsTab(QWidget):
         layout.addWidget(intro)
         layout.addLayout(row)
         layout.addWidget(self.message)
+        second = QHBoxLayout()
+        second.addWidget(self.second_label, 1)
+        second.addWidget(self.second_button)
+        second.addWidget(self.second_off_button)
+        layout.addLayout(second)
+        layout.addWidget(self.health)
         layout.addWidget(self.table, 1)
         self._cancel = threading.Event()
         self._relay = _Progress(self)
         self._relay.moved.connect(self._on_progress)
         self.backup_button.clicked.connect(self.on_backup_clicked)
         self.restore_button.clicked.connect(self.on_restore_clicked)
+        self.second_button.clicked.connect(self.on_second_clicked)
+        self.second_off_button.clicked.connect(self.on_second_off_clicked)
         self.cancel_button.clicked.connect(self._cancel.set)
         self.running = False
         self.reload()
@@ -87,6 +107,17 @@ class BackupsTab(QWidget):
     def reload(self) -> None:
         self.model.set_rows(self.services.backups.list_backups())
         fit_columns(self.table)
+        health = self.services.backups.health()
+        if health.second_folder is None:
+            text = "Second copy: none. Choose a USB disk or a folder on the school server for a second copy."
+        else:
+            text = f"Second copy of each automatic backup: {health.second_folder}"
+            if health.second_copied:
+                text += f" (last copied {day_text(health.second_copied.date())} {health.second_copied:%H:%M})"
+        self.second_label.setText(text)
+        self.second_off_button.setEnabled(self.can_backup and health.second_folder is not None)
+        self.health.setText("\n".join(w[:1].upper() + w[1:] + "." for w in health.warnings))
+        self.health.setVisible(bool(health.warnings))
 
     # --- asking (tests replace these) ----------------------------------------------------------------
     def ask_backup_file(self) -> Path | None:
@@ -97,6 +128,10 @@ class BackupsTab(QWidget):
     def ask_restore_file(self) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self, "Restore the database from", "",
                                               "Fairfields backups (*.fdb *.sqlite3);;All files (*)")
+        return Path(name) if name else None
+
+    def ask_second_folder(self) -> Path | None:
+        name = QFileDialog.getExistingDirectory(self, "A second folder for the automatic backups")
         return Path(name) if name else None
 
     def confirm_restore(self, path: Path) -> bool:
@@ -147,8 +182,29 @@ class BackupsTab(QWidget):
             self.progress.setRange(0, 0)
         self.cancel_button.setEnabled(busy)
         self.backup_button.setEnabled(self.can_backup and not busy)
+        self.second_button.setEnabled(self.can_backup and not busy)
         self.restore_button.setEnabled(self.can_restore and not busy)
         self.message.setText(text)
+
+    # --- the second destination -------------------------------------------------------------------------
+    def on_second_clicked(self) -> None:
+        folder = self.ask_second_folder()
+        if folder is not None:
+            self._set_second(folder)
+
+    def on_second_off_clicked(self) -> None:
+        self._set_second(None)
+
+    def _set_second(self, folder: Path | None) -> None:
+        self._busy(True, "Copying the backups to the second folder…" if folder else "")
+        services, actor = self.services, self.actor
+        run_in_background(lambda: services.backups.set_second_folder(actor, folder),
+                          lambda _none: self._second_set(folder), self._failed)
+
+    def _second_set(self, folder: Path | None) -> None:
+        self._busy(False, f"The automatic backups are copied to {folder} as well." if folder
+                   else "The automatic backups are no longer copied to a second folder.")
+        self.reload()
 
     # --- restoring -----------------------------------------------------------------------------------
     def on_restore_clicked(self) -> None:
