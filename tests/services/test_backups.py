@@ -34,6 +34,7 @@ class TestSqlite:
         target = tmp_path / "monday.fdb"
         sqlite_school.backups.backup(admin, target)
         assert is_encrypted_file(target) and b"Amara" not in target.read_bytes()
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("monday")) == ["monday.fdb"]
         assert sqlite_school.backups.check(target)  # opens with the key, intact, a known schema
 
         # after the backup, a pupil leaves and is renamed

@@ -106,6 +106,8 @@ def test_writes_from_other_processes_made_after_a_restore_are_kept(sqlite_school
             handle.close()
     no_errors()
 
+    with sqlite_school.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     with sqlite_school.db.read_session() as session:
         stored = set(session.scalars(select(BookingRow.purpose).where(BookingRow.purpose.like("restore test %"))))
     before, in_flight, after = [], [], []
