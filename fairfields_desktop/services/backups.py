@@ -319,8 +319,8 @@ class BackupService:
             os.replace(part, target)
         finally:
             _remove(part)
-        rows = sum(count for count, _ in expected.values())
-        log.info("backup written and checked: %d tables, %d rows", len(expected), rows)
+        rows = sum(count for name, (count, _) in expected.items() if name != _REVISION)
+        log.info("backup written and checked: %d tables, %d rows", len(expected) - 1, rows)
         return rows
 
     def _sqlite_backup(self, part: Path, progress: Callable[[int, int], bool] | None) -> dict:

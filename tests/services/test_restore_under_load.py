@@ -11,6 +11,9 @@ before and "done N T REF" just after each booking is committed (T: the time). Th
 restore began and when it returned. Writes done before the restore began were made after the backup, so
 the restore rightly replaces them; writes in flight while it ran may be either; every write that started
 after the restore returned must be there.
+
+Also here: backups taken while others write are checked against the snapshot they copy (and pass), and a
+restore killed at any moment leaves the old database or the backup, whole.
 """
 
 from __future__ import annotations
@@ -131,6 +134,56 @@ def test_writes_from_other_processes_made_after_a_restore_are_kept(sqlite_school
     assert lost == [], f"{len(lost)} of {len(after)} writes made after the restore were lost"
     assert not any(held.values()), f"writers still hold the replaced database open: {held}"
     assert not any(p in stored for p in before)  # the restore did happen: the backup predates those
+
+
+def test_backups_taken_while_other_processes_write_read_back_as_one_snapshot(sqlite_school, actor, sqlite_url,
+                                                                             tmp_path):
+    """Each backup is checked against the very snapshot it copied, so writes made while it runs neither
+    spoil it nor fail its check; and what it holds is a moment's database (its bookings a prefix of
+    each writer's, none half there)."""
+    from fairfields_desktop.store.database import open_database
+
+    admin = actor(sqlite_school, "admin")
+    stop = tmp_path / "stop"
+    outs = [tmp_path / f"writer-{n}.out" for n in range(2)]
+    handles = [out.open("w") for out in outs]
+    env = child_env(sqlite_school.db.key)
+    children = [subprocess.Popen([sys.executable, str(WRITER), sqlite_url, str(n), str(stop)], cwd=ROOT, env=env,
+                                 stdout=handle, stderr=subprocess.STDOUT) for n, handle in enumerate(handles)]
+    made = []
+    try:
+        wait_for(lambda: all(sum(w[0] == "done" for w in lines(out)) >= 3 for out in outs), "the writers to write")
+        for n in range(4):
+            target = tmp_path / f"backup-{n}.fdb"
+            sqlite_school.backups.backup(admin, target)  # raises if it does not read back
+            made.append(target)
+            time.sleep(0.2)
+    finally:
+        stop.touch()
+        for child in children:
+            try:
+                child.wait(30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(10)
+        for handle in handles:
+            handle.close()
+    errors = [" ".join(w) for out in outs for w in lines(out) if w[0] == "error"]
+    assert not errors, errors
+    counts = []
+    for target in made:
+        db = open_database(f"sqlite:///{target}", key_source=lambda _p, _n: sqlite_school.db.key)
+        try:
+            with db.read_session() as session:
+                booked = set(session.scalars(select(BookingRow.purpose).where(BookingRow.purpose.like("restore test %"))))
+        finally:
+            db.dispose()
+        for n, out in enumerate(outs):  # each writer's bookings in the backup are its first few, with no gap
+            done = [int(w[1]) for w in lines(out) if w[0] == "done"]
+            numbers = sorted(int(p.rsplit(" ", 1)[1]) for p in booked if p.startswith(f"restore test {n} "))
+            assert numbers == done[:len(numbers)], numbers
+        counts.append(len(booked))
+    assert counts == sorted(counts) and counts[-1] > counts[0], counts  # the writers went on meanwhile
 
 
 RESTORER = """
