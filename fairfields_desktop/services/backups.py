@@ -51,7 +51,10 @@ STALE_AFTER = timedelta(days=1)
 
 
 class BackupNotProven(DatabaseError):
-    """The file written did not read back as the database it copies: it was not kept."""
+    """The file written did not read back as the database it copies: it was not kept (exit 4, as for any
+    backup that is not a good one)."""
+
+    exit_code = 4
 
 
 @dataclass(frozen=True)

@@ -302,6 +302,20 @@ class TestCommandLine:
         assert cli("--as", "sbrown", "backup", str(tmp_path / "c.fdb"))[0] == 5
 
 
+    def test_a_backup_that_does_not_read_back_exits_4_and_leaves_nothing(self, sqlite_url, tmp_path, monkeypatch):
+        from pathlib import Path as _Path
+
+        example = str(_Path(__file__).parent.parent / "data" / "example-school.json")
+        assert run(["--db", sqlite_url, "load", example], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+        monkeypatch.setenv("FAIRFIELDS_PASSWORD", "demo-admin-2026")
+        TestProof.spoil(monkeypatch, "row")
+        folder = tmp_path / "usb"
+        folder.mkdir()
+        err = io.StringIO()
+        assert run(["--db", sqlite_url, "--as", "admin", "backup", str(folder / "b.fdb")], stdout=io.StringIO(),
+                   stderr=err) == 4
+        assert "did not read back" in err.getvalue() and list(folder.iterdir()) == []
+
     def test_an_empty_database_takes_a_backup_without_signing_in(self, sqlite_url, tmp_path, monkeypatch):
         """Into a database with no school, `restore FILE` needs no --as (there is nobody to sign in as);
         over a school it still does. (Both files here share the tests' key, as a backup needs.)"""
