@@ -33,10 +33,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
 from ..domain.errors import Cancelled, FairfieldsError, InvalidInput, NotAllowed, Problem
 from ..domain.permissions import require
+from ..store.copy import REVISION
 from ..store.database import KEY_VARIABLE, Database, DatabaseError, is_encrypted_file
 from . import audit
 from .context import SYSTEM, Actor, Clock
@@ -322,33 +321,20 @@ class BackupService:
             os.replace(part, target)
         finally:
             _remove(part)
-        rows = sum(count for name, (count, _) in expected.items() if name != _REVISION)
+        rows = sum(count for name, (count, _) in expected.items() if name != REVISION)
         log.info("backup written and checked: %d tables, %d rows", len(expected) - 1, rows)
         return rows
 
     def _sqlite_backup(self, part: Path, progress: Callable[[int, int], bool] | None) -> dict:
-        """SQLite's online backup, inside one read transaction on the database: the pages copied and the
-        fingerprints returned are the same snapshot, whatever other processes write meanwhile."""
-        from ..store.copy import fingerprints
-        from ..store.database import _connect_file
+        """SQLite's online backup inside one read transaction: the copy and the fingerprints it is checked
+        against are the same snapshot, whatever other processes write meanwhile."""
+        from ..store.copy import online_backup
 
         def step(_status: int, remaining: int, total: int) -> None:
             if progress is not None and progress(total - remaining, total) is False:
                 raise Cancelled("the backup was cancelled: nothing was kept")
 
-        dest = _connect_file(part, self.db.key)
-        try:
-            with self.db.read_session() as session:
-                connection = session.connection()
-                revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-                # the read transaction holds its snapshot from the first read until the session ends; the
-                # backup uses this connection's open transaction, so every step copies that snapshot
-                connection.connection.driver_connection.backup(dest, pages=PAGES_PER_STEP, progress=step)
-                expected = fingerprints(session)
-        finally:
-            dest.close()
-        expected[_REVISION] = (1, revision or "")
-        return expected
+        return online_backup(self.db, part, pages=PAGES_PER_STEP, progress=step)
 
     def _postgres_backup(self, part: Path, key: str, progress: Callable[[int, int], bool] | None) -> dict:
         """The whole PostgreSQL database copied row for row (one consistent snapshot) into an encrypted
@@ -365,7 +351,7 @@ class BackupService:
         try:
             upgrade_to_head(file_db, keep_copy=False)
             copy_all(self.db, file_db, step, read=expected)
-            expected[_REVISION] = (1, current_revision(self.db) or "")
+            expected[REVISION] = (1, current_revision(self.db) or "")
         finally:
             file_db.dispose()
         return expected
@@ -433,6 +419,7 @@ class BackupService:
 
     def _staged(self, source: Path, staging: Path, key: str) -> tuple[Database, dict]:
         """A scratch copy of the backup brought to this version's schema and checked: (it, its fingerprints)."""
+        from ..store.copy import database_fingerprints, integrity_check
         from ..store.migrate import head_revision, upgrade_to_head
 
         _remove(staging)
@@ -440,25 +427,21 @@ class BackupService:
         staged = _open_file(staging, key)
         try:
             upgrade_to_head(staged, keep_copy=False)
-            raw = staged.engine.raw_connection()
-            try:
-                result = raw.driver_connection.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                raw.close()
+            result = integrity_check(staged)
             if result != "ok":
                 raise InvalidInput(Problem("file", f"{source} is damaged (integrity check: {result}): "
                                                    "choose another backup"))
-            expected = _db_fingerprints(staged)
-            if expected[_REVISION][1] != head_revision():
+            expected = database_fingerprints(staged)
+            if expected[REVISION][1] != head_revision():
                 raise DatabaseError(f"the backup could not be brought to this version's schema "
-                                    f"({expected[_REVISION][1]}): nothing was restored; report this")
+                                    f"({expected[REVISION][1]}): nothing was restored; report this")
         except BaseException:
             staged.dispose()
             raise
         return staged, expected
 
     def _restore_sqlite(self, actor: Actor, source: Path) -> Path:
-        from ..store.database import _connect_file
+        from ..store.copy import database_fingerprints, write_into
 
         path = self.db.sqlite_path
         key = self.db.key
@@ -469,22 +452,14 @@ class BackupService:
             staged, expected = self._staged(source, staging, key)
             try:
                 kept = self.db.backup_to(path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix}"))
-                live = _connect_file(path, key)  # a connection of its own to the live file, under its locks
-                raw = staged.engine.raw_connection()
-                try:
-                    # one step (every page): one write transaction on the live database, committed whole or
-                    # not at all; the schema cookie changes, so every other connection reloads at its next
-                    # statement and reads the restored school
-                    raw.driver_connection.backup(live, pages=-1)
-                finally:
-                    raw.close()
-                    live.close()
+                # into the open database, in one write transaction under its locks: never a new file
+                write_into(staged, path)
             finally:
                 staged.dispose()
         finally:
             _remove(staging)
         self.db.dispose()  # no pooled connection keeps the replaced schema's caches
-        found = _db_fingerprints(self.db)
+        found = database_fingerprints(self.db)
         if found != expected:
             wrong = sorted(name for name in expected if found.get(name) != expected[name])
             raise DatabaseError(f"the restored database does not match the backup (in {', '.join(wrong[:3])}): "
@@ -492,7 +467,7 @@ class BackupService:
         with self.db.session() as session:
             audit.record(session, actor, self.clock, "restore", "database", None,
                          after={"file": source.name, "kept": kept.name,
-                                "rows": sum(count for name, (count, _) in expected.items() if name != _REVISION)})
+                                "rows": sum(count for name, (count, _) in expected.items() if name != REVISION)})
         log.info("database restored from a backup in place; the previous one kept")
         return kept
 
@@ -500,7 +475,7 @@ class BackupService:
         """Copy the checked backup row for row into this empty PostgreSQL database."""
         import tempfile
 
-        from ..store.copy import copy_all
+        from ..store.copy import copy_all, database_fingerprints
 
         with tempfile.TemporaryDirectory(prefix="fairfields-restore-") as folder:
             staged, expected = self._staged(source, Path(folder) / "backup.sqlite3", self._key())
@@ -508,7 +483,7 @@ class BackupService:
                 copy_all(staged, self.db)  # refuses a database that is not empty; compares before committing
             finally:
                 staged.dispose()
-        found = _db_fingerprints(self.db)
+        found = database_fingerprints(self.db)
         if found != expected:
             wrong = sorted(name for name in expected if found.get(name) != expected[name])
             raise DatabaseError(f"the restored database does not match the backup (in {', '.join(wrong[:3])}): "
@@ -516,12 +491,8 @@ class BackupService:
         with self.db.session() as session:
             audit.record(session, actor, self.clock, "restore", "database", None,
                          after={"file": source.name,
-                                "rows": sum(count for name, (count, _) in expected.items() if name != _REVISION)})
+                                "rows": sum(count for name, (count, _) in expected.items() if name != REVISION)})
         log.info("PostgreSQL database restored from a backup")
-
-
-#: the fingerprints' entry for the schema revision (alembic_version is not one of the models' tables)
-_REVISION = "(schema revision)"
 
 
 def _when(text_: object) -> datetime | None:
@@ -543,21 +514,12 @@ def _open_file(path: Path, key: str) -> Database:
     return open_database(f"sqlite:///{path}", key_source=lambda _path, _new: key)
 
 
-def _db_fingerprints(db: Database) -> dict:
-    """Every table's fingerprint and the schema revision, read in one snapshot."""
-    from ..store.copy import fingerprints, snapshot
-
-    with snapshot(db) as session:
-        revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        found = fingerprints(session)
-    found[_REVISION] = (1, revision or "")
-    return found
-
-
 def _file_fingerprints(path: Path, key: str | None) -> dict:
+    from ..store.copy import database_fingerprints
+
     file_db = _open_file(path, key)
     try:
-        return _db_fingerprints(file_db)
+        return database_fingerprints(file_db)
     finally:
         file_db.dispose()
 

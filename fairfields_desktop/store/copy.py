@@ -19,12 +19,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from ..domain.errors import NotAllowed
-from .database import Database, DatabaseError
+from .database import Database, DatabaseError, _connect_file
 from .migrate import current_revision
 from .models import Base
 
@@ -35,6 +36,9 @@ BATCH = 1000
 
 #: a table's rows as compared: (how many, the SHA-256 of their values in primary-key order)
 Fingerprint = tuple[int, str]
+
+#: the fingerprints' entry for the schema revision (alembic_version is not one of the models' tables)
+REVISION = "(schema revision)"
 
 
 def _plain(value: object) -> object:
@@ -83,6 +87,59 @@ def snapshot(db: Database) -> Iterator[Session]:
             session.connection(execution_options={"isolation_level": "REPEATABLE READ",
                                                   "postgresql_readonly": True})
         yield session
+
+
+def _revision(connection) -> str:  # noqa: ANN001 (a SQLAlchemy Connection)
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
+
+
+def database_fingerprints(db: Database) -> dict[str, Fingerprint]:
+    """Every table's fingerprint and the schema revision (under REVISION), read in one snapshot."""
+    with snapshot(db) as session:
+        found = fingerprints(session)
+        found[REVISION] = (1, _revision(session.connection()))
+    return found
+
+
+def integrity_check(db: Database) -> str:
+    """SQLite's `PRAGMA integrity_check` of ``db``: "ok", or what is wrong."""
+    with db.engine.connect() as connection:
+        return str(connection.exec_driver_sql("PRAGMA integrity_check").scalar())
+
+
+def online_backup(db: Database, target: Path, *, pages: int = -1,
+                  progress: Callable[[int, int, int], object] | None = None) -> dict[str, Fingerprint]:
+    """SQLite's online backup of ``db`` into the new file ``target`` (encrypted with the same key), taken
+    inside one read transaction: the pages copied and the fingerprints returned are the same snapshot,
+    whatever other processes write meanwhile (the transaction holds its snapshot from its first read to
+    its end, and the backup steps copy through it). ``progress(status, remaining, total)`` after each step
+    may raise to stop (the caller removes the file)."""
+    dest = _connect_file(target, db.key)
+    try:
+        with db.read_session() as session:
+            connection = session.connection()
+            revision = _revision(connection)  # the first read: the snapshot is taken here
+            connection.connection.driver_connection.backup(dest, pages=pages, progress=progress)
+            found = fingerprints(session)
+    finally:
+        dest.close()
+    found[REVISION] = (1, revision)
+    return found
+
+
+def write_into(source: Database, target: Path) -> None:
+    """Write the whole SQLite database ``source`` INTO the database file ``target`` (same key), which other
+    processes may have open: SQLite's backup API through a connection of its own to ``target``, all pages
+    in one step, so one write transaction under the file's own locks, committed whole or not at all. The
+    file stays the same file (its -wal and -shm too); the schema cookie changes, so every other
+    connection reloads at its next statement and reads what was written."""
+    live = _connect_file(target, source.key)
+    raw = source.engine.raw_connection()
+    try:
+        raw.driver_connection.backup(live, pages=-1)
+    finally:
+        raw.close()
+        live.close()
 
 
 def copy_all(source: Database, target: Database,
@@ -147,4 +204,5 @@ def _is_integer(column) -> bool:  # noqa: ANN001
         return False
 
 
-__all__ = ["Fingerprint", "copy_all", "fingerprint", "fingerprints", "snapshot"]
+__all__ = ["REVISION", "Fingerprint", "copy_all", "database_fingerprints", "fingerprint", "fingerprints",
+           "integrity_check", "online_backup", "snapshot", "write_into"]
