@@ -451,7 +451,8 @@ class BackupService:
         try:
             staged, expected = self._staged(source, staging, key)
             try:
-                kept = self.db.backup_to(path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix}"))
+                kept = path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix}")
+                self._write(kept, None)  # the database it replaces, kept beside it and proven like any backup
                 # into the open database, in one write transaction under its locks: never a new file
                 write_into(staged, path)
             finally:
