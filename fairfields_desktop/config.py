@@ -54,8 +54,8 @@ def default_database_url() -> str:
 
 @dataclass
 class LocalSettings:
-    """Settings of this PC (not of the school): which database it uses, and the second folder its
-    automatic backups are copied to (a USB disk or the school's server: the 3-2-1 habit)."""
+    """Settings of this PC (not of the school): which database it uses, and where the automatic backup's
+    second copy goes (a USB disk or a folder on the school server: the 3-2-1 habit)."""
 
     database_url: str | None = None
     second_backup_folder: str | None = None
@@ -69,8 +69,6 @@ class LocalSettings:
             return cls()
         except (OSError, ValueError):
             return cls()
-        if not isinstance(raw, dict):
-            return cls()
         return cls(database_url=raw.get("database_url") or None,
                    second_backup_folder=raw.get("second_backup_folder") or None)
 
@@ -78,10 +76,8 @@ class LocalSettings:
         path = settings_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        values = {"database_url": self.database_url}
-        if self.second_backup_folder:
-            values["second_backup_folder"] = self.second_backup_folder
-        tmp.write_text(json.dumps(values, indent=2), encoding="utf-8")
+        tmp.write_text(json.dumps({"database_url": self.database_url,
+                                   "second_backup_folder": self.second_backup_folder}, indent=2), encoding="utf-8")
         tmp.replace(path)
 
 

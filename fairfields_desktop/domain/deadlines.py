@@ -169,17 +169,32 @@ def advice_due(kind: str, requested_on: date, due: date | None, *, meeting: date
 
     ``needs_assessment``: 6 weeks after the LA's request (any recorded ``due`` is not used: the 6 weeks
     are the statutory limit). ``annual_review``: the circulation date given (``due``), else 2 weeks
-    before the review ``meeting``.
+    before the review ``meeting``; advice asked less than two weeks before the meeting is due at once
+    (never before the day it was asked: see `review_advice_due`).
     """
     if kind == "needs_assessment":
         return requested_on + SIX_WEEKS
     if kind == "annual_review":
         if due is not None:
-            return due
+            return max(due, requested_on)
         if meeting is not None:
-            return meeting - TWO_WEEKS
+            return review_advice_due(meeting, requested_on)
         raise ValueError("advice for an annual review needs its circulation date or the meeting date")
     raise ValueError(f"advice kind {kind!r} is not one of {', '.join(ADVICE_KINDS)}")
+
+
+def review_advice_due(meeting: date, requested_on: date) -> date:
+    """Advice for an annual review is due by the circulation date, 2 weeks before the ``meeting``; asked
+    later than that, it is due at once: on the day it was asked, never before it."""
+    return max(meeting - TWO_WEEKS, requested_on)
+
+
+def advice_asked_late(kind: str, requested_on: date, due: date) -> bool:
+    """Advice for a review asked too late for the circulation date: it was due at once."""
+    return kind == "annual_review" and due <= requested_on
+
+
+ASKED_LATE = "asked late: due at once"
 
 
 def assessment_deadlines(requested_on: date, decision_to_assess_on: date | None,
@@ -332,7 +347,9 @@ def _advice(advice: AdviceFacts, today: date, pupils: dict[str, PupilFacts],
     else:
         due = advice_due(advice.kind, advice.requested_on, advice.due)
     what = "needs assessment" if advice.kind == "needs_assessment" else "annual review"
-    detail = f"advice from {advice.professional_name} for {advice.pupil_name}'s {what}, due {day_text(due)}"
+    when = (f"{ASKED_LATE} ({day_text(due)})" if advice_asked_late(advice.kind, advice.requested_on, due)
+            else f"due {day_text(due)}")
+    detail = f"advice from {advice.professional_name} for {advice.pupil_name}'s {what}, {when}"
     return _item("advice", due, today, advice.pupil_upn, detail)
 
 

@@ -1,14 +1,26 @@
 """Backups and restore.
 
-SQLite: a consistent copy taken while the database is in use (SQLite's online backup), encrypted with
-the same key; an automatic one at the first start of each day, keeping 14 daily and 8 weekly copies in
-the data folder. PostgreSQL: the whole school as a dataset, written into an SQLCipher-encrypted file (the
-key: `$FAIRFIELDS_DB_KEY`, given as the database's recovery key), restored into an empty database; a
-database administrator uses `pg_dump` (see the README).
+A backup is an SQLCipher-encrypted SQLite database holding every table row for row, the audit trail's
+seals included, and it is proven before it is reported done: written as `NAME.part`, opened again and
+checked (`integrity_check`, its schema, and every table's row count and a fingerprint of its rows equal
+to the snapshot it copies); only then is it renamed to NAME. A backup that fails its check leaves nothing.
+
+SQLite: SQLite's online backup of the database, taken inside one read transaction (so the copy and the
+rows it is checked against are the same snapshot, whatever other PCs write meanwhile), encrypted with the
+database's own key; an automatic one at the first start of each day, keeping 14 daily and 8 weekly copies
+in the data folder. PostgreSQL: the whole database copied (`store.copy.copy_all`, one REPEATABLE READ
+snapshot) into such a file, encrypted with a recovery key you keep (`$FAIRFIELDS_DB_KEY`); a database
+administrator may also use `pg_dump` (see the README).
 
 A restore checks the file first (it opens with the key, `integrity_check` passes, its schema is one this
-version can migrate) and refuses anything else (exit 4) before touching the database; the database it
-replaces is kept beside it.
+version can migrate) and refuses anything else (exit 4) before touching the database. A backup of an older
+schema is brought to this version's on a scratch copy first. SQLite: the database it replaces is kept
+beside it, and the backup is written INTO the open database by SQLite's backup API, in one write
+transaction under the database's own locks: the file is never replaced, so the other processes and PCs
+using it read the restored school at their next transaction and their writes land in it (a restore killed
+half-way leaves the old database whole). PostgreSQL: copied into an empty database only, row for row.
+Backups made by earlier versions on PostgreSQL (a `dataset` table holding the school as a dataset) are
+still restored, through the dataset loader.
 """
 
 from __future__ import annotations
@@ -18,12 +30,13 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..domain.errors import Cancelled, FairfieldsError, InvalidInput, NotAllowed, Problem
 from ..domain.permissions import require
-from ..store.database import KEY_VARIABLE, Database, is_encrypted_file
+from ..store.copy import REVISION
+from ..store.database import KEY_VARIABLE, Database, DatabaseError, is_encrypted_file
 from . import audit
 from .context import SYSTEM, Actor, Clock
 
@@ -32,6 +45,15 @@ log = logging.getLogger(__name__)
 DAILY_KEPT = 14
 WEEKLY_KEPT = 8
 PAGES_PER_STEP = 256
+STATUS_FILE = "status.json"  # beside the automatic backups: when the last one that read back was made
+STALE_AFTER = timedelta(days=1)
+
+
+class BackupNotProven(DatabaseError):
+    """The file written did not read back as the database it copies: it was not kept (exit 4, as for any
+    backup that is not a good one)."""
+
+    exit_code = 4
 
 
 @dataclass(frozen=True)
@@ -75,6 +97,19 @@ def _check_file(path: Path, key: str | None) -> str | None:
         conn.close()
 
 
+@dataclass(frozen=True)
+class BackupHealth:
+    """For the administrator's dashboard: is there a recent backup that read back, and did the second
+    destination (3-2-1: a USB disk, the school server) take its copy?"""
+
+    last_verified: datetime | None  # when the newest backup made on this PC that read back was made
+    last_file: str | None
+    second_folder: Path | None
+    second_copied: datetime | None  # the last copy the second destination took (checked like the first)
+    second_error: str | None  # why its last copy failed; None when it did not
+    warnings: tuple[str, ...]
+
+
 class BackupService:
     def __init__(self, db: Database, clock: Clock, dataset) -> None:  # noqa: ANN001 (DatasetService)
         self.db = db
@@ -89,9 +124,9 @@ class BackupService:
         name = self.db.sqlite_path.stem if self.db.sqlite_path else "postgresql"
         return data_dir() / "backups" / name
 
-    def list_backups(self) -> list[BackupFile]:
+    def list_backups(self, folder: Path | None = None) -> list[BackupFile]:
         found = []
-        folder = self.folder()
+        folder = folder or self.folder()
         if folder.is_dir():
             for path in folder.glob("*.sqlite3"):
                 kind, _, stamp = path.stem.partition("-")
@@ -125,18 +160,19 @@ class BackupService:
 
     # --- making ------------------------------------------------------------------------------------
     def backup(self, actor: Actor, target: Path, *, progress: Callable[[int, int], bool] | None = None) -> Path:
-        """A backup of the whole database to ``target``. ``progress(done, total)`` may return False to
-        cancel (then nothing is left behind)."""
+        """A backup of the whole database to ``target``, checked before it is given that name.
+        ``progress(done, total)`` may return False to cancel (then nothing is left behind)."""
         require(actor.roles, "backup.run", who=actor.username)
         target = Path(target)
         if target.exists() and target.is_dir():
             raise InvalidInput(Problem("file", f"{target} is a folder: give the backup file's name"))
         if not target.parent.is_dir():
             raise InvalidInput(Problem("file", f"the folder {target.parent} does not exist"))
-        self._write(target, progress)
-        self._record_verified(target)
+        rows = self._write(target, progress)
+        self._note(last_verified=self.clock.now().isoformat(), last_file=str(target))
         with self.db.session() as session:
-            audit.record(session, actor, self.clock, "backup", "database", None, after={"file": target.name})
+            audit.record(session, actor, self.clock, "backup", "database", None,
+                         after={"file": target.name, "rows": rows})
         return target
 
     def daily(self) -> BackupFile | None:
@@ -149,75 +185,176 @@ class BackupService:
         folder.mkdir(parents=True, exist_ok=True)
         daily = folder / f"daily-{today.isoformat()}.sqlite3"
         if daily.exists():
-            second = self.second_folder()
-            if second is not None and not (second / daily.name).exists():
-                self.copy_to_second_folder(daily)  # the USB disk was not there earlier today
+            self._second_copy()  # the second destination may have been missing at the day's first start
             return None
         self._write(daily, None)
-        self._record_verified(daily)
+        self._note(last_verified=self.clock.now().isoformat(), last_file=str(daily))
         year, week, _ = today.isocalendar()
         weekly = folder / f"weekly-{today.isoformat()}.sqlite3"
         if not any(b.kind == "weekly" and b.made_on.isocalendar()[:2] == (year, week) for b in self.list_backups()):
-            self._copy(daily, weekly)
-            _verify_copy(weekly, daily, self._key())
+            self._copy(daily, weekly, self.db.key)
         self._prune()
         log.info("daily backup made")
-        self.copy_to_second_folder(daily)
+        self._second_copy()
         return BackupFile(daily, "daily", today, daily.stat().st_size)
 
-    def _prune(self) -> None:
-        backups = self.list_backups()
+    # --- the second destination (3-2-1) and the state of the backups -------------------------------
+    @staticmethod
+    def second_folder() -> Path | None:
+        """Where this PC's automatic backups are copied as well (a USB disk, a folder on the school
+        server), from this PC's settings; None when not set."""
+        from ..config import LocalSettings
+
+        folder = LocalSettings.load().second_backup_folder
+        return Path(folder) if folder else None
+
+    def set_second_folder(self, actor: Actor, folder: Path | None) -> None:
+        """Set (or with None, stop) the second destination of this PC's automatic backups."""
+        from ..config import LocalSettings
+
+        require(actor.roles, "backup.run", who=actor.username)
+        if folder is not None:
+            folder = Path(folder).expanduser()
+            if not folder.is_dir():
+                raise InvalidInput(Problem("folder", f"{folder} is not a folder that can be reached: plug the disk "
+                                                     "in, or check the server's path"))
+            if folder.resolve() == self.folder().resolve() or self.folder().resolve() in folder.resolve().parents:
+                raise InvalidInput(Problem("folder", "the second copy must go somewhere else than the first: "
+                                                     "choose a USB disk or a folder on the school server"))
+        settings = LocalSettings.load()
+        settings.second_backup_folder = str(folder) if folder is not None else None
+        settings.save()
+        log.info("the second backup destination %s by %s", "set" if folder else "cleared", actor.username)
+        if folder is not None and self.list_backups():
+            self._second_copy()
+
+    def _second_copy(self) -> None:
+        """Copy the newest daily and weekly backups into the second destination, each checked like the
+        first, keeping as many there; a failure is noted for the dashboard, never raised."""
+        second = self.second_folder()
+        if second is None or self.db.sqlite_path is None:
+            return
+        now = self.clock.now().isoformat()
+        where = second / self.folder().name
+        try:
+            if not second.is_dir():
+                raise InvalidInput(Problem("folder", f"{second} cannot be reached (is the disk plugged in, is the "
+                                                     "server on?)"))
+            where.mkdir(exist_ok=True)
+            backups = self.list_backups()
+            for kind in ("daily", "weekly"):
+                newest = next((b for b in backups if b.kind == kind), None)
+                if newest is not None and not (where / newest.path.name).exists():
+                    self._copy(newest.path, where / newest.path.name, self.db.key)
+            self._prune(where)
+        except (OSError, FairfieldsError) as exc:
+            log.warning("the second backup destination failed: %s", exc)
+            self._note(second={"folder": str(second), "at": now, "error": str(exc),
+                               "copied": (self._status().get("second") or {}).get("copied")})
+        else:
+            self._note(second={"folder": str(second), "at": now, "error": None, "copied": now})
+
+    def health(self) -> BackupHealth:
+        """When the last backup that read back was made, and whether the second destination failed, with
+        the warnings the administrator's dashboard shows."""
+        status = self._status()
+        last = _when(status.get("last_verified"))
+        second = self.second_folder()
+        noted = status.get("second") or {}
+        mine = second is not None and noted.get("folder") == str(second)
+        error = noted.get("error") if mine else None
+        copied = _when(noted.get("copied")) if mine else None
+        warnings = []
+        if self.db.sqlite_path is not None and (last is None or self.clock.now() - last > STALE_AFTER):
+            since = f" (the last: {last:%d %b %Y %H:%M})" if last else " (none has been made on this PC)"
+            warnings.append(f"no verified backup newer than a day{since}: make one in Settings → Backups")
+        if error:
+            warnings.append(f"the second backup destination failed: {error}")
+        return BackupHealth(last, status.get("last_file"), second, copied, error, tuple(warnings))
+
+    def _status(self) -> dict:
+        try:
+            found = json.loads((self.folder() / STATUS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def _note(self, **changes: object) -> None:
+        path = self.folder() / STATUS_FILE
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(path.name + ".part")
+            part.write_text(json.dumps({**self._status(), **changes}, indent=2), encoding="utf-8")
+            os.replace(part, path)
+        except OSError:
+            log.warning("the backups' status could not be written", exc_info=True)
+
+    def _prune(self, folder: Path | None = None) -> None:
+        backups = self.list_backups(folder)
         for kind, keep in (("daily", DAILY_KEPT), ("weekly", WEEKLY_KEPT)):
             for old in [b for b in backups if b.kind == kind][keep:]:
                 old.path.unlink(missing_ok=True)
 
     @staticmethod
-    def _copy(source: Path, target: Path) -> None:
+    def _copy(source: Path, target: Path, key: str | None) -> None:
+        """A byte copy of a checked backup, itself checked (it reads back row for row) before it is named."""
         part = target.with_name(target.name + ".part")
-        part.write_bytes(source.read_bytes())
-        os.replace(part, target)
-
-    def _write(self, target: Path, progress: Callable[[int, int], bool] | None) -> None:
-        part = target.with_name(target.name + ".part")
-        part.unlink(missing_ok=True)
         try:
-            if self.db.sqlite_path is not None:
-                self._sqlite_backup(part, progress)
-            else:
-                self._dataset_backup(part)
-            _check_file(part, self._key())
+            part.write_bytes(source.read_bytes())
+            _prove(part, key, _file_fingerprints(source, key))
             os.replace(part, target)
         finally:
-            part.unlink(missing_ok=True)
+            _remove(part)
 
-    def _sqlite_backup(self, part: Path, progress: Callable[[int, int], bool] | None) -> None:
-        from ..store.database import _connect_file
-
-        dest = _connect_file(part, self.db.key)
-        raw = self.db.engine.raw_connection()
+    def _write(self, target: Path, progress: Callable[[int, int], bool] | None) -> int:
+        """Write the backup as ``target.part``, prove it, then name it ``target``; the rows it holds."""
+        part = target.with_name(target.name + ".part")
+        _remove(part)
         try:
-            def step(_status: int, remaining: int, total: int) -> None:
-                if progress is not None and progress(total - remaining, total) is False:
-                    raise Cancelled("the backup was cancelled: nothing was kept")
-
-            raw.driver_connection.backup(dest, pages=PAGES_PER_STEP, progress=step)
+            if self.db.sqlite_path is not None:
+                expected = self._sqlite_backup(part, progress)
+                key = self.db.key
+            else:
+                key = self._key()
+                expected = self._postgres_backup(part, key, progress)
+            _prove(part, key, expected)
+            os.replace(part, target)
         finally:
-            raw.close()
-            dest.close()
+            _remove(part)
+        rows = sum(count for name, (count, _) in expected.items() if name != REVISION)
+        log.info("backup written and checked: %d tables, %d rows", len(expected) - 1, rows)
+        return rows
 
-    def _dataset_backup(self, part: Path) -> None:
-        from ..store.database import _connect_file
-        from ..store.dataset_io import read_dataset
+    def _sqlite_backup(self, part: Path, progress: Callable[[int, int], bool] | None) -> dict:
+        """SQLite's online backup inside one read transaction: the copy and the fingerprints it is checked
+        against are the same snapshot, whatever other processes write meanwhile."""
+        from ..store.copy import online_backup
 
-        with self.db.read_session() as session:
-            doc = read_dataset(session)
-        conn = _connect_file(part, self._key())
+        def step(_status: int, remaining: int, total: int) -> None:
+            if progress is not None and progress(total - remaining, total) is False:
+                raise Cancelled("the backup was cancelled: nothing was kept")
+
+        return online_backup(self.db, part, pages=PAGES_PER_STEP, progress=step)
+
+    def _postgres_backup(self, part: Path, key: str, progress: Callable[[int, int], bool] | None) -> dict:
+        """The whole PostgreSQL database copied row for row (one consistent snapshot) into an encrypted
+        SQLite file of the same schema."""
+        from ..store.copy import copy_all
+        from ..store.migrate import current_revision, upgrade_to_head
+
+        def step(done: int, total: int) -> None:
+            if progress is not None and progress(done, total) is False:
+                raise Cancelled("the backup was cancelled: nothing was kept")
+
+        expected: dict = {}
+        file_db = _open_file(part, key)
         try:
-            conn.execute("CREATE TABLE dataset (written_at TEXT, document TEXT)")
-            conn.execute("INSERT INTO dataset VALUES (?, ?)",
-                         (datetime.now().isoformat(timespec="seconds"), json.dumps(doc, ensure_ascii=False)))
+            upgrade_to_head(file_db, keep_copy=False)
+            copy_all(self.db, file_db, step, read=expected)
+            expected[REVISION] = (1, current_revision(self.db) or "")
         finally:
-            conn.close()
+            file_db.dispose()
+        return expected
 
     def _key(self) -> str:
         if self.db.key is not None:
@@ -232,7 +369,8 @@ class BackupService:
 
     # --- restoring ---------------------------------------------------------------------------------
     def check(self, source: Path) -> str:
-        """What a backup holds, after checking it: its schema revision, or "dataset" (PostgreSQL)."""
+        """What a backup holds, after checking it: its schema revision, or "dataset" (a PostgreSQL backup
+        made by an earlier version)."""
         from ..store.migrate import known_revisions
 
         revision = _check_file(Path(source), self._key())
@@ -242,8 +380,6 @@ class BackupService:
         if revision == "dataset" and self.db.sqlite_path is not None:
             raise InvalidInput(Problem("file", "this is a PostgreSQL backup: restore it into a PostgreSQL database, "
                                                "or load its school with 'fairfields load' after 'dump'"))
-        if revision != "dataset" and self.db.sqlite_path is None:
-            raise InvalidInput(Problem("file", "this is an SQLite backup: restore it on the PC that uses SQLite"))
         return revision or ""
 
     def restore(self, actor: Actor | None, source: Path) -> Path | None:
@@ -252,8 +388,8 @@ class BackupService:
         Over a school, an administrator restores (``actor``). A database that holds no school yet (a new
         PC after the old one failed, a new PostgreSQL database) has nobody to sign in as: there ``actor``
         may be None, and the backup's own users sign in afterwards.
-        The caller closes everything on this database first (the window signs out); the services are
-        opened again afterwards."""
+        SQLite: the backup is written into the open database (the file is never replaced), so other
+        processes using it carry on in the restored school; this PC's window signs everyone out."""
         if actor is None:
             if not self.dataset.is_empty():
                 raise NotAllowed("this database holds a school: restoring over it needs an administrator "
@@ -264,236 +400,142 @@ class BackupService:
         source = Path(source)
         revision = self.check(source)
         if revision == "dataset":
-            from ..store.database import _connect_file
-
-            conn = _connect_file(source, self._key())
-            try:
-                document = conn.execute("SELECT document FROM dataset").fetchone()[0]
-            finally:
-                conn.close()
-            self.dataset.load(json.loads(document), actor)  # into an empty database only
+            self._restore_dataset(actor, source)
             return None
+        if self.db.sqlite_path is None:
+            self._restore_postgres(actor, source)
+            return None
+        return self._restore_sqlite(actor, source)
+
+    def _restore_dataset(self, actor: Actor, source: Path) -> None:
+        from ..store.database import _connect_file
+
+        conn = _connect_file(source, self._key())
+        try:
+            document = conn.execute("SELECT document FROM dataset").fetchone()[0]
+        finally:
+            conn.close()
+        self.dataset.load(json.loads(document), actor)  # into an empty database only
+
+    def _staged(self, source: Path, staging: Path, key: str) -> tuple[Database, dict]:
+        """A scratch copy of the backup brought to this version's schema and checked: (it, its fingerprints)."""
+        from ..store.copy import database_fingerprints, integrity_check
+        from ..store.migrate import head_revision, upgrade_to_head
+
+        _remove(staging)
+        staging.write_bytes(Path(source).read_bytes())
+        staged = _open_file(staging, key)
+        try:
+            upgrade_to_head(staged, keep_copy=False)
+            result = integrity_check(staged)
+            if result != "ok":
+                raise InvalidInput(Problem("file", f"{source} is damaged (integrity check: {result}): "
+                                                   "choose another backup"))
+            expected = database_fingerprints(staged)
+            if expected[REVISION][1] != head_revision():
+                raise DatabaseError(f"the backup could not be brought to this version's schema "
+                                    f"({expected[REVISION][1]}): nothing was restored; report this")
+        except BaseException:
+            staged.dispose()
+            raise
+        return staged, expected
+
+    def _restore_sqlite(self, actor: Actor, source: Path) -> Path:
+        from ..store.copy import database_fingerprints, write_into
+
         path = self.db.sqlite_path
+        key = self.db.key
         assert path is not None
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        kept = self.db.backup_to(path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix}"))
-        self.db.dispose()
-        incoming = path.with_name(path.name + ".restoring")
-        self._copy(source, incoming)
-        for suffix in ("-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        os.replace(incoming, path)
-        # the engine's next connection opens the restored file: bring it to this version's schema, and
-        # record the restore in its own trail
-        from ..store.migrate import upgrade_to_head
-
-        upgrade_to_head(self.db)
+        staging = path.with_name(path.name + ".restoring")
+        try:
+            staged, expected = self._staged(source, staging, key)
+            try:
+                kept = path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix}")
+                self._write(kept, None)  # the database it replaces, kept beside it and proven like any backup
+                # into the open database, in one write transaction under its locks: never a new file
+                write_into(staged, path)
+            finally:
+                staged.dispose()
+        finally:
+            _remove(staging)
+        self.db.dispose()  # no pooled connection keeps the replaced schema's caches
+        found = database_fingerprints(self.db)
+        if found != expected:
+            wrong = sorted(name for name in expected if found.get(name) != expected[name])
+            raise DatabaseError(f"the restored database does not match the backup (in {', '.join(wrong[:3])}): "
+                                f"the database it replaced is kept as {kept}; report this")
         with self.db.session() as session:
             audit.record(session, actor, self.clock, "restore", "database", None,
-                         after={"file": source.name, "kept": kept.name})
-        log.info("database restored from a backup; the previous one kept")
+                         after={"file": source.name, "kept": kept.name,
+                                "rows": sum(count for name, (count, _) in expected.items() if name != REVISION)})
+        log.info("database restored from a backup in place; the previous one kept")
         return kept
 
-    # --- the 3-2-1 habit: a second copy elsewhere, and whether the copies are sound -------------------
-    def second_folder(self) -> Path | None:
-        """The second destination of the automatic backups (this PC's setting), or None."""
-        from ..config import LocalSettings
+    def _restore_postgres(self, actor: Actor, source: Path) -> None:
+        """Copy the checked backup row for row into this empty PostgreSQL database."""
+        import tempfile
 
-        folder = LocalSettings.load().second_backup_folder
-        return Path(folder) if folder else None
+        from ..store.copy import copy_all, database_fingerprints
 
-
-    def set_second_folder(self, actor: Actor, folder: Path | str | None) -> str:
-        """Copy the automatic backups to ``folder`` too (None: stop). Says what was set, and a caution when
-        the folder is on the same disk as the database (it would not survive that disk)."""
-        from ..config import LocalSettings
-
-        require(actor.roles, "backup.run", who=actor.username)
-        settings = LocalSettings.load()
-        if folder in (None, ""):
-            settings.second_backup_folder = None
-            settings.save()
-            log.info("second backup folder cleared by %s", actor.username)
-            return "Backups are no longer copied to a second folder."
-        path = Path(str(folder).strip()).expanduser()
-        problem = _second_problem(path)
-        if problem:
-            raise InvalidInput(Problem("second backup folder", problem))
-        settings.second_backup_folder = str(path)
-        settings.save()
-        state = _read_state(self.folder())
-        state.pop("second", None)
-        _write_state(self.folder(), state)
-        log.info("second backup folder set by %s", actor.username)
-        said = f"Each automatic backup will be copied to {path} and checked there."
-        where = self.db.sqlite_path
-        try:
-            same_disk = where is not None and path.stat().st_dev == where.parent.stat().st_dev
-        except OSError:
-            same_disk = False
-        if same_disk:
-            said += (" Caution: that folder is on the same disk as the database, so it will not survive that disk "
-                     "failing: a USB disk or the school's server is better.")
-        return said
+        with tempfile.TemporaryDirectory(prefix="fairfields-restore-") as folder:
+            staged, expected = self._staged(source, Path(folder) / "backup.sqlite3", self._key())
+            try:
+                copy_all(staged, self.db)  # refuses a database that is not empty; compares before committing
+            finally:
+                staged.dispose()
+        found = database_fingerprints(self.db)
+        if found != expected:
+            wrong = sorted(name for name in expected if found.get(name) != expected[name])
+            raise DatabaseError(f"the restored database does not match the backup (in {', '.join(wrong[:3])}): "
+                                "report this")
+        with self.db.session() as session:
+            audit.record(session, actor, self.clock, "restore", "database", None,
+                         after={"file": source.name,
+                                "rows": sum(count for name, (count, _) in expected.items() if name != REVISION)})
+        log.info("PostgreSQL database restored from a backup")
 
 
-    def copy_to_second_folder(self, backup: Path | None = None, actor: Actor | None = None) -> Path | None:
-        """Copy ``backup`` (else the newest automatic backup) to the second folder, check the copy (it opens
-        with the key, is intact and holds every table's rows) and only then give it its name. A failure is
-        recorded for the administrator's dashboard, not raised (the backup on this PC stands); an
-        administrator asking for it (``actor``) is told. Returns the copy, or None."""
-        if actor is not None:
-            require(actor.roles, "backup.run", who=actor.username)
-        second = self.second_folder()
-        if second is None:
-            if actor is not None:
-                raise InvalidInput(Problem("second backup folder", "choose a second folder first"))
-            return None
-        if backup is None:
-            newest = [b for b in self.list_backups() if b.kind == "daily"]
-            if not newest:
-                if actor is not None:
-                    raise InvalidInput(Problem("file", "there is no automatic backup to copy yet: back up now first"))
-                return None
-            backup = newest[0].path
-        target = second / f"fairfields-{self.folder().name}" / backup.name
-        part = target.with_name(target.name + ".part")
-        state = _read_state(self.folder())
-        try:
-            problem = _second_problem(second)
-            if problem:
-                raise InvalidInput(Problem("second backup folder", problem))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with backup.open("rb") as source, part.open("wb") as out:
-                while chunk := source.read(1 << 20):
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            _verify_copy(part, backup, self._key())
-            os.replace(part, target)
-            kept = sorted(target.parent.glob("daily-*.sqlite3"), reverse=True)
-            for old in kept[DAILY_KEPT:]:
-                old.unlink(missing_ok=True)
-        except (OSError, FairfieldsError) as exc:
-            part.unlink(missing_ok=True)
-            reason = str(exc) if isinstance(exc, FairfieldsError) else (exc.strerror or str(exc))
-            state["second"] = {**state.get("second", {}), "error": reason, "failed_at": self.clock.now().isoformat(timespec="seconds")}
-            _write_state(self.folder(), state)
-            log.warning("the copy to the second backup folder failed: %s", reason)
-            if actor is not None:
-                raise InvalidInput(Problem("second backup folder", f"the copy failed: {reason}")) from exc
-            return None
-        state["second"] = {"copied_at": self.clock.now().isoformat(timespec="seconds"), "file": target.name, "error": None}
-        _write_state(self.folder(), state)
-        log.info("backup copied to the second folder and checked")
-        return target
-
-
-    def _record_verified(self, backup: Path) -> None:
-        state = _read_state(self.folder())
-        state["last_verified"] = self.clock.now().isoformat(timespec="seconds")
-        state["last_file"] = backup.name
-        _write_state(self.folder(), state)
-
-
-    def health(self) -> BackupHealth:
-        """The state of this database's automatic backups (for the administrator's dashboard)."""
-        state = _read_state(self.folder())
-        second = state.get("second") or {}
-        return BackupHealth(automatic=self.db.sqlite_path is not None, last_verified=_moment(state.get("last_verified")),
-                            second_folder=self.second_folder(), second_copied=_moment(second.get("copied_at")),
-                            second_error=second.get("error") or None)
-
-
-# --- the 3-2-1 habit: a second copy elsewhere, and whether the copies are sound ------------------------
-#: how old the newest verified copy may be before the administrator is warned
-STALE_AFTER_HOURS = 26
-
-
-@dataclass(frozen=True)
-class BackupHealth:
-    """What the administrator needs to know about this database's automatic backups."""
-
-    automatic: bool  # this database gets automatic backups (an SQLite file on this PC)
-    last_verified: datetime | None  # when the newest backup checked sound was made
-    second_folder: Path | None  # the second destination, when one is set
-    second_copied: datetime | None  # when the last copy there was made and checked
-    second_error: str | None  # why the last copy there failed (None: it did not)
-
-    def warnings(self, now: datetime) -> list[str]:
-        """What is wrong, in words ([] when nothing is)."""
-        if not self.automatic:
-            return []
-        found = []
-        if self.last_verified is None:
-            found.append("No backup of this database has been made and checked yet: make one in Settings → Backups.")
-        elif (now - self.last_verified).total_seconds() > STALE_AFTER_HOURS * 3600:
-            found.append(f"The newest checked backup was made on {self.last_verified:%d %b %Y at %H:%M}: none is "
-                         "newer than a day. Open Settings → Backups and back up now.")
-        if self.second_folder is None:
-            found.append("Backups are kept on this PC's disk only: choose a second folder (a USB disk or the "
-                         "school's server) in Settings → Backups.")
-        elif self.second_error:
-            found.append(f"The copy to the second backup folder {self.second_folder} failed: {self.second_error}")
-        elif self.second_copied is None or (now - self.second_copied).total_seconds() > STALE_AFTER_HOURS * 3600:
-            found.append(f"No checked copy newer than a day is in the second backup folder {self.second_folder}: "
-                         "is the disk plugged in, or the server reachable?")
-        return found
-
-
-def _state_path(folder: Path) -> Path:
-    return folder / "state.json"
-
-
-def _read_state(folder: Path) -> dict:
+def _when(text_: object) -> datetime | None:
     try:
-        state = json.loads(_state_path(folder).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-def _write_state(folder: Path, state: dict) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    part = _state_path(folder).with_suffix(".part")
-    part.write_text(json.dumps(state, indent=2), encoding="utf-8")
-    os.replace(part, _state_path(folder))
-
-
-def _moment(text: object) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text) if isinstance(text, str) else None
+        return datetime.fromisoformat(text_) if isinstance(text_, str) else None
     except ValueError:
         return None
 
 
-def _file_counts(path: Path, key: str | None) -> dict[str, int]:
-    from ..store.database import _connect_file, _counts
+def _remove(path: Path) -> None:
+    """A scratch SQLite file and its journal files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
 
-    conn = _connect_file(path, key)
+
+def _open_file(path: Path, key: str) -> Database:
+    from ..store.database import open_database
+
+    return open_database(f"sqlite:///{path}", key_source=lambda _path, _new: key)
+
+
+def _file_fingerprints(path: Path, key: str | None) -> dict:
+    from ..store.copy import database_fingerprints
+
+    file_db = _open_file(path, key)
     try:
-        return _counts(conn)
+        return database_fingerprints(file_db)
     finally:
-        conn.close()
+        file_db.dispose()
 
 
-def _verify_copy(copy: Path, original: Path, key: str | None) -> None:
-    """InvalidInput unless ``copy`` opens with the key, is intact and holds every table's rows of ``original``."""
-    _check_file(copy, key)
-    if _file_counts(copy, key) != _file_counts(original, key):
-        raise InvalidInput(Problem("file", f"the copy {copy} does not hold what {original.name} holds"))
-
-
-def _second_problem(folder: Path) -> str | None:
-    """Why backups cannot be copied to ``folder`` (None: they can)."""
-    if not folder.is_absolute():
-        return "give the whole path of the folder (a USB disk or the school's server)"
-    if not folder.is_dir():
-        return f"the folder {folder} is not there: plug the disk in or connect to the server, or choose another"
-    probe = folder / ".fairfields-write-check"
+def _prove(part: Path, key: str | None, expected: dict) -> None:
+    """The file just written reads back as what it copies: intact, and every table row for row; else
+    BackupNotProven (and the caller removes the file)."""
     try:
-        probe.write_bytes(b"ok")
-        probe.unlink()
-    except OSError as exc:
-        return f"this PC cannot write in {folder} ({exc.strerror or exc}): choose a folder it may write in"
-    return None
+        _check_file(part, key)
+        found = _file_fingerprints(part, key)
+    except (InvalidInput, DatabaseError) as exc:
+        raise BackupNotProven(f"the backup did not read back ({exc}): nothing was kept; try again, or write it "
+                              "to another disk") from exc
+    if found != expected:
+        wrong = sorted(name for name in set(expected) | set(found) if found.get(name) != expected.get(name))
+        raise BackupNotProven(f"the backup did not read back the same as the database (in {', '.join(wrong[:3])}"
+                              f"{' and more' if len(wrong) > 3 else ''}): nothing was kept; try again, or write it "
+                              "to another disk")

@@ -239,10 +239,9 @@ class ReviewService:
             self._check_date(meeting_on)
             before = {"meeting_on": row.meeting_on, "meeting_at": row.meeting_at, "place": row.place}
             row.meeting_on, row.meeting_at, row.place = meeting_on, meeting_at, (place or "").strip() or None
-            circulate_by = meeting_on - deadlines.TWO_WEEKS
             for advice in session.scalars(select(AdviceRequestRow).where(AdviceRequestRow.review_id == row.id,
                                                                          AdviceRequestRow.received_on.is_(None))):
-                advice.due = circulate_by
+                advice.due = deadlines.review_advice_due(meeting_on, advice.requested_on)
             audit.record_change(session, actor, self.clock, "annual_review", row.id, before,
                                 {"meeting_on": meeting_on, "meeting_at": meeting_at, "place": row.place})
             session.flush()
@@ -320,8 +319,8 @@ class ReviewService:
 
     def request_advice(self, actor: Actor, review_id: int, professionals: list[str],
                        purpose: str | None = None) -> int:
-        """Ask professionals for advice for the review, due by the circulation date (meeting minus 2 weeks).
-        Returns how many were asked (someone already asked for this review is not asked twice)."""
+        """Ask professionals for advice for the review, due by the circulation date (meeting minus 2 weeks);
+        asked later than that, it is due at once (today, never before the day it was asked). Returns how many were asked (someone already asked for this review is not asked twice)."""
         require(actor.roles, "reviews.manage", who=actor.username)
         if not professionals:
             raise InvalidInput(Problem("professionals", "choose at least one professional to ask"))
@@ -329,7 +328,7 @@ class ReviewService:
             row = self._editable(session, actor, review_id, None)
             asked = set(session.scalars(select(AdviceRequestRow.professional_id)
                                         .where(AdviceRequestRow.review_id == row.id)))
-            due = row.meeting_on - deadlines.TWO_WEEKS
+            due = deadlines.review_advice_due(row.meeting_on, self.clock.today())
             count = 0
             for ext_id in professionals:
                 pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == ext_id))

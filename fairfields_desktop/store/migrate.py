@@ -49,8 +49,9 @@ def backup_sqlite_file(db: Database, label: str) -> Path:
     return db.backup_to(path.with_name(f"{path.stem}.before-{label}-{stamp}{path.suffix}"))
 
 
-def upgrade_to_head(db: Database) -> str | None:
-    """Upgrade ``db`` to the newest schema; returns the path of the copy kept first, if any."""
+def upgrade_to_head(db: Database, *, keep_copy: bool = True) -> str | None:
+    """Upgrade ``db`` to the newest schema; returns the path of the copy kept first, if any (none with
+    ``keep_copy=False``: for a scratch copy, such as a backup being restored)."""
     head = head_revision()
     current = current_revision(db)
     if current == head:
@@ -62,7 +63,7 @@ def upgrade_to_head(db: Database) -> str | None:
         )
     kept: str | None = None
     path = db.sqlite_path
-    if path is not None and path.exists() and current is not None:
+    if keep_copy and path is not None and path.exists() and current is not None:
         kept = str(backup_sqlite_file(db, current))
         log.info("kept a copy of the database before upgrading: %s", kept)
     config = alembic_config()

@@ -29,12 +29,14 @@ from fairfields_desktop.domain.deadlines import (
     PupilFacts,
     ReviewFacts,
     ReviewTimeline,
+    advice_asked_late,
     advice_due,
     amendment_deadlines,
     assessment_deadlines,
     due_items,
     paperwork_steps,
     phase_transfer,
+    review_advice_due,
     review_timeline,
     year_group_on,
 )
@@ -367,6 +369,16 @@ class TestAdvice:
     def test_an_annual_review_by_its_circulation_date(self):
         assert advice_due("annual_review", date(2026, 10, 5), date(2026, 11, 18)) == date(2026, 11, 18)
         assert advice_due("annual_review", date(2026, 10, 5), None, meeting=date(2026, 12, 2)) == date(2026, 11, 18)
+
+    @given(st.dates(date(2020, 1, 1), date(2030, 12, 31)), st.integers(-30, 60))
+    @example(date(2026, 11, 23), 8)  # issue #14: asked 8 days before the meeting
+    def test_advice_asked_late_is_due_at_once_never_before_it_was_asked(self, asked, days_to_meeting):
+        meeting = asked + timedelta(days=days_to_meeting)
+        due = advice_due("annual_review", asked, None, meeting=meeting)
+        assert due == max(asked, meeting - timedelta(weeks=2)) and due >= asked
+        assert review_advice_due(meeting, asked) == due
+        assert advice_asked_late("annual_review", asked, due) == (days_to_meeting <= 14)
+        assert advice_due("annual_review", asked, meeting - timedelta(weeks=2)) >= asked  # a stored early date
 
     def test_an_annual_review_with_no_date_at_all(self):
         with pytest.raises(ValueError, match="circulation date"):

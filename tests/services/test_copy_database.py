@@ -93,3 +93,19 @@ def test_db_copy_on_the_command_line(sqlite_url, tmp_path, monkeypatch):
     code, err = cli("--as", "admin", "db", "copy", "--to", target)
     assert code == 5 and "is not empty" in err
     assert cli("db", "copy", "--to", f"sqlite:///{tmp_path / 'x.sqlite3'}")[0] == 5  # needs --as
+
+
+@pytest.mark.postgres
+def test_a_postgresql_source_is_read_in_one_repeatable_read_snapshot(open_school, pg_url):  # noqa: ANN001
+    """copy_all (and so a PostgreSQL backup) reads every table in one REPEATABLE READ, read-only
+    transaction: rows committed by other PCs while it reads are wholly in the copy or not at all."""
+    from sqlalchemy import text
+
+    from fairfields_desktop.store.copy import snapshot
+
+    server = open_school(pg_url)
+    with snapshot(server.db) as session:
+        assert session.execute(text("SHOW transaction_isolation")).scalar() == "repeatable read"
+        assert session.execute(text("SHOW transaction_read_only")).scalar() == "on"
+    with server.db.read_session() as session:  # the pool's connections are left as they were
+        assert session.execute(text("SHOW transaction_isolation")).scalar() == "read committed"

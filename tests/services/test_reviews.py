@@ -81,6 +81,24 @@ class TestMovingAndCancelling:
         with pytest.raises(StaleRecord, match="mokafor"):
             school.reviews.move(senco, review.id, date(2027, 1, 25), version=review.version)
 
+    def test_advice_asked_less_than_two_weeks_before_the_meeting_is_due_at_once(self, sqlite_school, actor):
+        """Never due before the day it was asked (issue #14: such a date broke the PostgreSQL backup)."""
+        school = sqlite_school
+        senco = actor(school, "mokafor")
+        review = school.reviews.schedule(senco, BEN, date(2026, 12, 1))  # today is 23 Nov 2026
+        assert school.reviews.request_advice(senco, review.id, ["music-1"]) == 1
+        [advice] = school.reviews.get(senco, review.id).advice
+        assert (advice.requested_on, advice.due) == (date(2026, 11, 23), date(2026, 11, 23))
+        due = {(i.kind, i.detail) for i in school.due.due(senco, None) if i.subject == BEN}
+        assert ("advice", "advice from Grace Lee for Ben Hughes's annual review, asked late: due at once "
+                          "(23 Nov 2026)") in due
+        moved = school.reviews.move(senco, review.id, date(2026, 11, 30), version=review.version)
+        assert [a.due for a in moved.advice] == [date(2026, 11, 23)]  # still not before it was asked
+        moved = school.reviews.move(senco, review.id, date(2027, 1, 18), version=moved.version)
+        assert [a.due for a in moved.advice] == [date(2027, 1, 4)]  # in time now: the circulation date
+        doc = school.dataset.dump(actor(school, "admin"))
+        assert all(a["due"] >= a["requested_on"] for a in doc["advice_requests"] if a["due"])
+
     def test_a_cancelled_meeting_is_kept_with_its_reason_and_a_new_one_can_be_set(self, sqlite_school, actor):
         senco = actor(sqlite_school, "mokafor")
         review = sqlite_school.reviews.schedule(senco, BEN, date(2026, 12, 14))

@@ -1,5 +1,6 @@
 """Settings → Backups: the automatic backups kept, a backup now (off the UI thread, with a progress bar
-and a cancel button), and a restore after the file is checked (then everyone signs in again)."""
+and a cancel button), a restore after the file is checked (then everyone signs in again), and a second
+destination for the automatic backups (a USB disk or the school server: the 3-2-1 habit)."""
 
 from __future__ import annotations
 
@@ -42,9 +43,8 @@ class BackupsTab(QWidget):
         where = services.backups.folder()
         intro = QLabel(
             f"An automatic backup is made at the first start of each day (SQLite), encrypted like the "
-            f"database and checked before it is kept, 14 daily and 8 weekly copies in {where}. A backup on the "
-            "same disk does not survive the disk: choose a second folder below (a USB disk or the school's "
-            "server), and each automatic backup is copied there too and checked.")
+            f"database, keeping 14 daily and 8 weekly copies in {where}. Copy a backup to a USB stick or "
+            "the school's server now and then: a backup on the same disk does not survive the disk.")
         intro.setWordWrap(True)
         self.model = RowsModel([
             Column("Made on", lambda b: day_text(b.made_on), lambda b: b.made_on),
@@ -65,119 +65,59 @@ class BackupsTab(QWidget):
         self.progress.setVisible(False)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.second_label = QLabel("")
+        self.second_label.setWordWrap(True)
+        self.second_button = QPushButton("Second cop&y…")
+        self.second_button.setToolTip("Choose a second folder (a USB disk, a folder on the school server) that "
+                                      "takes a checked copy of each automatic backup")
+        self.second_off_button = QPushButton("No second copy")
+        self.second_off_button.setToolTip("Stop copying the automatic backups to the second folder")
+        self.second_button.setEnabled(self.can_backup)
+        self.health = QLabel("")
+        self.health.setWordWrap(True)
+        self.health.setObjectName("warning")
         self.backup_button.setEnabled(self.can_backup)
         self.restore_button.setEnabled(self.can_restore)
         row = QHBoxLayout()
         for widget in (self.backup_button, self.restore_button, self.progress, self.cancel_button):
             row.addWidget(widget)
         row.addStretch(1)
-        # the 3-2-1 habit: a second copy of each automatic backup elsewhere, checked there
-        self.second_label = QLabel("")
-        self.second_label.setWordWrap(True)
-        self.second_label.setAccessibleName("Second backup folder")
-        self.second_button = QPushButton("Second &folder…")
-        self.second_button.setToolTip("Choose a folder on a USB disk or the school's server: each automatic "
-                                      "backup is copied there too and checked (Alt+F)")
-        self.copy_second_button = QPushButton("Cop&y there now")
-        self.copy_second_button.setToolTip("Copy the newest automatic backup to the second folder now and check it "
-                                           "(Alt+Y)")
-        self.stop_second_button = QPushButton("Stop copying")
-        self.stop_second_button.setToolTip("Keep the backups on this PC only (not recommended)")
-        for button in (self.second_button, self.copy_second_button, self.stop_second_button):
-            button.setEnabled(self.can_backup)
-        second_row = QHBoxLayout()
-        for widget in (self.second_button, self.copy_second_button, self.stop_second_button):
-            second_row.addWidget(widget)
-        second_row.addStretch(1)
-        self.health_label = QLabel("")
-        self.health_label.setWordWrap(True)
-        self.health_label.setAccessibleName("State of the backups")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.health_label)
         layout.addLayout(row)
-        layout.addWidget(self.second_label)
-        layout.addLayout(second_row)
         layout.addWidget(self.message)
+        second = QHBoxLayout()
+        second.addWidget(self.second_label, 1)
+        second.addWidget(self.second_button)
+        second.addWidget(self.second_off_button)
+        layout.addLayout(second)
+        layout.addWidget(self.health)
         layout.addWidget(self.table, 1)
         self._cancel = threading.Event()
         self._relay = _Progress(self)
         self._relay.moved.connect(self._on_progress)
         self.backup_button.clicked.connect(self.on_backup_clicked)
         self.restore_button.clicked.connect(self.on_restore_clicked)
+        self.second_button.clicked.connect(self.on_second_clicked)
+        self.second_off_button.clicked.connect(self.on_second_off_clicked)
         self.cancel_button.clicked.connect(self._cancel.set)
-        self.second_button.clicked.connect(self.on_second_folder_clicked)
-        self.copy_second_button.clicked.connect(self.on_copy_second_clicked)
-        self.stop_second_button.clicked.connect(self.on_stop_second_clicked)
         self.running = False
         self.reload()
 
     def reload(self) -> None:
         self.model.set_rows(self.services.backups.list_backups())
         fit_columns(self.table)
-        self.show_health()
-
-    def show_health(self) -> None:
-        backups = self.services.backups
-        health = backups.health()
-        folder = health.second_folder
-        if folder is None:
-            self.second_label.setText("Second copy: none. Each automatic backup stays on this PC's disk only.")
-        elif health.second_error:
-            self.second_label.setText(f"Second copy to {folder}: the last copy failed: {health.second_error}")
-        elif health.second_copied:
-            self.second_label.setText(f"Second copy to {folder}: the last one was made and checked on "
-                                      f"{health.second_copied:%d %b %Y at %H:%M}.")
+        health = self.services.backups.health()
+        if health.second_folder is None:
+            text = "Second copy: none. Choose a USB disk or a folder on the school server for a second copy."
         else:
-            self.second_label.setText(f"Second copy to {folder}: none made yet.")
-        self.copy_second_button.setEnabled(self.can_backup and folder is not None and not self.running)
-        self.stop_second_button.setEnabled(self.can_backup and folder is not None and not self.running)
-        if not health.automatic:
-            self.health_label.setText("This database is on a PostgreSQL server: the server's own backups keep it "
-                                      "(see the README); a backup made here is a full copy you choose where to keep.")
-            return
-        warnings = health.warnings(self.services.clock.now())
-        if warnings:
-            self.health_label.setText(" ".join(warnings))
-        elif health.last_verified:
-            self.health_label.setText(f"The newest backup was made and checked on "
-                                      f"{health.last_verified:%d %b %Y at %H:%M}, and has a second copy elsewhere.")
-
-    def ask_second_folder(self) -> str | None:
-        name = QFileDialog.getExistingDirectory(self, "Copy each automatic backup to this folder too")
-        return name or None
-
-    def on_second_folder_clicked(self) -> None:
-        folder = self.ask_second_folder()
-        if folder is None:
-            return
-        try:
-            said = self.services.backups.set_second_folder(self.actor, folder)
-        except FairfieldsError as exc:
-            self.message.setText(f"Not set: {exc}")
-            return
-        self.message.setText(said)
-        self.on_copy_second_clicked()
-
-    def on_copy_second_clicked(self) -> None:
-        if not self.services.backups.list_backups():
-            self.message.setText(self.message.text() + " There is no automatic backup to copy yet.")
-            self.show_health()
-            return
-        self._busy(True, "Copying the newest backup to the second folder…")
-        services, actor = self.services, self.actor
-        run_in_background(lambda: services.backups.copy_to_second_folder(actor=actor), self._copied, self._failed)
-
-    def _copied(self, target: Path | None) -> None:
-        self._busy(False, f"Copied to {target} and checked." if target else "Nothing was copied.")
-        self.reload()
-
-    def on_stop_second_clicked(self) -> None:
-        try:
-            self.message.setText(self.services.backups.set_second_folder(self.actor, None))
-        except FairfieldsError as exc:
-            self.message.setText(f"Not changed: {exc}")
-        self.show_health()
+            text = f"Second copy of each automatic backup: {health.second_folder}"
+            if health.second_copied:
+                text += f" (last copied {day_text(health.second_copied.date())} {health.second_copied:%H:%M})"
+        self.second_label.setText(text)
+        self.second_off_button.setEnabled(self.can_backup and health.second_folder is not None)
+        self.health.setText("\n".join(w[:1].upper() + w[1:] + "." for w in health.warnings))
+        self.health.setVisible(bool(health.warnings))
 
     # --- asking (tests replace these) ----------------------------------------------------------------
     def ask_backup_file(self) -> Path | None:
@@ -188,6 +128,10 @@ class BackupsTab(QWidget):
     def ask_restore_file(self) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self, "Restore the database from", "",
                                               "Fairfields backups (*.fdb *.sqlite3);;All files (*)")
+        return Path(name) if name else None
+
+    def ask_second_folder(self) -> Path | None:
+        name = QFileDialog.getExistingDirectory(self, "A second folder for the automatic backups")
         return Path(name) if name else None
 
     def confirm_restore(self, path: Path) -> bool:
@@ -238,11 +182,29 @@ class BackupsTab(QWidget):
             self.progress.setRange(0, 0)
         self.cancel_button.setEnabled(busy)
         self.backup_button.setEnabled(self.can_backup and not busy)
-        self.restore_button.setEnabled(self.can_restore and not busy)
         self.second_button.setEnabled(self.can_backup and not busy)
+        self.restore_button.setEnabled(self.can_restore and not busy)
         self.message.setText(text)
-        if not busy:
-            self.show_health()
+
+    # --- the second destination -------------------------------------------------------------------------
+    def on_second_clicked(self) -> None:
+        folder = self.ask_second_folder()
+        if folder is not None:
+            self._set_second(folder)
+
+    def on_second_off_clicked(self) -> None:
+        self._set_second(None)
+
+    def _set_second(self, folder: Path | None) -> None:
+        self._busy(True, "Copying the backups to the second folder…" if folder else "")
+        services, actor = self.services, self.actor
+        run_in_background(lambda: services.backups.set_second_folder(actor, folder),
+                          lambda _none: self._second_set(folder), self._failed)
+
+    def _second_set(self, folder: Path | None) -> None:
+        self._busy(False, f"The automatic backups are copied to {folder} as well." if folder
+                   else "The automatic backups are no longer copied to a second folder.")
+        self.reload()
 
     # --- restoring -----------------------------------------------------------------------------------
     def on_restore_clicked(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.deadlines import ASKED_LATE, advice_asked_late
 from ...domain.errors import FairfieldsError
 from ...domain.permissions import allowed
 from ...services.sessions import NOT_DELIVERED_REASONS
@@ -125,7 +126,9 @@ class EhcpScreen(QWidget):
         today = self.services.clock.today()
         self.advice_model = RowsModel([
             Column("Due", lambda a: f"{a.due.day} {a.due:%b %Y}", lambda a: a.due),
-            Column("State", lambda a: "OVERDUE" if a.due < today else "awaited", lambda a: int(a.due >= today)),
+            Column("State", lambda a: "OVERDUE" if a.due < today else (
+                ASKED_LATE if advice_asked_late(a.kind, a.requested_on, a.due) else "awaited"),
+                lambda a: int(a.due >= today)),
             Column("Pupil", lambda a: a.pupil),
             Column("Asked", lambda a: f"{a.professional}, {a.requested_on.day} {a.requested_on:%b %Y}"),
             Column("For", lambda a: "needs assessment" if a.kind == "needs_assessment" else "annual review"),

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.checks import day_text
+from ...domain.deadlines import ASKED_LATE, advice_asked_late
 from ...domain.errors import FairfieldsError, StaleRecord
 from ...domain.permissions import allowed
 from ...services.reviews import INVITEE_ROLES, STATUS_WORDS, PupilReviews, Review
@@ -71,7 +72,9 @@ def step_state(step, today: date) -> str:  # noqa: ANN001
 def advice_state(advice, today: date) -> str:  # noqa: ANN001
     if advice.received_on is not None:
         return f"received {day_text(advice.received_on)}"
-    return "OVERDUE" if advice.due < today else "awaited"
+    if advice.due < today:
+        return "OVERDUE"
+    return ASKED_LATE if advice_asked_late("annual_review", advice.requested_on, advice.due) else "awaited"
 
 
 def past_detail(review: Review) -> str:
