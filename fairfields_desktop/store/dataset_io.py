@@ -183,19 +183,40 @@ def term_dict(row: TermRow) -> dict[str, Any]:
     }
 
 
+#: `row` columns written once every record is: a booking's request comes after it, and the ORM sets a
+#: new row's version counter to 1 (and counts an update as a new version)
+_LATER = {("bookings", "request_id")}
+
+
 class _Ids:
     """The database id of each record of the sections (`record_ids`), and its `row` columns applied."""
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.ids = {id(record): (table, ident) for table, entries in record_ids(doc).items()
                     for _path, record, ident in entries}
+        self.later: list[tuple[str, int, dict[str, Any]]] = []
 
     def own(self, record: dict[str, Any], row: Any) -> Any:  # noqa: ANN401
         table, row.id = self.ids[id(record)]
+        later = {}
         for column, value in (record.get("row") or {}).items():
-            if column != "id":
-                setattr(row, column, _from_json(value, ROW_EXTRAS[table][column]))
+            if column == "id":
+                continue
+            value = _from_json(value, ROW_EXTRAS[table][column])
+            if (table, column) in _LATER or column == "version":
+                later[column] = value
+            else:
+                setattr(row, column, value)
+        if later:
+            self.later.append((table, row.id, later))
         return row
+
+    def write_later(self, session: Session) -> None:
+        """The columns kept for last, by plain UPDATEs (so version counters stay as given)."""
+        session.flush()
+        for table, ident, values in self.later:
+            columns = Base.metadata.tables[table].c
+            session.execute(Base.metadata.tables[table].update().where(columns.id == ident).values(**values))
 
 
 def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: datetime) -> dict[str, int]:  # noqa: ANN001
@@ -205,10 +226,9 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
     of `ROW_TABLES` (the audit trail, visits, session notes...) refer to the same records as before."""
     ids = _Ids(doc)
     settings = doc.get("settings") or {}
-    settings_row = settings_row_from(settings)
+    session.add(settings_row_from(settings))
     if (settings.get("row") or {}).get("version") is not None:
-        settings_row.version = settings["row"]["version"]
-    session.add(settings_row)
+        ids.later.append(("school_settings", 1, {"version": settings["row"]["version"]}))
     terms = doc.get("terms") or []
     for term in terms:
         row = ids.own(term, term_row_from(term))
@@ -254,12 +274,9 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
 
     # each date of a booking: as the dump gives them (moved or cancelled one by one), else from the calendar
     dates_given = bool(doc.get("booking_occurrences"))
-    booking_rows = []
     for booking in doc.get("bookings") or []:
-        row = ids.own(booking, _booking_row(booking, spaces, professionals, staff, pupils, calendar,
-                                            with_dates=not dates_given))
-        booking_rows.append(row)
-        session.add(row)
+        session.add(ids.own(booking, _booking_row(booking, spaces, professionals, staff, pupils, calendar,
+                                                  with_dates=not dates_given)))
     session.flush()
 
     requests: dict[str, RequestRow] = {}
@@ -286,11 +303,6 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
     for request in doc.get("requests") or []:
         if request.get("extends"):
             requests[request["id"]].extends = requests[request["extends"]]
-    session.flush()
-    for booking, row in zip(doc.get("bookings") or (), booking_rows, strict=True):
-        request_id = (booking.get("row") or {}).get("request_id")
-        if request_id is not None:
-            row.request_id = request_id  # the authorisation it was booked for (now that it is written)
 
     reviews: dict[tuple[str, date], AnnualReviewRow] = {}
     for review in doc.get("annual_reviews") or []:
@@ -328,6 +340,8 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
             stopped_on=_d(assessment.get("stopped_on")), stopped_reason=assessment.get("stopped_reason"),
         )))
     session.flush()
+
+    ids.write_later(session)
 
     # the database's own rows the sections do not hold, with their ids, parents before children
     written = {}
