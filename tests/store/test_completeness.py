@@ -215,12 +215,9 @@ def assert_same_rows(before: dict[str, list[tuple]], after: dict[str, list[tuple
                      target) -> int:  # noqa: ANN001
     """The target holds exactly the source's rows, plus the path's own trailing audit entries (checked)."""
     audit = [c.name for c in AuditRow.__table__.columns]
-    copied = len(before["audit_events"])
-    own = after["audit_events"][copied:]
-    assert own, f"{path}: the target's audit trail does not record the move"
-    actions = {dict(zip(audit, row, strict=True))["action"] for row in own}
-    assert actions <= set(OWN_ENTRIES[path]), f"{path}: unexpected entries after the copied trail: {actions}"
-    after = {**after, "audit_events": after["audit_events"][:copied]}
+    last_copied = max((row[0] for row in before["audit_events"]), default=0)
+    own = [row for row in after["audit_events"] if row[0] > last_copied]
+    after = {**after, "audit_events": [row for row in after["audit_events"] if row[0] <= last_copied]}
     problems = []
     for table, rows in before.items():
         if rows != after[table]:
@@ -231,6 +228,9 @@ def assert_same_rows(before: dict[str, list[tuple]], after: dict[str, list[tuple
                    [f"  + {dict(zip(columns, r, strict=True))}" for r in extra[:3]]
             problems.append(f"{table}: {len(missing)} row(s) missing or changed, {len(extra)} new\n" + "\n".join(diff))
     assert not problems, f"{path}: " + "\n".join(problems)
+    actions = [dict(zip(audit, row, strict=True))["action"] for row in own]
+    assert actions and set(actions) <= set(OWN_ENTRIES[path]), \
+        f"{path}: after the copied trail, {actions} (expected the path's own entry: {OWN_ENTRIES[path]})"
     check = target.audit.verify(sign_in(target, "admin"))
     assert check.intact, check.problems
     return sum(len(rows) for rows in before.values())
