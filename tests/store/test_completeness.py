@@ -236,6 +236,26 @@ def assert_same_rows(before: dict[str, list[tuple]], after: dict[str, list[tuple
     return sum(len(rows) for rows in before.values())
 
 
+def assert_sequences_past_ids(target) -> None:  # noqa: ANN001
+    """PostgreSQL: every id sequence continues after the highest id, so new records get new ids."""
+    from sqlalchemy import text
+
+    behind = []
+    with target.db.read_session() as session:
+        for table in Base.metadata.sorted_tables:
+            keys = list(table.primary_key.columns)
+            if len(keys) != 1:
+                continue
+            sequence = session.scalar(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                                      {"t": table.name, "c": keys[0].name})
+            highest = session.scalar(select(func.max(keys[0])))
+            if sequence and highest is not None:
+                last = session.scalar(text(f"SELECT last_value FROM {sequence}"))
+                if last < highest:
+                    behind.append(f"{table.name} ({last} < {highest})")
+    assert not behind, "id sequences behind the ids: " + ", ".join(behind)
+
+
 # --- the tests -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("source", ["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
 def test_every_table_holds_rows_reached_through_the_services(source, request):  # noqa: ANN001
@@ -264,14 +284,17 @@ class TestDumpLoad:
     def test_postgres(self, pg_source, pg_url, open_school):  # noqa: ANN001
         before, target = _load_into(pg_source, pg_url, open_school)
         assert_same_rows(before, table_rows(target), "dump-load", target)
+        assert_sequences_past_ids(target)
 
     @pytest.mark.postgres
     def test_the_dump_is_the_same_from_either_database(self, sqlite_source, pg_url, open_school):  # noqa: ANN001
         _before, target = _load_into(sqlite_source, pg_url, open_school)
         lite = sqlite_source.dataset.dump(sign_in(sqlite_source, "admin"))
         pg = target.dataset.dump(sign_in(target, "admin"))
-        # the same, but for the trail's last entries: the load into PostgreSQL and each database's own dumps
-        trail = len(lite["audit_events"]) - 2
+        # the same, but for each trail's last entry: the load into PostgreSQL, the first dump on SQLite
+        trail = len(lite["audit_events"]) - 1
+        assert [e["action"] for e in pg["audit_events"][trail:]] == ["load"]
+        assert [e["action"] for e in lite["audit_events"][trail:]] == ["dump"]
         assert {**pg, "audit_events": pg["audit_events"][:trail]} == {**lite, "audit_events": lite["audit_events"][:trail]}
 
 
@@ -310,3 +333,4 @@ class TestBackupRestore:
         target = open_school(pg_url)
         target.backups.restore(None, backup)
         assert_same_rows(before, table_rows(target), "backup-restore", target)
+        assert_sequences_past_ids(target)
