@@ -26,7 +26,17 @@ from sqlalchemy import func, select
 
 from fairfields_desktop.services.bookings import BookingDraft
 from fairfields_desktop.services.context import Clock
-from fairfields_desktop.store.models import AdviceRequestRow, AuditRow, Base, PupilRow
+from fairfields_desktop.store.models import (
+    AdviceRequestRow,
+    AuditRow,
+    Base,
+    BookingOccurrenceRow,
+    BookingRow,
+    PupilRow,
+    RequestRow,
+    SpaceRow,
+    UserRow,
+)
 
 from conftest import DATA, PASSWORDS, ROOT, TEST_DB_KEY, TODAY
 
@@ -67,6 +77,12 @@ def build_school(services) -> None:  # noqa: ANN001, PLR0915
     account, _ = services.users.create_user(admin, {"username": "jbloggs", "staff": None, "roles": ["office"],
                                                     "password": "a temporary one 2026"})
     services.users.set_active(admin, account.id, False)
+    ttaylor = next(u for u in services.users.list_users(admin) if u.username == "ttaylor")
+    services.users.reset_password(admin, ttaylor.id, "a temporary one 2026")
+    services.people.save_space(admin, {"name": "Quiet Room", "kind": "therapy_room", "capacity": 2,
+                                       "features": "dimmable lights", "bookable": False})
+    music = next(p for p in services.professionals.list_professionals(admin) if p.ext_id == "music-1")
+    services.professionals.set_active(admin, music.id, False, "the contract ended")
 
     # bookings: a weekly series with one date cancelled and another moved; priority with its notices
     series = services.bookings.book(office, BookingDraft(
@@ -144,6 +160,19 @@ def build_school(services) -> None:  # noqa: ANN001, PLR0915
         advice = session.scalar(select(AdviceRequestRow.id).where(AdviceRequestRow.review_id == review.id))
     services.advice.chase(senco, advice, "phone")
     services.reviews.record_circulation(senco, review.id, "Physiotherapy advice", "parents, LA", date(2026, 11, 23))
+
+    # the review held, its paperwork and the dates after it; an outcome ended; an assessment stopped;
+    # a pupil who left; an authorisation extended
+    services.reviews.save_paperwork(senco, review.id, child_views="likes swimming", parent_views="pleased")
+    held = services.reviews.schedule(senco, AMARA, date(2026, 11, 20))
+    services.reviews.record_held(senco, held.id)
+    services.reviews.record_after(senco, held.id, report_sent_on=date(2026, 11, 23))
+    other = services.outcomes.add_outcome(senco, AMARA, "sensory_and_physical", "Walks with a frame")
+    services.outcomes.end_outcome(senco, other, "ceased")
+    [assessment] = services.assessments.list_assessments(senco)
+    services.assessments.stop(senco, assessment.id, date(2026, 11, 23), "the LA decided not to issue")
+    services.pupils.mark_left(head, _pupil_id(services, "X319700121005"), date(2026, 11, 20))
+    services.requests.decide(head, "r-003", "extend", until=date(2027, 5, 14), reason="after surgery")
 
     # a user locked out after wrong passwords
     for _ in range(5):
@@ -264,6 +293,13 @@ def test_every_table_holds_rows_reached_through_the_services(source, request):  
     assert not empty, f"no rows in {', '.join(empty)}: reach them in build_school (a new table must be carried)"
     with services.db.read_session() as session:
         assert session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.hash.is_(None))) == 0
+        # the states that only the database's own columns hold, each reached
+        assert session.scalar(select(UserRow.locked_until).where(UserRow.username == "ttaylor")) is not None
+        assert {(o.status, o.individually) for o in session.scalars(select(BookingOccurrenceRow))} >= {
+            ("cancelled", True), ("booked", True), ("booked", False)}
+        assert session.scalar(select(SpaceRow.bookable).where(SpaceRow.name == "Quiet Room")) is False
+        assert session.scalar(select(func.max(RequestRow.version))) > 1
+        assert session.scalar(select(func.count()).select_from(BookingRow).where(BookingRow.request_id.is_not(None)))
 
 
 def _load_into(services, target_url: str, open_school):  # noqa: ANN001, ANN202
