@@ -6,6 +6,7 @@ at the first. The service that loads a dataset refuses it (exit 4) unless the li
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -624,7 +625,7 @@ def validate_dataset(doc: object) -> list[Problem]:
         check.ref(advice.get("professional"), professional_by_id, f"{path}.professional", "professional")
         kind = check.choice(advice, "kind", path, ADVICE_KINDS)
         requested = check.day(advice, "requested_on", path)
-        due = check.day(advice, "due", path, required=kind == "annual_review")
+        check.day(advice, "due", path, required=kind == "annual_review")
         received = check.day(advice, "received_on", path, required=False)
         if requested and received and received < requested:
             check.add(f"{path}.received_on", "is before the advice was requested")
@@ -1031,8 +1032,7 @@ def _check_column(check: _Checker, row: dict, column: str, spec: str, path: str,
             check.add(where, f"{value} is not the id of a row of {target}: correct the reference, or add the "
                       "row it refers to")
     elif kind == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
-                or value in (float("inf"), float("-inf")):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             check.add(where, f"must be a number (found {shown(value)})")
         elif not -1e12 <= value <= 1e12:
             check.add(where, f"{shown(value)} is out of range")
@@ -1050,12 +1050,11 @@ def _check_column(check: _Checker, row: dict, column: str, spec: str, path: str,
         check.day(row, column, path)
     elif kind == "datetime":
         check.moment(row, column, path)
-    elif kind == "time":
-        if not isinstance(value, str) or not _TIME_SECONDS.fullmatch(value) or _time_or_none(value) is None:
-            check.add(where, f"{shown(value)} is not a time: write it as HH:MM or HH:MM:SS (24-hour)")
-    elif kind == "json":
-        if not _json_value(value):
-            check.add(where, "must be a JSON value (objects, lists, text, numbers, true, false, null)")
+    elif kind == "time" and (not isinstance(value, str) or not _TIME_SECONDS.fullmatch(value)
+                             or _time_or_none(value) is None):
+        check.add(where, f"{shown(value)} is not a time: write it as HH:MM or HH:MM:SS (24-hour)")
+    elif kind == "json" and not _json_value(value):
+        check.add(where, "must be a JSON value (objects, lists, text, numbers, true, false, null)")
 
 
 def _time_or_none(value: str) -> time | None:
@@ -1071,7 +1070,7 @@ def _json_value(value: object, depth: int = 0) -> bool:
     if value is None or isinstance(value, (str, bool, int)):
         return not isinstance(value, str) or text_problem(value, None) is None
     if isinstance(value, float):
-        return value == value and value not in (float("inf"), float("-inf"))
+        return math.isfinite(value)
     if isinstance(value, list):
         return all(_json_value(v, depth + 1) for v in value)
     if isinstance(value, dict):

@@ -12,7 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fairfields_desktop.domain.dataset import CARRIED_BY, ROW_EXTRAS, ROW_TABLES, record_ids, validate_dataset
+from fairfields_desktop.domain.dataset import (
+    CARRIED_BY,
+    ROW_EXTRAS,
+    ROW_TABLES,
+    record_ids,
+    validate_dataset,
+)
 from fairfields_desktop.domain.errors import Problem
 
 EXAMPLE = json.loads((Path(__file__).parent.parent / "data" / "example-school.json").read_text(encoding="utf-8"))

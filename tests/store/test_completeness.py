@@ -16,12 +16,11 @@ The one difference allowed: each path records itself in the target's audit trail
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
+from conftest import DATA, PASSWORDS, ROOT, TEST_DB_KEY, TODAY
 from sqlalchemy import func, select
 
 from fairfields_desktop.services.bookings import BookingDraft
@@ -38,8 +37,6 @@ from fairfields_desktop.store.models import (
     UserRow,
 )
 
-from conftest import DATA, PASSWORDS, ROOT, TEST_DB_KEY, TODAY
-
 AMARA, BEN = "Z319700118114", "X319700119023"
 SAMPLE_MIS = ROOT / "resources" / "sample-mis-export.csv"
 
@@ -51,16 +48,16 @@ def at(day: str, hm: str) -> datetime:
     return datetime.fromisoformat(f"{day}T{hm}")
 
 
-def _pupil_id(services, upn: str) -> int:  # noqa: ANN001
+def _pupil_id(services, upn: str) -> int:
     with services.db.read_session() as session:
         return session.scalar(select(PupilRow.id).where(PupilRow.upn == upn))
 
 
-def sign_in(services, username: str):  # noqa: ANN001, ANN201
+def sign_in(services, username: str):
     return services.auth.sign_in(username, PASSWORDS[username])
 
 
-def build_school(services) -> None:  # noqa: ANN001, PLR0915
+def build_school(services) -> None:
     """The example school, then a term of work through the services: every table gets rows."""
     import json
 
@@ -90,7 +87,7 @@ def build_school(services) -> None:  # noqa: ANN001, PLR0915
         professional="nhs-slt-1", pupils=(AMARA,), weekly_until=date(2026, 12, 14)))
     services.bookings.cancel(office, series[1].occurrence_id, "therapist on a course")
     services.bookings.move(office, series[2].occurrence_id, at("2026-12-14", "14:00"), at("2026-12-14", "14:30"))
-    [ot] = services.bookings.book(office, BookingDraft(
+    services.bookings.book(office, BookingDraft(
         space="Therapy Room 1", start=at("2026-12-02", "10:00"), end=at("2026-12-02", "10:45"),
         professional="ind-ot-1", pupils=(AMARA,), purpose="OT"))
     plan = services.bookings.plan(office, BookingDraft(
@@ -184,7 +181,7 @@ def build_school(services) -> None:  # noqa: ANN001, PLR0915
 
 # --- the databases ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory):  # noqa: ANN001, ANN201
+def environment(tmp_path_factory):
     """The module's own home and database key (the fixtures of conftest are per test)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FAIRFIELDS_HOME", str(tmp_path_factory.mktemp("home")))
@@ -192,7 +189,7 @@ def environment(tmp_path_factory):  # noqa: ANN001, ANN201
         yield
 
 
-def _new_pg_database(pg_admin_engine) -> tuple[str, str]:  # noqa: ANN001
+def _new_pg_database(pg_admin_engine) -> tuple[str, str]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
@@ -202,7 +199,7 @@ def _new_pg_database(pg_admin_engine) -> tuple[str, str]:  # noqa: ANN001
     return name, make_url(pg_admin_engine.url).set(database=name).render_as_string(hide_password=False)
 
 
-def _drop_pg_database(pg_admin_engine, name: str) -> None:  # noqa: ANN001
+def _drop_pg_database(pg_admin_engine, name: str) -> None:
     from sqlalchemy import text
 
     with pg_admin_engine.connect() as conn:
@@ -210,7 +207,7 @@ def _drop_pg_database(pg_admin_engine, name: str) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def sqlite_source(environment, tmp_path_factory):  # noqa: ANN001, ANN201
+def sqlite_source(environment, tmp_path_factory):
     from fairfields_desktop.app import open_services
 
     services = open_services(f"sqlite:///{tmp_path_factory.mktemp('source') / 'school.sqlite3'}", today=TODAY)
@@ -220,7 +217,7 @@ def sqlite_source(environment, tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(scope="module")
-def pg_source(environment, pg_admin_engine):  # noqa: ANN001, ANN201
+def pg_source(environment, pg_admin_engine):
     from fairfields_desktop.app import open_services
 
     name, url = _new_pg_database(pg_admin_engine)
@@ -232,7 +229,7 @@ def pg_source(environment, pg_admin_engine):  # noqa: ANN001, ANN201
 
 
 # --- comparing -------------------------------------------------------------------------------------------
-def table_rows(services) -> dict[str, list[tuple]]:  # noqa: ANN001
+def table_rows(services) -> dict[str, list[tuple]]:
     """Every row of every table, every column, in primary-key order."""
     with services.db.read_session() as session:
         return {table.name: [tuple(row) for row in session.execute(
@@ -241,7 +238,7 @@ def table_rows(services) -> dict[str, list[tuple]]:  # noqa: ANN001
 
 
 def assert_same_rows(before: dict[str, list[tuple]], after: dict[str, list[tuple]], path: str,
-                     target) -> int:  # noqa: ANN001
+                     target) -> int:
     """The target holds exactly the source's rows, plus the path's own trailing audit entries (checked)."""
     audit = [c.name for c in AuditRow.__table__.columns]
     last_copied = max((row[0] for row in before["audit_events"]), default=0)
@@ -265,7 +262,7 @@ def assert_same_rows(before: dict[str, list[tuple]], after: dict[str, list[tuple
     return sum(len(rows) for rows in before.values())
 
 
-def assert_sequences_past_ids(target) -> None:  # noqa: ANN001
+def assert_sequences_past_ids(target) -> None:
     """PostgreSQL: every id sequence continues after the highest id, so new records get new ids."""
     from sqlalchemy import text
 
@@ -287,7 +284,7 @@ def assert_sequences_past_ids(target) -> None:  # noqa: ANN001
 
 # --- the tests -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("source", ["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
-def test_every_table_holds_rows_reached_through_the_services(source, request):  # noqa: ANN001
+def test_every_table_holds_rows_reached_through_the_services(source, request):
     services = request.getfixturevalue(f"{source}_source")
     empty = [name for name, rows in table_rows(services).items() if not rows]
     assert not empty, f"no rows in {', '.join(empty)}: reach them in build_school (a new table must be carried)"
@@ -302,7 +299,7 @@ def test_every_table_holds_rows_reached_through_the_services(source, request):  
         assert session.scalar(select(func.count()).select_from(BookingRow).where(BookingRow.request_id.is_not(None)))
 
 
-def _load_into(services, target_url: str, open_school):  # noqa: ANN001, ANN202
+def _load_into(services, target_url: str, open_school):
     admin = sign_in(services, "admin")
     before = table_rows(services)
     doc = services.dataset.dump(admin)
@@ -312,18 +309,18 @@ def _load_into(services, target_url: str, open_school):  # noqa: ANN001, ANN202
 
 
 class TestDumpLoad:
-    def test_sqlite(self, sqlite_source, sqlite_url, open_school):  # noqa: ANN001
+    def test_sqlite(self, sqlite_source, sqlite_url, open_school):
         before, target = _load_into(sqlite_source, sqlite_url, open_school)
         assert_same_rows(before, table_rows(target), "dump-load", target)
 
     @pytest.mark.postgres
-    def test_postgres(self, pg_source, pg_url, open_school):  # noqa: ANN001
+    def test_postgres(self, pg_source, pg_url, open_school):
         before, target = _load_into(pg_source, pg_url, open_school)
         assert_same_rows(before, table_rows(target), "dump-load", target)
         assert_sequences_past_ids(target)
 
     @pytest.mark.postgres
-    def test_the_dump_is_the_same_from_either_database(self, sqlite_source, pg_url, open_school):  # noqa: ANN001
+    def test_the_dump_is_the_same_from_either_database(self, sqlite_source, pg_url, open_school):
         _before, target = _load_into(sqlite_source, pg_url, open_school)
         lite = sqlite_source.dataset.dump(sign_in(sqlite_source, "admin"))
         pg = target.dataset.dump(sign_in(target, "admin"))
@@ -336,7 +333,7 @@ class TestDumpLoad:
 
 class TestCopy:
     @pytest.mark.postgres
-    def test_sqlite_to_postgres(self, sqlite_source, pg_url, open_school):  # noqa: ANN001
+    def test_sqlite_to_postgres(self, sqlite_source, pg_url, open_school):
         admin = sign_in(sqlite_source, "admin")
         before = table_rows(sqlite_source)
         target = open_school(pg_url)
@@ -344,7 +341,7 @@ class TestCopy:
         assert_same_rows(before, table_rows(target), "copy", target)
 
     @pytest.mark.postgres
-    def test_postgres_to_sqlite(self, pg_source, sqlite_url, open_school):  # noqa: ANN001
+    def test_postgres_to_sqlite(self, pg_source, sqlite_url, open_school):
         admin = sign_in(pg_source, "admin")
         before = table_rows(pg_source)
         target = open_school(sqlite_url)
@@ -353,7 +350,7 @@ class TestCopy:
 
 
 class TestBackupRestore:
-    def test_sqlite(self, sqlite_source, sqlite_url, open_school, tmp_path):  # noqa: ANN001
+    def test_sqlite(self, sqlite_source, sqlite_url, open_school, tmp_path):
         admin = sign_in(sqlite_source, "admin")
         before = table_rows(sqlite_source)
         backup = sqlite_source.backups.backup(admin, tmp_path / "school.fdb")
@@ -362,7 +359,7 @@ class TestBackupRestore:
         assert_same_rows(before, table_rows(target), "backup-restore", target)
 
     @pytest.mark.postgres
-    def test_postgres(self, pg_source, pg_url, open_school, tmp_path):  # noqa: ANN001
+    def test_postgres(self, pg_source, pg_url, open_school, tmp_path):
         admin = sign_in(pg_source, "admin")
         before = table_rows(pg_source)
         backup = pg_source.backups.backup(admin, tmp_path / "school.fdb")

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from fairfields_desktop.domain.errors import InvalidInput, NotAllowed
 from fairfields_desktop.store.models import AuditRow, BookingOccurrenceRow, PupilRow
 
-
 #: the keys a load of the example school adds to its dump by itself: the dates of its bookings, the
 #: attendance figures as of the load, and the audit trail's record of the load
 MADE_BY_THE_LOAD = {"booking_occurrences", "attendance_records", "audit_events"}
