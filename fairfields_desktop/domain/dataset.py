@@ -6,6 +6,7 @@ at the first. The service that loads a dataset refuses it (exit 4) unless the li
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -27,6 +28,9 @@ from .school import (
 )
 from .upn import upn_problem
 
+#: why a professional visits (the database's check on visits.purpose; as `professionals.VISIT_PURPOSES`)
+VISIT_PURPOSES = ("therapy", "observation", "assessment", "meeting")
+
 FORMAT = "fairfields-school/1"
 
 SETTINGS_DEFAULTS: dict[str, Any] = {
@@ -40,10 +44,111 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
 #: settings of ours beyond the format (written by `dump` only when changed from these defaults)
 EXTRA_SETTINGS_DEFAULTS: dict[str, int] = {"idle_lock_minutes": 10, "retention_years": 31}
 
-SECTIONS = (
+#: the format's sections (the contract's, then the EHCP records added later)
+RECORD_SECTIONS = (
     "settings", "terms", "staff", "users", "classes", "pupils", "professionals", "spaces",
     "bookings", "requests", "advice_requests", "assessments", "annual_reviews", "outcomes",
 )
+
+#: The database's own rows that the sections do not hold (optional top-level keys, each named after its
+#: table and written by `dump` only when the table has rows): every column by its name, the row's `id`,
+#: and references as the ids of the rows they point to. Types: int, float, bool, date (YYYY-MM-DD),
+#: datetime (YYYY-MM-DDTHH:MM[:SS[.ffffff]]), time, json, text (textN: at most N characters);
+#: "?" allows null; ">table" is a reference to a row of that table.
+ROW_TABLES: dict[str, dict[str, str]] = {
+    "attendance_records": {"id": "int", "pupil_id": "int>pupils", "percent": "float", "as_of": "date",
+                           "recorded_at": "datetime"},
+    "booking_occurrences": {"id": "int", "booking_id": "int>bookings", "space_id": "int>spaces",
+                            "starts_at": "datetime", "ends_at": "datetime", "status": "text20",
+                            "cancelled_by": "text60?", "cancelled_at": "datetime?", "cancel_reason": "text?",
+                            "individually": "bool"},
+    "booking_notices": {"id": "int", "occurrence_id": "int>booking_occurrences", "audience": "text30",
+                        "who": "text200", "contact": "text200?", "what": "text", "created_at": "datetime",
+                        "created_by": "text60", "told_at": "datetime?", "told_by": "text60?"},
+    "session_records": {"id": "int", "occurrence_id": "int>booking_occurrences", "delivered": "bool",
+                        "reason": "text30?", "note": "text?", "target_id": "int?>targets",
+                        "recorded_by": "text60", "recorded_at": "datetime"},
+    "space_closures": {"id": "int", "space_id": "int>spaces", "starts_on": "date", "ends_on": "date",
+                       "reason": "text", "created_by": "text60", "created_at": "datetime",
+                       "lifted_at": "datetime?", "lifted_by": "text60?"},
+    "visits": {"id": "int", "professional_id": "int>professionals", "signed_in_at": "datetime",
+               "signed_out_at": "datetime?", "identity_checked": "bool", "identity_note": "text200?",
+               "purpose": "text30", "space_id": "int?>spaces", "location": "text200?", "note": "text?",
+               "signed_in_by": "text60", "signed_out_by": "text60?", "version": "int"},
+    "visit_pupils": {"visit_id": "int>visits", "pupil_id": "int>pupils"},
+    "pupil_team": {"id": "int", "pupil_id": "int>pupils", "professional_id": "int>professionals",
+                   "role": "text200?", "since": "date?", "ended_on": "date?"},
+    "budget_discussions": {"id": "int", "pupil_id": "int>pupils", "held_on": "date", "ehcp_officer": "text200?",
+                           "capacity_agreed": "bool", "already_provided": "bool", "notes": "text?",
+                           "recorded_by": "text60", "recorded_at": "datetime"},
+    "request_overrides": {"id": "int", "request_id": "int>requests", "rule": "text30", "reason": "text",
+                          "by": "text60", "on_behalf_of": "text60?", "at": "datetime"},
+    "review_meetings": {"id": "int", "request_id": "int>requests", "held_on": "date", "attendees": "text?",
+                        "outcome": "text?", "recorded_by": "text60", "recorded_at": "datetime"},
+    "delegations": {"id": "int", "delegate": "text60", "starts_on": "date", "ends_on": "date",
+                    "created_by": "text60", "created_at": "datetime", "ended_at": "datetime?"},
+    "off_site_sessions": {"id": "int", "request_id": "int>requests", "session_on": "date", "time_out": "datetime",
+                          "time_back": "datetime?", "taken_by": "text200?", "attendance_mark": "text10?",
+                          "recorded_by": "text60"},
+    "advice_chases": {"id": "int", "advice_id": "int>advice_requests", "chased_on": "date", "how": "text200?",
+                      "chased_by": "text60"},
+    "audit_events": {"id": "int", "at": "datetime", "username": "text60", "action": "text60", "entity": "text60",
+                     "entity_id": "text60?", "before": "json?", "after": "json?", "note": "text?",
+                     "prev_hash": "text64?", "hash": "text64?"},
+}
+
+#: The columns of the sections' own tables that their keys do not hold, carried in an optional `row`
+#: object on each record (written by `dump` only when a value differs from what a load without it gives:
+#: `id` when it is not the one after the previous record's of the same table, in the document's order,
+#: starting at 1; any other column when it is not its default).
+ROW_EXTRAS: dict[str, dict[str, str]] = {
+    "school_settings": {"version": "int"},
+    "terms": {"id": "int"},
+    "closures": {"id": "int"},
+    "spaces": {"id": "int", "bookable": "bool", "features": "text?", "version": "int"},
+    "classes": {"id": "int"},
+    "staff": {"id": "int", "version": "int"},
+    "users": {"id": "int", "failed_attempts": "int", "locked_until": "datetime?", "version": "int"},
+    "professionals": {"id": "int", "version": "int"},
+    "pupils": {"id": "int", "version": "int"},
+    "contacts": {"id": "int"},
+    "consents": {"id": "int"},
+    "bookings": {"id": "int", "request_id": "int?>requests", "created_by": "text60?", "cancelled_by": "text60?",
+                 "cancelled_at": "datetime?", "cancel_reason": "text?", "version": "int"},
+    "requests": {"id": "int", "version": "int"},
+    "request_events": {"id": "int", "details": "json?"},
+    "advice_requests": {"id": "int", "review_id": "int?>annual_reviews"},
+    "assessments": {"id": "int"},
+    "annual_reviews": {"id": "int", "version": "int"},
+    "review_invitees": {"id": "int"},
+    "review_circulations": {"id": "int"},
+    "ehcp_outcomes": {"id": "int", "version": "int"},
+    "targets": {"id": "int", "version": "int"},
+}
+#: the defaults of the `row` columns (any other is null by default)
+EXTRA_DEFAULTS: dict[str, object] = {"version": 1, "bookable": True, "failed_attempts": 0}
+
+#: The sections' records of each table, in the order of the document: (table, section, inner list or None)
+SECTION_WALK: tuple[tuple[str, str, str | None], ...] = (
+    ("terms", "terms", None), ("closures", "terms", "closures"), ("spaces", "spaces", None),
+    ("classes", "classes", None), ("staff", "staff", None), ("users", "users", None),
+    ("professionals", "professionals", None), ("pupils", "pupils", None), ("contacts", "pupils", "contacts"),
+    ("consents", "pupils", "consent"), ("bookings", "bookings", None), ("requests", "requests", None),
+    ("request_events", "requests", "history"), ("advice_requests", "advice_requests", None),
+    ("assessments", "assessments", None), ("annual_reviews", "annual_reviews", None),
+    ("review_invitees", "annual_reviews", "invitees"), ("review_circulations", "annual_reviews", "circulations"),
+    ("ehcp_outcomes", "outcomes", None), ("targets", "outcomes", "targets"),
+)
+
+#: every table of the database, and where the dataset carries it
+CARRIED_BY: dict[str, str] = {
+    "school_settings": "settings", **{table: f"{section}[].{inner}" if inner else section
+                                      for table, section, inner in SECTION_WALK},
+    "booking_staff": "bookings[].staff", "booking_pupils": "bookings[].pupils",
+    **{table: table for table in ROW_TABLES},
+}
+
+SECTIONS = RECORD_SECTIONS + tuple(ROW_TABLES)
 
 #: the annual review records (optional sections, written by `dump` only when there are any)
 REVIEW_STATUSES = ("planned", "held", "cancelled")
@@ -93,7 +198,8 @@ def text_problem(value: str, limit: int | None = NAME) -> str | None:
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TIME = re.compile(r"\d{2}:\d{2}", re.ASCII)
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", re.ASCII)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?", re.ASCII)
+_TIME_SECONDS = re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?", re.ASCII)
 
 
 def parse_date(value: object) -> date | None:
@@ -116,7 +222,7 @@ def parse_time(value: object) -> time | None:
 
 
 def parse_datetime(value: object) -> datetime | None:
-    """A local date-time `YYYY-MM-DDTHH:MM` (seconds allowed), no time zone."""
+    """A local date-time `YYYY-MM-DDTHH:MM` (seconds and their fraction allowed), no time zone."""
     if not isinstance(value, str) or not _DATETIME.fullmatch(value):
         return None
     try:
@@ -437,6 +543,9 @@ def validate_dataset(doc: object) -> list[Problem]:
 
     bookings = check.items(doc, "bookings")
     check.unique(bookings, "id", "booking")
+    # with its dates given one by one (`booking_occurrences`, from a dump), a booking's dates are those:
+    # each was checked when it was booked, moved or cancelled, and the overlaps are checked on them
+    occurrences_given = isinstance(doc.get("booking_occurrences"), list)
     occurrences: dict[str, list[tuple[datetime, datetime, str, str]]] = {}
     for path, booking in bookings:
         check.text(booking, "id", path, limit=60)
@@ -479,7 +588,7 @@ def validate_dataset(doc: object) -> list[Problem]:
             check.add(f"{path}.repeat_weekly_until", "is more than 10 years after the booking's first date: "
                       "check the year")
             continue
-        if calendar is not None and status == "booked":
+        if calendar is not None and status == "booked" and not occurrences_given:
             why = calendar.why_not_school_day(start.date())
             if why is not None:
                 check.add(f"{path}.start", f"{start:%a %d %b %Y} is not a school day ({why})")
@@ -516,12 +625,12 @@ def validate_dataset(doc: object) -> list[Problem]:
         check.ref(advice.get("professional"), professional_by_id, f"{path}.professional", "professional")
         kind = check.choice(advice, "kind", path, ADVICE_KINDS)
         requested = check.day(advice, "requested_on", path)
-        due = check.day(advice, "due", path, required=kind == "annual_review")
+        check.day(advice, "due", path, required=kind == "annual_review")
         received = check.day(advice, "received_on", path, required=False)
         if requested and received and received < requested:
             check.add(f"{path}.received_on", "is before the advice was requested")
-        if requested and due and due < requested:
-            check.add(f"{path}.due", "is before the advice was requested")
+        # a due date before requested_on is kept: advice asked for late (after the date it was due for a
+        # review's circulation) is recorded as it was, and a dump of such a database must load
         check.text(advice, "purpose", path, required=False, limit=None)
         meeting = check.day(advice, "review_meeting_on", path, required=False)
         if meeting is not None:
@@ -561,6 +670,8 @@ def validate_dataset(doc: object) -> list[Problem]:
         elif reason is not None and assessment.get("stopped_on") is None:
             check.add(f"{path}.stopped_on", "is required with stopped_reason: give the date the LA decided, "
                       "as YYYY-MM-DD")
+
+    _check_database_rows(check, doc)
     return check.problems
 
 
@@ -827,3 +938,258 @@ def _list(check: _Checker, record: dict, key: str, path: str) -> list:
     return value
 
 
+
+
+# --- the database's own rows: ids, state and the tables the sections do not hold --------------------------
+#: the largest id (and whole number) a database column holds
+LARGEST = 2_147_483_647
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= LARGEST
+
+
+def record_ids(doc: dict) -> dict[str, list[tuple[str, dict, int]]]:
+    """Each record of the sections, by table, with its path and database id in the document's order.
+
+    The id is the record's `row.id` when given, else the one after the previous record's of its table
+    (1 for the first): a load keeps these ids, and `dump` writes `row.id` only where it is needed."""
+    found: dict[str, list[tuple[str, dict, int]]] = {}
+    for table, section, inner in SECTION_WALK:
+        entries: list[tuple[str, dict, int]] = []
+        previous = 0
+        records = doc.get(section)
+        for index, record in enumerate(records if isinstance(records, list) else ()):
+            if not isinstance(record, dict):
+                continue
+            if inner is None:
+                items = [(f"{section}[{index}]", record)]
+            else:
+                values = record.get(inner)
+                items = [(f"{section}[{index}].{inner}[{number}]", value)
+                         for number, value in enumerate(values) if isinstance(value, dict)] \
+                    if isinstance(values, list) else []
+            for path, item in items:
+                row = item.get("row")
+                given = row.get("id") if isinstance(row, dict) else None
+                ident = given if _is_id(given) else previous + 1
+                entries.append((path, item, ident))
+                previous = ident
+        found[table] = entries
+    return found
+
+
+def row_ids(rows: list, has_id: bool = True) -> list[int | None]:
+    """The id of each row of a `ROW_TABLES` key: its `id`, or the one after the previous row's."""
+    found: list[int | None] = []
+    previous = 0
+    for row in rows:
+        given = row.get("id") if isinstance(row, dict) else None
+        ident = (given if _is_id(given) else previous + 1) if has_id else None
+        found.append(ident)
+        previous = ident or previous
+    return found
+
+
+def _spec(spec: str) -> tuple[str, int | None, bool, str | None]:
+    """"text60?>spaces" → ("text", 60, nullable, "spaces")."""
+    kind, _, target = spec.partition(">")
+    nullable = kind.endswith("?")
+    kind = kind.rstrip("?")
+    limit = None
+    if kind.startswith("text") and kind != "text":
+        kind, limit = "text", int(kind[4:])
+    return kind, limit, nullable, target or None
+
+
+_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "date": "a date as YYYY-MM-DD",
+          "datetime": "a date-time as YYYY-MM-DDTHH:MM:SS", "time": "a time as HH:MM", "json": "a JSON value",
+          "text": "a text value"}
+
+
+def _default(column: str, kind: str) -> object:
+    if column in EXTRA_DEFAULTS:
+        return EXTRA_DEFAULTS[column]
+    return False if kind == "bool" else None
+
+
+def _check_column(check: _Checker, row: dict, column: str, spec: str, path: str,
+                  known: dict[str, set[int]]) -> None:
+    kind, limit, nullable, target = _spec(spec)
+    where = f"{path}.{column}"
+    value = row.get(column, _default(column, kind))
+    if value is None:
+        if not nullable:
+            check.add(where, f"is required: give {_WORDS[kind]}")
+        return
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            check.add(where, f"must be a whole number (found {shown(value)})")
+        elif not (1 if target or column in ("id", "version") else 0) <= value <= LARGEST:
+            check.add(where, f"{shown(value)} is out of range: give a whole number from "
+                      f"{1 if target or column in ('id', 'version') else 0} to {LARGEST}")
+        elif target is not None and value not in known.get(target, ()):
+            check.add(where, f"{value} is not the id of a row of {target}: correct the reference, or add the "
+                      "row it refers to")
+    elif kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            check.add(where, f"must be a number (found {shown(value)})")
+        elif not -1e12 <= value <= 1e12:
+            check.add(where, f"{shown(value)} is out of range")
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            check.add(where, f"must be true or false (found {shown(value)})")
+    elif kind == "text":
+        if not isinstance(value, str):
+            check.add(where, f"must be a text value (found {shown(value)})")
+        else:
+            problem = text_problem(value, limit)
+            if problem:
+                check.add(where, problem)
+    elif kind == "date":
+        check.day(row, column, path)
+    elif kind == "datetime":
+        check.moment(row, column, path)
+    elif kind == "time" and (not isinstance(value, str) or not _TIME_SECONDS.fullmatch(value)
+                             or _time_or_none(value) is None):
+        check.add(where, f"{shown(value)} is not a time: write it as HH:MM or HH:MM:SS (24-hour)")
+    elif kind == "json" and not _json_value(value):
+        check.add(where, "must be a JSON value (objects, lists, text, numbers, true, false, null)")
+
+
+def _time_or_none(value: str) -> time | None:
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _json_value(value: object, depth: int = 0) -> bool:
+    if depth > 50:
+        return False
+    if value is None or isinstance(value, (str, bool, int)):
+        return not isinstance(value, str) or text_problem(value, None) is None
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_json_value(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_value(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _unknown_columns(check: _Checker, row: dict, spec: dict[str, str], path: str, table: str) -> None:
+    for column in row:
+        if column not in spec:
+            where = f"{path}.{column}" if isinstance(column, str) and column.strip() else f"{path}.({shown(column)})"
+            check.add(where, f"is not a column of {table}: remove it or check its spelling "
+                      f"(the columns: {', '.join(spec)})")
+
+
+def _check_database_rows(check: _Checker, doc: dict) -> None:
+    """The optional `row` of the sections' records and the `ROW_TABLES` keys: types, ids, references."""
+    sections = record_ids(doc)
+    known: dict[str, set[int]] = {}
+    for table, entries in sections.items():
+        seen: dict[int, str] = {}
+        for path, record, ident in entries:
+            row = record.get("row")
+            given = isinstance(row, dict) and row.get("id") is not None
+            if ident in seen:
+                where = f"{path}.row.id" if given else path
+                check.add(where, f"the id {ident}{'' if given else ' (the one after the record before)'} is "
+                          f"also that of {seen[ident]}: give each record of {table} its own row.id")
+            else:
+                seen[ident] = path
+        known[table] = set(seen)
+    settings = doc.get("settings")
+    if isinstance(settings, dict):
+        known["school_settings"] = {1}
+    tables: dict[str, list[tuple[str, dict]]] = {}
+    for table, spec in ROW_TABLES.items():
+        items = check.items(doc, table)
+        tables[table] = items
+        if "id" not in spec:
+            continue
+        seen = {}
+        for (path, row), ident in zip(items, row_ids([r for _, r in items]), strict=True):
+            if ident in seen and ident is not None:
+                check.add(f"{path}.id", f"the id {ident} is also that of {seen[ident]}: each row of {table} "
+                          "needs its own id")
+            elif ident is not None:
+                seen[ident] = path
+        known[table] = set(seen)
+
+    # the sections' own `row`: the columns their keys do not hold
+    if isinstance(settings, dict) and settings.get("row") is not None:
+        _check_extras(check, settings, "settings", "school_settings", known)
+    for table, entries in sections.items():
+        for path, record, _ident in entries:
+            if record.get("row") is not None:
+                _check_extras(check, record, path, table, known)
+
+    for table, spec in ROW_TABLES.items():
+        for path, row in tables[table]:
+            _unknown_columns(check, row, spec, path, table)
+            for column, column_spec in spec.items():
+                if column == "id" and row.get("id") is None:
+                    continue  # the one after the previous row's
+                _check_column(check, row, column, column_spec, path, known)
+    _check_row_rules(check, tables, known)
+
+
+def _check_extras(check: _Checker, record: dict, path: str, table: str, known: dict[str, set[int]]) -> None:
+    row = check.obj(record.get("row"), f"{path}.row")
+    if row is None:
+        return
+    spec = ROW_EXTRAS[table]
+    _unknown_columns(check, row, spec, f"{path}.row", table)
+    for column, column_spec in spec.items():
+        if column in row:
+            _check_column(check, row, column, column_spec, f"{path}.row", known)
+
+
+def _check_row_rules(check: _Checker, tables: dict[str, list[tuple[str, dict]]], known: dict) -> None:
+    """The database's own rules on these rows (its check constraints and unique keys), and no overlaps."""
+    for table, first, last, how in (("booking_occurrences", "starts_at", "ends_at", "moment"),
+                                    ("space_closures", "starts_on", "ends_on", "day"),
+                                    ("delegations", "starts_on", "ends_on", "day")):
+        for path, row in tables[table]:
+            parse = parse_datetime if how == "moment" else parse_date
+            start, end = parse(row.get(first)), parse(row.get(last))
+            if start is not None and end is not None and (end <= start if how == "moment" else end < start):
+                check.add(f"{path}.{last}", f"is {'not after' if how == 'moment' else 'before'} {first}")
+    for path, row in tables["booking_occurrences"]:
+        if row.get("status", None) not in BOOKING_STATUSES:
+            check.add(f"{path}.status", f"{shown(row.get('status'))} is not one of " + ", ".join(BOOKING_STATUSES))
+    for path, row in tables["visits"]:
+        if row.get("purpose") not in VISIT_PURPOSES:
+            check.add(f"{path}.purpose", f"{shown(row.get('purpose'))} is not one of " + ", ".join(VISIT_PURPOSES))
+    for table, columns in (("session_records", ("occurrence_id",)), ("visit_pupils", ("visit_id", "pupil_id"))):
+        seen: dict[tuple, str] = {}
+        for path, row in tables[table]:
+            key = tuple(row.get(c) for c in columns)
+            if not all(_is_id(v) for v in key):
+                continue
+            if key in seen:
+                check.add(f"{path}.{columns[-1]}", f"is also given at {seen[key]}: each "
+                          + " and ".join(columns) + " may appear once")
+            else:
+                seen[key] = path
+    # two dates booked in one space may not overlap
+    slots: dict[object, list[tuple[datetime, datetime, str, object]]] = {}
+    ids = row_ids([r for _, r in tables["booking_occurrences"]])
+    for (path, row), ident in zip(tables["booking_occurrences"], ids, strict=True):
+        start, end = parse_datetime(row.get("starts_at")), parse_datetime(row.get("ends_at"))
+        space = row.get("space_id")
+        if row.get("status") == "booked" and start and end and start < end and _is_id(space):
+            slots.setdefault(space, []).append((start, end, path, ident))
+    for space, found in slots.items():
+        found.sort(key=lambda slot: (slot[0], slot[1]))
+        latest: tuple[datetime, str, object] | None = None
+        for start, end, path, ident in found:
+            if latest is not None and start < latest[0]:
+                check.add(path, f"overlaps booking occurrence {latest[2]} ({latest[1]}) in space {space} on "
+                          f"{start:%a %d %b %Y}: two booked dates of one space may not overlap")
+            if latest is None or end > latest[0]:
+                latest = (end, path, ident)

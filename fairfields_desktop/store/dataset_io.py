@@ -10,16 +10,28 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.calendar import SchoolCalendar
-from ..domain.dataset import EXTRA_SETTINGS_DEFAULTS, FORMAT, SETTINGS_DEFAULTS, calendar_from_terms
+from ..domain.dataset import (
+    EXTRA_DEFAULTS,
+    EXTRA_SETTINGS_DEFAULTS,
+    FORMAT,
+    ROW_EXTRAS,
+    ROW_TABLES,
+    SECTION_WALK,
+    SETTINGS_DEFAULTS,
+    calendar_from_terms,
+    record_ids,
+    row_ids,
+)
 from .models import (
     AdviceRequestRow,
     AnnualReviewRow,
     AssessmentRow,
     AttendanceRow,
+    Base,
     BookingOccurrenceRow,
     BookingPupilRow,
     BookingRow,
@@ -80,7 +92,41 @@ def _hm_or_none(value: time | None) -> str | None:
 
 
 def _moment(value: datetime) -> str:
+    """`YYYY-MM-DDTHH:MM`, with the seconds (and their fraction) only when there are any."""
+    if value.second or value.microsecond:
+        return value.isoformat()
     return value.strftime("%Y-%m-%dT%H:%M")
+
+
+def _to_json(value: Any) -> Any:
+    """A column's value as the dataset writes it."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return value
+
+
+def _from_json(value: Any, spec: str) -> Any:
+    """A (validated) dataset value as the column holds it."""
+    if value is None:
+        return None
+    kind = spec.split(">")[0].rstrip("?")
+    if kind == "datetime":
+        return datetime.fromisoformat(value)
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "time":
+        return time.fromisoformat(value)
+    if kind == "float":
+        return float(value)
+    return value
+
+
+def _column_default(column: str, spec: str) -> Any:
+    if column in EXTRA_DEFAULTS:
+        return EXTRA_DEFAULTS[column]
+    return False if spec.split(">")[0] == "bool" else None
 
 
 def _number(value: float | None) -> float | int | None:
@@ -137,44 +183,101 @@ def term_dict(row: TermRow) -> dict[str, Any]:
     }
 
 
+#: `row` columns written once every record is: a booking's request comes after it, and the ORM sets a
+#: new row's version counter to 1 (and counts an update as a new version)
+_LATER = {("bookings", "request_id")}
+
+
+class _Ids:
+    """The database id of each record of the sections (`record_ids`), and its `row` columns applied."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.ids = {id(record): (table, ident) for table, entries in record_ids(doc).items()
+                    for _path, record, ident in entries}
+        self.later: list[tuple[str, int, dict[str, Any]]] = []
+
+    def own(self, record: dict[str, Any], row: Any) -> Any:  # noqa: ANN401
+        table, row.id = self.ids[id(record)]
+        later = {}
+        for column, value in (record.get("row") or {}).items():
+            if column == "id":
+                continue
+            value = _from_json(value, ROW_EXTRAS[table][column])
+            if (table, column) in _LATER or column == "version":
+                later[column] = value
+            else:
+                setattr(row, column, value)
+        if later:
+            self.later.append((table, row.id, later))
+        return row
+
+    def write_later(self, session: Session) -> None:
+        """The columns kept for last, by plain UPDATEs (so version counters stay as given)."""
+        session.flush()
+        for table, ident, values in self.later:
+            columns = Base.metadata.tables[table].c
+            session.execute(Base.metadata.tables[table].update().where(columns.id == ident).values(**values))
+
+
 def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: datetime) -> dict[str, int]:  # noqa: ANN001
-    """Insert a validated dataset; returns how many records of each kind were written."""
-    session.add(settings_row_from(doc.get("settings") or {}))
+    """Insert a validated dataset; returns how many records of each kind were written.
+
+    Every record keeps its database id (`row.id`, or the one after the previous record's), so the rows
+    of `ROW_TABLES` (the audit trail, visits, session notes...) refer to the same records as before."""
+    ids = _Ids(doc)
+    settings = doc.get("settings") or {}
+    session.add(settings_row_from(settings))
+    if (settings.get("row") or {}).get("version") is not None:
+        ids.later.append(("school_settings", 1, {"version": settings["row"]["version"]}))
     terms = doc.get("terms") or []
     for term in terms:
-        session.add(term_row_from(term))
+        row = ids.own(term, term_row_from(term))
+        for closure, closure_row in zip(term.get("closures") or (), row.closures, strict=True):
+            ids.own(closure, closure_row)
+        session.add(row)
     calendar = calendar_from_terms(terms)
 
-    spaces = {s["name"]: SpaceRow(name=s["name"], kind=s["kind"], capacity=s["capacity"], bookable=True)
+    spaces = {s["name"]: ids.own(s, SpaceRow(name=s["name"], kind=s["kind"], capacity=s["capacity"], bookable=True))
               for s in doc.get("spaces") or []}
     session.add_all(spaces.values())
-    classes = {c["name"]: ClassRow(name=c["name"], room=spaces.get(c.get("room"))) for c in doc.get("classes") or []}
+    classes = {c["name"]: ids.own(c, ClassRow(name=c["name"], room=spaces.get(c.get("room"))))
+               for c in doc.get("classes") or []}
     session.add_all(classes.values())
-    staff = {s["id"]: StaffRow(ext_id=s["id"], name=s["name"], role=s["role"], klass=classes.get(s.get("class")))
+    staff = {s["id"]: ids.own(s, StaffRow(ext_id=s["id"], name=s["name"], role=s["role"],
+                                          klass=classes.get(s.get("class"))))
              for s in doc.get("staff") or []}
     session.add_all(staff.values())
     for user in doc.get("users") or []:
-        session.add(UserRow(
+        session.add(ids.own(user, UserRow(
             username=user["username"], staff=staff.get(user.get("staff")), roles=",".join(user["roles"]),
             password_hash=user.get("password_hash") or hash_password(user["password"]),
             active=user.get("active", True), must_change_password=user.get("must_change_password", False),
-        ))
-    professionals = {p["id"]: _professional_row(p) for p in doc.get("professionals") or []}
+        )))
+    professionals = {p["id"]: ids.own(p, _professional_row(p)) for p in doc.get("professionals") or []}
     session.add_all(professionals.values())
 
+    # the attendance history: as the dump gives it, else one record of each pupil's figure, as of now
+    history_given = bool(doc.get("attendance_records"))
     pupils: dict[str, PupilRow] = {}
     for pupil in doc.get("pupils") or []:
-        row = _pupil_row(pupil, classes, staff, professionals)
+        row = ids.own(pupil, _pupil_row(pupil, classes, staff, professionals))
+        for record, child in (*zip(pupil.get("contacts") or (), row.contacts, strict=True),
+                              *zip(pupil.get("consent") or (), row.consents, strict=True)):
+            ids.own(record, child)
         pupils[pupil["upn"]] = row
         session.add(row)
         attendance = pupil.get("attendance")
-        if attendance:
+        if attendance and not history_given:
             session.add(AttendanceRow(pupil=row, percent=float(attendance["percent"]),
                                       as_of=_d(attendance["as_of"]), recorded_at=now))
     session.flush()
 
+    # each date of a booking: as the dump gives them (moved or cancelled one by one), else from the calendar
+    dates_given = bool(doc.get("booking_occurrences"))
     for booking in doc.get("bookings") or []:
-        session.add(_booking_row(booking, spaces, professionals, staff, pupils, calendar))
+        session.add(ids.own(booking, _booking_row(booking, spaces, professionals, staff, pupils, calendar,
+                                                  with_dates=not dates_given)))
+    session.flush()
 
     requests: dict[str, RequestRow] = {}
     for request in doc.get("requests") or []:
@@ -191,10 +294,11 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
             class_staff=staff.get(request.get("class_staff")) if request.get("class_staff") else None,
             extension_reason=request.get("extension_reason"),
             status=request["status"],
-            history=[RequestEventRow(at=_dt(h["at"]), by=h["by"], action=h["action"], reason=h.get("reason"))
+            history=[ids.own(h, RequestEventRow(at=_dt(h["at"]), by=h["by"], action=h["action"],
+                                                reason=h.get("reason")))
                      for h in request.get("history") or []],
         )
-        requests[request["id"]] = row
+        requests[request["id"]] = ids.own(request, row)
         session.add(row)
     for request in doc.get("requests") or []:
         if request.get("extends"):
@@ -202,37 +306,69 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
 
     reviews: dict[tuple[str, date], AnnualReviewRow] = {}
     for review in doc.get("annual_reviews") or []:
-        row = _review_row(review, pupils, professionals, now)
+        row = ids.own(review, _review_row(review, pupils, professionals, now))
+        for record, child in (*zip(review.get("invitees") or (), row.invitees, strict=True),
+                              *zip(review.get("circulations") or (), row.circulations, strict=True)):
+            ids.own(record, child)
         session.add(row)
         key = (review["pupil"], row.meeting_on)
         # advice names its review by pupil and meeting date: prefer a meeting that was not cancelled
         if key not in reviews or (reviews[key].status == "cancelled" and row.status != "cancelled"):
             reviews[key] = row
     for outcome in doc.get("outcomes") or []:
-        session.add(_outcome_row(outcome, pupils, professionals))
+        row = ids.own(outcome, _outcome_row(outcome, pupils, professionals))
+        for record, child in zip(outcome.get("targets") or (), row.targets, strict=True):
+            ids.own(record, child)
+        session.add(row)
     session.flush()  # the reviews' ids, for the advice asked for them
 
     for advice in doc.get("advice_requests") or []:
         meeting_on = _d(advice.get("review_meeting_on"))
-        session.add(AdviceRequestRow(
+        session.add(ids.own(advice, AdviceRequestRow(
             pupil=pupils[advice["pupil"]], professional=professionals[advice["professional"]],
             kind=advice["kind"], requested_on=_d(advice["requested_on"]), due=_d(advice.get("due")),
             received_on=_d(advice.get("received_on")), purpose=advice.get("purpose"),
             review_id=reviews[(advice["pupil"], meeting_on)].id if meeting_on else None,
-        ))
+        )))
     for assessment in doc.get("assessments") or []:
-        session.add(AssessmentRow(
+        session.add(ids.own(assessment, AssessmentRow(
             pupil=pupils[assessment["pupil"]], requested_on=_d(assessment["requested_on"]),
             decision_to_assess_on=_d(assessment.get("decision_to_assess_on")),
             decision_to_issue_on=_d(assessment.get("decision_to_issue_on")),
             draft_issued_on=_d(assessment.get("draft_issued_on")),
             final_issued_on=_d(assessment.get("final_issued_on")),
             stopped_on=_d(assessment.get("stopped_on")), stopped_reason=assessment.get("stopped_reason"),
-        ))
+        )))
     session.flush()
-    return {key: len(doc.get(key) or []) for key in (
+
+    ids.write_later(session)
+
+    # the database's own rows the sections do not hold, with their ids, parents before children
+    written = {}
+    for table in Base.metadata.sorted_tables:
+        rows = doc.get(table.name) if table.name in ROW_TABLES else None
+        if not rows:
+            continue
+        spec = ROW_TABLES[table.name]
+        values = []
+        for row, ident in zip(rows, row_ids(rows, "id" in spec), strict=True):
+            value = {column: _from_json(row.get(column, _column_default(column, column_spec)), column_spec)
+                     for column, column_spec in spec.items() if column != "id"}
+            if ident is not None:
+                value["id"] = ident
+            values.append(value)
+        for start in range(0, len(values), 1000):
+            session.execute(insert(table), values[start:start + 1000])
+        written[table.name] = len(values)
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        from .copy import _set_sequences
+
+        _set_sequences(session, list(Base.metadata.sorted_tables))  # new records get new ids
+    counts = {key: len(doc.get(key) or []) for key in (
         "terms", "staff", "users", "classes", "pupils", "professionals", "spaces", "bookings",
         "requests", "advice_requests", "assessments", "annual_reviews", "outcomes")}
+    return {**counts, **{key: written[key] for key in ROW_TABLES if key in written}}
 
 
 def _review_row(review: dict[str, Any], pupils: dict, professionals: dict, now: datetime) -> AnnualReviewRow:
@@ -325,7 +461,7 @@ def _pupil_row(pupil: dict[str, Any], classes: dict, staff: dict, professionals:
 
 
 def _booking_row(booking: dict[str, Any], spaces: dict, professionals: dict, staff: dict, pupils: dict,
-                 calendar: SchoolCalendar) -> BookingRow:
+                 calendar: SchoolCalendar, *, with_dates: bool = True) -> BookingRow:
     start, end = _dt(booking["start"]), _dt(booking["end"])
     until = _d(booking.get("repeat_weekly_until"))
     space = spaces[booking["space"]]
@@ -339,6 +475,8 @@ def _booking_row(booking: dict[str, Any], spaces: dict, professionals: dict, sta
         staff_links=[BookingStaffRow(staff=staff[s], position=i) for i, s in enumerate(booking.get("staff") or [])],
         pupil_links=[BookingPupilRow(pupil=pupils[u], position=i) for i, u in enumerate(booking.get("pupils") or [])],
     )
+    if not with_dates:
+        return row
     row.occurrences = [
         BookingOccurrenceRow(space=space, starts_at=datetime.combine(day, start.time()),
                              ends_at=datetime.combine(day, end.time()), status=booking["status"])
@@ -350,90 +488,157 @@ def _booking_row(booking: dict[str, Any], spaces: dict, professionals: dict, sta
 def read_dataset(session: Session) -> dict[str, Any]:
     """The whole database as one `fairfields-school/1` document."""
     doc: dict[str, Any] = {"format": FORMAT}
-    doc["settings"] = settings_dict(session.get(SchoolSettingsRow, 1))
-    doc["terms"] = [term_dict(t) for t in session.scalars(
-        select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day, TermRow.id))]
-    doc["staff"] = [
+    settings_row = session.get(SchoolSettingsRow, 1)
+    doc["settings"] = settings_dict(settings_row)
+    if settings_row is not None and settings_row.version != EXTRA_DEFAULTS["version"]:
+        doc["settings"]["row"] = {"version": settings_row.version}
+    terms = session.scalars(
+        select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day, TermRow.id)).all()
+    doc["terms"] = _with_rows([term_dict(t) for t in terms], terms, "terms")
+    for record, term in zip(doc["terms"], terms, strict=True):
+        _with_rows(record["closures"], term.closures, "closures")
+    staff = session.scalars(select(StaffRow).options(selectinload(StaffRow.klass)).order_by(StaffRow.id)).all()
+    doc["staff"] = _with_rows([
         {"id": s.ext_id, "name": s.name, "role": s.role, "class": s.klass.name if s.klass else None}
-        for s in session.scalars(select(StaffRow).options(selectinload(StaffRow.klass)).order_by(StaffRow.id))
-    ]
+        for s in staff
+    ], staff, "staff")
     # state flags of ours (a deactivated user, a pupil who left, an inactive professional): written only
     # when they differ from the default, so a school without them dumps as it always did
-    doc["users"] = [
+    users = session.scalars(select(UserRow).options(selectinload(UserRow.staff)).order_by(UserRow.id)).all()
+    doc["users"] = _with_rows([
         _optional(
             {"username": u.username, "staff": u.staff.ext_id if u.staff else None, "roles": u.roles.split(","),
              "password_hash": u.password_hash},
             active=_unless(u.active, True), must_change_password=_unless(u.must_change_password, False))
-        for u in session.scalars(select(UserRow).options(selectinload(UserRow.staff)).order_by(UserRow.id))
-    ]
-    doc["classes"] = [
-        {"name": c.name, "room": c.room.name if c.room else None}
-        for c in session.scalars(select(ClassRow).options(selectinload(ClassRow.room)).order_by(ClassRow.id))
-    ]
+        for u in users
+    ], users, "users")
+    classes = session.scalars(select(ClassRow).options(selectinload(ClassRow.room)).order_by(ClassRow.id)).all()
+    doc["classes"] = _with_rows([{"name": c.name, "room": c.room.name if c.room else None} for c in classes],
+                                classes, "classes")
     pupils = session.scalars(select(PupilRow).options(
         selectinload(PupilRow.klass), selectinload(PupilRow.contacts), selectinload(PupilRow.consents),
         selectinload(PupilRow.key_worker_staff), selectinload(PupilRow.key_worker_professional),
     ).order_by(PupilRow.id)).all()
-    doc["pupils"] = [_pupil_dict(p) for p in pupils]
-    doc["professionals"] = [_professional_dict(p) for p in session.scalars(
-        select(ProfessionalRow).order_by(ProfessionalRow.id))]
-    doc["spaces"] = [{"name": s.name, "kind": s.kind, "capacity": s.capacity}
-                     for s in session.scalars(select(SpaceRow).order_by(SpaceRow.id))]
+    doc["pupils"] = _with_rows([_pupil_dict(p) for p in pupils], pupils, "pupils")
+    for record, pupil in zip(doc["pupils"], pupils, strict=True):
+        _with_rows(record["contacts"], pupil.contacts, "contacts")
+        _with_rows(record["consent"], pupil.consents, "consents")
+    professionals = session.scalars(select(ProfessionalRow).order_by(ProfessionalRow.id)).all()
+    doc["professionals"] = _with_rows([_professional_dict(p) for p in professionals], professionals,
+                                      "professionals")
+    spaces = session.scalars(select(SpaceRow).order_by(SpaceRow.id)).all()
+    doc["spaces"] = _with_rows([{"name": s.name, "kind": s.kind, "capacity": s.capacity} for s in spaces],
+                               spaces, "spaces")
     bookings = session.scalars(select(BookingRow).options(
         selectinload(BookingRow.space), selectinload(BookingRow.professional),
         selectinload(BookingRow.staff_links).selectinload(BookingStaffRow.staff),
         selectinload(BookingRow.pupil_links).selectinload(BookingPupilRow.pupil),
     ).order_by(BookingRow.id)).all()
-    doc["bookings"] = [
+    doc["bookings"] = _with_rows([
         {"id": b.ext_id, "space": b.space.name, "start": _moment(b.starts_at), "end": _moment(b.ends_at),
          "professional": b.professional.ext_id if b.professional else None,
          "staff": [link.staff.ext_id for link in b.staff_links],
          "pupils": [link.pupil.upn for link in b.pupil_links],
          "purpose": b.purpose, "repeat_weekly_until": _iso(b.repeat_weekly_until), "status": b.status}
         for b in bookings
-    ]
+    ], bookings, "bookings")
     requests = session.scalars(select(RequestRow).options(
         selectinload(RequestRow.pupil), selectinload(RequestRow.professional), selectinload(RequestRow.space),
         selectinload(RequestRow.class_staff), selectinload(RequestRow.extends), selectinload(RequestRow.history),
     ).order_by(RequestRow.id)).all()
-    doc["requests"] = [_request_dict(r) for r in requests]
+    doc["requests"] = _with_rows([_request_dict(r) for r in requests], requests, "requests")
+    for record, request in zip(doc["requests"], requests, strict=True):
+        _with_rows(record["history"], request.history, "request_events")
     reviews = session.scalars(select(AnnualReviewRow).options(
         selectinload(AnnualReviewRow.pupil), selectinload(AnnualReviewRow.invitees),
         selectinload(AnnualReviewRow.circulations),
     ).order_by(AnnualReviewRow.id)).all()
     meeting_of = {r.id: r.meeting_on for r in reviews}
-    doc["advice_requests"] = [
+    # the review a load finds by pupil and meeting date (one not cancelled first), as `write_dataset` does
+    found_review: dict[tuple[str, date], AnnualReviewRow] = {}
+    for review in reviews:
+        key = (review.pupil.upn, review.meeting_on)
+        if key not in found_review or (found_review[key].status == "cancelled" and review.status != "cancelled"):
+            found_review[key] = review
+    advice = session.scalars(select(AdviceRequestRow).options(
+        selectinload(AdviceRequestRow.pupil), selectinload(AdviceRequestRow.professional),
+    ).order_by(AdviceRequestRow.id)).all()
+    doc["advice_requests"] = _with_rows([
         _optional(
             {"pupil": a.pupil.upn, "professional": a.professional.ext_id, "kind": a.kind,
              "requested_on": _iso(a.requested_on), "due": _iso(a.due), "received_on": _iso(a.received_on),
              "purpose": a.purpose},
             review_meeting_on=_iso(meeting_of.get(a.review_id)) if a.review_id is not None else None)
-        for a in session.scalars(select(AdviceRequestRow).options(
-            selectinload(AdviceRequestRow.pupil), selectinload(AdviceRequestRow.professional),
-        ).order_by(AdviceRequestRow.id))
-    ]
-    doc["assessments"] = [
+        for a in advice
+    ], advice, "advice_requests")
+    for record, a in zip(doc["advice_requests"], advice, strict=True):
+        meeting = found_review.get((a.pupil.upn, meeting_of.get(a.review_id))) if a.review_id is not None else None
+        if meeting is not None and meeting.id == a.review_id:
+            record["row"]["review_id"] = None  # the load finds it by its date
+    assessments = session.scalars(select(AssessmentRow).options(selectinload(AssessmentRow.pupil))
+                                  .order_by(AssessmentRow.id)).all()
+    doc["assessments"] = _with_rows([
         _optional(
             {"pupil": a.pupil.upn, "requested_on": _iso(a.requested_on),
              "decision_to_assess_on": _iso(a.decision_to_assess_on), "draft_issued_on": _iso(a.draft_issued_on),
              "final_issued_on": _iso(a.final_issued_on)},
             decision_to_issue_on=_iso(a.decision_to_issue_on), stopped_on=_iso(a.stopped_on),
             stopped_reason=a.stopped_reason)
-        for a in session.scalars(select(AssessmentRow).options(selectinload(AssessmentRow.pupil))
-                                 .order_by(AssessmentRow.id))
-    ]
+        for a in assessments
+    ], assessments, "assessments")
     # the EHCP records added to the format later: written only when there are any, so the dump of a
     # school without them is as it was
     if reviews:
         professional_ids = dict(session.execute(select(ProfessionalRow.id, ProfessionalRow.ext_id)).all())
-        doc["annual_reviews"] = [_review_dict(r, professional_ids) for r in reviews]
+        doc["annual_reviews"] = _with_rows([_review_dict(r, professional_ids) for r in reviews], reviews,
+                                           "annual_reviews")
+        for record, review in zip(doc["annual_reviews"], reviews, strict=True):
+            _with_rows(record["invitees"], review.invitees, "review_invitees")
+            _with_rows(record["circulations"], review.circulations, "review_circulations")
     outcomes = session.scalars(select(OutcomeRow).options(
         selectinload(OutcomeRow.targets).selectinload(TargetRow.professional),
     ).order_by(OutcomeRow.id)).all()
     if outcomes:
         upns = dict(session.execute(select(PupilRow.id, PupilRow.upn)).all())
-        doc["outcomes"] = [_outcome_dict(o, upns) for o in outcomes]
+        doc["outcomes"] = _with_rows([_outcome_dict(o, upns) for o in outcomes], outcomes, "ehcp_outcomes")
+        for record, outcome in zip(doc["outcomes"], outcomes, strict=True):
+            _with_rows(record["targets"], outcome.targets, "targets")
+    _trim_rows(doc)
+    # the database's own rows the sections do not hold: each table with rows, row for row by id
+    for name, spec in ROW_TABLES.items():
+        table = Base.metadata.tables[name]
+        rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
+        if rows:
+            doc[name] = [{column: _to_json(row[column]) for column in spec} for row in rows]
     return doc
+
+
+def _with_rows(records: list[dict[str, Any]], rows: list, table: str) -> list[dict[str, Any]]:
+    """``records`` each with a `row` of every `ROW_EXTRAS` column of its database row (`_trim_rows` keeps
+    only what a load would not give by itself)."""
+    for record, row in zip(records, rows, strict=True):
+        record["row"] = {column: _to_json(getattr(row, column)) for column in ROW_EXTRAS[table]}
+    return records
+
+
+def _trim_rows(doc: dict[str, Any]) -> None:
+    """Each record's `row`: its id only when it is not the one after the previous record's of its table
+    (in the document's order, as `record_ids` reads it), the other columns only when not their default."""
+    for _table, section, inner in SECTION_WALK:
+        previous = 0
+        for record in doc.get(section) or ():
+            for item in [record] if inner is None else record.get(inner) or ():
+                full = item.pop("row", None) or {}
+                kept = {}
+                for column, value in full.items():
+                    if column == "id":
+                        if value != previous + 1:
+                            kept["id"] = value
+                        previous = value
+                    elif value != EXTRA_DEFAULTS.get(column):
+                        kept[column] = value
+                if kept:
+                    item["row"] = kept
 
 
 def _optional(record: dict[str, Any], **extra: Any) -> dict[str, Any]:

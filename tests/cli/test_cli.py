@@ -69,6 +69,28 @@ class TestLoadAndDump:
         assert any(line.startswith("spaces[0].capacity: ") for line in lines)
         assert cli("--db", sqlite_url, "load", EXAMPLE).code == 0  # nothing was half-loaded before
 
+    def test_a_dump_with_bad_database_rows_exits_4_listing_each_and_loads_nothing(self, cli, loaded, tmp_path,
+                                                                                   sqlite_url):
+        dump = json.loads(cli("--db", loaded, "--as", "admin", "dump", password="demo-admin-2026").out)
+        dump["audit_events"][0]["at"] = "yesterday"
+        dump["booking_occurrences"][0]["booking_id"] = 99
+        dump["pupils"][1]["row"] = {"id": 1}
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps(dump), encoding="utf-8")
+        empty = sqlite_url.replace("school.sqlite3", "empty.sqlite3")
+        result = cli("--db", empty, "load", str(bad))
+        assert result.code == 4
+        lines = result.err.splitlines()
+        assert any(line.startswith("audit_events[0].at: 'yesterday' is not a date-time") for line in lines)
+        assert any(line.startswith("booking_occurrences[0].booking_id: 99 is not the id of a row of bookings")
+                   for line in lines)
+        assert any(line.startswith("pupils[1].row.id: the id 1 is also that of pupils[0]") for line in lines)
+        dump["audit_events"][0]["at"] = "2026-11-23T09:00:00"
+        dump["booking_occurrences"][0]["booking_id"] = 1
+        del dump["pupils"][1]["row"]
+        bad.write_text(json.dumps(dump), encoding="utf-8")
+        assert cli("--db", empty, "load", str(bad)).code == 0  # nothing was half-loaded before
+
     def test_a_file_that_is_not_json_exits_4_with_its_line(self, cli, sqlite_url, tmp_path):
         bad = tmp_path / "bad.json"
         bad.write_text('{\n  "format": "fairfields-school/1",\n  oops\n}', encoding="utf-8")
