@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.dataset import parse_date
 from ..domain.ehcp import age_on, next_review_due
-from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, StaleRecord
 from ..domain.permissions import allowed, require
 from ..domain.pupils import pupil_problems
 from ..domain.school import year_group_label
@@ -433,17 +433,13 @@ class PupilService:
 
 
 
-def stale_pupil(session: Session, row: PupilRow) -> Exception:
-    """The refusal of a save over a pupil's record changed since it was opened."""
+def stale_pupil(session: Session, row: PupilRow) -> StaleRecord:
+    """The refusal of a save over a pupil's record changed since it was opened (by whoever last changed it
+    or what hangs from it: consents, the team, budget discussions are audited on their own)."""
     also = [(entity, session.scalars(select(model.id).where(model.pupil_id == row.id)).all())
             for entity, model in (("consent", ConsentRow), ("team_member", TeamMemberRow),
                                   ("budget_discussion", BudgetDiscussionRow))]
     return audit.stale(session, f"{row.first_name} {row.last_name}'s record", "pupil", row.id, also=also)
-
-
-def lock_pupil(session: Session, pupil_id: int) -> PupilRow | None:
-    """Lock a pupil's record and count a change to it (for other services changing what hangs from it)."""
-    return guard.root(session, PupilRow, pupil_id)
 
 
 def require_class(actor: Actor, pupil: PupilRow) -> None:

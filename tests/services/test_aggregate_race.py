@@ -33,12 +33,11 @@ from fairfields_desktop.store.models import (
     ClosureRow,
     ConsentRow,
     ContactRow,
-    PupilRow,
     RequestEventRow,
     RequestRow,
     ReviewInviteeRow,
-    TargetRow,
     SpaceRow,
+    TargetRow,
     TermRow,
 )
 
