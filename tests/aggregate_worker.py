@@ -148,7 +148,32 @@ def _user_roles(services, actor, _state, args):  # noqa: ANN001, ANN202
     services.users.set_roles(actor, args["user_id"], args["roles"], args["version"])
 
 
+def _class_read(services, actor, args):  # noqa: ANN001, ANN202
+    [klass] = [c for c in services.people.list_classes(actor) if c.id == args["class_id"]]
+    return 0, klass
+
+
+def _class_save(services, actor, opened, args):  # noqa: ANN001, ANN202
+    services.people.save_class(actor, f"Oak {args['tag']}", opened.room, opened.id, opened)
+
+
+def _nothing_read(_services, _actor, _args):  # noqa: ANN001, ANN202
+    return 0, None
+
+
+def _visit_sign_in(services, actor, _state, args):  # noqa: ANN001, ANN202
+    services.professionals.sign_in_visitor(actor, args["professional_id"], identity_checked=True, purpose="meeting",
+                                           location=f"{args['tag']} office")
+
+
+def _assessment_start(services, actor, _state, args):  # noqa: ANN001, ANN202
+    services.assessments.start(actor, args["upn"], TODAY)
+
+
 CASES = {
+    "class": (_class_read, _class_save),
+    "visit_sign_in": (_nothing_read, _visit_sign_in),
+    "assessment_start": (_nothing_read, _assessment_start),
     "pupil_contacts": (_pupil_read, _pupil_contacts),
     "pupil_consent": (_pupil_read, _pupil_consent),
     "professional_checks": (_professional_read, _professional_checks),
