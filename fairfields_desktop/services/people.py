@@ -191,7 +191,8 @@ class PeopleService:
             if problems:
                 raise InvalidInput(problems)
             if row is not None:
-                guard.check(row, expected_version, lambda: audit.stale(session, row.name, "space", row.id))
+                guard.check(row, expected_version, lambda: audit.stale(  # closures are audited by the space's name
+                    session, row.name, "space", row.id, also=[("space", [row.name])]))
                 guard.bump(row)
             before = _space_values(row) if row else None
             if row is None:
