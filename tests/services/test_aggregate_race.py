@@ -5,8 +5,14 @@ Two worker processes (tests/aggregate_worker.py, started once for this module) o
 start line (a file the test creates once both are ready), then save an edit of the record, mostly of
 the rows that hang from it (contacts, consents, targets, invitees, a request's events, closures), with
 the version they read. Exactly one is saved; the other gets StaleRecord naming who changed the record
-and when; the rows hanging from it are never doubled (counted after every round). On SQLite and
-PostgreSQL. `make test` runs 3 rounds per record; `make soak` (FAIRFIELDS_SOAK=1) runs 30.
+and when; the rows hanging from it are never doubled (counted after every round). Records with no
+version (a visitor signed in, an assessment started) are raced the same way: one is saved, the other is
+refused plainly ("already signed in"), never both. On SQLite and PostgreSQL. `make test` runs 3 rounds
+per record; `make soak` (FAIRFIELDS_SOAK=1) runs 30.
+
+Before services/guard.py, on PostgreSQL both saves went through (contacts replaced twice, two visits
+open, two assessments in progress, the terms inserted twice) or the second ended in SQLAlchemy's
+StaleDataError; on SQLite a change only to contacts was not seen by the other PC's save at all.
 """
 
 from __future__ import annotations
