@@ -30,9 +30,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest tests/perf -m perf -q -s --benchmark-columns=min,median,max,rounds
 
-## Long soak and race runs: the booking race for hundreds of rounds, on SQLite and PostgreSQL.
+## Long soak and race runs: the booking race for hundreds of rounds, two PCs saving each record at once
+## for 30, on SQLite and PostgreSQL.
 soak: $(STAMP)
-	$(TEST_ENV) FAIRFIELDS_SOAK=1 $(PY) -m pytest tests/services/test_booking_race.py tests/services/test_crash_safety.py -q
+	$(TEST_ENV) FAIRFIELDS_SOAK=1 $(PY) -m pytest tests/services/test_booking_race.py tests/services/test_crash_safety.py \
+		tests/services/test_aggregate_race.py -q
 
 ## The one-folder app (PyInstaller, packaging/fairfields.spec) in dist/fairfields/, its Linux tarball
 ## dist/fairfields-VERSION-linux-x86_64.tar.gz, and a smoke run of what the tarball unpacks to.

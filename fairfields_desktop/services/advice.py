@@ -13,7 +13,7 @@ from ..domain.errors import InvalidInput, NotFound, Problem, Refused
 from ..domain.permissions import require
 from ..store.database import Database
 from ..store.models import AdviceChaseRow, AdviceRequestRow
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 
 
@@ -77,7 +77,9 @@ class AdviceService:
                          before={"received_on": before}, after={"received_on": received_on})
 
     def _row(self, session, advice_id: int) -> AdviceRequestRow:  # noqa: ANN001
-        advice = session.get(AdviceRequestRow, advice_id)
+        """The advice request locked for this transaction (guard): chases and the date received are
+        recorded one writer at a time (it has no version: nothing is refused as stale)."""
+        advice = guard.lock(session, AdviceRequestRow, advice_id)
         if advice is None:
             raise NotFound(f"there is no advice request {advice_id}")
         return advice

@@ -15,7 +15,7 @@ from ..domain.errors import InvalidInput, NotFound, Problem, Refused
 from ..domain.permissions import require
 from ..store.database import Database
 from ..store.models import AssessmentRow, PupilRow
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 
 #: the dates an assessment records, in the order they happen, with their words
@@ -83,6 +83,7 @@ class AssessmentService:
             pupil = session.scalar(select(PupilRow).where(PupilRow.upn == (upn or "").strip().upper()))
             if pupil is None:
                 raise InvalidInput(Problem("pupil", f"there is no pupil with UPN {upn!r}"))
+            guard.lock(session, PupilRow, pupil.id)  # one assessment in progress per pupil, across PCs
             open_one = session.scalar(select(AssessmentRow).where(
                 AssessmentRow.pupil_id == pupil.id, AssessmentRow.final_issued_on.is_(None),
                 AssessmentRow.stopped_on.is_(None)))
@@ -144,7 +145,9 @@ class AssessmentService:
                          after={"stopped_on": on, "reason": row.stopped_reason})
 
     def _row(self, session, assessment_id: int) -> AssessmentRow:  # noqa: ANN001
-        row = session.get(AssessmentRow, assessment_id)
+        """The assessment locked for this transaction (guard): its stages are recorded one writer at a time
+        (it has no version: nothing is refused as stale)."""
+        row = guard.lock(session, AssessmentRow, assessment_id)
         if row is None:
             raise NotFound(f"there is no assessment {assessment_id}")
         return row

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import and_, event, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..domain.errors import StaleRecord
@@ -70,21 +71,28 @@ def record(session: Session, actor: Actor, clock: Clock, action: str, entity: st
     session.info.setdefault(_PENDING, []).append(row)
 
 
-def last_change(session: Session, entity: str, entity_id: object = None) -> str:
+def last_change(session: Session, entity: str, entity_id: object = None,
+                also: Iterable[tuple[str, Iterable[object]]] = ()) -> str:
     """" by mokafor at 10:42 on 23 Nov 2026": who last changed a record (any record of ``entity`` when
-    ``entity_id`` is None), from the audit trail; " by someone else" if the trail does not say."""
+    ``entity_id`` is None), or what hangs from it (``also``: (entity, ids) audited on their own, such as a
+    pupil's consents), from the audit trail; " by someone else" if the trail does not say."""
     query = select(AuditRow).where(AuditRow.entity == entity)
     if entity_id is not None:
         query = query.where(AuditRow.entity_id == str(entity_id))
+    children = [and_(AuditRow.entity == e, AuditRow.entity_id.in_([str(i) for i in ids]))
+                for e, ids in also if ids]
+    if children:
+        query = select(AuditRow).where(or_(query.whereclause, *children))
     last = session.scalar(query.order_by(AuditRow.id.desc()).limit(1))
     return f" by {last.username} at {last.at:%H:%M on %d %b %Y}" if last else " by someone else"
 
 
-def stale(session: Session, what: str, entity: str, entity_id: object = None, *, plural: bool = False) -> StaleRecord:
+def stale(session: Session, what: str, entity: str, entity_id: object = None, *, plural: bool = False,
+          also: Iterable[tuple[str, Iterable[object]]] = ()) -> StaleRecord:
     """The refusal of a save over a change made since the person opened the record: "Request r-001 was
     changed by mokafor at 10:42 on 23 Nov 2026 since you opened it: reload it, then make your change again"."""
     was, it = ("were", "them") if plural else ("was", "it")
-    return StaleRecord(f"{what} {was} changed{last_change(session, entity, entity_id)} since you opened {it}: "
+    return StaleRecord(f"{what} {was} changed{last_change(session, entity, entity_id, also)} since you opened {it}: "
                        f"reload {it}, then make your change again")
 
 

@@ -22,7 +22,7 @@ from ..domain.errors import InvalidInput, NotAllowed, Problem
 from ..domain.passwords import LOCK_PERIOD, MAX_FAILED_ATTEMPTS, lock_after, locked_message, password_problems
 from ..store.database import Database
 from ..store.models import StaffRow, UserRow
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 from .passwords import hash_password, verify_password
 
@@ -119,7 +119,9 @@ class AuthService:
             raise NotAllowed(WRONG_CURRENT_PASSWORD) from None
         hashed = hash_password(new)  # before the write transaction: it takes a while
         with self.db.session() as session:
-            row = session.scalar(select(UserRow).where(UserRow.username == actor.username))
+            # locked and counted as a change (guard): an administrator's reset at the same moment waits
+            row = guard.root(session, UserRow, session.scalar(select(UserRow.id).where(
+                UserRow.username == actor.username)))
             if row is None or not row.active:  # deactivated in the moment since: as a wrong password
                 raise NotAllowed(WRONG_CURRENT_PASSWORD)
             was_temporary = row.must_change_password

@@ -38,7 +38,7 @@ from ..store.models import (
     SpaceRow,
     StaffRow,
 )
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 from .professionals import checks_of
 from .school import load_calendar
@@ -453,6 +453,14 @@ class BookingService:
             session.execute(text("SELECT pg_advisory_xact_lock(:ns, :space)"),
                             {"ns": LOCK_NAMESPACE, "space": space_id})
 
+    def lock_bookings(self, session: Session, occurrence_ids: Iterable[int]) -> list[BookingRow]:
+        """Lock the bookings of these occurrences for this transaction and count a change to each (guard):
+        a booking and its occurrences, staff, pupils and notices change one writer at a time. Taken before
+        any space's lock, in the order of the bookings' ids."""
+        ids = sorted(set(session.scalars(select(BookingOccurrenceRow.booking_id)
+                                         .where(BookingOccurrenceRow.id.in_(list(occurrence_ids))))))
+        return [guard.root(session, BookingRow, booking_id) for booking_id in ids]
+
     def book(self, actor: Actor, draft: BookingDraft, *, skip: Iterable[date] = ()) -> list[Block]:
         """Book every date of the draft (except ``skip``), or nothing: a clash on a date not skipped, or a
         professional blocked by their checks on one, refuses the whole booking (exit 3)."""
@@ -528,6 +536,7 @@ class BookingService:
         """Cancel one occurrence, or it and every later one of its series; kept, struck through, with why."""
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
+            self.lock_bookings(session, [occurrence_id])
             targets = self._cancel_in(session, actor, self._occurrence(session, occurrence_id), reason, whole_series)
             session.flush()
             return self._blocks_of(session, [o.id for o in targets])
@@ -571,9 +580,8 @@ class BookingService:
         cancelled it and when, if it is no longer there (occurrences have no version column)."""
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
-            if expected is not None:  # PostgreSQL: a second mover waits here, then reads where the first put it
-                session.execute(select(BookingOccurrenceRow.id).where(BookingOccurrenceRow.id == occurrence_id)
-                                .with_for_update())
+            # PostgreSQL: a second mover waits here, then reads where the first put it
+            self.lock_bookings(session, [occurrence_id])
             occ = self._occurrence(session, occurrence_id)
             where = (occ.starts_at, occ.ends_at, occ.space.name, occ.status)
             if expected is not None and where != (*expected, "booked"):
@@ -643,7 +651,7 @@ class BookingService:
         if not (reason or "").strip():
             problems.append(Problem("reason", "say why the space is out of use"))
         with self.db.session() as session:
-            row = session.scalar(select(SpaceRow).where(SpaceRow.name == space))
+            row = guard.root(session, SpaceRow, session.scalar(select(SpaceRow.id).where(SpaceRow.name == space)))
             if row is None:
                 problems.append(Problem("space", f"{space!r} is not a space of the school"))
             if problems:
@@ -693,6 +701,7 @@ class BookingService:
         commissioned service needs, and list who must be told. Never silent: every notice is recorded."""
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
+            self.lock_bookings(session, [occurrence_id])
             return self._give_way_in(session, actor, occurrence_id, move_to, reason)
 
     def _give_way_in(self, session: Session, actor: Actor, occurrence_id: int,
@@ -719,6 +728,7 @@ class BookingService:
         None to cancel) and book the draft, all in one transaction: if the booking is refused, nothing moved."""
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
+            self.lock_bookings(session, list(give_way))  # before the space, as a move takes them
             space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == draft.space))
             if space_id is not None:
                 self.lock_spaces(session, [space_id])
@@ -776,9 +786,11 @@ class BookingService:
     def mark_told(self, actor: Actor, notice_id: int, at: datetime | None = None) -> Notice:
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
-            notice = session.get(BookingNoticeRow, notice_id)
-            if notice is None:
+            occurrence_id = session.scalar(select(BookingNoticeRow.occurrence_id).where(BookingNoticeRow.id == notice_id))
+            if occurrence_id is None:
                 raise NotFound(f"there is no notice {notice_id}")
+            self.lock_bookings(session, [occurrence_id])
+            notice = guard.reload(session, BookingNoticeRow, notice_id)
             notice.told_at, notice.told_by = at or self.clock.now(), actor.username
             audit.record(session, actor, self.clock, "told", "booking_notice", notice.id,
                          after={"who": notice.who, "at": notice.told_at})

@@ -20,7 +20,7 @@ from ..domain.mis import ExistingPupil, ImportPlan, parse_mis_csv, plan_import
 from ..domain.permissions import require
 from ..store.database import Database
 from ..store.models import AttendanceRow, ClassRow, PupilRow
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class MisImportService:
         require(actor.roles, "mis.import", who=actor.username)
         as_of = as_of or self.clock.today()
         with self.db.session() as session:
+            guard.lock_all(session, PupilRow)  # the register is compared and changed one writer at a time
             plan = self._plan(session, text, as_of)
             if not plan.ok:
                 raise InvalidInput(list(plan.refused), f"{len(plan.refused_lines)} row(s) refused; nothing was "
@@ -81,6 +82,7 @@ class MisImportService:
             for update in plan.updated:
                 _check_stop(should_stop)
                 pupil = session.get(PupilRow, update.pupil_id, options=[selectinload(PupilRow.klass)])
+                guard.bump(pupil)  # an open copy of the pupil's record is now stale
                 before, after = {}, {}
                 for change in update.changes:
                     before[change.field], after[change.field] = change.old, change.new

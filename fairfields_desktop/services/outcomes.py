@@ -27,7 +27,7 @@ from ..store.models import (
     SessionRecordRow,
     TargetRow,
 )
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 from .pupils import require_class
 
@@ -180,13 +180,13 @@ class OutcomeService:
             audit.record_change(session, actor, self.clock, "outcome", row.id, before,
                                 {"area": row.area, "text": row.text})
 
-    def end_outcome(self, actor: Actor, outcome_id: int, status: str) -> None:
+    def end_outcome(self, actor: Actor, outcome_id: int, status: str, version: int | None = None) -> None:
         """Mark an outcome achieved or ceased (kept; its current targets end with it)."""
         require(actor.roles, "outcomes.edit", who=actor.username)
         if status not in ("achieved", "ceased"):
             raise InvalidInput(Problem("status", "an outcome ends as achieved or ceased"))
         with self.db.session() as session:
-            row = self._outcome_row(session, actor, outcome_id, None)
+            row = self._outcome_row(session, actor, outcome_id, version)
             today = self.clock.today()
             row.status, row.ended_on = status, today
             for target in row.targets:
@@ -196,11 +196,12 @@ class OutcomeService:
 
     # --- targets -------------------------------------------------------------------------------------
     def add_target(self, actor: Actor, outcome_id: int, text: str, *, professional: str | None = None,
-                   programme: str | None = None, strategy: str | None = None) -> int:
+                   programme: str | None = None, strategy: str | None = None, version: int | None = None) -> int:
+        """Add a target under an outcome; ``version``: the outcome's, as opened (StaleRecord if it changed)."""
         require(actor.roles, "outcomes.edit", who=actor.username)
         _check(text=text, field="target")
         with self.db.session() as session:
-            outcome = self._outcome_row(session, actor, outcome_id, None)
+            outcome = self._outcome_row(session, actor, outcome_id, version)
             row = TargetRow(outcome_id=outcome.id, text=text.strip(),
                             professional_id=self._professional_id(session, professional),
                             programme=_text(programme), strategy=_text(strategy), set_on=self.clock.today(),
@@ -224,12 +225,12 @@ class OutcomeService:
             audit.record_change(session, actor, self.clock, "target", row.id, before,
                                 {f: getattr(row, f) for f in fields})
 
-    def end_target(self, actor: Actor, target_id: int, status: str) -> None:
+    def end_target(self, actor: Actor, target_id: int, status: str, version: int | None = None) -> None:
         require(actor.roles, "outcomes.edit", who=actor.username)
         if status not in ("achieved", "ceased"):
             raise InvalidInput(Problem("status", "a target ends as achieved or ceased"))
         with self.db.session() as session:
-            row = self._target_row(session, actor, target_id, None)
+            row = self._target_row(session, actor, target_id, version)
             row.status, row.ended_on = status, self.clock.today()
             audit.record(session, actor, self.clock, status, "target", row.id, after={"status": status})
 
@@ -243,23 +244,32 @@ class OutcomeService:
         return pupil
 
     def _outcome_row(self, session: Session, actor: Actor, outcome_id: int, version: int | None) -> OutcomeRow:
-        row = session.get(OutcomeRow, outcome_id, options=[selectinload(OutcomeRow.targets)])
+        """The outcome locked for this transaction (guard), checked, its version bumped: a change to it or
+        to one of its targets makes every other open copy of it stale."""
+        row = guard.lock(session, OutcomeRow, outcome_id)
         if row is None:
             raise NotFound(f"there is no outcome {outcome_id}")
         require_class(actor, session.get(PupilRow, row.pupil_id))
         if row.status != "current":
             raise Refused(f"this outcome is {STATUSES[row.status]}: it cannot be changed")
         _check_version(session, "outcome", row.id, row.version, version)
+        guard.bump(row)
         return row
 
     def _target_row(self, session: Session, actor: Actor, target_id: int, version: int | None) -> TargetRow:
-        row = session.get(TargetRow, target_id)
-        if row is None:
+        """The target, its outcome locked for this transaction and bumped (guard), the target's own version
+        checked and bumped."""
+        outcome_id = session.scalar(select(TargetRow.outcome_id).where(TargetRow.id == target_id))
+        if outcome_id is None:
             raise NotFound(f"there is no target {target_id}")
-        require_class(actor, session.get(PupilRow, row.outcome.pupil_id))
+        outcome = guard.lock(session, OutcomeRow, outcome_id)
+        row = guard.reload(session, TargetRow, target_id)
+        require_class(actor, session.get(PupilRow, outcome.pupil_id))
         if row.status != "current":
             raise Refused(f"this target is {STATUSES[row.status]}: it cannot be changed")
         _check_version(session, "target", row.id, row.version, version)
+        guard.bump(outcome)
+        guard.bump(row)
         return row
 
     @staticmethod
@@ -273,10 +283,14 @@ class OutcomeService:
 
 
 def _check_version(session: Session, what: str, row_id: int, stored: int, expected: int | None) -> None:
-    """StaleRecord naming who changed the outcome or target, and when (from the audit trail)."""
+    """StaleRecord naming who changed the outcome (or one of its targets) or the target, and when (from the
+    audit trail)."""
     if expected is None or expected == stored:
         return
-    raise audit.stale(session, f"this {what}", what, row_id)
+    also = ()
+    if what == "outcome":
+        also = [("target", session.scalars(select(TargetRow.id).where(TargetRow.outcome_id == row_id)).all())]
+    raise audit.stale(session, f"this {what}", what, row_id, also=also)
 
 
 def _check(*, area: str | None = None, text: str, field: str = "text", today: date | None = None,

@@ -14,7 +14,7 @@ from ..domain.errors import InvalidInput, NotFound, Problem
 from ..domain.permissions import require
 from ..store.database import Database
 from ..store.models import ClassRow, PupilRow, SpaceRow, StaffRow, UserRow
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 
 _STAFF_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,59}")
@@ -89,7 +89,7 @@ class PeopleService:
             class_name = values.get("class") or None
             if class_name and class_name not in classes:
                 problems.append(Problem("class", f"{class_name!r} is not a class of the school"))
-            row = session.get(StaffRow, staff_id) if staff_id is not None else None
+            row = guard.lock(session, StaffRow, staff_id)
             if staff_id is not None and row is None:
                 raise NotFound(f"there is no member of staff {staff_id}")
             clash = session.scalar(select(StaffRow).where(StaffRow.ext_id == ext_id))
@@ -97,8 +97,10 @@ class PeopleService:
                 problems.append(Problem("id", f"{ext_id!r} is already {clash.name}'s id"))
             if problems:
                 raise InvalidInput(problems)
-            if row is not None and expected_version is not None and expected_version != row.version:
-                raise audit.stale(session, f"{row.name}'s record", "staff", row.ext_id)
+            if row is not None:
+                guard.check(row, expected_version, lambda: audit.stale(session, f"{row.name}'s record", "staff",
+                                                                       row.ext_id))
+                guard.bump(row)
             before = _staff_values(row) if row else None
             if row is None:
                 row = StaffRow(ext_id=ext_id, name="", role="")
@@ -137,7 +139,7 @@ class PeopleService:
             room_row = session.scalar(select(SpaceRow).where(SpaceRow.name == room)) if room else None
             if room and (room_row is None or room_row.kind != "classroom"):
                 problems.append(Problem("room", f"{room!r} is not a space of kind classroom: add it under Spaces"))
-            row = session.get(ClassRow, class_id) if class_id is not None else None
+            row = guard.lock(session, ClassRow, class_id)  # classes have no version: compared with ``opened``
             clash = session.scalar(select(ClassRow).where(ClassRow.name == name))
             if clash is not None and (row is None or clash.id != row.id):
                 problems.append(Problem("name", f"there is already a class called {name}"))
@@ -182,14 +184,16 @@ class PeopleService:
         if isinstance(capacity, bool) or not isinstance(capacity, int) or not 0 <= capacity <= 1000:
             problems.append(Problem("capacity", "give how many people it holds (0 to 1000)"))
         with self.db.session() as session:
-            row = session.get(SpaceRow, space_id) if space_id is not None else None
+            row = guard.lock(session, SpaceRow, space_id)
             clash = session.scalar(select(SpaceRow).where(SpaceRow.name == name))
             if clash is not None and (row is None or clash.id != row.id):
                 problems.append(Problem("name", f"there is already a space called {name}"))
             if problems:
                 raise InvalidInput(problems)
-            if row is not None and expected_version is not None and expected_version != row.version:
-                raise audit.stale(session, row.name, "space", row.id)
+            if row is not None:
+                guard.check(row, expected_version, lambda: audit.stale(  # closures are audited by the space's name
+                    session, row.name, "space", row.id, also=[("space", [row.name])]))
+                guard.bump(row)
             before = _space_values(row) if row else None
             if row is None:
                 row = SpaceRow(name=name, kind=kind, capacity=capacity)

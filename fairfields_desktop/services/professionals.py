@@ -29,7 +29,7 @@ from ..store.models import (
     VisitPupilRow,
     VisitRow,
 )
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ class ProfessionalService:
         require(actor.roles, "professionals.edit", who=actor.username)
         problems = professional_problems(values, self.clock.today())
         with self.db.session() as session:
-            row = self._row(session, professional_id) if professional_id is not None else None
+            row = self._locked(session, professional_id, expected_version) if professional_id is not None else None
             clash = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == values.get("id")))
             if clash is not None and (row is None or clash.id != row.id):
                 problems.append(Problem("id", f"{values.get('id')!r} is already the id of {clash.name}: "
@@ -166,8 +166,6 @@ class ProfessionalService:
             if problems:
                 raise InvalidInput(problems)
             before = professional_values(row) if row is not None else None
-            if row is not None and expected_version is not None and expected_version != row.version:
-                raise StaleRecord(self._stale_message(session, row))
             if row is None:
                 row = ProfessionalRow(ext_id=values["id"], name="", discipline="", kind=values["kind"])
                 session.add(row)
@@ -189,9 +187,7 @@ class ProfessionalService:
             raise InvalidInput(Problem("reason", "say why they no longer work with the school (for example "
                                                  "'contract ended July 2026')"))
         with self.db.session() as session:
-            row = self._row(session, professional_id)
-            if expected_version is not None and expected_version != row.version:
-                raise StaleRecord(self._stale_message(session, row))
+            row = self._locked(session, professional_id, expected_version)
             if row.active == active:
                 state = "works with the school" if active else "is already marked as no longer working here"
                 raise Refused(f"{row.name} {state}: nothing to change")
@@ -204,6 +200,16 @@ class ProfessionalService:
     @staticmethod
     def _stale_message(session: Session, row: ProfessionalRow) -> str:
         return str(audit.stale(session, f"{row.name}'s record", "professional", row.ext_id))
+
+    def _locked(self, session: Session, professional_id: int | None, expected_version: int | None,
+                *, touch: bool = True) -> ProfessionalRow:
+        """The professional locked for this transaction, checked against the version opened and (unless
+        ``touch`` is false) its version bumped (guard.root)."""
+        row = guard.root(session, ProfessionalRow, professional_id, expected=expected_version, touch=touch,
+                         refusal=lambda row: StaleRecord(self._stale_message(session, row)))
+        if row is None:
+            raise NotFound(f"there is no professional with id {professional_id}")
+        return row
 
     def _row(self, session: Session, professional_id: int | None) -> ProfessionalRow:
         row = session.get(ProfessionalRow, professional_id) if professional_id is not None else None
@@ -228,7 +234,7 @@ class ProfessionalService:
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
-            pro = self._row(session, professional_id)
+            pro = self._locked(session, professional_id, None, touch=False)  # signed in once, across PCs
             if not pro.active:
                 raise NotAllowed(f"{pro.name} no longer works with the school (so marked on the register): "
                                  "mark them as working here again on the Professionals screen first")
@@ -265,6 +271,8 @@ class ProfessionalService:
         require(actor.roles, "visits.record", who=actor.username)
         at = at or self.clock.now()
         with self.db.session() as session:
+            if guard.root(session, VisitRow, visit_id) is None:
+                raise NotFound(f"there is no visit {visit_id}")
             visit = self._visit_row(session, visit_id)
             if visit.signed_out_at is not None:
                 raise InvalidInput(Problem("visit", f"{visit.professional.name} was already signed out at "

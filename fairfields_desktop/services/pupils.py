@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.dataset import parse_date
 from ..domain.ehcp import age_on, next_review_due
-from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem
+from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, StaleRecord
 from ..domain.permissions import allowed, require
 from ..domain.pupils import pupil_problems
 from ..domain.school import year_group_label
@@ -40,7 +40,7 @@ from ..store.models import (
     TeamMemberRow,
     TermRow,
 )
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 
 log = logging.getLogger(__name__)
@@ -235,6 +235,7 @@ class PupilService:
         require(actor.roles, "pupils.edit", who=actor.username)
         today = self.clock.today()
         with self.db.session() as session:
+            self._lock(session, pupil_id, expected_version)
             classes = {c.name: c for c in session.scalars(select(ClassRow))}
             row = session.get(PupilRow, pupil_id, options=[
                 selectinload(PupilRow.contacts), selectinload(PupilRow.klass), selectinload(PupilRow.key_worker_staff),
@@ -257,9 +258,7 @@ class PupilService:
                                         f"{clash.last_name}: check the UPN"))
             if problems:
                 raise InvalidInput(problems)
-            if row is not None:
-                self._check_version(session, row, expected_version)
-            else:
+            if row is None:
                 row = PupilRow(upn=values["upn"], first_name="", last_name="", date_of_birth=today, year_group=0,
                                klass=classes[values["class"]])
                 session.add(row)
@@ -275,8 +274,7 @@ class PupilService:
         """Mark a pupil as left on a date (None: back on roll). Nothing is deleted."""
         require(actor.roles, "pupils.edit", who=actor.username)
         with self.db.session() as session:
-            row = self._row(session, pupil_id)
-            self._check_version(session, row, expected_version)
+            row = self._lock(session, pupil_id, expected_version)
             if left_on is not None and left_on > self.clock.today() + _YEAR:
                 raise InvalidInput(Problem("left_on", "the leaving date is more than a year ahead: check it"))
             before = row.left_on
@@ -287,7 +285,7 @@ class PupilService:
             return self._summary(row, actor, self._context(session))
 
     def add_consent(self, actor: Actor, pupil_id: int, share_with: str, what: str, given_by: str,
-                    given_on: date) -> Consent:
+                    given_on: date, expected_version: int | None = None) -> Consent:
         require(actor.roles, "pupils.edit_consent", who=actor.username)
         problems = [Problem(f, m) for f, v, m in (
             ("share_with", share_with, "say who it may be shared with"),
@@ -299,7 +297,7 @@ class PupilService:
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
-            row = self._row(session, pupil_id)
+            row = self._lock(session, pupil_id, expected_version)
             consent = ConsentRow(pupil_id=row.id, share_with=share_with.strip(), what=what.strip(),
                                  given_by=given_by.strip(), given_on=given_on)
             session.add(consent)
@@ -309,13 +307,16 @@ class PupilService:
                                 "given_by": consent.given_by, "on": given_on})
             return Consent(consent.id, consent.share_with, consent.what, consent.given_by, given_on, None)
 
-    def withdraw_consent(self, actor: Actor, consent_id: int, withdrawn_on: date) -> Consent:
+    def withdraw_consent(self, actor: Actor, consent_id: int, withdrawn_on: date,
+                         expected_version: int | None = None) -> Consent:
         """Consent withdrawn stays on record, shown as withdrawn from that date."""
         require(actor.roles, "pupils.edit_consent", who=actor.username)
         with self.db.session() as session:
-            consent = session.get(ConsentRow, consent_id)
-            if consent is None:
+            pupil_id = session.scalar(select(ConsentRow.pupil_id).where(ConsentRow.id == consent_id))
+            if pupil_id is None:
                 raise NotFound(f"there is no consent record {consent_id}")
+            self._lock(session, pupil_id, expected_version)
+            consent = guard.reload(session, ConsentRow, consent_id)
             if consent.withdrawn_on is not None:
                 raise InvalidInput(Problem("withdrawn_on", f"already withdrawn on {consent.withdrawn_on:%d %b %Y}"))
             if withdrawn_on < consent.given_on:
@@ -326,11 +327,12 @@ class PupilService:
             return Consent(consent.id, consent.share_with, consent.what, consent.given_by, consent.given_on,
                            withdrawn_on)
 
-    def add_team_member(self, actor: Actor, pupil_id: int, professional_ext_id: str, role: str | None = None) -> None:
+    def add_team_member(self, actor: Actor, pupil_id: int, professional_ext_id: str, role: str | None = None,
+                        expected_version: int | None = None) -> None:
         """Record a professional as part of the team around the pupil (from today)."""
         require(actor.roles, "pupils.edit_needs", who=actor.username)
         with self.db.session() as session:
-            row = self._row(session, pupil_id)
+            row = self._lock(session, pupil_id, expected_version)
             pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == professional_ext_id))
             if pro is None:
                 raise InvalidInput(Problem("professional", f"{professional_ext_id!r} is not a professional"))
@@ -342,14 +344,15 @@ class PupilService:
                          after={"pupil": row.id, "professional": pro.ext_id, "role": member.role})
 
     def record_budget_discussion(self, actor: Actor, pupil_id: int, held_on: date, *, ehcp_officer: str | None,
-                                 capacity_agreed: bool, already_provided: bool, notes: str | None = None) -> None:
+                                 capacity_agreed: bool, already_provided: bool, notes: str | None = None,
+                                 expected_version: int | None = None) -> None:
         """Before a personal budget is allocated for in-school provision: the EHCP officer's and the
         headteacher's discussion of the school's capacity and of provision already given (e.g. pupil premium)."""
         require(actor.roles, "budget.discuss", who=actor.username)
         if held_on > self.clock.today():
             raise InvalidInput(Problem("held_on", "record the discussion once it has taken place"))
         with self.db.session() as session:
-            row = self._row(session, pupil_id)
+            row = self._lock(session, pupil_id, expected_version)
             discussion = BudgetDiscussionRow(pupil_id=row.id, held_on=held_on,
                                              ehcp_officer=(ehcp_officer or "").strip() or None,
                                              capacity_agreed=capacity_agreed, already_provided=already_provided,
@@ -392,10 +395,15 @@ class PupilService:
                 merged[key] = stored
         return merged
 
-    def _check_version(self, session: Session, row: PupilRow, expected: int | None) -> None:
-        if expected is None or expected == row.version:
-            return
-        raise audit.stale(session, f"{row.first_name} {row.last_name}'s record", "pupil", row.id)
+    def _lock(self, session: Session, pupil_id: int | None, expected_version: int | None) -> PupilRow | None:
+        """The pupil locked for this transaction, checked against the version opened, its version bumped
+        (guard.root); then read with what hangs from it. None for a new pupil."""
+        if pupil_id is None:
+            return None
+        if guard.root(session, PupilRow, pupil_id, expected=expected_version,
+                      refusal=lambda row: stale_pupil(session, row)) is None:
+            raise NotFound(f"there is no pupil with id {pupil_id}")
+        return self._row(session, pupil_id)
 
     def _context(self, session: Session) -> dict[str, Any]:
         settings = settings_dict(session.get(SchoolSettingsRow, 1))
@@ -423,6 +431,15 @@ class PupilService:
             left_on=row.left_on, version=row.version,
         )
 
+
+
+def stale_pupil(session: Session, row: PupilRow) -> StaleRecord:
+    """The refusal of a save over a pupil's record changed since it was opened (by whoever last changed it
+    or what hangs from it: consents, the team, budget discussions are audited on their own)."""
+    also = [(entity, session.scalars(select(model.id).where(model.pupil_id == row.id)).all())
+            for entity, model in (("consent", ConsentRow), ("team_member", TeamMemberRow),
+                                  ("budget_discussion", BudgetDiscussionRow))]
+    return audit.stale(session, f"{row.first_name} {row.last_name}'s record", "pupil", row.id, also=also)
 
 
 def require_class(actor: Actor, pupil: PupilRow) -> None:

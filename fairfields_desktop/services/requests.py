@@ -53,7 +53,7 @@ from ..store.models import (
     SpaceRow,
     StaffRow,
 )
-from . import audit
+from . import audit, guard
 from .bookings import BookingDraft, BookingService
 from .context import Actor, Clock
 from .professionals import checks_of
@@ -411,9 +411,7 @@ class RequestService:
         if expected_version is None:
             expected_version = values.get("version")
         with self.db.session() as session:
-            row = self._row(session, ref) if ref else None
-            if row is not None:
-                self._check_version(session, row, expected_version)
+            row = self._locked(session, ref, expected_version) if ref else None
             if row is not None and row.status not in UNDECIDED:
                 raise Refused(f"{row.ext_id} is {row.status}: a decided request is not edited; extend or end it")
             new = self._unsaved_row(session, values, into=row)
@@ -555,14 +553,17 @@ class RequestService:
 
     def decide(self, actor: Actor, ref: str, action: str, *, reason: str | None = None,
                overrides: dict[str, str] | None = None, until: date | None = None, on: date | None = None,
-               attendees: str | None = None) -> DecisionResult:
-        """Take a decision on a request (the contract's ACTIONs); every transition is recorded."""
+               attendees: str | None = None, expected_version: int | None = None) -> DecisionResult:
+        """Take a decision on a request (the contract's ACTIONs); every transition is recorded.
+
+        ``expected_version``: the version the person saw the request at (StaleRecord, naming who changed
+        it and when, if it changed since); two decisions at once are taken one after the other."""
         if action not in DECISIONS:
             raise InvalidInput(Problem("action", "one of " + ", ".join(DECISIONS)))
         overrides = {k.upper(): v for k, v in (overrides or {}).items()}
         with self.db.session() as session:
             on_behalf = self._decider(session, actor, action)
-            row = self._row(session, ref)
+            row = self._locked(session, ref, expected_version)
             settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
             handler = getattr(self, f"_{action.replace('-', '_')}")
             outcome = handler(session, actor, row, settings, calendar, reason=reason, overrides=overrides,
@@ -718,7 +719,13 @@ class RequestService:
                         .values(request_id=row.id))
         return len(blocks)
 
+    def _lock_bookings(self, session: Session, row: RequestRow) -> None:
+        """Lock the bookings made for this request (guard) before their sessions are cancelled or re-booked."""
+        for booking_id in sorted(session.scalars(select(BookingRow.id).where(BookingRow.request_id == row.id))):
+            guard.root(session, BookingRow, booking_id)
+
     def _cancel_future(self, session: Session, actor: Actor, row: RequestRow, on: date, reason: str) -> int:
+        self._lock_bookings(session, row)
         occurrences = session.scalars(select(BookingOccurrenceRow).join(BookingRow).where(
             BookingRow.request_id == row.id, BookingOccurrenceRow.status == "booked",
             BookingOccurrenceRow.starts_at >= datetime.combine(on, time.min))).all()
@@ -732,6 +739,7 @@ class RequestService:
         """Re-book the future sessions whose space is still free; list the rest with why."""
         if row.setting != "in_school" or row.space is None:
             return 0, []
+        self._lock_bookings(session, row)
         self.bookings.lock_spaces(session, [row.space_id])
         cancelled = session.scalars(select(BookingOccurrenceRow).join(BookingRow).where(
             BookingRow.request_id == row.id, BookingOccurrenceRow.status == "cancelled",
@@ -749,10 +757,11 @@ class RequestService:
 
     # --- off-site sessions and the pupils off site now ------------------------------------------------
     def log_off_site(self, actor: Actor, ref: str, time_out: datetime, *, taken_by: str | None = None,
-                     time_back: datetime | None = None, attendance_mark: str | None = None) -> int:
+                     time_back: datetime | None = None, attendance_mark: str | None = None,
+                     expected_version: int | None = None) -> int:
         require(actor.roles, "requests.off_site", who=actor.username)
         with self.db.session() as session:
-            row = self._row(session, ref)
+            row = self._locked(session, ref, expected_version)
             if row.setting != "off_site" or row.status != "approved":
                 raise Refused(f"{row.ext_id} is not an approved off-site authorisation")
             if time_back is not None and time_back <= time_out:
@@ -769,9 +778,11 @@ class RequestService:
     def mark_back(self, actor: Actor, log_id: int, time_back: datetime, attendance_mark: str | None = None) -> None:
         require(actor.roles, "requests.off_site", who=actor.username)
         with self.db.session() as session:
-            log_row = session.get(OffSiteSessionRow, log_id)
-            if log_row is None:
+            request_id = session.scalar(select(OffSiteSessionRow.request_id).where(OffSiteSessionRow.id == log_id))
+            if request_id is None:
                 raise NotFound(f"there is no off-site session {log_id}")
+            guard.root(session, RequestRow, request_id)
+            log_row = guard.reload(session, OffSiteSessionRow, log_id)
             if time_back <= log_row.time_out:
                 raise InvalidInput(Problem("time_back", "the pupil came back before leaving"))
             log_row.time_back = time_back
@@ -832,6 +843,18 @@ class RequestService:
             return [(i, f"{f} {l}", p, t, by) for i, f, l, p, t, by in rows]
 
     # --- helpers --------------------------------------------------------------------------------------
+    def _locked(self, session: Session, ref: str, expected_version: int | None) -> RequestRow:
+        """Request ``ref`` locked for this transaction, checked against the version opened and its version
+        bumped (guard.root), then read with what hangs from it."""
+        request_id = session.scalar(select(RequestRow.id).where(RequestRow.ext_id == ref))
+        if request_id is None:
+            raise NotFound(f"there is no request {ref!r}")
+        guard.root(session, RequestRow, request_id, expected=expected_version,
+                   refusal=lambda row: audit.stale(session, f"Request {row.ext_id}", "request", row.ext_id, also=[
+                       ("off_site_session", session.scalars(select(OffSiteSessionRow.id)
+                                                            .where(OffSiteSessionRow.request_id == row.id)).all())]))
+        return self._row(session, ref)
+
     def _row(self, session: Session, ref: str | None) -> RequestRow:
         row = session.scalar(self._query().where(RequestRow.ext_id == ref)) if ref else None
         if row is None:

@@ -51,7 +51,7 @@ from ..store.models import (
     VisitPupilRow,
     VisitRow,
 )
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 from .subject_access import audit_entries_about, pupil_identifiers
 
@@ -117,6 +117,8 @@ class RetentionService:
         redacted = 0
         with self.db.session() as session:
             years = self.retention_years(session)
+            for pupil_id in sorted(set(pupil_ids)):  # one writer at a time per pupil (guard), in order
+                guard.lock(session, PupilRow, pupil_id)
             for pupil_id in dict.fromkeys(pupil_ids):
                 pupil = session.get(PupilRow, pupil_id, options=[selectinload(PupilRow.contacts)])
                 if pupil is None:

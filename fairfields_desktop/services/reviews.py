@@ -32,7 +32,7 @@ from ..store.models import (
     SchoolSettingsRow,
     StaffRow,
 )
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 from .pupils import require_class, team_of
 
@@ -210,6 +210,7 @@ class ReviewService:
         require(actor.roles, "reviews.manage", who=actor.username)
         with self.db.session() as session:
             pupil = self._pupil(session, actor, upn)
+            guard.root(session, PupilRow, pupil.id, touch=False)  # one planned meeting per pupil, across PCs
             if not pupil.has_ehcp:
                 raise Refused(f"{_name(pupil)} has no EHCP: there is no annual review to schedule")
             planned = session.scalar(select(AnnualReviewRow).where(AnnualReviewRow.pupil_id == pupil.id,
@@ -247,24 +248,24 @@ class ReviewService:
             session.flush()
             return self._review(session, row, self._under_five_months(session))
 
-    def cancel(self, actor: Actor, review_id: int, reason: str) -> None:
+    def cancel(self, actor: Actor, review_id: int, reason: str, version: int | None = None) -> None:
         require(actor.roles, "reviews.manage", who=actor.username)
         if not (reason or "").strip():
             raise InvalidInput(Problem("reason", "say why the meeting is cancelled"))
         with self.db.session() as session:
-            row = self._editable(session, actor, review_id, None)
+            row = self._editable(session, actor, review_id, version)
             row.status, row.cancelled_reason = "cancelled", reason.strip()
             audit.record(session, actor, self.clock, "cancel", "annual_review", row.id,
                          before={"status": "planned"}, after={"status": "cancelled", "reason": row.cancelled_reason})
 
-    def record_held(self, actor: Actor, review_id: int) -> None:
+    def record_held(self, actor: Actor, review_id: int, version: int | None = None) -> None:
         """The meeting took place: it becomes the pupil's last review, from which the next is due."""
         require(actor.roles, "reviews.manage", who=actor.username)
         with self.db.session() as session:
-            row = self._editable(session, actor, review_id, None)
+            row = self._editable(session, actor, review_id, version)
             if row.meeting_on > self.clock.today():
                 raise Refused(f"the meeting is on {day_text(row.meeting_on)}: record it as held on or after that day")
-            pupil = row.pupil
+            pupil = guard.root(session, PupilRow, row.pupil_id)  # its last review changes
             before = pupil.ehcp_last_review
             row.status = "held"
             if before is None or row.meeting_on > before:
@@ -275,7 +276,7 @@ class ReviewService:
 
     # --- invitees ----------------------------------------------------------------------------------
     def add_invitee(self, actor: Actor, review_id: int, role: str, name: str,
-                    professional: str | None = None) -> None:
+                    professional: str | None = None, version: int | None = None) -> None:
         require(actor.roles, "reviews.manage", who=actor.username)
         problems = []
         if role not in INVITEE_ROLES:
@@ -285,7 +286,7 @@ class ReviewService:
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
-            row = self._editable(session, actor, review_id, None, allow_held=True)
+            row = self._editable(session, actor, review_id, version, allow_held=True)
             pro_id = None
             if professional:
                 pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == professional))
@@ -300,32 +301,34 @@ class ReviewService:
             audit.record(session, actor, self.clock, "invite", "annual_review", row.id,
                          after={"role": role, "name": name.strip()})
 
-    def remove_invitee(self, actor: Actor, invitee_id: int) -> None:
+    def remove_invitee(self, actor: Actor, invitee_id: int, version: int | None = None) -> None:
         """Take someone off the list (kept, marked removed today)."""
         require(actor.roles, "reviews.manage", who=actor.username)
         with self.db.session() as session:
-            invitee = session.get(ReviewInviteeRow, invitee_id)
-            if invitee is None:
+            review_id = session.scalar(select(ReviewInviteeRow.review_id).where(ReviewInviteeRow.id == invitee_id))
+            if review_id is None:
                 raise NotFound(f"there is no invitee {invitee_id}")
-            self._editable(session, actor, invitee.review_id, None, allow_held=True)
+            self._editable(session, actor, review_id, version, allow_held=True)
+            invitee = guard.reload(session, ReviewInviteeRow, invitee_id)
             if invitee.removed_on is None:
                 invitee.removed_on = self.clock.today()
                 audit.record(session, actor, self.clock, "uninvite", "annual_review", invitee.review_id,
                              before={"name": invitee.name})
 
     # --- paperwork ---------------------------------------------------------------------------------
-    def mark_invitations_sent(self, actor: Actor, review_id: int, sent_on: date) -> None:
-        self._set_date(actor, review_id, "invitations_sent_on", sent_on)
+    def mark_invitations_sent(self, actor: Actor, review_id: int, sent_on: date, version: int | None = None) -> None:
+        self._set_date(actor, review_id, "invitations_sent_on", sent_on, version)
 
     def request_advice(self, actor: Actor, review_id: int, professionals: list[str],
-                       purpose: str | None = None) -> int:
+                       purpose: str | None = None, version: int | None = None) -> int:
         """Ask professionals for advice for the review, due by the circulation date (meeting minus 2 weeks);
-        asked later than that, it is due at once (today, never before the day it was asked). Returns how many were asked (someone already asked for this review is not asked twice)."""
+        asked later than that, it is due at once (today, never before the day it was asked). Returns how many
+        were asked (someone already asked for this review is not asked twice)."""
         require(actor.roles, "reviews.manage", who=actor.username)
         if not professionals:
             raise InvalidInput(Problem("professionals", "choose at least one professional to ask"))
         with self.db.session() as session:
-            row = self._editable(session, actor, review_id, None)
+            row = self._editable(session, actor, review_id, version)
             asked = set(session.scalars(select(AdviceRequestRow.professional_id)
                                         .where(AdviceRequestRow.review_id == row.id)))
             due = deadlines.review_advice_due(row.meeting_on, self.clock.today())
@@ -346,7 +349,8 @@ class ReviewService:
                          after={"professionals": professionals, "due": due})
             return count
 
-    def record_circulation(self, actor: Actor, review_id: int, document: str, sent_to: str, sent_on: date) -> None:
+    def record_circulation(self, actor: Actor, review_id: int, document: str, sent_to: str, sent_on: date,
+                           version: int | None = None) -> None:
         """Record that a document (advice, a report, the school's report) went to whom and when."""
         require(actor.roles, "reviews.manage", who=actor.username)
         problems = []
@@ -359,7 +363,7 @@ class ReviewService:
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
-            row = self._editable(session, actor, review_id, None, allow_held=True)
+            row = self._editable(session, actor, review_id, version, allow_held=True)
             row.circulations.append(ReviewCirculationRow(document=document.strip(), sent_to=sent_to.strip(),
                                                          sent_on=sent_on, recorded_by=actor.username))
             session.flush()
@@ -385,7 +389,7 @@ class ReviewService:
 
     def record_after(self, actor: Actor, review_id: int, *, report_sent_on: date | None = None,
                      la_decision_on: date | None = None, amendment_notice_on: date | None = None,
-                     final_plan_on: date | None = None) -> None:
+                     final_plan_on: date | None = None, version: int | None = None) -> None:
         """Dates after a held meeting: the report sent, the LA's decision, its amendment notice, the final plan."""
         require(actor.roles, "reviews.manage", who=actor.username)
         given = {"report_sent_on": report_sent_on, "la_decision_on": la_decision_on,
@@ -394,8 +398,7 @@ class ReviewService:
         if not given:
             raise InvalidInput(Problem("date", "give at least one date to record"))
         with self.db.session() as session:
-            row = self._row(session, review_id)
-            require_class(actor, row.pupil)
+            row = self._locked(session, actor, review_id, version)
             if row.status != "held":
                 raise Refused("record the meeting as held first")
             problems = [Problem(k, f"the date cannot be before the meeting ({day_text(row.meeting_on)})")
@@ -412,12 +415,12 @@ class ReviewService:
                 setattr(row, key, value)
             audit.record_change(session, actor, self.clock, "annual_review", row.id, before, given)
 
-    def _set_date(self, actor: Actor, review_id: int, field: str, value: date) -> None:
+    def _set_date(self, actor: Actor, review_id: int, field: str, value: date, version: int | None = None) -> None:
         require(actor.roles, "reviews.manage", who=actor.username)
         if value > self.clock.today():
             raise InvalidInput(Problem(field, "the date cannot be in the future"))
         with self.db.session() as session:
-            row = self._editable(session, actor, review_id, None, allow_held=True)
+            row = self._editable(session, actor, review_id, version, allow_held=True)
             before = {field: getattr(row, field)}
             setattr(row, field, value)
             audit.record_change(session, actor, self.clock, "annual_review", row.id, before, {field: value})
@@ -471,12 +474,19 @@ class ReviewService:
             raise NotFound(f"there is no review meeting {review_id}")
         return row
 
-    def _editable(self, session: Session, actor: Actor, review_id: int, version: int | None,
-                  *, allow_held: bool = False) -> AnnualReviewRow:
+    def _locked(self, session: Session, actor: Actor, review_id: int, version: int | None) -> AnnualReviewRow:
+        """The review meeting locked for this transaction (guard), read with what hangs from it, its class
+        checked, then its version checked against the one opened and bumped."""
+        guard.lock(session, AnnualReviewRow, review_id)
         row = self._row(session, review_id)
         require_class(actor, row.pupil)
-        if version is not None and version != row.version:
-            raise audit.stale(session, "this review meeting", "annual_review", row.id)
+        guard.check(row, version, lambda: audit.stale(session, "this review meeting", "annual_review", row.id))
+        guard.bump(row)
+        return row
+
+    def _editable(self, session: Session, actor: Actor, review_id: int, version: int | None,
+                  *, allow_held: bool = False) -> AnnualReviewRow:
+        row = self._locked(session, actor, review_id, version)
         allowed_states = ("planned", "held") if allow_held else ("planned",)
         if row.status not in allowed_states:
             raise Refused(f"this review meeting is {row.status}: it cannot be changed")

@@ -17,7 +17,7 @@ from ..domain.school import SchoolSettings
 from ..store.database import Database
 from ..store.dataset_io import settings_dict, settings_row_from, term_dict, term_row_from
 from ..store.models import ClosureRow, SchoolSettingsRow, TermRow
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 
 
@@ -91,9 +91,9 @@ class SchoolService:
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
-            row = session.get(SchoolSettingsRow, 1)
-            if row is not None and expected_version is not None and expected_version != row.version:
-                raise audit.stale(session, "The school's settings", "school_settings", plural=True)
+            row = guard.root(session, SchoolSettingsRow, 1, expected=expected_version,
+                             refusal=lambda _row: audit.stale(session, "The school's settings", "school_settings",
+                                                              plural=True))
             before = settings_dict(row)
             values = {**before, **values}
             new = settings_row_from(values)
@@ -136,6 +136,7 @@ class SchoolService:
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
+            guard.lock_name(session, "terms")  # terms have no root row: a named lock, then the comparison
             if expected is not None:
                 stored = [term_dict(r) for r in session.scalars(
                     select(TermRow).options(selectinload(TermRow.closures)).order_by(TermRow.first_day, TermRow.id))]

@@ -26,7 +26,7 @@ from ..store.models import (
     SessionRecordRow,
     TargetRow,
 )
-from . import audit
+from . import audit, guard
 from .bookings import BookingService
 from .context import Actor, Clock
 
@@ -117,9 +117,12 @@ class SessionService:
         if not delivered and reason not in NOT_DELIVERED_REASONS:
             raise InvalidInput(Problem("reason", "say why it was not delivered: " + ", ".join(NOT_DELIVERED_REASONS.values())))
         with self.db.session() as session:
-            occ = session.get(BookingOccurrenceRow, occurrence_id)
-            if occ is None:
+            booking_id = session.scalar(select(BookingOccurrenceRow.booking_id)
+                                        .where(BookingOccurrenceRow.id == occurrence_id))
+            if booking_id is None:
                 raise NotFound(f"there is no session {occurrence_id}")
+            guard.root(session, BookingRow, booking_id)  # marked once, across PCs
+            occ = guard.reload(session, BookingOccurrenceRow, occurrence_id)
             if occ.ends_at > self.clock.now():
                 raise Refused("a session is marked once it has ended")
             if not allowed(actor.roles, "pupils.all_classes") and \
@@ -134,6 +137,9 @@ class SessionService:
                     .where(TargetRow.id == target_id, BookingPupilRow.booking_id == occ.booking_id))
                 if in_session is None:
                     raise InvalidInput(Problem("target", "choose a target of a pupil in this session"))
+                # the progress note hangs from the target's outcome too: lock it and count the change
+                guard.root(session, OutcomeRow, session.scalar(select(TargetRow.outcome_id)
+                                                               .where(TargetRow.id == target_id)))
             record = SessionRecordRow(occurrence_id=occurrence_id, delivered=delivered,
                                       reason=None if delivered else reason, note=(note or "").strip() or None,
                                       target_id=target_id, recorded_by=actor.username, recorded_at=self.clock.now())

@@ -17,14 +17,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.errors import InvalidInput, NotFound, Problem, Refused, StaleRecord
+from ..domain.errors import InvalidInput, NotFound, Problem, Refused
 from ..domain.passwords import password_problems
 from ..domain.permissions import require
 from ..domain.school import ROLE_LABELS, ROLES
 from ..store.database import Database
 from ..store.dataset_io import is_empty
 from ..store.models import SchoolSettingsRow, StaffRow, UserRow
-from . import audit
+from . import audit, guard
 from .context import Actor, Clock
 from .passwords import generate_password, hash_password
 
@@ -140,8 +140,7 @@ class UserService:
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
-            row = _row(session, user_id)
-            _check_version(row, expected_version)
+            row = _locked(session, user_id, expected_version)
             if row.username == actor.username and "admin" not in roles_:
                 raise Refused("you cannot take the role Administrator from yourself: you would lose user "
                               "management (another administrator can)")
@@ -156,8 +155,7 @@ class UserService:
         """Deactivate (they can no longer sign in; kept for the record) or reactivate a user."""
         require(actor.roles, "users.manage", who=actor.username)
         with self.db.session() as session:
-            row = _row(session, user_id)
-            _check_version(row, expected_version)
+            row = _locked(session, user_id, expected_version)
             if row.username == actor.username and not active:
                 raise Refused("you cannot deactivate yourself: another administrator can")
             before = _audited(row)
@@ -170,7 +168,7 @@ class UserService:
         """End a lock after wrong passwords now, and start the count again."""
         require(actor.roles, "users.manage", who=actor.username)
         with self.db.session() as session:
-            row = _row(session, user_id)
+            row = _locked(session, user_id)
             before = {"failed_attempts": row.failed_attempts, "locked_until": row.locked_until}
             row.failed_attempts, row.locked_until = 0, None
             session.flush()
@@ -193,7 +191,7 @@ class UserService:
             generated = password = generate_password()
         hashed = hash_password(password)  # before the write transaction: it takes a while
         with self.db.session() as session:
-            row = _row(session, user_id)
+            row = _locked(session, user_id)
             row.password_hash = hashed
             row.must_change_password = True
             row.failed_attempts, row.locked_until = 0, None
@@ -274,9 +272,13 @@ def _row(session: Session, user_id: int) -> UserRow:
     return row
 
 
-def _check_version(row: UserRow, expected: int | None) -> None:
-    if expected is not None and expected != row.version:
-        raise StaleRecord(f"{row.username}'s account was changed since you opened it: look again and retry")
+def _locked(session: Session, user_id: int, expected: int | None = None) -> UserRow:
+    """The account locked for this transaction, checked against the version opened and its version bumped
+    (guard), then read with its staff."""
+    if guard.root(session, UserRow, user_id, expected=expected,
+                  refusal=lambda row: audit.stale(session, f"{row.username}'s account", "user", row.username)) is None:
+        raise NotFound(f"there is no user {user_id}")
+    return _row(session, user_id)
 
 
 def _audited(row: UserRow) -> dict[str, Any]:

@@ -209,3 +209,115 @@ class TestBookings:
         [now] = [x for x in b.bookings.day_view(senco, date(2026, 11, 24)).blocks
                  if x.occurrence_id == block.occurrence_id]
         assert (now.start.hour, now.end.hour) == (14, 14)
+
+
+class TestChangesToWhatHangsFromARecord:
+    """A change only to the rows hanging from a record (contacts, consents, targets, invitees, a request's
+    sessions, a space's closures) still changes the record: a save from a copy opened before is refused,
+    naming who changed it and when."""
+
+    def test_pupil_contacts_only(self, pcs):
+        a, senco, b, office = pcs("mokafor", "sbrown")
+        pupil_id = a.pupils.id_of(senco, BEN)
+        seen_a = a.pupils.pupil_values(senco, pupil_id)
+        seen_b = b.pupils.pupil_values(office, pupil_id)
+        mine = {k: v for k, v in seen_a.items() if k != "version"}
+        mine["contacts"] = [*seen_a["contacts"], {"name": "Aunt May", "relationship": "Aunt",
+                                                  "parental_responsibility": False, "phone": "01632 960009"}]
+        saved = a.pupils.save_pupil(senco, mine, pupil_id, seen_a["version"])
+        assert saved.version > seen_a["version"]
+        theirs = {k: v for k, v in seen_b.items() if k != "version"}
+        theirs["contacts"] = seen_b["contacts"][:1]
+        with pytest.raises(StaleRecord) as caught:
+            b.pupils.save_pupil(office, theirs, pupil_id, seen_b["version"])
+        refused(caught, "mokafor")
+        assert [c["name"] for c in b.pupils.pupil_values(office, pupil_id)["contacts"]] == \
+            [c["name"] for c in mine["contacts"]]
+
+    @pytest.mark.parametrize("change", ["consent", "withdrawal", "team", "budget"])
+    def test_pupil_consents_team_and_budget(self, pcs, change):
+        a, senco, b, office = pcs("mokafor", "sbrown")
+        pupil_id = a.pupils.id_of(senco, BEN)
+        consent = a.pupils.add_consent(senco, pupil_id, "School nurse", "medical needs", "the parent",
+                                       date(2026, 11, 2))
+        seen_b = b.pupils.pupil_values(office, pupil_id)
+        if change == "consent":
+            a.pupils.add_consent(senco, pupil_id, "Speech therapist", "reports", "the parent", date(2026, 11, 20))
+        elif change == "withdrawal":
+            a.pupils.withdraw_consent(senco, consent.id, date(2026, 11, 20))
+        elif change == "team":
+            a.pupils.add_team_member(senco, pupil_id, "nhs-slt-1", "speech and language")
+        else:
+            a.pupils.record_budget_discussion(senco, pupil_id, date(2026, 11, 20), ehcp_officer="J. Patel",
+                                              capacity_agreed=True, already_provided=False)
+        with pytest.raises(StaleRecord) as caught:
+            b.pupils.save_pupil(office, {**seen_b, "last_name": "Hughes-Smith"}, pupil_id, seen_b["version"])
+        refused(caught, "mokafor")
+        with pytest.raises(StaleRecord, match="mokafor"):
+            b.pupils.mark_left(office, pupil_id, date(2026, 11, 20), seen_b["version"])
+        assert b.pupils.pupil_values(office, pupil_id)["last_name"] == "Hughes"
+
+    def test_outcome_targets_only(self, pcs):
+        a, senco, b, head = pcs("mokafor", "hcarter")
+        outcome = a.outcomes.add_outcome(senco, AMARA, "communication_and_interaction", "Makes choices")
+        [seen_b] = b.outcomes.for_pupil(head, AMARA)
+        target = a.outcomes.add_target(senco, outcome, "Requests a break", professional="nhs-slt-1")
+        with pytest.raises(StaleRecord) as caught:
+            b.outcomes.edit_outcome(head, outcome, seen_b.area, "Makes choices at lunch", version=seen_b.version)
+        assert refused(caught, "mokafor").startswith("this outcome was changed by mokafor")
+        [seen_b] = b.outcomes.for_pupil(head, AMARA)
+        a.outcomes.end_target(senco, target, "achieved")
+        with pytest.raises(StaleRecord, match="mokafor"):
+            b.outcomes.add_target(head, outcome, "Asks for help", version=seen_b.version)
+        [now] = b.outcomes.for_pupil(head, AMARA)
+        assert (now.text, [t.status for t in now.targets]) == ("Makes choices", ["achieved"])
+
+    @pytest.mark.parametrize("change", ["invitee", "circulation", "advice"])
+    def test_review_invitees_circulations_and_advice_only(self, pcs, change):
+        a, senco, b, head = pcs("mokafor", "hcarter")
+        review = a.reviews.schedule(senco, BEN, date(2026, 11, 20))
+        seen_b = b.reviews.get(head, review.id)
+        if change == "invitee":
+            a.reviews.add_invitee(senco, review.id, "other", "Dr Patel")
+        elif change == "circulation":
+            a.reviews.record_circulation(senco, review.id, "OT advice", "all invitees", date(2026, 11, 6))
+        else:
+            a.reviews.request_advice(senco, review.id, ["nhs-physio-1"])
+        with pytest.raises(StaleRecord) as caught:
+            b.reviews.save_paperwork(head, review.id, parent_views="Fine", version=seen_b.version)
+        refused(caught, "mokafor")
+        assert b.reviews.get(head, review.id).parent_views is None
+
+    def test_request_off_site_sessions_only(self, pcs):
+        from fairfields_desktop.domain.rules import RULE_IDS
+
+        a, senco, b, head = pcs("mokafor", "hcarter")
+        b.requests.decide(head, "r-003", "approve", overrides={rule: "agreed by the head" for rule in RULE_IDS})
+        seen = b.requests.values(head, "r-003")["version"]
+        a.requests.log_off_site(senco, "r-003", datetime(2027, 1, 8, 13, 30), taken_by="Mum")
+        with pytest.raises(StaleRecord) as caught:
+            b.requests.check_version(head, "r-003", seen)
+        assert refused(caught, "mokafor").startswith("Request r-003 was changed by mokafor")
+        with pytest.raises(StaleRecord, match="mokafor"):
+            b.requests.decide(head, "r-003", "suspend", reason="attendance", expected_version=seen)
+        assert b.requests.values(head, "r-003")["version"] > seen
+
+    def test_space_closures_only(self, pcs):
+        a, admin_a, b, admin_b = pcs("admin", "admin")
+        room = next(s for s in b.people.list_spaces(admin_b) if s.name == "Meeting Room")
+        a.bookings.set_out_of_use(admin_a, "Meeting Room", date(2026, 12, 1), date(2026, 12, 2), "new carpet")
+        with pytest.raises(StaleRecord) as caught:
+            b.people.save_space(admin_b, {"name": room.name, "kind": room.kind, "capacity": 12,
+                                          "features": room.features, "bookable": room.bookable}, room.id, room.version)
+        refused(caught, "admin")
+
+    def test_booking_occurrence_cancelled(self, pcs):
+        a, office, b, senco = pcs("sbrown", "mokafor")
+        [block] = a.bookings.book(office, BookingDraft(space="Meeting Room", start=datetime(2026, 11, 24, 13, 0),
+                                                       end=datetime(2026, 11, 24, 13, 30), staff=("sbrown",)))
+        seen = (block.start, block.end, block.space)
+        a.bookings.cancel(office, block.occurrence_id, "no longer needed")
+        with pytest.raises(StaleRecord) as caught:
+            b.bookings.move(senco, block.occurrence_id, datetime(2026, 11, 24, 9, 0), datetime(2026, 11, 24, 9, 30),
+                            expected=seen)
+        refused(caught, "sbrown")

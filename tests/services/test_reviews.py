@@ -72,6 +72,9 @@ class TestMovingAndCancelling:
         review = school.reviews.schedule(senco, BEN, date(2026, 12, 14))
         assert school.reviews.request_advice(senco, review.id, ["nhs-physio-1", "music-1"]) == 2
         assert school.reviews.request_advice(senco, review.id, ["nhs-physio-1"]) == 0  # not asked twice
+        with pytest.raises(StaleRecord, match="mokafor"):  # asking for advice changed the meeting's record
+            school.reviews.move(senco, review.id, date(2027, 1, 18), version=review.version)
+        review = school.reviews.get(senco, review.id)
         moved = school.reviews.move(senco, review.id, date(2027, 1, 18), place="Oak classroom", version=review.version)
         assert {s.what: s.due for s in moved.steps}["invitations sent"] == date(2027, 1, 4)
         assert {a.professional: a.due for a in moved.advice} == {"Omar Haddad": date(2027, 1, 4),
