@@ -178,14 +178,30 @@ class Services:
 
 
 def _retry_on_contention(service: object, db: Database) -> None:
-    """Every public use case of ``service`` tried again when another PC's change got in its way (a busy
-    SQLite file, a PostgreSQL deadlock or serialization failure, a clashing row saved at the same moment)
-    and it committed nothing: the whole unit of work runs again, so its own checks see the other change."""
+    """Every public use case of ``service`` tried again when another PC's change got in its way (a
+    PostgreSQL deadlock or serialization failure, a clashing row saved at the same moment) and it
+    committed nothing: the whole unit of work runs again, so its own checks see the other change.
+
+    The method is looked up on the class at each call, so a method replaced on the class later (a test's
+    monkeypatch) is the one that runs."""
+    import functools
     import inspect
+
+    def late_bound(name: str, original: Callable) -> Callable:
+        @functools.wraps(original)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            found = inspect.getattr_static(type(service), name)
+            if isinstance(found, staticmethod):
+                return found.__func__(*args, **kwargs)
+            if isinstance(found, classmethod):
+                return found.__func__(type(service), *args, **kwargs)
+            return found(service, *args, **kwargs)
+
+        return call
 
     for name, member in inspect.getmembers(type(service), inspect.isfunction):
         if not name.startswith("_"):
-            setattr(service, name, retrying(getattr(service, name), db))
+            setattr(service, name, retrying(late_bound(name, member), db))
 
 
 def keyring_password_source(ask: Callable[[str], str | None] | None = None) -> Callable[[Any], str | None]:
