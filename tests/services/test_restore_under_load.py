@@ -34,6 +34,18 @@ WRITERS = 3
 AFTER = 8  # bookings each writer must make after the restore before it is stopped
 
 
+def _stop(stop: Path, children: list, handles: list) -> None:
+    """Tell the writers to stop (the file appears), wait for them (killing one that hangs), close their output."""
+    stop.touch()
+    for child in children:
+        try:
+            child.wait(30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(10)
+    for handle in handles:
+        handle.close()
+
 def child_env(key: str) -> dict[str, str]:
     env = dict(os.environ)
     env["FAIRFIELDS_HASH_COST"] = "test"
@@ -98,15 +110,7 @@ def test_writes_from_other_processes_made_after_a_restore_are_kept(sqlite_school
         name = sqlite_school.db.sqlite_path.name
         held = {child.pid: deleted_files_held(child.pid, name) for child in children}
     finally:
-        stop.touch()
-        for child in children:
-            try:
-                child.wait(30)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait(10)
-        for handle in handles:
-            handle.close()
+        _stop(stop, children, handles)
     no_errors()
 
     with sqlite_school.db.engine.connect() as conn:
@@ -159,15 +163,7 @@ def test_backups_taken_while_other_processes_write_read_back_as_one_snapshot(sql
             made.append(target)
             time.sleep(0.2)
     finally:
-        stop.touch()
-        for child in children:
-            try:
-                child.wait(30)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait(10)
-        for handle in handles:
-            handle.close()
+        _stop(stop, children, handles)
     errors = [" ".join(w) for out in outs for w in lines(out) if w[0] == "error"]
     assert not errors, errors
     counts = []

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
-from conftest import DATA, PASSWORDS, ROOT, TEST_DB_KEY, TODAY
 from sqlalchemy import func, select
 
 from fairfields_desktop.services.bookings import BookingDraft
@@ -36,6 +36,21 @@ from fairfields_desktop.store.models import (
     SpaceRow,
     UserRow,
 )
+
+
+def _suite_conftest():  # noqa: ANN202
+    """tests/conftest.py by its path: another folder's conftest.py may hold the name "conftest"."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fairfields_suite_conftest", Path(__file__).parents[1] / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_suite = _suite_conftest()
+DATA, PASSWORDS, ROOT, TEST_DB_KEY, TODAY = (_suite.DATA, _suite.PASSWORDS, _suite.ROOT, _suite.TEST_DB_KEY,
+                                             _suite.TODAY)
 
 AMARA, BEN = "Z319700118114", "X319700119023"
 SAMPLE_MIS = ROOT / "resources" / "sample-mis-export.csv"

@@ -31,6 +31,15 @@ NEW = {
 }
 
 
+def _together(run, timeout: float) -> None:  # noqa: ANN001
+    """``run(0)`` and ``run(1)`` on two threads at once (two PCs), waited for."""
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+
+
 class _Orig(Exception):
     def __init__(self, message: str, sqlstate: str | None = None) -> None:
         super().__init__(message)
@@ -142,11 +151,7 @@ class TestPostgresContention:
             except Exception as exc:  # noqa: BLE001 - asserted below
                 outcomes[i] = exc
 
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+        _together(run, 30)
         assert sorted(type(o).__name__ for o in outcomes) == ["ConcurrentChange", "str"], outcomes
         assert "at the same moment" in str(next(o for o in outcomes if not isinstance(o, str)))
 
@@ -172,11 +177,7 @@ class TestTwoPcsAddingTheSamePupil:
                 except Exception as exc:  # noqa: BLE001 - asserted below
                     outcomes[i] = exc
 
-            threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(60)
+            _together(run, 60)
             saved = [o for o in outcomes if o == upn]
             refused = [o for o in outcomes if isinstance(o, InvalidInput)]
             assert len(saved) == 1 and len(refused) == 1, outcomes
