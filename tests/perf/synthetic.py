@@ -176,14 +176,18 @@ def build_large_school(url: str, today: date = date(2026, 11, 23)):  # noqa: ANN
 
 
 def add_requests(services, count: int = 200, seed: int = 11) -> int:  # noqa: ANN001
-    """Independent-therapy requests for the large school: ``count`` undecided, plus some in every decided state."""
-    from sqlalchemy import insert, select
+    """Independent-therapy requests for the large school: ``count`` undecided, plus some in every decided state.
+    Added once: the benchmarks that need them share one school (a second call adds nothing)."""
+    from sqlalchemy import func, insert, select
 
     from fairfields_desktop.store.models import ProfessionalRow, PupilRow, RequestRow, SpaceRow, StaffRow
 
     rng = random.Random(seed)
     weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday")
     with services.db.session() as session:
+        added = session.scalar(select(func.count()).select_from(RequestRow).where(RequestRow.ext_id.like("r-____")))
+        if added:
+            return added
         pros = list(session.scalars(select(ProfessionalRow.id).where(ProfessionalRow.kind == "independent")))
         pupils = list(session.scalars(select(PupilRow.id)))
         spaces = list(session.scalars(select(SpaceRow.id).where(SpaceRow.kind != "classroom")))

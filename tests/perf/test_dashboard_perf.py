@@ -12,11 +12,7 @@ pytestmark = pytest.mark.perf
 def with_requests(large):  # noqa: ANN001, ANN201
     from synthetic import add_requests
 
-    from fairfields_desktop.store.models import RequestRow
-
-    with large.db.read_session() as session:
-        if session.query(RequestRow).count() == 0:
-            add_requests(large)
+    add_requests(large)
     return large
 
 
