@@ -43,8 +43,9 @@ class BackupsTab(QWidget):
         where = services.backups.folder()
         intro = QLabel(
             f"An automatic backup is made at the first start of each day (SQLite), encrypted like the "
-            f"database, keeping 14 daily and 8 weekly copies in {where}. Copy a backup to a USB stick or "
-            "the school's server now and then: a backup on the same disk does not survive the disk.")
+            f"database and read back before it is kept, 14 daily and 8 weekly copies in {where}. A backup on "
+            "the same disk does not survive the disk: choose a second copy below (a USB disk or the school's "
+            "server) and each automatic backup is copied there too, checked the same way.")
         intro.setWordWrap(True)
         self.model = RowsModel([
             Column("Made on", lambda b: day_text(b.made_on), lambda b: b.made_on),
