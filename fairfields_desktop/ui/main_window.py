@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.go_actions.append(action)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.stack.currentChanged.connect(self.on_screen_shown)
 
         header = QWidget()
         header.setObjectName("header")
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
 
         self.sign_out_button.clicked.connect(self.on_sign_out_clicked)
         self.nav.setCurrentRow(0)
+        self.on_screen_shown(self.stack.currentIndex())
         self.show_counts()
 
         # sign-in protection (ui/idle_lock.py): the window locks when idle; "Change password" beside "Sign out"
@@ -237,6 +240,14 @@ class MainWindow(QMainWindow):
             return screen
         return PlaceholderScreen(info.title, info.description)
 
+    def on_screen_shown(self, index: int) -> None:
+        """Only the screen shown sets how small the window may be: a wide table on a hidden screen (the pupil
+        register at 150 % text) must not push the dashboard past the edge of a 1280-pixel screen."""
+        for i in range(self.stack.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.stack.widget(i).setSizePolicy(policy, policy)
+        self.stack.updateGeometry()
+
     def show_screen(self, key: str) -> None:
         keys = [s.key for s in SCREENS]
         self.nav.setCurrentRow(keys.index(key))
@@ -253,6 +264,16 @@ class MainWindow(QMainWindow):
                 widget.select_pupil(summary.id)
         elif screen == "requests":
             widget.select_request(str(key))
+        elif screen == "professionals" and key in ("warning", "blocking"):  # the register, filtered by checks
+            widget.tabs.setCurrentIndex(0)
+            widget.level_filter.setCurrentIndex(max(0, widget.level_filter.findData(key)))
+        elif screen == "professionals" and key == "visitors":
+            if widget.tabs.count() > 1:
+                widget.tabs.setCurrentIndex(1)
+        elif screen == "ehcp" and key in ("due", "sessions"):  # a dashboard list: the whole of it
+            tab = widget.due_table if key == "due" else getattr(widget, "sessions_table", widget.due_table)
+            widget.tabs.setCurrentWidget(next(widget.tabs.widget(i) for i in range(widget.tabs.count())
+                                              if widget.tabs.widget(i).isAncestorOf(tab)))
         elif screen == "professionals":
             found = widget.model.find(lambda p: p.ext_id == key)
             if found is not None:
