@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
         if info.key == "dashboard":
             screen = DashboardScreen(self.services, self.actor)
             screen.open_requested.connect(self.open_record)
+            screen.reloaded.connect(self.show_counts)  # the navigation's counts follow every refresh
             return screen
         if info.key == "pupils":
             return PupilsScreen(self.services, self.actor)

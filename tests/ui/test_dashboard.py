@@ -204,3 +204,21 @@ class TestDemoSchool:
         professionals = window.screens["professionals"]
         assert window.current_screen_key() == "professionals"
         assert professionals.level_filter.currentData() == "blocking"
+
+
+class TestRefresh:
+    def test_a_refresh_reads_the_dashboard_and_the_navigation_counts_follow(self, qtbot, window_for, sqlite_school,
+                                                                           actor):
+        window = window_for("hcarter")
+        dashboard = window.screens["dashboard"]
+        window.show_screen("pupils")  # hidden: the data is read, the lists wait to be shown
+        head = actor(sqlite_school, "hcarter")
+        sqlite_school.requests.decide(head, "r-001", "decline", reason="Not this term")
+        with qtbot.waitSignal(dashboard.reloaded):
+            dashboard.reload()
+        assert window.nav.item(3).text() == "Requests (2)"
+        assert [i.key for i in dashboard.dashboard.sections[0].items] == ["r-002", "r-003"]
+        assert dashboard.lists["Requests awaiting your decision"].count() == 3  # not rebuilt while unseen
+        window.show_screen("dashboard")
+        assert dashboard.lists["Requests awaiting your decision"].count() == 2
+        assert dashboard.links["Requests awaiting your decision"].text() == "Requests awaiting your decision (2)"

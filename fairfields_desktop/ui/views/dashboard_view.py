@@ -65,6 +65,7 @@ class FittedList(QListWidget):
 
 class DashboardScreen(QWidget):
     open_requested = Signal(str, object)  # screen key, what to select there
+    reloaded = Signal()  # the dashboard was read again: its counts (the navigation's) may have changed
 
     def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -102,6 +103,9 @@ class DashboardScreen(QWidget):
         self.lists: dict[str, QListWidget] = {}
         self.links: dict[str, QPushButton] = {}  # section title → its heading link (with the count)
         self.dashboard = None
+        self._problem: str | None = None
+        self._built = False  # the lists are built at the first reload, shown or not
+        self._lists_stale = False
         self.reload()
 
     # --- the chart ---------------------------------------------------------------------------------------------
@@ -133,18 +137,42 @@ class DashboardScreen(QWidget):
                 f"{settings.school_name}. " + ("A school day." if why is None else f"Not a school day ({why})."))
 
     def reload(self) -> None:
-        """Read the dashboard again and show it (the chart, if drawn, is read again when next shown)."""
+        """Read the dashboard again (one service call: ``dashboard`` and its counts are current when this
+        returns) and show it. Hidden behind another screen, the lists are rebuilt when next shown, and the
+        chart, if drawn, is read again when its tab is next shown: a refresh costs little when unseen."""
         self.greeting.setText(self._greeting_text())
         self._chart_stale = True
+        if self.chart is not None and self.tabs.currentWidget() is self.chart_page and self.isVisible():
+            self._ensure_chart()
+        try:
+            self.dashboard = self.services.dashboard.for_actor(self.actor)
+            self._problem = None
+        except FairfieldsError as exc:
+            self.dashboard = None
+            self._problem = str(exc)
+        if self.isVisible() or not self._built:
+            self._rebuild()
+        else:
+            self._lists_stale = True
+        self.reloaded.emit()
+
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().showEvent(event)
+        if self._lists_stale:
+            self._rebuild()
         if self.chart is not None and self.tabs.currentWidget() is self.chart_page:
             self._ensure_chart()
-        self.setUpdatesEnabled(False)
-        try:
-            self._rebuild()
-        finally:
-            self.setUpdatesEnabled(True)
 
     def _rebuild(self) -> None:
+        self._lists_stale = False
+        self._built = True
+        self.body.setUpdatesEnabled(False)
+        try:
+            self._show_sections()
+        finally:
+            self.body.setUpdatesEnabled(True)
+
+    def _show_sections(self) -> None:
         while self.body_layout.count():
             widget = self.body_layout.takeAt(0).widget()
             if widget is not None:
@@ -152,11 +180,8 @@ class DashboardScreen(QWidget):
                 widget.deleteLater()
         self.lists.clear()
         self.links.clear()
-        try:
-            self.dashboard = self.services.dashboard.for_actor(self.actor)
-        except FairfieldsError as exc:
-            self.dashboard = None
-            self.body_layout.addWidget(QLabel(f"The dashboard could not be made: {exc}"))
+        if self.dashboard is None:
+            self.body_layout.addWidget(QLabel(f"The dashboard could not be made: {self._problem}"))
             self.tabs.setTabText(0, "What needs your attention")
             return
         self.tabs.setTabText(0, f"What needs your attention ({self.dashboard.total})")
