@@ -6,6 +6,7 @@ the proxy the screens use; the rows must come out in the order of the column's r
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -18,6 +19,9 @@ from fairfields_desktop.ui.models.base import RAW_ROLE, FilterProxy, ListTableMo
 from ui_walk import screens_and_tabs
 
 TODAY = date(2026, 11, 23)
+#: a day or a time as the tables write it ("3 Dec 2026", "Tue 24 Nov", "09:15"): sorted as words, it goes wrong
+DATE_TEXT = re.compile(r"^((Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w* )?(\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b|"
+                       r"\d{2}:\d{2}\b)")
 USERS = ("hcarter", "mokafor", "sbrown", "ttaylor", "admin")
 
 
@@ -54,6 +58,12 @@ def tables_of(window: MainWindow) -> dict[str, QTableView]:
 
     for _ in screens_and_tabs(window, collect):
         pass
+    # the tables that fill once a record is chosen: a review with its paperwork and advice, an assessment
+    for key in ("review:C319700120237", "assessment:J31970012604T", "outcomes:C319700120237"):
+        window.open_record("ehcp", key)
+        collect(window.screens["ehcp"])
+    window.open_record("requests", "r-009")
+    collect(window.screens["requests"])
     return found
 
 
@@ -78,6 +88,11 @@ def sort_every_column(proxy: QSortFilterProxyModel, where: str, wrong: list[str]
             if keys != wanted:
                 wrong.append(f"{where.split('@')[0]}: {header} {order.name.removesuffix('Order').lower()}")
         tested += len(set(keys)) > 1
+        shown = [model.index(row, column).data() for row in range(model.rowCount())]
+        raws = [model.index(row, column).data(RAW_ROLE) for row in range(model.rowCount())]
+        dated = [bool(DATE_TEXT.search(text)) for text in shown if text]
+        if raws == shown and dated and sum(dated) * 2 >= len(dated):
+            wrong.append(f"{where.split('@')[0]}: {header} sorts its dates as words")
     return tested
 
 
