@@ -6,8 +6,8 @@ as is its "…and N more"."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -42,18 +42,16 @@ class FittedList(QListWidget):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setSpacing(2)  # wrapped items told apart
         self._width = -1
 
     def fit(self) -> None:
-        """Fix the height to the items' text wrapped at the list's width (bold items are wider)."""
-        width = max(50, self.viewport().width() - 8)
-        height = 0
-        for i in range(self.count()):
-            item = self.item(i)
-            metrics = QFontMetrics(item.font()) if item.font() != QFont() else self.fontMetrics()
-            text = metrics.boundingRect(QRect(0, 0, width, 100000), Qt.TextFlag.TextWordWrap, item.text())
-            height += max(text.height(), metrics.height()) + 2 * self.spacing() + 1
-        self.setFixedHeight(height + 2 * self.frameWidth() + 4)
+        """Fix the height to the items as the list lays them out, wrapped at its width."""
+        if not self.count():
+            return
+        self.doItemsLayout()
+        first, last = self.visualItemRect(self.item(0)), self.visualItemRect(self.item(self.count() - 1))
+        self.setFixedHeight(last.bottom() - first.top() + 1 + 2 * self.frameWidth() + 2 * self.spacing() + 4)
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
         super().resizeEvent(event)
