@@ -12,11 +12,10 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QTableView
+from ui_walk import screens_and_tabs
 
 from fairfields_desktop.ui.main_window import MainWindow
 from fairfields_desktop.ui.models.base import RAW_ROLE, FilterProxy, ListTableModel, sort_key
-
-from ui_walk import screens_and_tabs
 
 TODAY = date(2026, 11, 23)
 #: a day or a time as the tables write it ("3 Dec 2026", "Tue 24 Nov", "09:15"): sorted as words, it goes wrong
