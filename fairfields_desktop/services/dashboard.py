@@ -6,7 +6,7 @@ is a pupil's UPN, a request's id, a professional's id or a date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..domain.calendar import monday_of
@@ -52,6 +52,8 @@ def listed(title: str, items: tuple[DashItem, ...] | list[DashItem], empty: str,
 class Dashboard:
     sections: tuple[Section, ...]
     counts: dict[str, int]  # screen key → how many items wait there
+    #: screen key → the list its count opens (the key of the first section with items there, as open_record takes)
+    lists: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -118,12 +120,15 @@ class DashboardService:
         if allowed(roles, "backup.run"):
             sections += self._backups()
         counts: dict[str, int] = {}
+        lists: dict[str, str | None] = {}
         for section in sections:
             for item in section.items:
                 counts[item.screen] = counts.get(item.screen, 0) + 1
             if section.more and section.more_screen:
                 counts[section.more_screen] = counts.get(section.more_screen, 0) + section.more
-        return Dashboard(tuple(sections), counts)
+            if section.count and section.more_screen:
+                lists.setdefault(section.more_screen, section.more_key)
+        return Dashboard(tuple(sections), counts, lists)
 
     # --- by role ----------------------------------------------------------------------------------------
     def _decisions(self, actor: Actor, today: date) -> list[Section]:

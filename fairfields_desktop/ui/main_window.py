@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.go_actions.append(action)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.itemClicked.connect(self.on_nav_clicked)
         self.stack.currentChanged.connect(self.on_screen_shown)
 
         header = QWidget()
@@ -240,6 +241,13 @@ class MainWindow(QMainWindow):
             screen.database_restored.connect(self.on_sign_out_clicked)
             return screen
         return PlaceholderScreen(info.title, info.description)
+
+    def on_nav_clicked(self, item: QListWidgetItem) -> None:
+        """A screen with a count opens on the list counted (the checks blocking or warning, what is due...)."""
+        dashboard = self.screens["dashboard"].dashboard
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if dashboard is not None and dashboard.counts.get(key) and dashboard.lists.get(key) is not None:
+            self.open_record(key, dashboard.lists[key])
 
     def on_screen_shown(self, index: int) -> None:
         """Only the screen shown sets how small the window may be: a wide table on a hidden screen (the pupil

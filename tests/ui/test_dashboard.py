@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from fairfields_desktop.ui.main_window import MainWindow
@@ -204,6 +205,22 @@ class TestDemoSchool:
         professionals = window.screens["professionals"]
         assert window.current_screen_key() == "professionals"
         assert professionals.level_filter.currentData() == "blocking"
+
+    def test_a_count_on_the_navigation_opens_the_list_it_counts(self, qtbot, demo, actor):
+        window = MainWindow(demo, actor(demo, "hcarter"))
+        qtbot.addWidget(window)
+        window.show()
+        row = next(i for i in range(window.nav.count()) if window.nav.item(i).text().startswith("Professionals ("))
+        item = window.nav.item(row)
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=window.nav.visualItemRect(item).center())
+        assert window.current_screen_key() == "professionals"
+        assert window.screens["professionals"].level_filter.currentData() == "warning"
+        ehcp_row = next(i for i in range(window.nav.count()) if window.nav.item(i).text().startswith("EHCP"))
+        window.screens["ehcp"].tabs.setCurrentIndex(1)
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton,
+                         pos=window.nav.visualItemRect(window.nav.item(ehcp_row)).center())
+        ehcp = window.screens["ehcp"]
+        assert ehcp.tabs.currentWidget().isAncestorOf(ehcp.due_table)
 
 
 class TestRefresh:
