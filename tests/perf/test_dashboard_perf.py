@@ -34,8 +34,8 @@ def test_dashboard_for_each_role(benchmark, with_requests, username, password):
 @pytest.mark.parametrize("username,password", [("hcarter", "demo-head-2026"), ("mokafor", "demo-senco-2026"),
                                                ("sbrown", "demo-office-2026")])
 def test_dashboard_screen_ready_after_sign_in(benchmark, qapp, with_requests, username, password):
-    """From the signed-in user to the dashboard screen built and painted once: its sections (the chart
-    follows just after the first paint and is measured below)."""
+    """From the signed-in user to the dashboard screen built and painted once: its sections (the chart is a
+    tab of its own, drawn when first opened, and measured below)."""
     from fairfields_desktop.ui.views.dashboard_view import DashboardScreen
 
     actor = with_requests.auth.sign_in(username, password)
