@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -102,6 +103,8 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.go_actions.append(action)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.itemClicked.connect(self.on_nav_clicked)
+        self.stack.currentChanged.connect(self.on_screen_shown)
 
         header = QWidget()
         header.setObjectName("header")
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
 
         self.sign_out_button.clicked.connect(self.on_sign_out_clicked)
         self.nav.setCurrentRow(0)
+        self.on_screen_shown(self.stack.currentIndex())
         self.show_counts()
 
         # sign-in protection (ui/idle_lock.py): the window locks when idle; "Change password" beside "Sign out"
@@ -213,6 +217,7 @@ class MainWindow(QMainWindow):
         if info.key == "dashboard":
             screen = DashboardScreen(self.services, self.actor)
             screen.open_requested.connect(self.open_record)
+            screen.reloaded.connect(self.show_counts)  # the navigation's counts follow every refresh
             return screen
         if info.key == "pupils":
             return PupilsScreen(self.services, self.actor)
@@ -237,6 +242,21 @@ class MainWindow(QMainWindow):
             return screen
         return PlaceholderScreen(info.title, info.description)
 
+    def on_nav_clicked(self, item: QListWidgetItem) -> None:
+        """A screen with a count opens on the list counted (the checks blocking or warning, what is due...)."""
+        dashboard = self.screens["dashboard"].dashboard
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if dashboard is not None and dashboard.counts.get(key) and dashboard.lists.get(key) is not None:
+            self.open_record(key, dashboard.lists[key])
+
+    def on_screen_shown(self, index: int) -> None:
+        """Only the screen shown sets how small the window may be: a wide table on a hidden screen (the pupil
+        register at 150 % text) must not push the dashboard past the edge of a 1280-pixel screen."""
+        for i in range(self.stack.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.stack.widget(i).setSizePolicy(policy, policy)
+        self.stack.updateGeometry()
+
     def show_screen(self, key: str) -> None:
         keys = [s.key for s in SCREENS]
         self.nav.setCurrentRow(keys.index(key))
@@ -253,6 +273,16 @@ class MainWindow(QMainWindow):
                 widget.select_pupil(summary.id)
         elif screen == "requests":
             widget.select_request(str(key))
+        elif screen == "professionals" and key in ("warning", "blocking"):  # the register, filtered by checks
+            widget.tabs.setCurrentIndex(0)
+            widget.level_filter.setCurrentIndex(max(0, widget.level_filter.findData(key)))
+        elif screen == "professionals" and key == "visitors":
+            if widget.tabs.count() > 1:
+                widget.tabs.setCurrentIndex(1)
+        elif screen == "ehcp" and key in ("due", "sessions"):  # a dashboard list: the whole of it
+            tab = widget.due_table if key == "due" else getattr(widget, "sessions_table", widget.due_table)
+            widget.tabs.setCurrentWidget(next(widget.tabs.widget(i) for i in range(widget.tabs.count())
+                                              if widget.tabs.widget(i).isAncestorOf(tab)))
         elif screen == "professionals":
             found = widget.model.find(lambda p: p.ext_id == key)
             if found is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from fairfields_desktop.ui.main_window import MainWindow
 from fairfields_desktop.ui.models.base import ITEM_ROLE
@@ -85,11 +87,14 @@ class TestOpeningRecords:
             "19 Nov 2026",
             "OVERDUE: Ben Hughes's review meeting on 3 Dec 2026: invitations sent by 19 Nov 2026"]
 
-    def test_the_chart_of_sessions_comes_under_the_sections(self, qtbot, window_for):
+    def test_the_chart_of_sessions_is_a_tab_of_its_own_drawn_when_first_shown(self, window_for):
         window = window_for("sbrown")
-        qtbot.waitUntil(lambda: window.screens["dashboard"].chart is not None)
-        chart = window.screens["dashboard"].chart
-        assert chart.isVisible()
+        dashboard = window.screens["dashboard"]
+        assert dashboard.chart is None  # the lists take the screen; the chart is not even built
+        assert dashboard.tabs.tabText(0) == f"What needs your attention ({dashboard.dashboard.total})"
+        dashboard.show_chart()
+        chart = dashboard.chart
+        assert chart is not None and chart.isVisible()
         assert "planned" in chart.summary.text()
 
     def test_an_item_opens_the_request(self, window_for):
@@ -110,5 +115,127 @@ def test_a_long_queue_lists_the_soonest_and_counts_the_rest(qtbot, sqlite_school
     [section] = [s for s in window.screens["dashboard"].dashboard.sections if s.title.startswith("Requests awaiting")]
     assert [i.key for i in section.items] == ["r-001", "r-002"] and section.more == 1 and section.count == 3
     assert window.nav.item(3).text() == "Requests (3)"
-    box = window.screens["dashboard"].lists["Requests awaiting your decision"].parentWidget()
-    assert box.title() == "Requests awaiting your decision (3)"
+    dashboard = window.screens["dashboard"]
+    assert dashboard.links["Requests awaiting your decision"].text() == "Requests awaiting your decision (3)"
+    [more] = [b for b in dashboard.findChildren(QPushButton) if b.objectName() == "moreLink"]
+    assert more.text() == "…and 1 more on the Requests screen"
+    window.show_screen("pupils")
+    more.click()  # the rest of the list: the requests screen, awaiting a decision
+    assert window.current_screen_key() == "requests"
+    assert window.screens["requests"].filter.currentIndex() == 0
+
+
+class TestDemoSchool:
+    """The demo school (40 pupils) on Monday 23 November 2026, as people see it."""
+
+    @pytest.fixture
+    def demo(self, open_school, sqlite_url):  # noqa: ANN001, ANN201
+        services = open_school(sqlite_url)
+        services.dataset.load_demo()
+        return services
+
+    @staticmethod
+    def sections(services, who) -> dict[str, list[str]]:  # noqa: ANN001
+        return {s.title: [i.text for i in s.items] for s in services.dashboard.for_actor(who).sections}
+
+    def test_the_heads_morning_gathers_what_due_knows(self, demo, actor):
+        sections = self.sections(demo, actor(demo, "hcarter"))
+        overdue = sections["Annual reviews overdue"]
+        assert overdue[0].startswith("OVERDUE: annual review of Kai Thompson due by 17 May 2026")  # under 5
+        assert "looked after" in overdue[0] and len(overdue) == 4
+        assert any(t.startswith("Laura Bishop: insurance expired on 31 Oct 2026 (blocked")
+                   for t in sections["Safeguarding checks lapsed"])
+        assert sections["Professionals due in this week with checks blocked or lapsing"][0].startswith(
+            "Omar Haddad, booked in Mon 23 Nov 2026 at 09:15 (Therapy Room 1): warning: HCPC register")
+        assert sections["Today's visitors (23 Nov 2026)"] == [
+            "09:15–10:00 Omar Haddad with Kai Thompson (Therapy Room 1)",
+            "10:15–11:00 Bethan Rees with Zoë Martin (Therapy Room 1)",
+            "13:30–14:15 Omar Haddad with Mohammed Hussain (Hydrotherapy Pool)"]
+        assert len(sections["Requests awaiting your decision"]) == 5
+        assert "Suspensions awaiting a review meeting" in sections
+
+    def test_the_senco_sees_no_decisions_she_cannot_take_until_she_is_acting_head(self, demo, actor):
+        from datetime import date
+
+        senco = actor(demo, "mokafor")
+        sections = self.sections(demo, senco)
+        assert not [t for t in sections if "decision" in t]
+        assert sections["Suspensions awaiting a review meeting"]  # she may hold the review meeting
+        assert len(sections["Annual reviews overdue or due within 6 weeks"]) == 10
+        demo.requests.delegate(actor(demo, "hcarter"), "mokafor", date(2026, 11, 23), date(2026, 11, 27))
+        assert len(self.sections(demo, senco)["Requests awaiting your decision"]) == 5
+
+    def test_every_section_says_where_its_whole_list_is(self, demo, actor):
+        for username in ("hcarter", "mokafor", "sbrown", "ttaylor", "admin"):
+            for section in demo.dashboard.for_actor(actor(demo, username)).sections:
+                assert section.more_screen, f"{username}: {section.title} links nowhere"
+
+    def test_the_senco_sees_every_review_at_150_percent_text_on_a_1280_by_800_screen(self, qtbot, demo, actor):
+        from PySide6.QtGui import QFont
+        from PySide6.QtWidgets import QApplication
+
+        old = QApplication.font()
+        big = QFont(old)
+        big.setPointSizeF(old.pointSizeF() * 1.5)
+        QApplication.setFont(big)
+        try:
+            window = MainWindow(demo, actor(demo, "mokafor"))
+            qtbot.addWidget(window)
+            window.resize(1280, 800)
+            window.show()
+            qtbot.waitExposed(window)
+            assert window.width() == 1280  # no hidden screen's minimum width pushes it wider
+            dashboard = window.screens["dashboard"]
+            reviews = dashboard.lists["Annual reviews overdue or due within 6 weeks"]
+            assert reviews.count() == 10
+            last = reviews.visualItemRect(reviews.item(9))
+            assert last.bottom() <= reviews.viewport().height()  # every review shown, none scrolled away
+            assert dashboard.chart is None
+        finally:
+            QApplication.setFont(old)
+
+    def test_a_count_opens_the_screen_with_its_list(self, qtbot, demo, actor):
+        window = MainWindow(demo, actor(demo, "hcarter"))
+        qtbot.addWidget(window)
+        dashboard = window.screens["dashboard"]
+        dashboard.links["Annual reviews overdue"].click()
+        ehcp = window.screens["ehcp"]
+        assert window.current_screen_key() == "ehcp" and ehcp.tabs.currentWidget().isAncestorOf(ehcp.due_table)
+        dashboard.links["Safeguarding checks lapsed"].click()
+        professionals = window.screens["professionals"]
+        assert window.current_screen_key() == "professionals"
+        assert professionals.level_filter.currentData() == "blocking"
+
+    def test_a_count_on_the_navigation_opens_the_list_it_counts(self, qtbot, demo, actor):
+        window = MainWindow(demo, actor(demo, "hcarter"))
+        qtbot.addWidget(window)
+        window.show()
+        row = next(i for i in range(window.nav.count()) if window.nav.item(i).text().startswith("Professionals ("))
+        item = window.nav.item(row)
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=window.nav.visualItemRect(item).center())
+        assert window.current_screen_key() == "professionals"
+        assert window.screens["professionals"].level_filter.currentData() == "warning"
+        ehcp_row = next(i for i in range(window.nav.count()) if window.nav.item(i).text().startswith("EHCP"))
+        window.screens["ehcp"].tabs.setCurrentIndex(1)
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton,
+                         pos=window.nav.visualItemRect(window.nav.item(ehcp_row)).center())
+        ehcp = window.screens["ehcp"]
+        assert ehcp.tabs.currentWidget().isAncestorOf(ehcp.due_table)
+
+
+class TestRefresh:
+    def test_a_refresh_reads_the_dashboard_and_the_navigation_counts_follow(self, qtbot, window_for, sqlite_school,
+                                                                           actor):
+        window = window_for("hcarter")
+        dashboard = window.screens["dashboard"]
+        window.show_screen("pupils")  # hidden: the data is read, the lists wait to be shown
+        head = actor(sqlite_school, "hcarter")
+        sqlite_school.requests.decide(head, "r-001", "decline", reason="Not this term")
+        with qtbot.waitSignal(dashboard.reloaded):
+            dashboard.reload()
+        assert window.nav.item(3).text() == "Requests (2)"
+        assert [i.key for i in dashboard.dashboard.sections[0].items] == ["r-002", "r-003"]
+        assert dashboard.lists["Requests awaiting your decision"].count() == 3  # not rebuilt while unseen
+        window.show_screen("dashboard")
+        assert dashboard.lists["Requests awaiting your decision"].count() == 2
+        assert dashboard.links["Requests awaiting your decision"].text() == "Requests awaiting your decision (2)"

@@ -12,12 +12,42 @@ RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+def sort_key(value: object) -> tuple:
+    """What a column's raw value sorts by, in Python: nothing (None) before any value, tuples element by
+    element (with None inside them too), booleans as numbers, text without regard to case."""
+    if value is None:
+        return (0,)
+    if isinstance(value, tuple | list):
+        return (1, tuple(sort_key(v) for v in value))
+    if isinstance(value, str):
+        return (1, value.casefold(), value)
+    return (1, value)
+
+
 class FilterProxy(QSortFilterProxyModel):
-    """A proxy sorting on RAW_ROLE whose filter settings change through ``refilter``."""
+    """A proxy sorting on RAW_ROLE whose filter settings change through ``refilter``.
+
+    The comparison is Python's (``sort_key``), not Qt's: PySide6 6.11's proxy cannot compare dates,
+    date-times or tuples held in a QVariant and leaves such rows unsorted. The raw values are read from the
+    source model's ``raw(row, column)`` when it has one (no trip through QVariant), else from RAW_ROLE."""
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.setSortRole(RAW_ROLE)
+
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex,  # noqa: N802
+                 right: QModelIndex | QPersistentModelIndex) -> bool:
+        source = self.sourceModel()
+        raw = getattr(source, "raw", None)
+        if raw is not None:
+            a, b = raw(left.row(), left.column()), raw(right.row(), right.column())
+        else:
+            role = self.sortRole()
+            a, b = left.data(role), right.data(role)
+        try:
+            return sort_key(a) < sort_key(b)
+        except TypeError:  # values of different kinds in one column: compare their words
+            return str(a) < str(b)
 
     def refilter(self, change: Callable[[], None]) -> None:
         """Apply ``change`` to the filter's settings and filter again (Qt 6.9+ API when there)."""
@@ -73,6 +103,10 @@ class ListTableModel(QAbstractTableModel):
     def row(self, index: int):  # noqa: ANN201
         return self._rows[index]
 
+    def raw(self, row: int, column: int) -> object:
+        """The value ``column`` sorts on for ``row`` (what RAW_ROLE gives), read without Qt in between."""
+        return self.data(self.index(row, column), RAW_ROLE)
+
     def search_text(self, row: int) -> str:
         return self._search[row]
 
@@ -111,6 +145,9 @@ class RowsModel(ListTableModel):
     def __init__(self, columns: list[Column], parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.columns = columns
+
+    def raw(self, row: int, column: int) -> object:
+        return self.columns[column].raw(self._rows[row])
 
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)

@@ -25,9 +25,9 @@ def _day(value: date | None) -> str:
     return f"{value.day} {value:%b %Y}" if value else ""
 
 
-_RAW = (  # what each column sorts on
+_RAW = (  # what each column sorts on (Age: youngest first, by the date of birth, latest first)
     lambda p: p.sort_name.casefold(), lambda p: p.upn, lambda p: p.class_name, lambda p: p.year_group,
-    lambda p: p.date_of_birth, lambda p: int(p.has_ehcp),
+    lambda p: -p.date_of_birth.toordinal(), lambda p: int(p.has_ehcp),
     lambda p: p.attendance_percent if p.attendance_percent is not None else -1.0,
     lambda p: p.review_due.toordinal() if p.review_due else 10**7, lambda p: int(p.looked_after),
 )
@@ -45,6 +45,9 @@ class PupilsModel(ListTableModel):
 
     def pupil(self, row: int) -> PupilSummary:
         return self._rows[row]
+
+    def raw(self, row: int, column: int) -> object:
+        return _RAW[column](self._rows[row])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201, C901
         if not index.isValid():

@@ -139,7 +139,7 @@ def overrides_model(parent=None) -> RowsModel:  # noqa: ANN001
         Column("Rule", lambda o: rule_label(o[0])),
         Column("Reason", lambda o: o[1]),
         Column("Who", lambda o: o[2]),
-        Column("When", lambda o: f"{o[3]:%H:%M} {day_text(o[3].date())}"),
+        Column("When", lambda o: f"{o[3]:%H:%M} {day_text(o[3].date())}", lambda o: o[3]),
     ], parent)
 
 
@@ -150,7 +150,7 @@ def history_who(entry: HistoryEntry) -> str:
 
 def history_model(parent=None) -> RowsModel:  # noqa: ANN001
     return RowsModel([
-        Column("When", lambda e: f"{day_text(e.at.date())} {e.at:%H:%M}"),
+        Column("When", lambda e: f"{day_text(e.at.date())} {e.at:%H:%M}", lambda e: e.at),
         Column("Who", history_who),
         Column("Action", lambda e: ACTION_WORDS.get(e.action, e.action)),
         Column("Reason", lambda e: e.reason or ""),

@@ -158,8 +158,8 @@ class AssessmentsPanel(QWidget):
         self.stages_title.setWordWrap(True)
         self.stages_model = RowsModel([
             Column("Stage", lambda s: s.what[0].upper() + s.what[1:]),
-            Column("Due by", lambda s: day_text(s.due) if s.due else "no deadline of its own"),
-            Column("Done on", lambda s: day_text(s.done_on) if s.done_on else "—"),
+            Column("Due by", lambda s: day_text(s.due) if s.due else "no deadline of its own", lambda s: s.due),
+            Column("Done on", lambda s: day_text(s.done_on) if s.done_on else "—", lambda s: s.done_on),
             Column("State", lambda s: stage_state(s, self.services.clock.today(),
                                                   bool(self._shown and self._shown.stopped_on))),
         ], self)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -23,7 +23,7 @@ from ...domain.checks import day_text
 from ...domain.errors import Cancelled, FairfieldsError
 from ...domain.permissions import allowed
 from ..shortcuts import add_shortcut
-from ..models.base import Column, RowsModel, fit_columns, make_table
+from ..models.base import Column, FilterProxy, RowsModel, fit_columns, make_table
 from ..workers import run_in_background
 
 
@@ -53,7 +53,10 @@ class BackupsTab(QWidget):
             Column("Size", lambda b: f"{b.size / 1_048_576:.1f} MB", lambda b: b.size),
             Column("File", lambda b: b.path.name),
         ], self)
-        self.table = make_table(self.model, "Automatic backups", None)
+        proxy = FilterProxy(self)
+        proxy.setSourceModel(self.model)
+        self.table = make_table(proxy, "Automatic backups", 0)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # the newest first
         self.backup_button = QPushButton("Bac&k up now…")
         self.backup_button.setToolTip("Write a backup of the whole database to a file you choose")
         self.restore_button = QPushButton("R&estore…")

@@ -530,7 +530,7 @@ class ProfessionalsScreen(QWidget):
             layout.addLayout(off_site_buttons)
             self.off_site_model = RowsModel([
                 Column("Pupil", lambda r: r[1]), Column("Therapy with", lambda r: r[2]),
-                Column("Out since", lambda r: f"{r[3]:%H:%M}"), Column("Taken by", lambda r: r[4] or "")], self)
+                Column("Out since", lambda r: f"{r[3]:%H:%M}", lambda r: r[3]), Column("Taken by", lambda r: r[4] or "")], self)
             self.off_site_table = make_table(self.off_site_model, "Pupils off site now", None)
             layout.addWidget(self.off_site_table, 1)
             self.out_button.clicked.connect(self.on_pupil_out_clicked)

@@ -281,7 +281,8 @@ class ReviewsPanel(QWidget):
         self.steps_model = RowsModel([
             Column("What", lambda s: s.what),
             Column("Due by", lambda s: day_text(s.due), lambda s: s.due),
-            Column("Done", lambda s: _day(s.done_on) if s.done_on and s.done_on <= today() else ""),
+            Column("Done", lambda s: _day(s.done_on) if s.done_on and s.done_on <= today() else "",
+                   lambda s: s.done_on if s.done_on and s.done_on <= today() else None),
             Column("State", lambda s: step_state(s, today())),
         ], self)
         self.steps_table = make_table(self.steps_model, "Paperwork deadlines", None)
@@ -304,7 +305,7 @@ class ReviewsPanel(QWidget):
         ], self)
         self.circulations_table = make_table(self.circulations_model, "Circulated", None)
         self.past_model = RowsModel([
-            Column("Meeting", lambda r: r.when_text),
+            Column("Meeting", lambda r: r.when_text, lambda r: (r.meeting_on, r.meeting_at)),
             Column("Status", lambda r: STATUS_WORDS.get(r.status, r.status)),
             Column("Detail", past_detail),
         ], self)
