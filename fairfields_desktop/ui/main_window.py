@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.school import roles_text
+from .change_hub import ChangeHub, refresher, screens_for, view_state_kept
 from .views.dashboard_view import DashboardScreen
 from .views.ehcp_view import EhcpScreen
 from .views.placeholder import PlaceholderScreen
@@ -102,6 +103,11 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.go_actions.append(action)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self.on_screen_shown)
+        # one truth, live: every commit (here, in another process, on another PC) refreshes what shows it
+        self.stale: set[str] = set()
+        self.hub = ChangeHub(services.db, self)
+        self.hub.changed.connect(self.on_records_changed)
 
         header = QWidget()
         header.setObjectName("header")
@@ -182,6 +188,10 @@ class MainWindow(QMainWindow):
         go_menu = bar.addMenu("Go")
         for action in self.go_actions:
             go_menu.addAction(action)
+        go_menu.addSeparator()
+        # F5 is handled in keyPressEvent, so a screen's own F5 button (Reports: preview) keeps its key
+        reload_action = go_menu.addAction("Reload this screen\tF5")
+        reload_action.triggered.connect(self.reload_current_screen)
 
         self.actions_menu = bar.addMenu("Actions")
         self.actions_menu.setToolTipsVisible(True)
@@ -276,6 +286,48 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          f"{info.title}, {count} waiting" if count else info.title)
 
+    # --- live: changes from anywhere -------------------------------------------------------------------
+    def on_records_changed(self, changes) -> None:  # noqa: ANN001 (store.changes.Changes)
+        """Refresh the screens showing what changed: the dashboard (and the counts) and the screen in view
+        now; the others when next shown."""
+        current = self.current_screen_key()
+        for key in screens_for(changes):
+            if key == "dashboard" or key == current:
+                self.refresh_screen(key)
+            else:
+                self.stale.add(key)
+
+    def on_screen_shown(self, row: int) -> None:
+        key = SCREENS[row].key if 0 <= row < len(SCREENS) else None
+        if key in self.stale:
+            self.refresh_screen(key)
+
+    def refresh_screen(self, key: str) -> None:
+        """Read the screen ``key``'s records again, keeping its selection, sort and scroll position."""
+        self.stale.discard(key)
+        screen = self.screens.get(key)
+        refresh = refresher(key, screen) if screen is not None else None
+        if refresh is None:
+            return
+        with view_state_kept(screen):
+            refresh()
+        if key == "dashboard":
+            self.show_counts()
+
+    def reload_current_screen(self) -> None:
+        """F5: the screen in view read again, and the dashboard's counts with it."""
+        key = self.current_screen_key()
+        self.refresh_screen(key)
+        if key != "dashboard":
+            self.refresh_screen("dashboard")
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.key() == Qt.Key.Key_F5 and not event.modifiers():
+            self.reload_current_screen()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def current_screen_key(self) -> str:
         return SCREENS[self.stack.currentIndex()].key
 
@@ -291,5 +343,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         super().closeEvent(event)
+        self.hub.close()
         if not getattr(self, "_signing_out", False):
             self.closed.emit()

@@ -1,0 +1,142 @@
+"""One truth, live on every screen and every PC (issue #15): a change made on one PC, or by the command line
+beside an open window, shows on the others' dashboard, counts and screens within seconds, without F5."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from fairfields_desktop.services.bookings import BookingDraft
+from fairfields_desktop.ui.main_window import MainWindow
+from fairfields_desktop.ui.models.base import ITEM_ROLE
+
+ROOT = Path(__file__).resolve().parents[2]
+LATER = date(2026, 11, 26)  # a Thursday: Tuesday's sessions are there to mark
+PG_BUDGET_MS = 2000
+SQLITE_BUDGET_MS = 3000
+EXPIRED = {"id": "ind-salt-9", "name": "Nina Expired", "discipline": "speech_and_language_therapy",
+           "kind": "independent", "organisation": "Nina SLT", "email": "nina@example.co.uk", "phone": "07700 900111",
+           "checks": {"dbs": {"type": "school_check", "date": "2026-10-02", "given_by": None,
+                              "certificate": "001512887341", "barred_list": True, "update_service": False},
+                      "registration": {"body": "HCPC", "number": "SL77811", "checked_on": "2026-11-02"},
+                      "insurance_expires": "2026-11-01"}}
+
+
+def open_window(qtbot, services, actor, username: str, screen: str = "dashboard") -> MainWindow:  # noqa: ANN001
+    window = MainWindow(services, actor(services, username))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_screen(screen)
+    return window
+
+
+def nav(window: MainWindow, key: str) -> str:
+    keys = list(window.screens)
+    return window.nav.item(keys.index(key)).text()
+
+
+def section(window: MainWindow, start: str) -> list[str]:
+    dashboard = window.screens["dashboard"].dashboard
+    [found] = [s for s in dashboard.sections if s.title.startswith(start)]
+    return [i.text for i in found.items]
+
+
+def rows(table) -> list:  # noqa: ANN001
+    model = table.model()
+    return [model.index(r, 0).data(ITEM_ROLE) for r in range(model.rowCount())]
+
+
+@pytest.mark.postgres
+class TestTwoPcsOnPostgres:
+    def test_each_change_reaches_the_other_pc_and_survives_a_lost_listener(self, qtbot, pg_url, open_school,
+                                                                         example_doc, actor, pg_admin_engine):
+        one = open_school(pg_url, LATER)  # PC one: where the changes are made
+        one.dataset.load(example_doc)
+        two = open_school(pg_url, LATER)  # PC two: its windows stay open
+        office = open_window(qtbot, two, actor, "sbrown", "professionals")
+        head = open_window(qtbot, two, actor, "hcarter")
+        senco = open_window(qtbot, two, actor, "mokafor", "ehcp")
+        listener = two.db.watch()
+        assert listener.connected.wait(5)
+        qtbot.waitUntil(lambda: senco.screens["dashboard"].chart is not None)
+        office_one = open_window(qtbot, one, actor, "sbrown")
+
+        # the office adds a professional whose insurance has expired
+        assert nav(office, "professionals") == "Professionals (2)"
+        one.professionals.save(actor(one, "sbrown"), dict(EXPIRED))
+        qtbot.waitUntil(lambda: nav(office, "professionals") == "Professionals (3)", timeout=PG_BUDGET_MS)
+        assert "Nina Expired: blocked: insurance expired on 1 Nov 2026" in section(office, "Safeguarding checks")
+        assert "Nina Expired" in [p.name for p in rows(office.screens["professionals"].table)]  # the open screen
+
+        # the headteacher decides a request on PC one
+        before = nav(head, "requests")
+        one.requests.decide(actor(one, "hcarter"), "r-001", "approve", reason="all rules met")
+        qtbot.waitUntil(lambda: nav(head, "requests") != before, timeout=PG_BUDGET_MS)
+        assert nav(head, "requests") == _expected_nav(two, actor, "hcarter", "requests", "Requests")
+
+        # the SENCO marks advice received and a session delivered
+        senco_one = actor(one, "mokafor")
+        assert section(senco, "Advice overdue") != []
+        advice_table = senco.screens["ehcp"].advice_table
+        assert len(rows(advice_table)) == 1
+        [advice] = one.advice.list_advice(senco_one)
+        one.advice.mark_received(senco_one, advice.id, LATER)
+        qtbot.waitUntil(lambda: section(senco, "Advice overdue") == [] and rows(advice_table) == [],
+                        timeout=PG_BUDGET_MS)
+        chart = senco.screens["dashboard"].chart
+        assert " 0 delivered" in chart.summary_text()
+        item = one.sessions.to_mark(senco_one)[0]
+        one.sessions.mark(senco_one, item.occurrence_id, True)
+        qtbot.waitUntil(lambda: " 1 delivered" in senco.screens["dashboard"].chart.summary_text(),
+                        timeout=PG_BUDGET_MS)
+        assert item.occurrence_id not in [s.occurrence_id for s in rows(senco.screens["ehcp"].sessions_table)]
+
+        # the other way: a booking made on PC two reaches PC one's dashboard
+        two.bookings.book(actor(two, "sbrown"), BookingDraft(space="Meeting Room", start=datetime(2026, 11, 26, 14, 0),
+                                                           end=datetime(2026, 11, 26, 14, 30),
+                                                           professional="nhs-slt-1", purpose="parents' meeting"))
+        qtbot.waitUntil(lambda: any("Meeting Room" in t for t in section(office_one, "Today's bookings")),
+                        timeout=PG_BUDGET_MS)
+
+        # the server drops the listener's connection: it connects again, and changes still arrive
+        old = listener.backend_pid
+        with pg_admin_engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": old})
+        qtbot.waitUntil(lambda: listener.reconnects == 1 and listener.connected.is_set(), timeout=10_000)
+        assert listener.backend_pid != old
+        one.requests.decide(actor(one, "hcarter"), "r-003", "decline", reason="not this term")
+        qtbot.waitUntil(lambda: nav(head, "requests") == _expected_nav(two, actor, "hcarter", "requests",
+                                                                       "Requests"), timeout=PG_BUDGET_MS)
+
+
+def _expected_nav(services, actor, username: str, key: str, title: str) -> str:  # noqa: ANN001
+    count = services.dashboard.for_actor(actor(services, username)).counts.get(key, 0)
+    return f"{title} ({count})" if count else title
+
+
+class TestCommandLineBesideAWindow:
+    def test_a_booking_from_the_command_line_shows_in_the_open_window(self, qtbot, sqlite_school, sqlite_url,
+                                                                     actor):
+        office = open_window(qtbot, sqlite_school, actor, "sbrown", "spaces")
+        sqlite_school.db.watch()
+        assert section(office, "Today's bookings") == []
+        canvas = office.screens["spaces"].canvas
+        blocks_before = len(canvas.blocks())
+        env = {**os.environ, "FAIRFIELDS_PASSWORD": "demo-office-2026", "FAIRFIELDS_DB_KEY": sqlite_school.db.key,
+               "FAIRFIELDS_HASH_COST": "test", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+               "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, "-m", "fairfields_desktop", "--db", sqlite_url, "--as", "sbrown",
+                                 "--today", "2026-11-23", "book", "Meeting Room", "2026-11-23T14:30", "15:10",
+                                 "--for", "nhs-slt-1", "--purpose", "parents' meeting"],
+                                env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert result.returncode == 0, result.stderr
+        qtbot.waitUntil(lambda: any("Meeting Room" in t for t in section(office, "Today's bookings")),
+                        timeout=SQLITE_BUDGET_MS)
+        assert len(canvas.blocks()) == blocks_before + 1  # the timetable in view, too
