@@ -60,3 +60,16 @@ class ChangeService:
             name = session.scalar(select(StaffRow.name).join(UserRow, UserRow.staff_id == StaffRow.id)
                                   .where(UserRow.username == last.username)) or last.username
             return f"{name} at {last.at:%H:%M}"
+
+    def stamp(self, entity: str, entity_id: object) -> tuple[int | None, str]:
+        """The audit trail's last entry about a record (its id, or None) and "Sarah Brown at 10:42": a form
+        compares the id with the one it opened with to know the record changed since."""
+        from sqlalchemy import select
+
+        from ..store.models import AuditRow
+
+        with self.db.read_session() as session:
+            last = session.scalar(select(AuditRow.id).where(AuditRow.entity == entity,
+                                                            AuditRow.entity_id == str(entity_id))
+                                  .order_by(AuditRow.id.desc()).limit(1))
+        return last, (self.last_change(entity, entity_id) if last is not None else "someone else")

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QFormLayout, QLabel, QWidget
 
 from ..services.changes import ALL_KINDS, kinds_of
 from ..store.changes import Changes
@@ -170,3 +170,54 @@ def screens_for(changes: Changes) -> list[str]:
     """The screens showing a kind of record ``changes`` touched."""
     kinds = kinds_of(changes)
     return [key for key, shown in SCREEN_KINDS.items() if kinds & shown]
+
+
+# --- an open form on a record someone else changes ------------------------------------------------------------
+CHANGED_BANNER = "{what} was changed by {who} — reload to see it (saving now would be refused)"
+
+
+def watch_record(dialog: QWidget, services, kind: str, entity: str, entity_id: object,  # noqa: ANN001
+                 what: str = "This record") -> QLabel | None:
+    """While ``dialog`` is open on a record (its audit ``entity`` and id), say at once when someone else
+    changes it: a banner at the top of the form. The refusal on save stays the service's."""
+    hub = find_hub(dialog.parentWidget())
+    if hub is None:
+        return None
+    opened, _who = services.changes.stamp(entity, entity_id)
+    banner = QLabel("")
+    banner.setObjectName("changedElsewhere")
+    banner.setWordWrap(True)
+    banner.setAccessibleName("Changed by someone else")
+    banner.hide()
+    layout = dialog.layout()
+    if isinstance(layout, QFormLayout):
+        layout.insertRow(0, banner)
+    elif layout is not None and hasattr(layout, "insertWidget"):
+        layout.insertWidget(0, banner)
+    else:
+        return None
+
+    def on_changed(changes: Changes) -> None:
+        if not shiboken6.isValid(dialog) or not shiboken6.isValid(banner) or not dialog.isVisible():
+            return
+        if kind not in kinds_of(changes):
+            return
+        try:
+            now, who = services.changes.stamp(entity, entity_id)
+        except Exception:  # noqa: BLE001 (the database is away: the save will say so)
+            return
+        if now != opened:
+            banner.setText(CHANGED_BANNER.format(what=what, who=who))
+            banner.show()
+
+    hub.changed.connect(on_changed)
+
+    def disconnect() -> None:
+        if shiboken6.isValid(hub):
+            try:
+                hub.changed.disconnect(on_changed)
+            except (RuntimeError, TypeError):
+                pass
+
+    dialog.destroyed.connect(disconnect)
+    return banner

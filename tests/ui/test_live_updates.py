@@ -140,3 +140,36 @@ class TestCommandLineBesideAWindow:
         qtbot.waitUntil(lambda: any("Meeting Room" in t for t in section(office, "Today's bookings")),
                         timeout=SQLITE_BUDGET_MS)
         assert len(canvas.blocks()) == blocks_before + 1  # the timetable in view, too
+
+
+class TestOpenForm:
+    def test_a_form_says_at_once_that_another_pc_changed_its_record(self, qtbot, sqlite_school, sqlite_url,
+                                                                    open_school, actor, monkeypatch):
+        from PySide6.QtWidgets import QDialog, QLabel
+
+        from fairfields_desktop.ui.views.professionals_view import ProfessionalDialog
+
+        office = open_window(qtbot, sqlite_school, actor, "sbrown", "professionals")
+        screen = office.screens["professionals"]
+        karen = next(p for p in rows(screen.table) if p.ext_id == "ind-ot-1")
+        screen.select_professional(karen.id)
+        other = open_school(sqlite_url)  # another PC (its own connections, as another process would have)
+        other_office = actor(other, "sbrown")
+        seen: list[str] = []
+
+        def fake_exec(dialog: ProfessionalDialog) -> int:
+            banner = dialog.findChild(QLabel, "changedElsewhere")
+            assert banner is not None and banner.isHidden()
+            values = other.professionals.values(other_office, karen.id)
+            values["phone"] = "07700 900555"
+            other.professionals.save(other_office, values, karen.id, values.pop("version"))
+            qtbot.waitUntil(lambda: not banner.isHidden(), timeout=SQLITE_BUDGET_MS)
+            seen.append(banner.text())
+            return QDialog.DialogCode.Rejected
+
+        monkeypatch.setattr(ProfessionalDialog, "exec", fake_exec)
+        monkeypatch.setattr(ProfessionalDialog, "isVisible", lambda self: True)  # exec is stood in for
+        screen.on_edit_clicked()
+        [text_] = seen
+        assert text_.startswith("Karen Walsh was changed by Sarah Brown at ")
+        assert text_.endswith("— reload to see it (saving now would be refused)")
