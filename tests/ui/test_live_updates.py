@@ -173,3 +173,54 @@ class TestOpenForm:
         [text_] = seen
         assert text_.startswith("Karen Walsh was changed by Sarah Brown at ")
         assert text_.endswith("— reload to see it (saving now would be refused)")
+
+
+class TestWhatRefreshes:
+    def test_only_screens_showing_the_kind_refresh_and_hidden_ones_when_shown(self, qtbot, sqlite_school, actor):
+        window = open_window(qtbot, sqlite_school, actor, "sbrown")
+        office = actor(sqlite_school, "sbrown")
+        nhs = next(p for p in sqlite_school.professionals.list_professionals(office) if p.ext_id == "nhs-slt-1")
+        sqlite_school.professionals.sign_in_visitor(office, nhs.id, identity_checked=True, purpose="therapy",
+                                                    pupil_ids=[], space="Therapy Room 1",
+                                                    at=datetime(2026, 11, 23, 9, 5))
+        qtbot.waitUntil(lambda: "professionals" in window.stale)
+        assert window.stale == {"professionals"}  # a visit: the professionals' screen, and the dashboard now
+        assert any("Rachel Green" in t for t in section(window, "Visitors on site"))  # the dashboard, at once
+        screen = window.screens["professionals"]
+        assert rows(screen.visits_table) == []  # hidden: refreshed when shown
+        window.show_screen("professionals")
+        assert window.stale == set() and len(rows(screen.visits_table)) == 1
+
+    def test_selection_and_sort_are_kept(self, qtbot, sqlite_school, open_school, sqlite_url, actor):
+        from PySide6.QtCore import Qt
+
+        window = open_window(qtbot, sqlite_school, actor, "hcarter", "pupils")
+        screen = window.screens["pupils"]
+        screen.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        chosen = rows(screen.table)[2]
+        screen.select_pupil(chosen.id)
+        order = [p.id for p in rows(screen.table)]
+        other = open_school(sqlite_url)  # another PC renames the first pupil of the list
+        head = actor(other, "hcarter")
+        first = rows(screen.table)[0]
+        values = other.pupils.pupil_values(head, first.id)
+        values["first_name"] = values["first_name"] + "-Jo"
+        other.pupils.save_pupil(head, values, first.id, values.pop("version", None))
+        qtbot.waitUntil(lambda: rows(screen.table)[0] != first, timeout=SQLITE_BUDGET_MS)
+        assert screen.current_pupil_id() == chosen.id
+        assert [p.id for p in rows(screen.table)] == order
+        header = screen.table.horizontalHeader()
+        assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (1, Qt.SortOrder.DescendingOrder)
+
+    def test_f5_reloads_the_screen_in_view(self, qtbot, sqlite_school, actor):
+        from PySide6.QtCore import Qt
+
+        window = open_window(qtbot, sqlite_school, actor, "sbrown", "professionals")
+        window.hub.close()  # nothing announced: only F5 can show it
+        sqlite_school.db.stop_watching()
+        with sqlite_school.db.engine.begin() as conn:
+            conn.execute(text("UPDATE professionals SET name = 'Rachel Grey' WHERE ext_id = 'nhs-slt-1'"))
+        screen = window.screens["professionals"]
+        assert "Rachel Grey" not in [p.name for p in rows(screen.table)]
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        assert "Rachel Grey" in [p.name for p in rows(screen.table)]
