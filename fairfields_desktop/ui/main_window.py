@@ -73,6 +73,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
 class MainWindow(QMainWindow):
     signed_out = Signal()
     closed = Signal()  # closed by the person (not by signing out): the app ends
+    screen_refreshed = Signal(str)  # a screen read its records again (after a change, when shown, F5)
 
     def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -313,6 +314,7 @@ class MainWindow(QMainWindow):
             refresh()
         if key == "dashboard":
             self.show_counts()
+        self.screen_refreshed.emit(key)
 
     def reload_current_screen(self) -> None:
         """F5: the screen in view read again, and the dashboard's counts with it."""
