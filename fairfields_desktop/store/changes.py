@@ -341,6 +341,6 @@ class PgListener(Watcher):
                 if conn is not None:
                     try:
                         conn.close()
-                    except Exception:  # noqa: BLE001
-                        pass
+                    except Exception as exc:  # noqa: BLE001 (a connection already lost)
+                        log.debug("closing the change listener's connection: %s", exc)
         self.connected.clear()

@@ -29,7 +29,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.errors import FairfieldsError, NotAllowed, StaleRecord
 from ..domain.keys import key_from_text
-from .changes import CHANNEL, Announcer, ChangeRecorder, Changes, PgListener, SqliteWatcher, Watcher, record_changes
+from .changes import (
+    CHANNEL,
+    Announcer,
+    ChangeRecorder,
+    Changes,
+    PgListener,
+    SqliteWatcher,
+    Watcher,
+    record_changes,
+)
 
 log = logging.getLogger(__name__)
 

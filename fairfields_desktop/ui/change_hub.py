@@ -11,7 +11,13 @@ from contextlib import contextmanager
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QFormLayout,
+    QLabel,
+    QWidget,
+)
 
 from ..services.changes import ALL_KINDS, kinds_of
 from ..store.changes import Changes
