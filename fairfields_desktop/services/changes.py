@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..store.changes import Changes
 from ..store.database import Database
 
-#: table → the kind of record screens speak of. Every table has one (tests/services/test_changes.py).
+#: table → the kind of record screens speak of. Every table has one (tests/services/test_change_kinds.py).
 KINDS: dict[str, str] = {
     "school_settings": "school", "terms": "school", "closures": "school",
     "spaces": "spaces", "space_closures": "spaces",
