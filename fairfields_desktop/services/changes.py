@@ -73,3 +73,17 @@ class ChangeService:
                                                             AuditRow.entity_id == str(entity_id))
                                   .order_by(AuditRow.id.desc()).limit(1))
         return last, (self.last_change(entity, entity_id) if last is not None else "someone else")
+
+    def latest(self) -> str:
+        """"Sarah Brown at 10:42": who made the latest change the audit trail holds (any record)."""
+        from sqlalchemy import select
+
+        from ..store.models import AuditRow, StaffRow, UserRow
+
+        with self.db.read_session() as session:
+            last = session.scalar(select(AuditRow).order_by(AuditRow.id.desc()).limit(1))
+            if last is None:
+                return "someone else"
+            name = session.scalar(select(StaffRow.name).join(UserRow, UserRow.staff_id == StaffRow.id)
+                                  .where(UserRow.username == last.username)) or last.username
+            return f"{name} at {last.at:%H:%M}"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.errors import FairfieldsError
 from ..domain.school import roles_text
 from .change_hub import ChangeHub, refresher, screens_for, view_state_kept
 from .views.dashboard_view import DashboardScreen
@@ -142,6 +143,10 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(body, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage(f"Database: {services.db.description}")
+        self.live_label = QLabel("")  # "Brought up to date: a change by Sarah Brown at 10:42 on another PC"
+        self.live_label.setObjectName("liveStatus")
+        self.live_label.setAccessibleName("Latest change from elsewhere")
+        self.statusBar().addPermanentWidget(self.live_label)
 
         self.sign_out_button.clicked.connect(self.on_sign_out_clicked)
         self.nav.setCurrentRow(0)
@@ -292,6 +297,13 @@ class MainWindow(QMainWindow):
         """Refresh the screens showing what changed: the dashboard (and the counts) and the screen in view
         now; the others when next shown."""
         current = self.current_screen_key()
+        if changes.remote:
+            try:
+                who = self.services.changes.latest()
+            except FairfieldsError:
+                who = None
+            if who is not None:
+                self.live_label.setText(f"Brought up to date: a change by {who} on another PC or window")
         for key in screens_for(changes):
             if key == "dashboard" or key == current:
                 self.refresh_screen(key)

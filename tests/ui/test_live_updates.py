@@ -73,6 +73,7 @@ class TestTwoPcsOnPostgres:
         qtbot.waitUntil(lambda: nav(office, "professionals") == "Professionals (3)", timeout=PG_BUDGET_MS)
         assert "Nina Expired: blocked: insurance expired on 1 Nov 2026" in section(office, "Safeguarding checks")
         assert "Nina Expired" in [p.name for p in rows(office.screens["professionals"].table)]  # the open screen
+        assert office.live_label.text().startswith("Brought up to date: a change by Sarah Brown at ")
 
         # the headteacher decides a request on PC one
         before = nav(head, "requests")
