@@ -308,7 +308,7 @@ class PgListener(Watcher):
 
     def _run(self) -> None:
         delay = 0.1
-        first = True
+        lost = False  # a connection was lost, or never made: notifications may have been missed
         while not self._stop.is_set():
             conn = None
             try:
@@ -316,11 +316,11 @@ class PgListener(Watcher):
                 conn.execute(f"LISTEN {CHANNEL}")
                 self.backend_pid = conn.info.backend_pid
                 self.connected.set()
-                if not first:
+                if lost:
                     self.reconnects += 1
                     log.info("listening for other PCs' changes again")
                     self.deliver(Changes.of({}, remote=True, everything=True))
-                first = False
+                lost = False
                 delay = 0.1
                 while not self._stop.is_set():
                     for notify in conn.notifies(timeout=PG_WAIT_SECONDS):
@@ -331,6 +331,7 @@ class PgListener(Watcher):
                             break
             except Exception as exc:  # noqa: BLE001 (the server restarted, the network dropped: connect again)
                 self.connected.clear()
+                lost = True
                 if self._stop.is_set():
                     break
                 log.info("the change listener lost its connection (%s): connecting again in %.1fs",

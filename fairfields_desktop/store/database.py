@@ -289,9 +289,11 @@ class Database:
                     def connect():  # noqa: ANN202
                         import psycopg
 
-                        args = url.translate_connect_args(username="user", database="dbname")
+                        args: dict = {"connect_timeout": 5}
                         args.update({k: v for k, v in url.query.items() if isinstance(v, str)})
-                        return psycopg.connect(autocommit=True, connect_timeout=5, **args)
+                        args.update(url.translate_connect_args(username="user", database="dbname"))
+                        args["autocommit"] = True
+                        return psycopg.connect(**args)
 
                     self._watcher = PgListener(self.changes, connect)
                 self._watcher.start()

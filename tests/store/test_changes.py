@@ -139,3 +139,13 @@ class TestOtherProcesses:
         services.close()
         watcher.thread.join(3)
         assert not watcher.thread.is_alive()
+
+    @pytest.mark.postgres
+    def test_the_listener_connects_with_the_urls_own_options(self, pg_url):
+        from fairfields_desktop.store.database import open_database
+
+        db = open_database(pg_url + "?connect_timeout=3&application_name=fairfields")
+        try:
+            assert db.watch().connected.wait(5)
+        finally:
+            db.dispose()
