@@ -311,8 +311,11 @@ class MainWindow(QMainWindow):
                 self.stale.add(key)
 
     def on_screen_shown(self, row: int) -> None:
+        """A screen shown is read again: at once if a change touched it while hidden, and otherwise too
+        (a change nobody announced: a restored backup, a tool outside the app), except the timetable,
+        which reads itself again when shown."""
         key = SCREENS[row].key if 0 <= row < len(SCREENS) else None
-        if key in self.stale:
+        if key is not None and (key in self.stale or key not in ("spaces", "dashboard")):
             self.refresh_screen(key)
 
     def refresh_screen(self, key: str) -> None:

@@ -224,3 +224,12 @@ class TestWhatRefreshes:
         assert "Rachel Grey" not in [p.name for p in rows(screen.table)]
         qtbot.keyClick(window, Qt.Key.Key_F5)
         assert "Rachel Grey" in [p.name for p in rows(screen.table)]
+
+    def test_advice_asked_for_shows_in_the_advice_tab_at_once(self, qtbot, sqlite_school, actor):
+        window = open_window(qtbot, sqlite_school, actor, "mokafor", "ehcp")
+        advice_table = window.screens["ehcp"].advice_table
+        before = len(rows(advice_table))
+        senco = actor(sqlite_school, "mokafor")
+        review = sqlite_school.reviews.schedule(senco, "X319700119023", date(2026, 12, 3))
+        sqlite_school.reviews.request_advice(senco, review.id, ["music-1", "nhs-physio-1"])
+        qtbot.waitUntil(lambda: len(rows(advice_table)) == before + 2)
