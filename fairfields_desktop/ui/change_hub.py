@@ -227,3 +227,24 @@ def watch_record(dialog: QWidget, services, kind: str, entity: str, entity_id: o
 
     dialog.destroyed.connect(disconnect)
     return banner
+
+
+# --- the record a screen's detail pane shows -----------------------------------------------------------------
+def shown_record(key: str, screen: QWidget) -> tuple[str, str, str, object, str] | None:
+    """(table, id, audit entity, audit id, words) of the record whose details ``screen`` shows, if any."""
+    if key == "pupils" and hasattr(screen, "table"):
+        item = screen.table.currentIndex().data(ITEM_ROLE)
+        if item is not None:
+            return "pupils", str(item.id), "pupil", item.id, f"{item.first_name} {item.last_name}'s record"
+    elif key == "professionals" and hasattr(screen, "table"):
+        item = screen.table.currentIndex().data(ITEM_ROLE)
+        if item is not None:
+            return "professionals", str(item.id), "professional", item.ext_id, f"{item.name}'s record"
+    elif key == "requests":
+        item = getattr(screen, "current", None)
+        if item is not None:
+            return "requests", str(item.id), "request", item.ref, f"Request {item.ref}"
+    return None
+
+
+DETAIL_BANNER = "{what} was changed by {who} on another PC or window — shown here as it is now"

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import FairfieldsError
 from ..domain.school import roles_text
-from .change_hub import ChangeHub, refresher, screens_for, view_state_kept
+from .change_hub import DETAIL_BANNER, ChangeHub, refresher, screens_for, shown_record, view_state_kept
 from .views.dashboard_view import DashboardScreen
 from .views.ehcp_view import EhcpScreen
 from .views.placeholder import PlaceholderScreen
@@ -140,6 +140,13 @@ class MainWindow(QMainWindow):
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(8, 4, 8, 4)
         central_layout.addWidget(header)
+        # "Amara Osei's record was changed by Sarah Brown at 10:42 on another PC…": over the screen in view
+        self.changed_banner = QLabel("")
+        self.changed_banner.setObjectName("changedElsewhere")
+        self.changed_banner.setWordWrap(True)
+        self.changed_banner.setAccessibleName("Changed by someone else")
+        self.changed_banner.hide()
+        central_layout.addWidget(self.changed_banner)
         central_layout.addWidget(body, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage(f"Database: {services.db.description}")
@@ -304,17 +311,29 @@ class MainWindow(QMainWindow):
                 who = None
             if who is not None:
                 self.live_label.setText(f"Brought up to date: a change by {who} on another PC or window")
+        shown = shown_record(current, self.screens[current]) if changes.remote else None
+        ids = changes.ids(shown[0]) if shown is not None else None  # None: which ones is not known
+        touched = shown is not None and ids is not None and shown[1] in ids
         for key in screens_for(changes):
             if key == "dashboard" or key == current:
                 self.refresh_screen(key)
             else:
                 self.stale.add(key)
+        if touched:
+            try:
+                _last, who = self.services.changes.stamp(shown[2], shown[3])
+            except FairfieldsError:
+                who = "someone else"
+            self.changed_banner.setText(DETAIL_BANNER.format(what=shown[4], who=who))
+            self.changed_banner.show()
 
     def on_screen_shown(self, row: int) -> None:
         """A screen shown is read again: at once if a change touched it while hidden, and otherwise too
         (a change nobody announced: a restored backup, a tool outside the app), except the timetable,
         which reads itself again when shown."""
         key = SCREENS[row].key if 0 <= row < len(SCREENS) else None
+        if hasattr(self, "changed_banner"):
+            self.changed_banner.hide()
         if key is not None and (key in self.stale or key not in ("spaces", "dashboard")):
             self.refresh_screen(key)
 

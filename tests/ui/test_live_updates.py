@@ -233,3 +233,26 @@ class TestWhatRefreshes:
         review = sqlite_school.reviews.schedule(senco, "X319700119023", date(2026, 12, 3))
         sqlite_school.reviews.request_advice(senco, review.id, ["music-1", "nhs-physio-1"])
         qtbot.waitUntil(lambda: len(rows(advice_table)) == before + 2)
+
+
+@pytest.mark.postgres
+class TestOpenDetailPane:
+    def test_the_record_in_view_says_who_changed_it(self, qtbot, pg_url, open_school, example_doc, actor):
+        one = open_school(pg_url)
+        one.dataset.load(example_doc)
+        two = open_school(pg_url)
+        office = open_window(qtbot, two, actor, "sbrown", "professionals")
+        assert two.db.watch().connected.wait(5)
+        screen = office.screens["professionals"]
+        karen = next(p for p in rows(screen.table) if p.ext_id == "ind-ot-1")
+        screen.select_professional(karen.id)
+        other_office = actor(one, "sbrown")
+        values = one.professionals.values(other_office, karen.id)
+        values["phone"] = "07700 900555"
+        one.professionals.save(other_office, values, karen.id, values.pop("version"))
+        qtbot.waitUntil(lambda: office.changed_banner.isVisible(), timeout=PG_BUDGET_MS)
+        assert office.changed_banner.text().startswith("Karen Walsh's record was changed by Sarah Brown at ")
+        assert screen.current_professional_id() == karen.id
+        assert next(p for p in rows(screen.table) if p.id == karen.id).phone == "07700 900555"
+        office.show_screen("dashboard")
+        assert not office.changed_banner.isVisible()
