@@ -256,3 +256,36 @@ class TestOpenDetailPane:
         assert next(p for p in rows(screen.table) if p.id == karen.id).phone == "07700 900555"
         office.show_screen("dashboard")
         assert not office.changed_banner.isVisible()
+
+
+class TestChangeHub:
+    def test_changes_from_another_thread_arrive_on_the_ui_thread_merged(self, qtbot, sqlite_school):
+        import threading
+
+        from PySide6.QtCore import QCoreApplication, QThread
+
+        from fairfields_desktop.store.models import ProfessionalRow
+        from fairfields_desktop.ui.change_hub import ChangeHub
+
+        hub = ChangeHub(sqlite_school.db, watch=False)
+        heard: list[tuple[object, bool]] = []
+        hub.changed.connect(lambda c: heard.append((c, QThread.currentThread() is
+                                                    QCoreApplication.instance().thread())))
+
+        def write_twice() -> None:  # a worker thread saving two records
+            for ident in (1, 2):
+                with sqlite_school.db.session() as session:
+                    session.get(ProfessionalRow, ident).phone = "07700 900000"
+
+        worker = threading.Thread(target=write_twice)
+        worker.start()
+        worker.join()
+        with qtbot.waitSignal(hub.changed, timeout=2000):
+            pass
+        [(changes, on_ui_thread)] = heard
+        assert on_ui_thread and changes.ids("professionals") == {"1", "2"}
+        hub.close()
+        with sqlite_school.db.session() as session:  # closed: nothing more
+            session.get(ProfessionalRow, 1).phone = "07700 900001"
+        qtbot.wait(50)
+        assert len(heard) == 1
