@@ -21,6 +21,7 @@ from .services.advice import AdviceService
 from .services.assessments import AssessmentService
 from .services.audit_log import AuditService
 from .services.bookings import BookingService
+from .services.changes import ChangeService
 from .services.dashboard import DashboardService
 from .services.dataset import DatasetService
 from .services.due import DueService
@@ -73,6 +74,7 @@ class Services:
     audit: AuditService = field(init=False)
     subject_access: SubjectAccessService = field(init=False)
     retention: RetentionService = field(init=False)
+    changes: ChangeService = field(init=False)
     kept_copy: str | None = None
     new_recovery_key: str | None = None  # a key made for a new database: show once, to be printed
 
@@ -98,6 +100,7 @@ class Services:
         self.audit = AuditService(self.db, self.clock)
         self.subject_access = SubjectAccessService(self.db, self.clock)
         self.retention = RetentionService(self.db, self.clock)
+        self.changes = ChangeService(self.db, self.clock)
         self.dashboard = DashboardService(self)
         for name in self.__dataclass_fields__:
             service = getattr(self, name)

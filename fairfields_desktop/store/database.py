@@ -29,6 +29,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.errors import FairfieldsError, NotAllowed, StaleRecord
 from ..domain.keys import key_from_text
+from .changes import (
+    CHANNEL,
+    Announcer,
+    ChangeRecorder,
+    Changes,
+    PgListener,
+    SqliteWatcher,
+    Watcher,
+    record_changes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +166,10 @@ class Database:
         self.url: URL = engine.url
         self.key = key  # an SQLite file's key (64 hex digits): held in memory only, for backups and workers
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        record_changes(self._sessions)
+        self.changes = Announcer()  # what each commit changed, for `subscribe`; its origin token is ours
+        self._watcher: Watcher | None = None
+        self._watch_lock = threading.Lock()
 
     @property
     def is_sqlite(self) -> bool:
@@ -181,14 +195,29 @@ class Database:
         (retryable: nothing was committed), a lost server, a full disk as DatabaseUnavailable."""
         session = self._sessions()
         committing = False
+        watcher = self._watcher
+        written: dict = {}
         try:
             with session.begin():
                 yield session
                 committing = True  # leaving the block commits
+                session.flush()
+                written = ChangeRecorder.take(session)
+                if written:
+                    if not self.is_sqlite:  # delivered to other PCs at commit, never if it rolls back
+                        payload = Changes.of(written, origin=self.changes.origin).payload()
+                        session.connection().exec_driver_sql("SELECT pg_notify(%(c)s, %(p)s)",
+                                                             {"c": CHANNEL, "p": payload})
+                    elif isinstance(watcher, SqliteWatcher):
+                        watcher.before_local_commit()  # another process's commit before ours is theirs
         except (DBAPIError, StaleDataError) as exc:
             raise translate(exc, during_commit=committing) from exc
         else:
             _COUNTS.commits = getattr(_COUNTS, "commits", 0) + 1
+            if written:
+                if isinstance(watcher, SqliteWatcher):
+                    watcher.after_local_commit()
+                self.changes.announce(Changes.of(written, origin=self.changes.origin))
         finally:
             session.close()
 
@@ -226,7 +255,58 @@ class Database:
             dest.close()
         return target
 
+    # --- changes ---------------------------------------------------------------------------------------
+    def subscribe(self, subscriber: Callable[[Changes], None]) -> Callable[[], None]:
+        """Call ``subscriber(changes)`` after each commit through this object and, once `watch` is on,
+        for other processes' and PCs' commits (from a watcher thread). Returns the unsubscribe call."""
+        return self.changes.subscribe(subscriber)
+
+    def watch(self) -> Watcher | None:
+        """Start (once) the thread that notices other processes' commits: LISTEN on PostgreSQL, `PRAGMA
+        data_version` on an SQLite file. It stops on `dispose`."""
+        with self._watch_lock:
+            if self._watcher is None:
+                if self.is_sqlite:
+                    path = self.sqlite_path
+                    if path is None:
+                        return None
+                    key = self.key
+
+                    def connect():  # noqa: ANN202
+                        import sqlcipher3.dbapi2 as sqlcipher
+
+                        conn = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False,
+                                                 timeout=BUSY_TIMEOUT_MS / 1000)
+                        if key is not None:
+                            conn.execute("PRAGMA cipher_log_level = NONE")
+                            conn.execute(f"PRAGMA key = \"x'{key}'\"")
+                        return conn
+
+                    self._watcher = SqliteWatcher(self.changes, connect)
+                else:
+                    url = self.engine.url
+
+                    def connect():  # noqa: ANN202
+                        import psycopg
+
+                        args: dict = {"connect_timeout": 5}
+                        args.update({k: v for k, v in url.query.items() if isinstance(v, str)})
+                        args.update(url.translate_connect_args(username="user", database="dbname"))
+                        args["autocommit"] = True
+                        return psycopg.connect(**args)
+
+                    self._watcher = PgListener(self.changes, connect)
+                self._watcher.start()
+            return self._watcher
+
+    def stop_watching(self) -> None:
+        with self._watch_lock:
+            watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.stop()
+
     def dispose(self) -> None:
+        self.stop_watching()
         self.engine.dispose()
 
 

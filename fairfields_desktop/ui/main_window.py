@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.errors import FairfieldsError
 from ..domain.school import roles_text
+from .change_hub import DETAIL_BANNER, ChangeHub, refresher, screens_for, shown_record, view_state_kept
 from .views.dashboard_view import DashboardScreen
 from .views.ehcp_view import EhcpScreen
 from .views.placeholder import PlaceholderScreen
@@ -73,6 +75,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
 class MainWindow(QMainWindow):
     signed_out = Signal()
     closed = Signal()  # closed by the person (not by signing out): the app ends
+    screen_refreshed = Signal(str)  # a screen read its records again (after a change, when shown, F5)
 
     def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -104,7 +107,12 @@ class MainWindow(QMainWindow):
             self.go_actions.append(action)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.itemClicked.connect(self.on_nav_clicked)
-        self.stack.currentChanged.connect(self.on_screen_shown)
+        self.stack.currentChanged.connect(self.on_stack_changed)
+        self.nav.currentRowChanged.connect(self.on_screen_shown)
+        # one truth, live: every commit (here, in another process, on another PC) refreshes what shows it
+        self.stale: set[str] = set()
+        self.hub = ChangeHub(services.db, self)
+        self.hub.changed.connect(self.on_records_changed)
 
         header = QWidget()
         header.setObjectName("header")
@@ -135,13 +143,24 @@ class MainWindow(QMainWindow):
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(8, 4, 8, 4)
         central_layout.addWidget(header)
+        # "Amara Osei's record was changed by Sarah Brown at 10:42 on another PC…": over the screen in view
+        self.changed_banner = QLabel("")
+        self.changed_banner.setObjectName("changedElsewhere")
+        self.changed_banner.setWordWrap(True)
+        self.changed_banner.setAccessibleName("Changed by someone else")
+        self.changed_banner.hide()
+        central_layout.addWidget(self.changed_banner)
         central_layout.addWidget(body, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage(f"Database: {services.db.description}")
+        self.live_label = QLabel("")  # "Brought up to date: a change by Sarah Brown at 10:42 on another PC"
+        self.live_label.setObjectName("liveStatus")
+        self.live_label.setAccessibleName("Latest change from elsewhere")
+        self.statusBar().addPermanentWidget(self.live_label)
 
         self.sign_out_button.clicked.connect(self.on_sign_out_clicked)
         self.nav.setCurrentRow(0)
-        self.on_screen_shown(self.stack.currentIndex())
+        self.on_stack_changed(self.stack.currentIndex())
         self.show_counts()
 
         # sign-in protection (ui/idle_lock.py): the window locks when idle; "Change password" beside "Sign out"
@@ -186,6 +205,10 @@ class MainWindow(QMainWindow):
         go_menu = bar.addMenu("Go")
         for action in self.go_actions:
             go_menu.addAction(action)
+        go_menu.addSeparator()
+        # F5 is handled in keyPressEvent, so a screen's own F5 button (Reports: preview) keeps its key
+        reload_action = go_menu.addAction("Reload this screen\tF5")
+        reload_action.triggered.connect(self.reload_current_screen)
 
         self.actions_menu = bar.addMenu("Actions")
         self.actions_menu.setToolTipsVisible(True)
@@ -249,7 +272,7 @@ class MainWindow(QMainWindow):
         if dashboard is not None and dashboard.counts.get(key) and dashboard.lists.get(key) is not None:
             self.open_record(key, dashboard.lists[key])
 
-    def on_screen_shown(self, index: int) -> None:
+    def on_stack_changed(self, index: int) -> None:
         """Only the screen shown sets how small the window may be: a wide table on a hidden screen (the pupil
         register at 150 % text) must not push the dashboard past the edge of a 1280-pixel screen."""
         for i in range(self.stack.count()):
@@ -306,6 +329,71 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          f"{info.title}, {count} waiting" if count else info.title)
 
+    # --- live: changes from anywhere -------------------------------------------------------------------
+    def on_records_changed(self, changes) -> None:  # noqa: ANN001 (store.changes.Changes)
+        """Refresh the screens showing what changed: the dashboard (and the counts) and the screen in view
+        now; the others when next shown."""
+        current = self.current_screen_key()
+        if changes.remote:
+            try:
+                who = self.services.changes.latest()
+            except FairfieldsError:
+                who = None
+            if who is not None:
+                self.live_label.setText(f"Brought up to date: a change by {who} on another PC or window")
+        shown = shown_record(current, self.screens[current]) if changes.remote else None
+        ids = changes.ids(shown[0]) if shown is not None else None  # None: which ones is not known
+        touched = shown is not None and ids is not None and shown[1] in ids
+        for key in screens_for(changes):
+            if key == "dashboard" or key == current:
+                self.refresh_screen(key)
+            else:
+                self.stale.add(key)
+        if touched:
+            try:
+                _last, who = self.services.changes.stamp(shown[2], shown[3])
+            except FairfieldsError:
+                who = "someone else"
+            self.changed_banner.setText(DETAIL_BANNER.format(what=shown[4], who=who))
+            self.changed_banner.show()
+
+    def on_screen_shown(self, row: int) -> None:
+        """A screen shown is read again: at once if a change touched it while hidden, and otherwise too
+        (a change nobody announced: a restored backup, a tool outside the app), except the timetable,
+        which reads itself again when shown."""
+        key = SCREENS[row].key if 0 <= row < len(SCREENS) else None
+        if hasattr(self, "changed_banner"):
+            self.changed_banner.hide()
+        if key is not None and (key in self.stale or key not in ("spaces", "dashboard")):
+            self.refresh_screen(key)
+
+    def refresh_screen(self, key: str) -> None:
+        """Read the screen ``key``'s records again, keeping its selection, sort and scroll position."""
+        self.stale.discard(key)
+        screen = self.screens.get(key)
+        refresh = refresher(key, screen) if screen is not None else None
+        if refresh is None:
+            return
+        with view_state_kept(screen):
+            refresh()
+        if key == "dashboard":
+            self.show_counts()
+        self.screen_refreshed.emit(key)
+
+    def reload_current_screen(self) -> None:
+        """F5: the screen in view read again, and the dashboard's counts with it."""
+        key = self.current_screen_key()
+        self.refresh_screen(key)
+        if key != "dashboard":
+            self.refresh_screen("dashboard")
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.key() == Qt.Key.Key_F5 and not event.modifiers():
+            self.reload_current_screen()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def current_screen_key(self) -> str:
         return SCREENS[self.stack.currentIndex()].key
 
@@ -321,5 +409,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         super().closeEvent(event)
+        self.hub.close()
         if not getattr(self, "_signing_out", False):
             self.closed.emit()

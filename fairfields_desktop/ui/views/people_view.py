@@ -64,6 +64,7 @@ def run_edit_form(dialog: QDialog, save: Callable[[], object], reload: Callable[
         except FairfieldsError as exc:
             dialog.message.setText(f"Not saved: {exc}")
     return None
+from ..change_hub import watch_record
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
 from ..shortcuts import add_shortcut
 
@@ -147,6 +148,8 @@ class StaffTab(RegisterTab):
             fill(member)
         dialog = FormDialog("Member of staff", [("id", "Short &id", ident), ("name", "&Name", name),
                                                 ("role", "&Role", role), ("class", "&Class", klass)], self)
+        if member is not None:
+            watch_record(dialog, self.services, "people", "staff", member.ext_id, f"{member.name}'s record")
         saved = run_edit_form(dialog, lambda: self.services.people.save_staff(
             self.actor, {"id": ident.text(), "name": name.text(), "role": role.text(), "class": klass.currentData()},
             member.id if member else None, opened[0].version if opened[0] else None),

@@ -40,6 +40,7 @@ from ..commands import ServiceCommand
 from ..contrast import error_style, readable
 from ..shortcuts import add_shortcut
 from ..forms import run_form
+from ..change_hub import watch_record
 from ..models.base import Column, RowsModel, fit_columns, make_table
 from ..models.professionals import (
     ITEM_ROLE,
@@ -459,6 +460,7 @@ class ProfessionalsScreen(QWidget):
             return
         before = self.services.professionals.values(self.actor, professional_id)
         dialog = ProfessionalDialog(self.services, self.actor, before, parent=self)
+        watch_record(dialog, self.services, "professionals", "professional", before["id"], before["name"])
         while dialog.exec() == QDialog.DialogCode.Accepted:
             error = self.edit_professional(professional_id, before, dialog.values())
             if error is None:

@@ -38,6 +38,7 @@ from ..commands import ServiceCommand
 from ..contrast import error_style
 from ..shortcuts import add_shortcut
 from ..forms import FormDialog, run_form
+from ..change_hub import watch_record
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from ...domain.school import AREA_LABELS
@@ -492,6 +493,8 @@ class PupilsScreen(QWidget):
             return
         before = self.services.pupils.pupil_values(self.actor, pupil_id)
         dialog = PupilDialog(self.services, self.actor, self.services.pupils.class_names(), before, parent=self)
+        watch_record(dialog, self.services, "pupils", "pupil", pupil_id,
+                     f"{before.get('first_name', '')} {before.get('last_name', '')}'s record".strip())
         while dialog.exec() == QDialog.DialogCode.Accepted:
             error = self.edit_pupil(pupil_id, before, dialog.saved_values)
             if error is None:
