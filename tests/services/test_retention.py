@@ -14,20 +14,19 @@ from fairfields_desktop.domain.errors import NotAllowed, Refused
 from fairfields_desktop.services.audit import verify_chain
 from fairfields_desktop.services.retention import keep_until
 from fairfields_desktop.store.models import (
-    AttendanceRow,
     AuditRow,
+    Base,
     BookingOccurrenceRow,
     BookingPupilRow,
     BookingRow,
     ConsentRow,
-    ContactRow,
-    OutcomeRow,
     PupilRow,
     RequestEventRow,
     RequestRow,
     SessionRecordRow,
     TargetRow,
 )
+from fairfields_desktop.store.pupil_tables import PUPIL_TABLES, Erasure
 
 AMARA, BEN, CHLOE, DEV = "Z319700118114", "X319700119023", "X319700117077", "X319700121005"
 #: what names Amara and Ben, and their parents, anywhere
@@ -113,8 +112,13 @@ class TestErase:
         assert done.erased == (records["amara"], records["ben"]) and done.redacted_entries > 0
         gone = [records["amara"], records["ben"]]
         assert count(later, PupilRow, PupilRow.id.in_(gone)) == 0
-        for model in (ContactRow, ConsentRow, AttendanceRow, BookingPupilRow, RequestRow, OutcomeRow):
-            assert count(later, model, model.pupil_id.in_(gone)) == 0, model.__name__
+        for entry in PUPIL_TABLES:  # every table holding a pupil_id (store/pupil_tables.py)
+            if entry.parent == "pupils":
+                assert count(later, entry.model, entry.model.pupil_id.in_(gone)) == 0, entry.table
+            elif entry.erasure is Erasure.DELETED:  # and what hung from their rows: no row left without its parent
+                parent = Base.metadata.tables[entry.parent]
+                link = getattr(entry.model, entry.link)
+                assert count(later, entry.model, link.not_in(select(parent.c.id))) == 0, entry.table
         assert count(later, TargetRow) == 0 and count(later, RequestEventRow) == count(
             later, RequestEventRow, RequestEventRow.request_id.in_(select(RequestRow.id)))
         # the sessions stay, for the others in them and the school's figures; a note about Amara alone goes
