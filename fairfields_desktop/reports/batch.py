@@ -100,16 +100,12 @@ def run_batch(db_url: str, today: date | None, actor, upns, out_dir: str, merged
     file's key, as the parent holds them in memory (neither is ever written anywhere). ``pause`` waits that
     many seconds after each pupil (the wait ends at once on cancelling): for tests and demonstrations."""
     try:
-        from ..app import Services
+        from ..app import open_worker_services
         from ..domain.errors import FairfieldsError
-        from ..services.context import Clock
-        from ..store.database import open_database
         from .make import make
 
         # the parent's key and password, handed over the pipe: the worker never asks a keyring or a person
-        keys = {"key_source": lambda _path, _new: key} if key else {}
-        db = open_database(db_url, password_source=(lambda _url: password) if password else None, **keys)
-        services = Services(db=db, clock=Clock(today))
+        services = open_worker_services(db_url, today, password=password, key=key)
     except Exception as exc:  # noqa: BLE001 (the parent says what went wrong)
         queue.put(("failed", f"the batch could not open the database: {exc}"))
         return

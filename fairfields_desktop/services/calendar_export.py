@@ -8,8 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import Protocol
 
-from .bookings import Block
+
+class Block(Protocol):
+    """What an event is made from: one dated occurrence of a booking (services/bookings.py's `Block`, which
+    imports this module; this one does not import it back)."""
+
+    @property
+    def occurrence_id(self) -> int: ...
+    @property
+    def booking_ref(self) -> str: ...
+    @property
+    def space(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def professional(self) -> str | None: ...
+    @property
+    def staff(self) -> tuple[str, ...]: ...
+    @property
+    def pupils(self) -> tuple[str, ...]: ...
+    @property
+    def purpose(self) -> str | None: ...
+
 
 PRODUCT = "-//Fairfields School//Fairfields Desktop//EN"
 TIMEZONE = "Europe/London"

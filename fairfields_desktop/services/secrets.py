@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from ..domain.errors import NotAllowed
+from ..store.database import KEY_VARIABLE as KEY_VARIABLE  # where a database key is given: for the window
 
 log = logging.getLogger(__name__)
 
