@@ -69,7 +69,7 @@ class LocalSettings:
     second_backup_folder: str | None = None
 
     @classmethod
-    def load(cls) -> "LocalSettings":
+    def load(cls) -> LocalSettings:
         path = settings_path()
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ exporting may choose full names. UPNs never leave the school in a calendar file.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -53,7 +53,7 @@ def bookings_to_ics(blocks: Iterable[Block], calendar_name: str, *, full_names: 
     from icalendar import Calendar, Event
 
     zone = ZoneInfo(TIMEZONE)
-    stamp = (now or datetime.now()).astimezone(timezone.utc)
+    stamp = (now or datetime.now()).astimezone(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")

@@ -25,7 +25,7 @@ class SecretStore:
     def __init__(self, service: str = SERVICE) -> None:
         self.service = service
 
-    def _backend(self):  # noqa: ANN202
+    def _backend(self):
         import keyring
 
         backend = keyring.get_keyring()

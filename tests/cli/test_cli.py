@@ -23,7 +23,7 @@ class Result:
 
 
 @pytest.fixture
-def cli(monkeypatch):  # noqa: ANN001, ANN201
+def cli(monkeypatch):
     def invoke(*args: str, password: str | None = None) -> Result:
         if password is None:
             monkeypatch.delenv("FAIRFIELDS_PASSWORD", raising=False)
@@ -37,7 +37,7 @@ def cli(monkeypatch):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def loaded(cli, db_url):  # noqa: ANN001, ANN201
+def loaded(cli, db_url):
     assert cli("--db", db_url, "load", EXAMPLE).code == 0
     return db_url
 
@@ -291,7 +291,8 @@ class TestDue:
         assert items[("annual_review", "X319700119023")]["overdue"] is True
         advice = items[("advice", "X319700117077")]
         assert advice["due"] == "2026-11-16" and advice["overdue"] and "Rachel Green" in advice["detail"]
-        assert items[("dbs", "ind-physio-1")]["overdue"] and "re-check policy" in items[("dbs", "ind-physio-1")]["detail"]
+        physio = items[("dbs", "ind-physio-1")]
+        assert physio["overdue"] and "re-check policy" in physio["detail"]
         assert items[("registration", "nhs-physio-1")]["overdue"]
         assert "over a year" in items[("registration", "nhs-physio-1")]["detail"]
 
