@@ -136,6 +136,20 @@ class TestErase:
         assert {p.upn for p in later.pupils.list_pupils(head, include_left=True)} == {CHLOE, DEV}
         assert later.retention.due_for_erasure(head) == []
 
+    def test_no_table_about_pupils_names_them_afterwards(self, later, records, actor):
+        """Every table of the registry (store/pupil_tables.py), the ones kept for others included."""
+        def text_of(model) -> str:
+            with later.db.read_session() as session:
+                rows = session.execute(select(model.__table__)).all()
+            return json.dumps([list(row) for row in rows], ensure_ascii=False, default=str)
+
+        before = {entry.table for entry in PUPIL_TABLES if any(w in text_of(entry.model) for w in PERSONAL)}
+        assert {"pupils", "contacts", "audit_events"} <= before  # the words are there to be found
+        later.retention.erase(actor(later, "hcarter"), [records["amara"], records["ben"]])
+        for entry in PUPIL_TABLES:
+            text = text_of(entry.model)
+            assert [w for w in PERSONAL if w in text] == [], entry.table
+
     def test_the_audit_trail_keeps_the_erasure_without_personal_data_and_still_checks(self, later, records, actor):
         head = actor(later, "hcarter")
         assert any(word in audit_text(later) for word in PERSONAL)  # before: the trail names them
