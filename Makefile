@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_ENV := QT_QPA_PLATFORM=offscreen FAIRFIELDS_HASH_COST=test
 
-.PHONY: run test bench soak install demo-data package clean
+.PHONY: run test lint bench soak install demo-data package clean
+LINT_STAMP := $(VENV)/.installed-lint
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(LINT_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,lint]'
+	touch $(LINT_STAMP)
 
 ## Open the window on the demo school (SQLite in your data folder, filled on first run).
 ## The demo's database key is fixed here so it opens again on a machine with no keyring; a school's
@@ -25,6 +30,13 @@ run: $(STAMP)
 ## The whole suite, headless (PostgreSQL tests run when a server answers; always under CI).
 test: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest -m "not perf and not soak" -q
+
+## The team's own checks: ruff (style and likely bugs), import-linter (the layers: domain <- store <-
+## services <- reports <- ui/cli) and mypy (domain/ strictly). Each prints what it found and stops the build.
+lint: $(LINT_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 ## Benchmarks (tests/perf): figures printed, no timed assertions.
 bench: $(STAMP)
@@ -51,4 +63,4 @@ demo-data:
 	$(PYTHON) resources/make_demo_school.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .benchmarks
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .benchmarks .ruff_cache .mypy_cache .import_linter_cache

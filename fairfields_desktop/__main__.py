@@ -5,14 +5,11 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+from datetime import date
 
-LOG_FILE = "fairfields.log"
+from .config import LOG_FILE, log_file_path
 
-
-def log_file_path() -> str:
-    from .config import log_dir
-
-    return str(log_dir() / LOG_FILE)
+__all__ = ["LOG_FILE", "log_file_path", "main", "setup_logging"]
 
 
 def setup_logging() -> None:
@@ -41,7 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging()
     from .cli.main import run
 
-    return run(argv if argv is not None else sys.argv[1:], log_path=log_file_path)
+    return run(argv if argv is not None else sys.argv[1:], log_path=log_file_path, window=run_window)
+
+
+def run_window(db_url: str | None, today: date | None, demo: bool = False) -> int:
+    """The `gui` command: the window (ui/launch.py), handed to the command line, which never imports Qt."""
+    from .ui.launch import run_window as run
+
+    return run(db_url, today, demo=demo)
 
 
 if __name__ == "__main__":

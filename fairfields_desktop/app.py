@@ -298,3 +298,12 @@ def remember_database_password(url: str, password: str) -> None:
     if not password:
         raise NotAllowed("no password given: nothing was stored")
     SecretStore().set(database_key(display_url(normalise_url(url))), password)
+
+
+def open_worker_services(url: str, today: date | None, *, password: str | None = None,
+                         key: str | None = None) -> Services:
+    """The services a worker process (the review-pack batch, reports/batch.py) opens on the parent's database,
+    with the parent's key or password handed over the pipe: it never asks a keyring or a person."""
+    keys = {"key_source": lambda _path, _new: key} if key else {}
+    db = open_database(url, password_source=(lambda _url: password) if password else None, **keys)
+    return Services(db=db, clock=Clock(today))

@@ -39,6 +39,14 @@ def log_dir() -> Path:
     return home / "logs" if home else _platform_dir("log")
 
 
+LOG_FILE = "fairfields.log"
+
+
+def log_file_path() -> str:
+    """The rotating log file (the window names it in a bug's message, the command line in its errors)."""
+    return str(log_dir() / LOG_FILE)
+
+
 def config_dir() -> Path:
     home = home_override()
     return home / "config" if home else _platform_dir("config")
@@ -61,7 +69,7 @@ class LocalSettings:
     second_backup_folder: str | None = None
 
     @classmethod
-    def load(cls) -> "LocalSettings":
+    def load(cls) -> LocalSettings:
         path = settings_path()
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))

@@ -59,7 +59,7 @@ TEST_DB_KEY = "5f" * 32
 
 
 @pytest.fixture(autouse=True)
-def private_home(tmp_path_factory, monkeypatch) -> Path:  # noqa: ANN001
+def private_home(tmp_path_factory, monkeypatch) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("FAIRFIELDS_HOME", str(home))
     monkeypatch.setenv("FAIRFIELDS_DB_KEY", TEST_DB_KEY)
@@ -67,7 +67,7 @@ def private_home(tmp_path_factory, monkeypatch) -> Path:  # noqa: ANN001
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch) -> MemoryKeyring:  # noqa: ANN001
+def memory_keyring(monkeypatch) -> MemoryKeyring:
     import keyring
     from keyring.backend import KeyringBackend
 
@@ -78,13 +78,13 @@ def memory_keyring(monkeypatch) -> MemoryKeyring:  # noqa: ANN001
             super().__init__()
             self.memory = MemoryKeyring()
 
-        def get_password(self, service, username):  # noqa: ANN001, ANN201
+        def get_password(self, service, username):
             return self.memory.get_password(service, username)
 
-        def set_password(self, service, username, password):  # noqa: ANN001, ANN201
+        def set_password(self, service, username, password):
             self.memory.set_password(service, username, password)
 
-        def delete_password(self, service, username):  # noqa: ANN001, ANN201
+        def delete_password(self, service, username):
             self.memory.delete_password(service, username)
 
     backend = Backend()
@@ -114,7 +114,7 @@ def _pg_admin_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_admin_engine():  # noqa: ANN201
+def pg_admin_engine():
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
@@ -133,7 +133,7 @@ def pg_admin_engine():  # noqa: ANN201
 
 
 @pytest.fixture
-def pg_url(pg_admin_engine) -> Iterator[str]:  # noqa: ANN001
+def pg_url(pg_admin_engine) -> Iterator[str]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
@@ -147,7 +147,7 @@ def pg_url(pg_admin_engine) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request) -> str:  # noqa: ANN001
+def db_url(request) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
 
 
@@ -158,7 +158,7 @@ def open_school() -> Iterator[Callable]:
 
     opened = []
 
-    def make(url: str, today: date | None = TODAY):  # noqa: ANN202
+    def make(url: str, today: date | None = TODAY):
         services = open_services(url, today=today)
         opened.append(services)
         return services
@@ -169,7 +169,7 @@ def open_school() -> Iterator[Callable]:
 
 
 @pytest.fixture
-def school(open_school, db_url, example_doc):  # noqa: ANN001, ANN201
+def school(open_school, db_url, example_doc):
     """Services on a database (SQLite and PostgreSQL) holding the example school."""
     services = open_school(db_url)
     services.dataset.load(example_doc)
@@ -177,7 +177,7 @@ def school(open_school, db_url, example_doc):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def sqlite_school(open_school, sqlite_url, example_doc):  # noqa: ANN001, ANN201
+def sqlite_school(open_school, sqlite_url, example_doc):
     services = open_school(sqlite_url)
     services.dataset.load(example_doc)
     return services
@@ -187,7 +187,7 @@ def sqlite_school(open_school, sqlite_url, example_doc):  # noqa: ANN001, ANN201
 def actor() -> Callable:
     """``actor(services, "admin")``: the demo user signed in with their demo password."""
 
-    def sign_in(services, username: str):  # noqa: ANN001, ANN202
+    def sign_in(services, username: str):
         return services.auth.sign_in(username, PASSWORDS[username])
 
     return sign_in

@@ -42,7 +42,7 @@ SLOTS_PER_DAY = (DAY_END.hour - DAY_START.hour) * 60 // SLOT_MINUTES
 PURPOSE = "crash test slot {}"
 
 
-def school_days(services) -> list[date]:  # noqa: ANN001
+def school_days(services) -> list[date]:
     calendar = services.school.calendar()
     return calendar.school_days(TODAY + timedelta(days=1), date(2027, 7, 21))
 
@@ -69,7 +69,7 @@ def _announce_writes(pause_ms: float) -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    def after_flush(_session, _context) -> None:  # noqa: ANN001
+    def after_flush(_session, _context) -> None:
         say("writing")
         if pause_ms:
             clock.sleep(random.uniform(0, pause_ms) / 1000)
@@ -144,7 +144,7 @@ def serve() -> None:
                 os.dup2(devnull, 0)
                 sys.stdout = os.fdopen(1, "w", buffering=1)
                 work(url, int(first_slot))
-            except BaseException as exc:  # noqa: BLE001 - reported to the test through the output
+            except BaseException as exc:  # reported to the test through the output
                 say(f"error {exc!r}")
             finally:
                 os._exit(3)

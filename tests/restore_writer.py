@@ -64,6 +64,6 @@ def work(url: str, worker: int, stop: Path) -> None:
 if __name__ == "__main__":
     try:
         work(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]))
-    except BaseException as exc:  # noqa: BLE001 - reported to the test through the output
+    except BaseException as exc:  # reported to the test through the output
         say(f"error {exc!r}")
         raise

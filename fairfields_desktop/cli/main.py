@@ -154,8 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
 class Runner:
     """Runs one parsed command; every handler returns an exit code."""
 
-    def __init__(self, args: argparse.Namespace, stdout=None, stderr=None) -> None:  # noqa: ANN001
+    def __init__(self, args: argparse.Namespace, stdout=None, stderr=None) -> None:
         self.args = args
+        self.window: Callable[..., int] | None = None  # the `gui` command's window, passed in by the entry point
         self.out = stdout or sys.stdout
         self.err = stderr or sys.stderr
         env_today = os.environ.get("FAIRFIELDS_TODAY")
@@ -170,7 +171,7 @@ class Runner:
     def say(self, message: str) -> None:
         print(message, file=self.err)
 
-    def services(self):  # noqa: ANN201
+    def services(self):
         if self._services is None:
             from ..app import open_services
 
@@ -181,7 +182,7 @@ class Runner:
                          f"(give it in FAIRFIELDS_DB_KEY or when asked):\n    {self._services.new_recovery_key}")
         return self._services
 
-    def actor(self, required: bool = True):  # noqa: ANN201
+    def actor(self, required: bool = True):
         username = self.args.as_user
         if not username:
             if required:
@@ -445,9 +446,9 @@ class Runner:
         return EXIT_OK
 
     def cmd_gui(self) -> int:
-        from ..ui.launch import run_window
-
-        return run_window(self.args.db, self.args.today, demo=getattr(self.args, "demo", False))
+        if self.window is None:
+            raise UsageError("the window is started by `python -m fairfields_desktop gui` (the entry point)")
+        return self.window(self.args.db, self.args.today, demo=getattr(self.args, "demo", False))
 
 
 def _ask_terminal(prompt: str) -> str | None:
@@ -475,9 +476,11 @@ def _read_json(path: Path) -> Any:
                                f"{str(exc)[:120]}): check the file") from None
 
 
-def run(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa: ANN001
-        log_path: Callable[[], str] | None = None) -> int:
-    """Run the command line; returns the exit code (never raises for a known error)."""
+def run(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,
+        log_path: Callable[[], str] | None = None, window: Callable[..., int] | None = None) -> int:
+    """Run the command line; returns the exit code (never raises for a known error). ``window`` starts
+    the window for the `gui` command (the entry point passes ui/launch.py's: the command line never
+    imports Qt)."""
     err = stderr or sys.stderr
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -485,6 +488,7 @@ def run(argv: Sequence[str] | None = None, *, stdout=None, stderr=None,  # noqa:
     runner: Runner | None = None
     try:
         runner = Runner(args, stdout=stdout, stderr=stderr)
+        runner.window = window
         return getattr(runner, f"cmd_{command.replace('-', '_')}")()
     except InvalidInput as exc:
         summary = exc.args[0] if exc.args else "invalid input"

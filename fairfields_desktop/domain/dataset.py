@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 from .calendar import Closure, SchoolCalendar, Term
 from .errors import Problem
@@ -240,13 +240,13 @@ class _Checker:
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
-    def obj(self, value: object, path: str) -> dict | None:
+    def obj(self, value: object, path: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.add(path, "must be an object ({...})")
             return None
         return value
 
-    def items(self, doc: dict, key: str) -> list[tuple[str, dict]]:
+    def items(self, doc: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
         value = doc.get(key, [])
         if value is None:
             value = []
@@ -262,7 +262,7 @@ class _Checker:
                 self.add(path, "must be an object ({...})")
         return found
 
-    def text(self, record: dict, key: str, path: str, *, required: bool = True,
+    def text(self, record: dict[str, Any], key: str, path: str, *, required: bool = True,
              limit: int | None = NAME) -> str | None:
         value = record.get(key)
         if value is None:
@@ -278,7 +278,7 @@ class _Checker:
             return None
         return value
 
-    def boolean(self, record: dict, key: str, path: str, *, default: bool | None = None,
+    def boolean(self, record: dict[str, Any], key: str, path: str, *, default: bool | None = None,
                 meaning: str | None = None) -> bool | None:
         """A JSON true or false; ``meaning`` (what the value not by default says) is added to the problem."""
         value = record.get(key, default)
@@ -290,7 +290,7 @@ class _Checker:
             return None
         return value
 
-    def day(self, record: dict, key: str, path: str, *, required: bool = True) -> date | None:
+    def day(self, record: dict[str, Any], key: str, path: str, *, required: bool = True) -> date | None:
         value = record.get(key)
         if value is None:
             if required:
@@ -304,14 +304,14 @@ class _Checker:
             return None
         return parsed
 
-    def clock(self, record: dict, key: str, path: str) -> time | None:
+    def clock(self, record: dict[str, Any], key: str, path: str) -> time | None:
         value = record.get(key)
         parsed = parse_time(value)
         if parsed is None:
             self.add(f"{path}.{key}", f"{shown(value)} is not a time: write it as HH:MM (24-hour)")
         return parsed
 
-    def moment(self, record: dict, key: str, path: str) -> datetime | None:
+    def moment(self, record: dict[str, Any], key: str, path: str) -> datetime | None:
         value = record.get(key)
         parsed = parse_datetime(value)
         if parsed is None:
@@ -321,7 +321,7 @@ class _Checker:
             return None
         return parsed
 
-    def number(self, record: dict, key: str, path: str, low: float, high: float,
+    def number(self, record: dict[str, Any], key: str, path: str, low: float, high: float,
                *, integer: bool = False, default: object = None) -> float | None:
         value = record.get(key, default)
         kind_ok = isinstance(value, int) if integer else isinstance(value, (int, float))
@@ -332,9 +332,9 @@ class _Checker:
         if not low <= value <= high:
             self.add(f"{path}.{key}", f"{shown(value)} is out of range: give a value from {low:g} to {high:g}")
             return None
-        return value
+        return cast(float, value)
 
-    def choice(self, record: dict, key: str, path: str, allowed: Iterable[str]) -> str | None:
+    def choice(self, record: dict[str, Any], key: str, path: str, allowed: Iterable[str]) -> str | None:
         allowed = tuple(allowed)
         value = record.get(key)
         if value not in allowed:
@@ -343,7 +343,7 @@ class _Checker:
             else:
                 self.add(f"{path}.{key}", f"{shown(value)} is not one of " + ", ".join(allowed))
             return None
-        return value
+        return cast(str, value)
 
     def ref(self, value: object, known: Iterable[object], path: str, what: str) -> bool:
         if not isinstance(value, (str, int)) or isinstance(value, bool):
@@ -354,8 +354,8 @@ class _Checker:
             return False
         return True
 
-    def unique(self, items: list[tuple[str, dict]], key: str, what: str) -> dict[object, dict]:
-        seen: dict[object, dict] = {}
+    def unique(self, items: list[tuple[str, dict[str, Any]]], key: str, what: str) -> dict[Any, dict[str, Any]]:
+        seen: dict[Any, dict[str, Any]] = {}
         for path, record in items:
             value = record.get(key)
             if value is None or not isinstance(value, (str, int)) or isinstance(value, bool):
@@ -367,7 +367,7 @@ class _Checker:
         return seen
 
 
-def settings_problems(settings: dict, path: str = "settings") -> list[Problem]:
+def settings_problems(settings: dict[str, Any], path: str = "settings") -> list[Problem]:
     """Problems with a settings object (also used by the Settings screen's service)."""
     check = _Checker()
     if check.obj(settings, path) is not None:
@@ -375,7 +375,7 @@ def settings_problems(settings: dict, path: str = "settings") -> list[Problem]:
     return check.problems
 
 
-def _check_settings(check: _Checker, settings: dict, path: str) -> None:
+def _check_settings(check: _Checker, settings: dict[str, Any], path: str) -> None:
     merged = {**SETTINGS_DEFAULTS, **settings}
     check.text(merged, "school_name", path)
     check.number(merged, "attendance_threshold_percent", path, 0, 100)
@@ -394,7 +394,7 @@ def _check_settings(check: _Checker, settings: dict, path: str) -> None:
             check.add(f"{path}.school_day.end", "the school day must end after it starts")
 
 
-def calendar_from_terms(terms: list[dict]) -> SchoolCalendar:
+def calendar_from_terms(terms: list[dict[str, Any]]) -> SchoolCalendar:
     """A calendar from already validated term records."""
     return SchoolCalendar(
         Term(
@@ -406,13 +406,13 @@ def calendar_from_terms(terms: list[dict]) -> SchoolCalendar:
     )
 
 
-def term_problems(terms: list[tuple[str, dict]]) -> list[Problem]:
+def term_problems(terms: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
     check = _Checker()
     _check_terms(check, [(path, term) for path, term in terms if check.obj(term, path) is not None])
     return check.problems
 
 
-def _check_terms(check: _Checker, terms: list[tuple[str, dict]]) -> bool:
+def _check_terms(check: _Checker, terms: list[tuple[str, dict[str, Any]]]) -> bool:
     """Checks terms and their closures; True when all are sound enough to build a calendar."""
     before = len(check.problems)
     check.unique(terms, "name", "term")
@@ -475,10 +475,10 @@ def validate_dataset(doc: object) -> list[Problem]:
 
     spaces = check.items(doc, "spaces")
     space_by_name = check.unique(spaces, "name", "space")
-    for path, space in spaces:
-        check.text(space, "name", path)
-        check.text(space, "kind", path, limit=60)
-        check.number(space, "capacity", path, 0, 10_000, integer=True)
+    for path, space_record in spaces:
+        check.text(space_record, "name", path)
+        check.text(space_record, "kind", path, limit=60)
+        check.number(space_record, "capacity", path, 0, 10_000, integer=True)
 
     classes = check.items(doc, "classes")
     class_names = check.unique(classes, "name", "class")
@@ -517,7 +517,8 @@ def validate_dataset(doc: object) -> list[Problem]:
         has_password = isinstance(user.get("password"), str) and user["password"] != ""
         has_hash = isinstance(user.get("password_hash"), str) and user["password_hash"] != ""
         if has_password == has_hash:
-            check.add(path, "give either \"password\" (plain, hashed on load) or \"password_hash\", not both or neither")
+            check.add(path,
+                      "give either \"password\" (plain, hashed on load) or \"password_hash\", not both or neither")
         elif has_hash:
             check.text(user, "password_hash", path, limit=300)
         else:
@@ -536,10 +537,10 @@ def validate_dataset(doc: object) -> list[Problem]:
 
     pupils = check.items(doc, "pupils")
     pupil_by_upn = check.unique(pupils, "upn", "pupil")
-    for path, pupil in pupils:
-        _check_pupil(check, pupil, path, class_names, staff_ids, professional_by_id)
+    for path, pupil_record in pupils:
+        _check_pupil(check, pupil_record, path, class_names, staff_ids, professional_by_id)
         # optional state of ours: the date the pupil left the school (absent or null while on roll)
-        check.day(pupil, "left_on", path, required=False)
+        check.day(pupil_record, "left_on", path, required=False)
 
     bookings = check.items(doc, "bookings")
     check.unique(bookings, "id", "booking")
@@ -675,13 +676,13 @@ def validate_dataset(doc: object) -> list[Problem]:
     return check.problems
 
 
-def _check_annual_reviews(check: _Checker, doc: dict, pupil_by_upn: dict,
-                          professional_by_id: dict) -> set[tuple[str, date]]:
+def _check_annual_reviews(check: _Checker, doc: dict[str, Any], pupil_by_upn: dict[str, Any],
+                          professional_by_id: dict[str, Any]) -> set[tuple[str, date]]:
     """Checks `annual_reviews`; returns the (UPN, meeting date) of every review, for advice to refer to."""
     dates: set[tuple[str, date]] = set()
     planned: dict[str, str] = {}
     for path, review in check.items(doc, "annual_reviews"):
-        pupil = review.get("pupil")
+        pupil: Any = review.get("pupil")  # a UPN when known
         known = check.ref(pupil, pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
         meeting = check.day(review, "meeting_on", path)
         if known and meeting is not None:
@@ -741,7 +742,8 @@ def _check_annual_reviews(check: _Checker, doc: dict, pupil_by_upn: dict,
     return dates
 
 
-def _check_outcomes(check: _Checker, doc: dict, pupil_by_upn: dict, professional_by_id: dict) -> None:
+def _check_outcomes(check: _Checker, doc: dict[str, Any], pupil_by_upn: dict[str, Any],
+                    professional_by_id: dict[str, Any]) -> None:
     for path, outcome in check.items(doc, "outcomes"):
         check.ref(outcome.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
         check.choice(outcome, "area", path, AREAS_OF_NEED)
@@ -759,7 +761,7 @@ def _check_outcomes(check: _Checker, doc: dict, pupil_by_upn: dict, professional
             _check_ending(check, target, tpath, "target")
 
 
-def _check_ending(check: _Checker, record: dict, path: str, what: str) -> None:
+def _check_ending(check: _Checker, record: dict[str, Any], path: str, what: str) -> None:
     """`set_on`, `status` (current, achieved or ceased) and `ended_on`, given when (and only when) it ended."""
     set_on = check.day(record, "set_on", path)
     status = check.choice(record, "status", path, OUTCOME_STATUSES)
@@ -771,14 +773,14 @@ def _check_ending(check: _Checker, record: dict, path: str, what: str) -> None:
         check.add(f"{path}.ended_on", f"is before the {what} was set ({set_on.isoformat()})")
 
 
-def professional_field_problems(values: dict) -> list[Problem]:
+def professional_field_problems(values: dict[str, Any]) -> list[Problem]:
     """Problems with one professional's record (the edit form), each at its field's path."""
     check = _Checker()
     _check_professional(check, values, "")
     return [Problem(p.where.lstrip("."), p.message) for p in check.problems]
 
 
-def _check_professional(check: _Checker, pro: dict, path: str) -> None:
+def _check_professional(check: _Checker, pro: dict[str, Any], path: str) -> None:
     check.text(pro, "id", path, limit=60)
     check.text(pro, "name", path)
     check.text(pro, "discipline", path, limit=80)
@@ -808,8 +810,9 @@ def _check_professional(check: _Checker, pro: dict, path: str) -> None:
     check.day(checks, "insurance_expires", cpath, required=False)
 
 
-def _check_pupil(check: _Checker, pupil: dict, path: str, class_names: dict, staff_ids: dict,
-                 professional_by_id: dict) -> None:
+def _check_pupil(check: _Checker, pupil: dict[str, Any], path: str, class_names: dict[str, Any],
+                 staff_ids: dict[str, Any],
+                 professional_by_id: dict[str, Any]) -> None:
     problem = upn_problem(pupil.get("upn"))
     if problem:
         check.add(f"{path}.upn", problem)
@@ -876,11 +879,12 @@ def _check_pupil(check: _Checker, pupil: dict, path: str, class_names: dict, sta
             check.add(f"{cpath}.withdrawn_on", "is before the consent was given")
 
 
-def _check_request(check: _Checker, request: dict, path: str, pupil_by_upn: dict, professional_by_id: dict,
-                   space_by_name: dict, staff_ids: dict, request_ids: dict) -> None:
+def _check_request(check: _Checker, request: dict[str, Any], path: str, pupil_by_upn: dict[str, Any],
+                   professional_by_id: dict[str, Any], space_by_name: dict[str, Any], staff_ids: dict[str, Any],
+                   request_ids: dict[str, Any]) -> None:
     check.text(request, "id", path, limit=60)
     check.ref(request.get("pupil"), pupil_by_upn, f"{path}.pupil", "pupil (UPN)")
-    professional = request.get("professional")
+    professional: Any = request.get("professional")
     if check.ref(professional, professional_by_id, f"{path}.professional", "professional"):
         kind = professional_by_id[professional].get("kind")
         if kind != "independent":
@@ -928,7 +932,7 @@ def _check_request(check: _Checker, request: dict, path: str, pupil_by_upn: dict
         check.text(entry, "reason", hpath, required=False, limit=None)
 
 
-def _list(check: _Checker, record: dict, key: str, path: str) -> list:
+def _list(check: _Checker, record: dict[str, Any], key: str, path: str) -> list[Any]:
     value = record.get(key, [])
     if value is None:
         return []
@@ -945,18 +949,18 @@ def _list(check: _Checker, record: dict, key: str, path: str) -> list:
 LARGEST = 2_147_483_647
 
 
-def _is_id(value: object) -> bool:
+def _is_id(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= LARGEST
 
 
-def record_ids(doc: dict) -> dict[str, list[tuple[str, dict, int]]]:
+def record_ids(doc: dict[str, Any]) -> dict[str, list[tuple[str, dict[str, Any], int]]]:
     """Each record of the sections, by table, with its path and database id in the document's order.
 
     The id is the record's `row.id` when given, else the one after the previous record's of its table
     (1 for the first): a load keeps these ids, and `dump` writes `row.id` only where it is needed."""
-    found: dict[str, list[tuple[str, dict, int]]] = {}
+    found: dict[str, list[tuple[str, dict[str, Any], int]]] = {}
     for table, section, inner in SECTION_WALK:
-        entries: list[tuple[str, dict, int]] = []
+        entries: list[tuple[str, dict[str, Any], int]] = []
         previous = 0
         records = doc.get(section)
         for index, record in enumerate(records if isinstance(records, list) else ()):
@@ -979,7 +983,7 @@ def record_ids(doc: dict) -> dict[str, list[tuple[str, dict, int]]]:
     return found
 
 
-def row_ids(rows: list, has_id: bool = True) -> list[int | None]:
+def row_ids(rows: list[Any], has_id: bool = True) -> list[int | None]:
     """The id of each row of a `ROW_TABLES` key: its `id`, or the one after the previous row's."""
     found: list[int | None] = []
     previous = 0
@@ -1013,7 +1017,7 @@ def _default(column: str, kind: str) -> object:
     return False if kind == "bool" else None
 
 
-def _check_column(check: _Checker, row: dict, column: str, spec: str, path: str,
+def _check_column(check: _Checker, row: dict[str, Any], column: str, spec: str, path: str,
                   known: dict[str, set[int]]) -> None:
     kind, limit, nullable, target = _spec(spec)
     where = f"{path}.{column}"
@@ -1078,7 +1082,7 @@ def _json_value(value: object, depth: int = 0) -> bool:
     return False
 
 
-def _unknown_columns(check: _Checker, row: dict, spec: dict[str, str], path: str, table: str) -> None:
+def _unknown_columns(check: _Checker, row: dict[str, Any], spec: dict[str, str], path: str, table: str) -> None:
     for column in row:
         if column not in spec:
             where = f"{path}.{column}" if isinstance(column, str) and column.strip() else f"{path}.({shown(column)})"
@@ -1086,7 +1090,7 @@ def _unknown_columns(check: _Checker, row: dict, spec: dict[str, str], path: str
                       f"(the columns: {', '.join(spec)})")
 
 
-def _check_database_rows(check: _Checker, doc: dict) -> None:
+def _check_database_rows(check: _Checker, doc: dict[str, Any]) -> None:
     """The optional `row` of the sections' records and the `ROW_TABLES` keys: types, ids, references."""
     sections = record_ids(doc)
     known: dict[str, set[int]] = {}
@@ -1105,19 +1109,19 @@ def _check_database_rows(check: _Checker, doc: dict) -> None:
     settings = doc.get("settings")
     if isinstance(settings, dict):
         known["school_settings"] = {1}
-    tables: dict[str, list[tuple[str, dict]]] = {}
+    tables: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for table, spec in ROW_TABLES.items():
         items = check.items(doc, table)
         tables[table] = items
         if "id" not in spec:
             continue
         seen = {}
-        for (path, row), ident in zip(items, row_ids([r for _, r in items]), strict=True):
-            if ident in seen and ident is not None:
-                check.add(f"{path}.id", f"the id {ident} is also that of {seen[ident]}: each row of {table} "
+        for (path, _row), row_id in zip(items, row_ids([r for _, r in items]), strict=True):
+            if row_id in seen and row_id is not None:
+                check.add(f"{path}.id", f"the id {row_id} is also that of {seen[row_id]}: each row of {table} "
                           "needs its own id")
-            elif ident is not None:
-                seen[ident] = path
+            elif row_id is not None:
+                seen[row_id] = path
         known[table] = set(seen)
 
     # the sections' own `row`: the columns their keys do not hold
@@ -1138,7 +1142,7 @@ def _check_database_rows(check: _Checker, doc: dict) -> None:
     _check_row_rules(check, tables, known)
 
 
-def _check_extras(check: _Checker, record: dict, path: str, table: str, known: dict[str, set[int]]) -> None:
+def _check_extras(check: _Checker, record: dict[str, Any], path: str, table: str, known: dict[str, set[int]]) -> None:
     row = check.obj(record.get("row"), f"{path}.row")
     if row is None:
         return
@@ -1149,7 +1153,8 @@ def _check_extras(check: _Checker, record: dict, path: str, table: str, known: d
             _check_column(check, row, column, column_spec, f"{path}.row", known)
 
 
-def _check_row_rules(check: _Checker, tables: dict[str, list[tuple[str, dict]]], known: dict) -> None:
+def _check_row_rules(check: _Checker, tables: dict[str, list[tuple[str, dict[str, Any]]]],
+                     known: dict[str, Any]) -> None:
     """The database's own rules on these rows (its check constraints and unique keys), and no overlaps."""
     for table, first, last, how in (("booking_occurrences", "starts_at", "ends_at", "moment"),
                                     ("space_closures", "starts_on", "ends_on", "day"),
@@ -1166,7 +1171,7 @@ def _check_row_rules(check: _Checker, tables: dict[str, list[tuple[str, dict]]],
         if row.get("purpose") not in VISIT_PURPOSES:
             check.add(f"{path}.purpose", f"{shown(row.get('purpose'))} is not one of " + ", ".join(VISIT_PURPOSES))
     for table, columns in (("session_records", ("occurrence_id",)), ("visit_pupils", ("visit_id", "pupil_id"))):
-        seen: dict[tuple, str] = {}
+        seen: dict[tuple[Any, ...], str] = {}
         for path, row in tables[table]:
             key = tuple(row.get(c) for c in columns)
             if not all(_is_id(v) for v in key):
@@ -1187,9 +1192,9 @@ def _check_row_rules(check: _Checker, tables: dict[str, list[tuple[str, dict]]],
     for space, found in slots.items():
         found.sort(key=lambda slot: (slot[0], slot[1]))
         latest: tuple[datetime, str, object] | None = None
-        for start, end, path, ident in found:
+        for start, end, path, occurrence in found:
             if latest is not None and start < latest[0]:
                 check.add(path, f"overlaps booking occurrence {latest[2]} ({latest[1]}) in space {space} on "
                           f"{start:%a %d %b %Y}: two booked dates of one space may not overlap")
             if latest is None or end > latest[0]:
-                latest = (end, path, ident)
+                latest = (end, path, occurrence)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class FairfieldsError(Exception):
@@ -44,7 +45,7 @@ class Refused(FairfieldsError):
 
     exit_code = 3
 
-    def __init__(self, message: str, reasons: list | None = None) -> None:
+    def __init__(self, message: str, reasons: list[Any] | None = None) -> None:
         super().__init__(message)
         self.reasons = reasons or []
 

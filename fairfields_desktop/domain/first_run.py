@@ -61,7 +61,8 @@ def admin_problems(username: str, name: str, password: str, repeated: str) -> li
     problems = []
     username = (username or "").strip()
     if not username:
-        problems.append(Problem("username", "give the administrator a username (for example their initial and surname)"))
+        problems.append(Problem("username",
+                                "give the administrator a username (for example their initial and surname)"))
     elif any(c.isspace() for c in username):
         problems.append(Problem("username", "a username has no spaces"))
     if not (name or "").strip():

@@ -118,10 +118,10 @@ def _columns(heading: list[str]) -> tuple[dict[str, int], dict[str, str]]:
     written: dict[str, str] = {}
     for field, spellings in HEADINGS.items():
         for spelling in spellings:
-            index = found.get(_heading_key(spelling))
-            if index is not None:
-                columns[field] = index
-                written[field] = heading[index].strip()
+            column = found.get(_heading_key(spelling))
+            if column is not None:
+                columns[field] = column
+                written[field] = heading[column].strip()
                 break
     return columns, written
 
@@ -351,15 +351,15 @@ def plan_import(rows: list[MisRow], problems: list[Problem], existing: list[Exis
     matches: dict[int, tuple[ExistingPupil, str]] = {}  # row line → (pupil, matched_by)
     unmatched: list[MisRow] = []
     for row in rows:  # UPN matches first, so a name match never takes a pupil whose UPN is in the file
-        pupil = by_upn.get(row.upn)
-        if pupil is None:
+        by_its_upn = by_upn.get(row.upn)
+        if by_its_upn is None:
             unmatched.append(row)
-        elif pupil.id in claimed:
-            refused.append(Problem(f"line {row.line}", f"UPN {row.upn} is also on line {claimed[pupil.id].line}: "
+        elif by_its_upn.id in claimed:
+            refused.append(Problem(f"line {row.line}", f"UPN {row.upn} is also on line {claimed[by_its_upn.id].line}: "
                                    "a pupil can be in the export once; remove the duplicate row"))
         else:
-            claimed[pupil.id] = row
-            matches[row.line] = (pupil, "upn")
+            claimed[by_its_upn.id] = row
+            matches[row.line] = (by_its_upn, "upn")
     new_rows: set[int] = set()
     for row in unmatched:
         candidates = by_key.get(_match_key(row.first_name, row.last_name, row.date_of_birth), [])

@@ -153,7 +153,7 @@ def pupil_problems(values: dict[str, Any], class_names: set[str], today: date) -
         text(contact.get("name"), f"{where}.name", "contact's name")
         text(contact.get("relationship"), f"{where}.relationship", "relationship (mother, carer, …)", limit=80)
         text(contact.get("phone"), f"{where}.phone", "phone number", required=False, limit=60)
-        email = contact.get("email")
+        email: Any = contact.get("email")
         if text(email, f"{where}.email", "email address", required=False) and (
                 "@" not in email or " " in email.strip()):
             add(f"{where}.email", f"{shown(email)} is not an email address")

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from .bookings import overlaps
 from .calendar import ONE_WEEK, SchoolCalendar, monday_of
@@ -339,7 +339,7 @@ def _extension(request: RequestFacts, context: RuleContext) -> RuleResult:
         return RuleResult("EXTENSION", False, f"extension of {request.extends} lacks {join_words(missing)}",
                           request.last_session)
     return RuleResult("EXTENSION", True, f"extends {request.extends} to {day_text(request.last_session)}: "
-                                         f"{request.extension_reason.strip()}", request.last_session)
+                                         f"{(request.extension_reason or '').strip()}", request.last_session)
 
 
 def _ehcp_approval(request: RequestFacts, context: RuleContext) -> RuleResult:
@@ -354,6 +354,7 @@ def _ehcp_approval(request: RequestFacts, context: RuleContext) -> RuleResult:
             missing.append("the link to the personal budget")
         return RuleResult("EHCP_APPROVAL", False, f"no EHCP team approval recorded: {join_words(missing)} "
                                                   f"{'is' if len(missing) == 1 else 'are'} missing", on)
+    assert on is not None  # else `missing` named it and the rule failed above
     approved = f"approved by the EHCP team on {day_text(on)} ({reference})"
     if not request.personal_budget_linked:
         return RuleResult("EHCP_APPROVAL", False, f"{approved}, but not linked to the personal budget", on)

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
-def pupils_due(services, actor, first: date, last: date) -> list[tuple[str, str]]:  # noqa: ANN001
+def pupils_due(services, actor, first: date, last: date) -> list[tuple[str, str]]:
     """(UPN, name) of each pupil whose annual review is due from ``first`` to ``last``, or whose review
     meeting falls then; each once, in order of the earlier of the two dates."""
     names = {p.upn: p.name for p in services.pupils.list_pupils(actor)}
@@ -68,7 +68,7 @@ def _unique(folder: Path, name: str, taken: set[str]) -> Path:
     return folder / candidate
 
 
-def _write(path: Path, write: Any) -> Any:  # noqa: ANN401
+def _write(path: Path, write: Any) -> Any:
     """Call ``write(part)`` on ``path.part`` then rename it to ``path``; never leave a part behind."""
     part = path.with_name(path.name + ".part")
     try:
@@ -91,7 +91,7 @@ def _merge(paths: list[Path], out: Path) -> None:
     writer.close()
 
 
-def run_batch(db_url: str, today: date | None, actor, upns, out_dir: str, merged: bool,  # noqa: ANN001, PLR0913
+def run_batch(db_url: str, today: date | None, actor, upns, out_dir: str, merged: bool,
               queue, cancel_event, *, password: str | None = None, key: str | None = None,
               period: tuple[date, date] | None = None, pause: float = 0.0) -> None:
     """The worker process's whole life: open the services, make each pupil's pack, report on ``queue``.
@@ -100,17 +100,13 @@ def run_batch(db_url: str, today: date | None, actor, upns, out_dir: str, merged
     file's key, as the parent holds them in memory (neither is ever written anywhere). ``pause`` waits that
     many seconds after each pupil (the wait ends at once on cancelling): for tests and demonstrations."""
     try:
-        from ..app import Services
+        from ..app import open_worker_services
         from ..domain.errors import FairfieldsError
-        from ..services.context import Clock
-        from ..store.database import open_database
         from .make import make
 
         # the parent's key and password, handed over the pipe: the worker never asks a keyring or a person
-        keys = {"key_source": lambda _path, _new: key} if key else {}
-        db = open_database(db_url, password_source=(lambda _url: password) if password else None, **keys)
-        services = Services(db=db, clock=Clock(today))
-    except Exception as exc:  # noqa: BLE001 (the parent says what went wrong)
+        services = open_worker_services(db_url, today, password=password, key=key)
+    except Exception as exc:  # the parent says what went wrong
         queue.put(("failed", f"the batch could not open the database: {exc}"))
         return
     folder = Path(out_dir)
@@ -133,7 +129,7 @@ def run_batch(db_url: str, today: date | None, actor, upns, out_dir: str, merged
             except FairfieldsError as exc:
                 part.unlink(missing_ok=True)
                 queue.put(("error", upn, str(exc)))
-            except Exception as exc:  # noqa: BLE001 (one pupil's failure does not stop the others)
+            except Exception as exc:  # one pupil's failure does not stop the others
                 part.unlink(missing_ok=True)
                 log.exception("review pack %d of %d failed in the batch", done, total)  # never the UPN
                 queue.put(("error", upn, f"{type(exc).__name__}: {exc}"))
@@ -150,7 +146,7 @@ def run_batch(db_url: str, today: date | None, actor, upns, out_dir: str, merged
                 path.unlink(missing_ok=True)
             made = [out]
         queue.put(("done", [str(p) for p in made]))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.exception("the batch of review packs failed")
         queue.put(("failed", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -195,7 +191,7 @@ class Batch:
         self.process.close()
 
 
-def start_batch(services, actor, pupils: list[tuple[str, str]], out_dir: str | Path, *,  # noqa: ANN001
+def start_batch(services, actor, pupils: list[tuple[str, str]], out_dir: str | Path, *,
                 merged: bool, period: tuple[date, date] | None = None, pause: float = 0.0) -> Batch:
     """Start making the packs of ``pupils`` in a spawned worker process (it opens the same database)."""
     url = services.db.url

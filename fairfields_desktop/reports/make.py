@@ -29,11 +29,11 @@ class Made:
     subject: str  # the pupil, the week, the period…
 
 
-def printing_for(services, actor) -> Printing:  # noqa: ANN001
+def printing_for(services, actor) -> Printing:
     return Printing(services.school.settings().school_name, actor.display_name, services.clock.now())
 
 
-def make(services, actor, key: str, out: str | Path | IO[bytes], *, upn: str | None = None,  # noqa: ANN001
+def make(services, actor, key: str, out: str | Path | IO[bytes], *, upn: str | None = None,
          recipient: str | None = None, week: date | None = None, first: date | None = None,
          last: date | None = None, ref: str | None = None) -> Made:
     """Write report ``key`` to ``out`` and say what was made."""

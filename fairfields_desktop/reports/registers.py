@@ -63,7 +63,7 @@ def render_visits(data: VisitsLog, out: str | Path | IO[bytes], printing: Printi
     build(out, story, title=title, subject="Visits log", printing=printing, wide=WIDE)
 
 
-def _out(start, end, missing: str = "not signed out") -> str:  # noqa: ANN001 (datetimes)
+def _out(start, end, missing: str = "not signed out") -> str:  # datetimes
     """When someone left: the time on the same day, the day and time otherwise."""
     if end is None:
         return missing

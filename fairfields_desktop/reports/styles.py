@@ -39,7 +39,8 @@ def register_fonts() -> None:
 
     folder = resources_dir() / "fonts"
     for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf"),
-                       (FONT_ITALIC, "DejaVuSans-Oblique.ttf"), ("DejaVuSans-BoldOblique", "DejaVuSans-BoldOblique.ttf")):
+                       (FONT_ITALIC, "DejaVuSans-Oblique.ttf"),
+                       ("DejaVuSans-BoldOblique", "DejaVuSans-BoldOblique.ttf")):
         pdfmetrics.registerFont(TTFont(name, str(folder / file)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                   boldItalic="DejaVuSans-BoldOblique")

@@ -57,11 +57,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequenc
 class _NumberedCanvas(Canvas):
     """Keeps each page until the end so that the footer can say "Page x of y"."""
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
 
-    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+    def showPage(self) -> None:  # ReportLab's name
         self._pages.append(dict(self.__dict__))
         self._startPage()
 

@@ -76,7 +76,7 @@ class AdviceService:
             audit.record(session, actor, self.clock, "received", "advice", advice.id,
                          before={"received_on": before}, after={"received_on": received_on})
 
-    def _row(self, session, advice_id: int) -> AdviceRequestRow:  # noqa: ANN001
+    def _row(self, session, advice_id: int) -> AdviceRequestRow:
         """The advice request locked for this transaction (guard): chases and the date received are
         recorded one writer at a time (it has no version: nothing is refused as stale)."""
         advice = guard.lock(session, AdviceRequestRow, advice_id)

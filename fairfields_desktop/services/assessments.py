@@ -144,7 +144,7 @@ class AssessmentService:
             audit.record(session, actor, self.clock, "stop", "assessment", row.id,
                          after={"stopped_on": on, "reason": row.stopped_reason})
 
-    def _row(self, session, assessment_id: int) -> AssessmentRow:  # noqa: ANN001
+    def _row(self, session, assessment_id: int) -> AssessmentRow:
         """The assessment locked for this transaction (guard): its stages are recorded one writer at a time
         (it has no version: nothing is refused as stale)."""
         row = guard.lock(session, AssessmentRow, assessment_id)

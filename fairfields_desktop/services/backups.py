@@ -111,7 +111,7 @@ class BackupHealth:
 
 
 class BackupService:
-    def __init__(self, db: Database, clock: Clock, dataset) -> None:  # noqa: ANN001 (DatasetService)
+    def __init__(self, db: Database, clock: Clock, dataset) -> None:  # DatasetService
         self.db = db
         self.clock = clock
         self.dataset = dataset

@@ -7,9 +7,35 @@ exporting may choose full names. UPNs never leave the school in a calendar file.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Protocol
 
-from .bookings import Block
+
+class Block(Protocol):
+    """What an event is made from: one dated occurrence of a booking (services/bookings.py's `Block`, which
+    imports this module; this one does not import it back)."""
+
+    @property
+    def occurrence_id(self) -> int: ...
+    @property
+    def booking_ref(self) -> str: ...
+    @property
+    def space(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def professional(self) -> str | None: ...
+    @property
+    def staff(self) -> tuple[str, ...]: ...
+    @property
+    def pupils(self) -> tuple[str, ...]: ...
+    @property
+    def purpose(self) -> str | None: ...
+
 
 PRODUCT = "-//Fairfields School//Fairfields Desktop//EN"
 TIMEZONE = "Europe/London"
@@ -27,7 +53,7 @@ def bookings_to_ics(blocks: Iterable[Block], calendar_name: str, *, full_names: 
     from icalendar import Calendar, Event
 
     zone = ZoneInfo(TIMEZONE)
-    stamp = (now or datetime.now()).astimezone(timezone.utc)
+    stamp = (now or datetime.now()).astimezone(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")

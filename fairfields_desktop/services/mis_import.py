@@ -75,7 +75,8 @@ class MisImportService:
                                               recorded_at=now))
                 session.add(pupil)
                 session.flush()
-                audit.record(session, actor, self.clock, "create", "pupil", pupil.id, note=f"MIS import line {row.line}",
+                audit.record(session, actor, self.clock, "create", "pupil", pupil.id,
+                             note=f"MIS import line {row.line}",
                              after={"upn": row.upn, "first_name": row.first_name, "last_name": row.last_name,
                                     "date_of_birth": row.date_of_birth, "year_group": row.year_group,
                                     "class": row.class_name, "attendance_percent": row.attendance_percent})

@@ -316,7 +316,7 @@ class ProfessionalService:
                                    .join(ClassRow, PupilRow.class_id == ClassRow.id)
                                    .where(PupilRow.left_on.is_(None))
                                    .order_by(PupilRow.last_name, PupilRow.first_name))
-            return [(i, f"{f} {l} ({c})") for i, f, l, c in rows]
+            return [(i, f"{first} {last} ({c})") for i, first, last, c in rows]
 
     def space_names(self) -> list[str]:
         with self.db.read_session() as session:
@@ -326,7 +326,7 @@ class ProfessionalService:
         return allowed(actor.roles, "professionals.edit")
 
 
-def _visit_query():  # noqa: ANN202
+def _visit_query():
     return select(VisitRow).options(
         selectinload(VisitRow.professional), selectinload(VisitRow.space),
         selectinload(VisitRow.pupil_links).selectinload(VisitPupilRow.pupil))

@@ -187,12 +187,14 @@ class VisitsLog:
     school: str
     first: date
     last: date
-    visits: tuple[tuple[datetime, datetime | None, str, str, str, str, str], ...]  # in, out, who, kind, purpose, where, pupils
-    off_site: tuple[tuple[date, str, str, datetime, datetime | None, str | None], ...]  # day, pupil, with, out, back, by
+    # in, out, who, kind, purpose, where, pupils
+    visits: tuple[tuple[datetime, datetime | None, str, str, str, str, str], ...]
+    # day, pupil, with, out, back, by
+    off_site: tuple[tuple[date, str, str, datetime, datetime | None, str | None], ...]
 
 
 class ReportService:
-    def __init__(self, services) -> None:  # noqa: ANN001 (the Services container: a report composes use cases)
+    def __init__(self, services) -> None:  # the Services container: a report composes use cases
         self.services = services
 
     def review_pack(self, actor: Actor, upn: str, recipient: str | None = None) -> ReviewPack:

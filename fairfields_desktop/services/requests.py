@@ -35,8 +35,6 @@ from ..domain.rules import (
 )
 from ..domain.school import WEEKDAYS
 from ..store.database import Database
-from ..store.queries import request_overlaps
-from ..store.references import assign_reference, pending_reference
 from ..store.models import (
     BookingOccurrenceRow,
     BookingRow,
@@ -53,6 +51,8 @@ from ..store.models import (
     SpaceRow,
     StaffRow,
 )
+from ..store.queries import request_overlaps
+from ..store.references import assign_reference, pending_reference
 from . import audit, guard
 from .bookings import BookingDraft, BookingService
 from .context import Actor, Clock
@@ -182,7 +182,8 @@ class _Occupancy:
             if space_id is not None:
                 candidates = self.by_space_day.get((space_id, day), ())
             else:
-                candidates = [r for b in self.staff_bookings.get(staff_id, ()) for r in self.by_booking_day.get((b, day), ())]
+                candidates = [r for b in self.staff_bookings.get(staff_id, ())
+                              for r in self.by_booking_day.get((b, day), ())]
             for _space, booking_id, s, e in candidates:
                 if s < end and start < e and (booking_id, s) not in seen:
                     seen.add((booking_id, s))
@@ -204,10 +205,11 @@ class RequestService:
             weekday=row.weekday, start_time=row.start_time, end_time=row.end_time,
             ehcp_approval_on=row.ehcp_approval_on, ehcp_approval_reference=row.ehcp_approval_reference,
             personal_budget_linked=row.personal_budget_linked, classroom_sessions_agreed=row.classroom_sessions_agreed,
-            space=row.space.name if row.space else None, class_staff=row.class_staff.ext_id if row.class_staff else None,
+            space=row.space.name if row.space else None,
+            class_staff=row.class_staff.ext_id if row.class_staff else None,
             extends=row.extends.ext_id if row.extends else None, extension_reason=row.extension_reason)
 
-    def _context(self, session: Session, row: RequestRow, settings: SchoolSettingsRow | None, calendar,  # noqa: ANN001
+    def _context(self, session: Session, row: RequestRow, settings: SchoolSettingsRow | None, calendar,
                  occupancy: _Occupancy | None = None, overlaps: tuple[dict, dict] | None = None,
                  decisions: _Decisions | None = None) -> RuleContext:
         pupil = row.pupil
@@ -223,7 +225,8 @@ class RequestService:
                         if ident != row.id)
         ranges = [(datetime.combine(d, row.start_time), datetime.combine(d, row.end_time)) for d in dates]
         if overlaps is None and row.id is not None:  # a saved request: the database finds the clashes
-            overlaps = (request_overlaps(session, [row.id], by="space"), request_overlaps(session, [row.id], by="staff"))
+            overlaps = (request_overlaps(session, [row.id], by="space"),
+                        request_overlaps(session, [row.id], by="staff"))
         space_uses: tuple[SpaceUse, ...] = ()
         busy: tuple[SpaceUse, ...] = ()
         if overlaps is not None:
@@ -268,7 +271,7 @@ class RequestService:
         return Suspension(suspended.at.date(), meeting.held_on if meeting else None,
                           reinstated.at.date() if reinstated else None)
 
-    def _view(self, session: Session, row: RequestRow, settings, calendar, with_history: bool = False,  # noqa: ANN001
+    def _view(self, session: Session, row: RequestRow, settings, calendar, with_history: bool = False,
               decisions: _Decisions | None = None, overlaps: tuple[dict, dict] | None = None,
               with_rules: bool = True) -> RequestView:
         results: tuple[RuleResult, ...] = ()
@@ -295,7 +298,7 @@ class RequestService:
             overrides=overrides,
         )
 
-    def _query(self, with_history: bool = True):  # noqa: ANN202
+    def _query(self, with_history: bool = True):
         options = [selectinload(RequestRow.pupil).selectinload(PupilRow.klass), selectinload(RequestRow.professional),
                    selectinload(RequestRow.space), selectinload(RequestRow.class_staff).selectinload(StaffRow.klass),
                    selectinload(RequestRow.extends)]
@@ -581,7 +584,7 @@ class RequestService:
             raise Refused(f"{row.ext_id} is {row.status}: it cannot be {action} (only when "
                           f"{' or '.join(allowed_statuses)})")
 
-    def _approve(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,  # noqa: ANN001
+    def _approve(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,
                  overrides: dict[str, str], on_behalf: str | None, reason: str | None, **_: Any) -> dict:
         self._require_status(row, "submitted", "draft", action="approved")
         results = evaluate(self._facts(row), self._context(session, row, settings, calendar))
@@ -618,7 +621,8 @@ class RequestService:
                  on_behalf: str | None, **__: Any) -> dict:
         self._require_status(row, "approved", action="suspended")
         if not (reason or "").strip():
-            raise InvalidInput(Problem("reason", "say why the sessions are stopped (the review meeting will discuss it)"))
+            raise InvalidInput(Problem("reason",
+                                       "say why the sessions are stopped (the review meeting will discuss it)"))
         row.status = "suspended"
         cancelled = self._cancel_future(session, actor, row, on, f"suspended: {reason.strip()}")
         self._event(session, row, actor, "suspended", reason, {"on_behalf_of": on_behalf, "cancelled": cancelled},
@@ -640,7 +644,7 @@ class RequestService:
         self._event(session, row, actor, "review meeting", reason, {"held_on": on.isoformat(), "attendees": attendees})
         return {}
 
-    def _reinstate(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,  # noqa: ANN001
+    def _reinstate(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,
                    reason: str | None, on_behalf: str | None, **_: Any) -> dict:
         self._require_status(row, "suspended", action="reinstated")
         session.flush()
@@ -663,7 +667,7 @@ class RequestService:
         self._event(session, row, actor, "ended", reason, {"on_behalf_of": on_behalf, "cancelled": cancelled})
         return {"cancelled": cancelled}
 
-    def _extend(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,  # noqa: ANN001
+    def _extend(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,
                 reason: str | None, until: date | None, overrides: dict[str, str], on_behalf: str | None,
                 **_: Any) -> dict:
         self._require_status(row, "approved", "suspended", "ended", action="extended")
@@ -700,7 +704,7 @@ class RequestService:
         return {"row": new, "booked": 0}
 
     # --- bookings a decision makes or cancels ---------------------------------------------------------
-    def _book_sessions(self, session: Session, actor: Actor, row: RequestRow, calendar, from_day: date) -> int:  # noqa: ANN001
+    def _book_sessions(self, session: Session, actor: Actor, row: RequestRow, calendar, from_day: date) -> int:
         """In-school sessions in a space become bookings (sessions in the classroom hold no space)."""
         if row.setting != "in_school" or row.space is None:
             return 0
@@ -735,7 +739,7 @@ class RequestService:
             occ.individually = True
         return len(occurrences)
 
-    def _rebook(self, session: Session, actor: Actor, row: RequestRow, calendar, today: date) -> tuple[int, list[str]]:  # noqa: ANN001
+    def _rebook(self, session: Session, actor: Actor, row: RequestRow, calendar, today: date) -> tuple[int, list[str]]:
         """Re-book the future sessions whose space is still free; list the rest with why."""
         if row.setting != "in_school" or row.space is None:
             return 0, []
@@ -827,7 +831,7 @@ class RequestService:
                 .join(PupilRow, PupilRow.id == RequestRow.pupil_id)
                 .join(ProfessionalRow, ProfessionalRow.id == RequestRow.professional_id)
                 .where(OffSiteSessionRow.session_on.between(first, last)).order_by(OffSiteSessionRow.time_out))
-            return [(d, f"{f} {l}", p, out, back, by) for d, f, l, p, out, back, by in rows]
+            return [(d, f"{first} {last}", p, out, back, by) for d, first, last, p, out, back, by in rows]
 
     def off_site_now(self, actor: Actor) -> list[tuple[int, str, str, datetime, str | None]]:
         """Pupils out for therapy and not yet back: (log id, pupil, professional, out since, taken by)."""
@@ -840,7 +844,7 @@ class RequestService:
                 .join(PupilRow, PupilRow.id == RequestRow.pupil_id)
                 .join(ProfessionalRow, ProfessionalRow.id == RequestRow.professional_id)
                 .where(OffSiteSessionRow.time_back.is_(None)).order_by(OffSiteSessionRow.time_out))
-            return [(i, f"{f} {l}", p, t, by) for i, f, l, p, t, by in rows]
+            return [(i, f"{first} {last}", p, t, by) for i, first, last, p, t, by in rows]
 
     # --- helpers --------------------------------------------------------------------------------------
     def _locked(self, session: Session, ref: str, expected_version: int | None) -> RequestRow:

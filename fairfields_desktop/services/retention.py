@@ -23,34 +23,22 @@ from ..domain.errors import NotFound, Refused
 from ..domain.permissions import require
 from ..store.database import Database
 from ..store.models import (
-    AdviceChaseRow,
     AdviceRequestRow,
     AnnualReviewRow,
-    AssessmentRow,
-    AttendanceRow,
     BookingNoticeRow,
     BookingOccurrenceRow,
     BookingPupilRow,
     BookingRow,
-    BudgetDiscussionRow,
-    ConsentRow,
-    ContactRow,
-    OffSiteSessionRow,
     OutcomeRow,
     PupilRow,
-    RequestEventRow,
-    RequestOverrideRow,
     RequestRow,
-    ReviewCirculationRow,
-    ReviewInviteeRow,
-    ReviewMeetingRow,
     SchoolSettingsRow,
     SessionRecordRow,
     TargetRow,
-    TeamMemberRow,
     VisitPupilRow,
     VisitRow,
 )
+from ..store.pupil_tables import deleted_by_link
 from . import audit, guard
 from .context import Actor, Clock
 from .subject_access import audit_entries_about, pupil_identifiers
@@ -158,13 +146,17 @@ def _delete_pupil(session: Session, pupil: PupilRow, identifiers: tuple[str, ...
     def execute(statement) -> None:
         s.execute(statement.execution_options(synchronize_session=False))
 
+    def delete_children(parent: str, ids: list[int]) -> None:
+        """The rows the registry says go by their link to these `parent` rows (store/pupil_tables.py)."""
+        for entry in deleted_by_link(parent):
+            execute(delete(entry.model).where(getattr(entry.model, entry.link).in_(ids)))
+
     # independent-therapy requests, with their history, overrides, review meetings and off-site logs
     request_ids = list(s.scalars(select(RequestRow.id).where(RequestRow.pupil_id == pid)))
     if request_ids:
         execute(update(BookingRow).where(BookingRow.request_id.in_(request_ids)).values(request_id=None))
         execute(update(RequestRow).where(RequestRow.extends_id.in_(request_ids)).values(extends_id=None))
-        for model in (RequestEventRow, RequestOverrideRow, ReviewMeetingRow, OffSiteSessionRow):
-            execute(delete(model).where(model.request_id.in_(request_ids)))
+        delete_children("requests", request_ids)
         execute(delete(RequestRow).where(RequestRow.id.in_(request_ids)))
     # outcomes and targets: the session notes written against them stay with the session, unlinked
     outcome_ids = list(s.scalars(select(OutcomeRow.id).where(OutcomeRow.pupil_id == pid)))
@@ -204,16 +196,14 @@ def _delete_pupil(session: Session, pupil: PupilRow, identifiers: tuple[str, ...
     # advice (with its chases) and annual reviews (with invitees and circulations)
     advice_ids = list(s.scalars(select(AdviceRequestRow.id).where(AdviceRequestRow.pupil_id == pid)))
     if advice_ids:
-        execute(delete(AdviceChaseRow).where(AdviceChaseRow.advice_id.in_(advice_ids)))
+        delete_children("advice_requests", advice_ids)
         execute(delete(AdviceRequestRow).where(AdviceRequestRow.id.in_(advice_ids)))
     review_ids = list(s.scalars(select(AnnualReviewRow.id).where(AnnualReviewRow.pupil_id == pid)))
     if review_ids:
         execute(update(AdviceRequestRow).where(AdviceRequestRow.review_id.in_(review_ids)).values(review_id=None))
-        for model in (ReviewInviteeRow, ReviewCirculationRow):
-            execute(delete(model).where(model.review_id.in_(review_ids)))
+        delete_children("annual_reviews", review_ids)
         execute(delete(AnnualReviewRow).where(AnnualReviewRow.id.in_(review_ids)))
-    for model in (AssessmentRow, BudgetDiscussionRow, TeamMemberRow, AttendanceRow, ContactRow, ConsentRow):
-        execute(delete(model).where(model.pupil_id == pid))
+    delete_children("pupils", [pid])
     s.flush()
     s.expunge(pupil)
     execute(delete(PupilRow).where(PupilRow.id == pid))

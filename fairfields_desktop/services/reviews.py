@@ -454,7 +454,7 @@ class ReviewService:
 
     # --- helpers -----------------------------------------------------------------------------------
     @staticmethod
-    def _query():  # noqa: ANN205
+    def _query():
         return select(AnnualReviewRow).options(
             selectinload(AnnualReviewRow.pupil).selectinload(PupilRow.klass),
             selectinload(AnnualReviewRow.invitees), selectinload(AnnualReviewRow.circulations))
@@ -501,7 +501,8 @@ class ReviewService:
         settings = session.get(SchoolSettingsRow, 1)
         return settings.under_five_review_months if settings else 6
 
-    def _default_invitees(self, session: Session, pupil: PupilRow, meeting_on: date) -> list[tuple[str, str, int | None]]:
+    def _default_invitees(self, session: Session, pupil: PupilRow,
+                          meeting_on: date) -> list[tuple[str, str, int | None]]:
         invitees: list[tuple[str, str, int | None]] = []
         year_then = deadlines.year_group_on(pupil.year_group, self.clock.today(), meeting_on)
         if year_then >= YOUNG_PERSON_YEAR:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from ..domain.errors import NotAllowed
+from ..store.database import KEY_VARIABLE as KEY_VARIABLE  # where a database key is given: for the window
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ class SecretStore:
     def __init__(self, service: str = SERVICE) -> None:
         self.service = service
 
-    def _backend(self):  # noqa: ANN202
+    def _backend(self):
         import keyring
 
         backend = keyring.get_keyring()

@@ -84,7 +84,7 @@ class SessionService:
         self.clock = clock
         self.bookings = bookings
 
-    def _class_booking_ids(self, session, class_name: str) -> set[int]:  # noqa: ANN001
+    def _class_booking_ids(self, session, class_name: str) -> set[int]:
         return set(session.scalars(select(BookingPupilRow.booking_id).join(PupilRow).join(ClassRow)
                                    .where(ClassRow.name == class_name)))
 
@@ -115,7 +115,8 @@ class SessionService:
         optional short progress note against one of the session's pupils' targets."""
         require(actor.roles, "sessions.mark", who=actor.username)
         if not delivered and reason not in NOT_DELIVERED_REASONS:
-            raise InvalidInput(Problem("reason", "say why it was not delivered: " + ", ".join(NOT_DELIVERED_REASONS.values())))
+            raise InvalidInput(Problem("reason", "say why it was not delivered: "
+                                       + ", ".join(NOT_DELIVERED_REASONS.values())))
         with self.db.session() as session:
             booking_id = session.scalar(select(BookingOccurrenceRow.booking_id)
                                         .where(BookingOccurrenceRow.id == occurrence_id))

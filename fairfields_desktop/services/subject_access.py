@@ -34,7 +34,6 @@ from ..store.models import (
     BookingPupilRow,
     BookingRow,
     BudgetDiscussionRow,
-    ConsentRow,
     ContactRow,
     OffSiteSessionRow,
     OutcomeRow,
@@ -49,6 +48,7 @@ from ..store.models import (
     VisitPupilRow,
     VisitRow,
 )
+from ..store.pupil_tables import audited_by_id
 from . import audit
 from .context import Actor, Clock
 from .pupils import team_of
@@ -413,11 +413,9 @@ def audit_entries_about(session: Session, pupil: PupilRow) -> list[tuple[AuditRo
         keys.setdefault(entity, set()).update(found)
         return found
 
-    for entity, model in (("consent", ConsentRow), ("team_member", TeamMemberRow),
-                          ("budget_discussion", BudgetDiscussionRow), ("assessment", AssessmentRow),
-                          ("advice", AdviceRequestRow), ("annual_review", AnnualReviewRow),
-                          ("outcome", OutcomeRow)):
-        ids(entity, select(model.id).where(model.pupil_id == pid))
+    for entry in audited_by_id():  # consents, the team, advice, reviews, outcomes…: store/pupil_tables.py
+        model = entry.model
+        ids(str(entry.audit_entity), select(model.id).where(model.pupil_id == pid))
     ids("target", select(TargetRow.id).join(OutcomeRow, OutcomeRow.id == TargetRow.outcome_id)
         .where(OutcomeRow.pupil_id == pid))
     refs = ids("request", select(RequestRow.ext_id).where(RequestRow.pupil_id == pid))

@@ -89,7 +89,7 @@ def snapshot(db: Database) -> Iterator[Session]:
         yield session
 
 
-def _revision(connection) -> str:  # noqa: ANN001 (a SQLAlchemy Connection)
+def _revision(connection) -> str:  # a SQLAlchemy Connection
     return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
 
 
@@ -181,7 +181,7 @@ def copy_all(source: Database, target: Database,
     return counts
 
 
-def _set_sequences(session, tables) -> None:  # noqa: ANN001
+def _set_sequences(session, tables) -> None:
     """PostgreSQL: each serial id's sequence continues after the highest id copied."""
     for table in tables:
         keys = list(table.primary_key.columns)
@@ -197,7 +197,7 @@ def _set_sequences(session, tables) -> None:  # noqa: ANN001
                         {"sequence": sequence, "value": highest or 1, "called": highest is not None})
 
 
-def _is_integer(column) -> bool:  # noqa: ANN001
+def _is_integer(column) -> bool:
     try:
         return column.type.python_type is int
     except NotImplementedError:

@@ -196,7 +196,7 @@ class _Ids:
                     for _path, record, ident in entries}
         self.later: list[tuple[str, int, dict[str, Any]]] = []
 
-    def own(self, record: dict[str, Any], row: Any) -> Any:  # noqa: ANN401
+    def own(self, record: dict[str, Any], row: Any) -> Any:
         table, row.id = self.ids[id(record)]
         later = {}
         for column, value in (record.get("row") or {}).items():
@@ -219,7 +219,7 @@ class _Ids:
             session.execute(Base.metadata.tables[table].update().where(columns.id == ident).values(**values))
 
 
-def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: datetime) -> dict[str, int]:  # noqa: ANN001
+def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: datetime) -> dict[str, int]:
     """Insert a validated dataset; returns how many records of each kind were written.
 
     Every record keeps its database id (`row.id`, or the one after the previous record's), so the rows

@@ -600,7 +600,8 @@ class SessionRecordRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(ForeignKey("booking_occurrences.id"), unique=True)
     delivered: Mapped[bool]
-    reason: Mapped[str | None] = mapped_column(String(30))  # pupil_absent | professional_absent | cancelled_by_school | other
+    # pupil_absent | professional_absent | cancelled_by_school | other
+    reason: Mapped[str | None] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id"))  # the target the note is against
     recorded_by: Mapped[str] = mapped_column(String(60))
@@ -661,7 +662,8 @@ class ReviewInviteeRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("annual_reviews.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(30))  # parent | young_person | professional | class_teacher | social_worker | other
+    # parent | young_person | professional | class_teacher | social_worker | other
+    role: Mapped[str] = mapped_column(String(30))
     name: Mapped[str]
     professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
     removed_on: Mapped[date | None]  # taken off the list: kept, not deleted

@@ -18,20 +18,20 @@ from .models import BookingOccurrenceRow, BookingRow, BookingStaffRow, Professio
 _WEEKDAY_NUMBER = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5}  # 0 is Sunday
 
 
-def _weekday(column, dialect: str):  # noqa: ANN001, ANN202
+def _weekday(column, dialect: str):
     if dialect == "sqlite":
         return cast(func.strftime("%w", column), Integer)
     return cast(func.extract("dow", column), Integer)
 
 
-def _clock(column, dialect: str, *, is_time: bool = False):  # noqa: ANN001, ANN202
+def _clock(column, dialect: str, *, is_time: bool = False):
     """HH:MM of a date-time (or of a time) column, as text that sorts like the clock."""
     if dialect == "sqlite":
         return func.substr(column, 1, 5) if is_time else func.strftime("%H:%M", column)
     return func.to_char(column, "HH24:MI")
 
 
-def _day_after(column, dialect: str):  # noqa: ANN001, ANN202
+def _day_after(column, dialect: str):
     """The day after a date column, comparable with date-times (an upper bound the index can use)."""
     if dialect == "sqlite":
         return func.date(column, "+1 day")

@@ -19,7 +19,7 @@ def pending_reference(prefix: str) -> str:
     return f"{prefix}-new-{uuid.uuid4().hex}"
 
 
-def assign_reference(session: Session, row, prefix: str) -> str:  # noqa: ANN001 (a mapped row with id, ext_id)
+def assign_reference(session: Session, row, prefix: str) -> str:  # a mapped row with id, ext_id
     """Give ``row`` (added to ``session``) the reference ``prefix-NNN`` made from its id; returns it."""
     if row.id is None:
         row.ext_id = pending_reference(prefix)

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from .errors import explain
 from .sign_in import SignInDialog
 from .workers import run_in_background
 
@@ -35,18 +36,6 @@ def load_style(app: QApplication) -> None:
         app.setStyleSheet("\n".join((resources_dir() / name).read_text(encoding="utf-8") for name in sheets))
     except OSError:
         log.warning("style sheet not found in %s", resources_dir())
-
-
-def explain(exc: BaseException) -> str:
-    """A known error's own message; for a bug, where the details are."""
-    from ..domain.errors import FairfieldsError
-
-    if isinstance(exc, FairfieldsError):
-        return str(exc)
-    log.error("unexpected failure", exc_info=(type(exc), exc, exc.__traceback__))
-    from ..__main__ import log_file_path
-
-    return f"Something went wrong that should not have (a bug). Details are in {log_file_path()}."
 
 
 class AppController(QObject):
@@ -137,7 +126,7 @@ class AppController(QObject):
         self.dialog.show_message(assistant.notice)
 
     def on_database_failed(self, exc: BaseException) -> None:
-        from ..store.database import KEY_VARIABLE
+        from ..services.secrets import KEY_VARIABLE
         from .recovery_key import ask_recovery_key
 
         if KEY_VARIABLE in str(exc) and not getattr(self, "_asked_for_key", False):

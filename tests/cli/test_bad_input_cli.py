@@ -49,12 +49,12 @@ def cli(*args: str, password: str | None = None) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-def few(n: int):  # noqa: ANN201
+def few(n: int):
     return settings(max_examples=n, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
-def snapshot(open_school, url: str) -> dict:  # noqa: ANN001
+def snapshot(open_school, url: str) -> dict:
     """Every table's row count, and the pupils and their attendance as stored: what must not change."""
     services = open_school(url)
     try:
@@ -73,7 +73,7 @@ def snapshot(open_school, url: str) -> dict:  # noqa: ANN001
 
 
 @pytest.fixture
-def fresh_url(request, tmp_path, pg_url_factory):  # noqa: ANN001, ANN201
+def fresh_url(request, tmp_path, pg_url_factory):
     """``fresh_url()``: another empty database of the test's kind (after a load that succeeded)."""
     kind = request.node.callspec.params["db_url"]
 
@@ -86,7 +86,7 @@ def fresh_url(request, tmp_path, pg_url_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def pg_url_factory(request):  # noqa: ANN001, ANN201
+def pg_url_factory(request):
     """More PostgreSQL databases, each dropped afterwards (only asked for on PostgreSQL runs)."""
     made: list[str] = []
 

@@ -23,7 +23,7 @@ class Result:
 
 
 @pytest.fixture
-def cli(monkeypatch):  # noqa: ANN001, ANN201
+def cli(monkeypatch):
     def invoke(*args: str, password: str | None = None) -> Result:
         if password is None:
             monkeypatch.delenv("FAIRFIELDS_PASSWORD", raising=False)
@@ -37,7 +37,7 @@ def cli(monkeypatch):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def loaded(cli, db_url):  # noqa: ANN001, ANN201
+def loaded(cli, db_url):
     assert cli("--db", db_url, "load", EXAMPLE).code == 0
     return db_url
 
@@ -291,7 +291,8 @@ class TestDue:
         assert items[("annual_review", "X319700119023")]["overdue"] is True
         advice = items[("advice", "X319700117077")]
         assert advice["due"] == "2026-11-16" and advice["overdue"] and "Rachel Green" in advice["detail"]
-        assert items[("dbs", "ind-physio-1")]["overdue"] and "re-check policy" in items[("dbs", "ind-physio-1")]["detail"]
+        physio = items[("dbs", "ind-physio-1")]
+        assert physio["overdue"] and "re-check policy" in physio["detail"]
         assert items[("registration", "nhs-physio-1")]["overdue"]
         assert "over a year" in items[("registration", "nhs-physio-1")]["detail"]
 
@@ -347,3 +348,30 @@ class TestReport:
         with pytest.raises(SystemExit) as exited:
             cli("--db", loaded, "--as", "sbrown", "report", "timetable", "--out", str(out), password="demo-office-2026")
         assert exited.value.code == 2
+
+
+class TestTheWindow:
+    """`gui` (and no command) starts the window the entry point hands over: the command line imports no Qt."""
+
+    def test_gui_runs_the_window_it_is_given(self, sqlite_url):
+        started = []
+
+        def window(db, today, demo=False) -> int:
+            started.append((db, today, demo))
+            return 0
+
+        assert run(["--db", sqlite_url, "--today", "2026-11-23", "gui", "--demo"], window=window) == 0
+        assert run(["--db", sqlite_url], window=window) == 0
+        assert [(db, str(today), demo) for db, today, demo in started] == [
+            (sqlite_url, "2026-11-23", True), (sqlite_url, "None", False)]
+
+    def test_without_a_window_gui_is_a_usage_error(self, sqlite_url):
+        err = io.StringIO()
+        assert run(["--db", sqlite_url, "gui"], stderr=err) == 2 and "entry point" in err.getvalue()
+
+    def test_the_entry_point_hands_over_ui_launch(self):
+        code = ("import sys, fairfields_desktop.cli.main, fairfields_desktop.__main__ as m; "
+                "assert 'PySide6' not in sys.modules and 'fairfields_desktop.ui' not in sys.modules; "
+                "print(m.run_window.__doc__.split(':')[0])")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+        assert done.stdout.strip() == "The `gui` command"

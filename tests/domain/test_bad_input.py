@@ -44,13 +44,13 @@ TRIED: dict[str, int] = {}
 SEEDS = st.integers(0, 2**64 - 1)
 
 
-def volume(n: int = VOLUME):  # noqa: ANN201
+def volume(n: int = VOLUME):
     return settings(max_examples=n, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much, HealthCheck.large_base_example])
 
 
-def run(name: str, capsys, *tests: Callable[[], None]) -> None:  # noqa: ANN001
+def run(name: str, capsys, *tests: Callable[[], None]) -> None:
     """Run the hypothesis tests and print how many inputs they tried (0 failures: none raised)."""
     TRIED[name] = 0
     for test in tests:
@@ -391,7 +391,7 @@ def test_the_booking_form_check(capsys):
     @given(st.datetimes(), st.datetimes() | st.builds(lambda m: datetime(2026, 11, 24, 9, 0) + timedelta(minutes=m),
                                                       st.integers(-2000, 2000)),
            st.times(), st.times())
-    def check(start, end, day_start, day_end) -> None:  # noqa: ANN001
+    def check(start, end, day_start, day_end) -> None:
         count(name)
         problems = booking_problems(start, end, day_start, day_end)
         assert isinstance(problems, list)
@@ -411,7 +411,7 @@ def test_the_password_rules(capsys):
 
     @volume()
     @given(texts, texts)
-    def check(username, password) -> None:  # noqa: ANN001
+    def check(username, password) -> None:
         count(name)
         problems = assert_problems(passwords.password_problems(username, password))
         if not problems:
@@ -476,7 +476,7 @@ def test_the_mis_parser_and_planner(capsys):
 
     @volume(VOLUME // 4)
     @given(st.text())
-    def check_any_text(text) -> None:  # noqa: ANN001
+    def check_any_text(text) -> None:
         count(name)
         _check_mis(text, classes, TODAY)
 

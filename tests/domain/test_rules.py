@@ -220,7 +220,10 @@ class TestSessionDates:
 
 # --- one class a rule ---------------------------------------------------------------------------------
 
-def with_attendance(percent: float | None, as_of: date | None = d("2026-11-20")) -> RuleContext:
+AS_OF = d("2026-11-20")
+
+
+def with_attendance(percent: float | None, as_of: date | None = AS_OF) -> RuleContext:
     return replace(C001, pupil=replace(C001.pupil, attendance_percent=percent, attendance_as_of=as_of))
 
 

@@ -60,7 +60,7 @@ def printing() -> Printing:
     return Printing(SCHOOL, "mokafor", datetime(2026, 11, 23, 9, 0))
 
 
-def make_pack(**changes) -> ReviewPack:  # noqa: ANN003
+def make_pack(**changes) -> ReviewPack:
     """Zoë Ćwiek's whole review pack (Year 9: preparing for adulthood is in it)."""
     karen = Authorisation(
         ref="r-014", professional="Łukasz Nowak", period="6 Jan 2027 to 24 Mar 2027, Wednesdays 13:30–14:15",
@@ -173,7 +173,7 @@ def timetable_data() -> RoomTimetable:
 
 
 def make_entry(ref: str, pupil: str = "Zoë Ćwiek", professional: str = "Łukasz Nowak",
-               **changes) -> RegisterEntry:  # noqa: ANN003
+               **changes) -> RegisterEntry:
     values = dict(
         ref=ref, pupil=pupil, class_name="Willow", professional=professional, setting="in school",
         period="6 Jan 2027 to 24 Mar 2027, Wednesdays 13:30–14:15, Therapy Room 1", status="suspended",
@@ -209,7 +209,7 @@ def register_of() -> Callable[..., RegisterEntry]:
     return make_entry
 
 
-def make_letter(decision: str = "approved", **changes) -> DecisionLetter:  # noqa: ANN003
+def make_letter(decision: str = "approved", **changes) -> DecisionLetter:
     values = dict(
         school=SCHOOL, to=("Marta Ćwiek", "Łukasz Ćwiek"), pupil="Zoë Ćwiek", professional="Siobhán Ó Briain",
         discipline="occupational therapy", decision=decision, decided_on=date(2026, 11, 18), decided_by="hcarter",

@@ -10,7 +10,7 @@ from fairfields_desktop.reports import authorisations
 from fairfields_desktop.reports.template import Printing
 
 
-def render(tmp_path, read_pdf, data, printing) -> str:  # noqa: ANN001
+def render(tmp_path, read_pdf, data, printing) -> str:
     out = tmp_path / "register.pdf"
     authorisations.render(data, out, printing)
     return read_pdf(out)

@@ -41,7 +41,7 @@ def pages(path: Path | bytes) -> int:
     return len(PdfReader(io.BytesIO(path) if isinstance(path, bytes) else path).pages)
 
 
-def run_to_end(batch, timeout: float = 60.0, on_message=None) -> list[tuple]:  # noqa: ANN001
+def run_to_end(batch, timeout: float = 60.0, on_message=None) -> list[tuple]:
     """Every message until the last one, then the worker joined."""
     said: list[tuple] = []
     deadline = time.monotonic() + timeout
@@ -61,7 +61,7 @@ def run_to_end(batch, timeout: float = 60.0, on_message=None) -> list[tuple]:  #
 
 
 @pytest.fixture
-def senco(sqlite_school, actor):  # noqa: ANN001, ANN201
+def senco(sqlite_school, actor):
     return actor(sqlite_school, "mokafor")
 
 

@@ -14,7 +14,7 @@ from fairfields_desktop.reports.template import Printing
 UPN_LIKE = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b")
 
 
-def render(tmp_path, read_pdf, data, printing, name: str = "letter.pdf") -> str:  # noqa: ANN001
+def render(tmp_path, read_pdf, data, printing, name: str = "letter.pdf") -> str:
     out = tmp_path / name
     letters.render(data, out, printing)
     return " ".join(read_pdf(out).split())

@@ -15,7 +15,7 @@ def row_of(text: str, first: str) -> str:
 
 
 class TestChecksRegister:
-    def render(self, tmp_path, read_pdf, data, printing) -> str:  # noqa: ANN001
+    def render(self, tmp_path, read_pdf, data, printing) -> str:
         out = tmp_path / "checks.pdf"
         registers.render_checks(data, out, printing)
         return read_pdf(out)
@@ -45,7 +45,7 @@ class TestChecksRegister:
 
 
 class TestVisitsLog:
-    def render(self, tmp_path, read_pdf, data, printing) -> str:  # noqa: ANN001
+    def render(self, tmp_path, read_pdf, data, printing) -> str:
         out = tmp_path / "visits.pdf"
         registers.render_visits(data, out, printing)
         return read_pdf(out)

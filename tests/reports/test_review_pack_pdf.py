@@ -32,7 +32,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def render(tmp_path, read_pdf, pack, printing, name: str = "pack.pdf") -> str:  # noqa: ANN001
+def render(tmp_path, read_pdf, pack, printing, name: str = "pack.pdf") -> str:
     out = tmp_path / name
     review_pack.render(pack, out, printing)
     return read_pdf(out)
@@ -177,7 +177,7 @@ class TestPackForSomeoneElse:
     LEFT_OUT = ("the views of the child and the parents", "the team around the child", "attendance",
                 "the personal budget and direct payments", "proposed amendments")
 
-    def partial(self, pack_of):  # noqa: ANN001, ANN201
+    def partial(self, pack_of):
         return pack_of(whole=False, audience="Łukasz Nowak (Nowak Physio)", left_out=self.LEFT_OUT,
                        child_views=None, parent_views=None, views_included=False, team=None, attendance=None,
                        budget=None, amendments=None, amendments_included=False)

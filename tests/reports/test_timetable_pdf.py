@@ -39,7 +39,7 @@ def row_of(text: str, needle: str) -> str:
     raise AssertionError(needle)
 
 
-def render(tmp_path, read_pdf, data, printing) -> str:  # noqa: ANN001
+def render(tmp_path, read_pdf, data, printing) -> str:
     out = tmp_path / "timetable.pdf"
     timetable.render(data, out, printing)
     return read_pdf(out)

@@ -94,7 +94,7 @@ class Worker:
 
 
 @pytest.fixture(scope="module")
-def pool(tmp_path_factory) -> list[Worker]:  # noqa: ANN001
+def pool(tmp_path_factory) -> list[Worker]:
     """Two worker processes for the whole module (each takes a second or two to start)."""
     env = dict(os.environ)
     env.update({"FAIRFIELDS_HASH_COST": "test", "FAIRFIELDS_DB_KEY": TEST_DB_KEY,
@@ -127,29 +127,29 @@ class Case:
     loser: str = "stale"
 
 
-def _count(services, model, *where) -> int:  # noqa: ANN001
+def _count(services, model, *where) -> int:
     with services.db.read_session() as session:
         return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def _pupil(services, actor) -> dict:  # noqa: ANN001
+def _pupil(services, actor) -> dict:
     return {"pupil_id": services.pupils.id_of(actor("mokafor"), BEN)}
 
 
-def _contacts_verify(services, args, _before, winner) -> None:  # noqa: ANN001
+def _contacts_verify(services, args, _before, winner) -> None:
     with services.db.read_session() as session:
         names = list(session.scalars(select(ContactRow.name).where(ContactRow.pupil_id == args["pupil_id"])))
     assert len(names) == winner["contacts"], names  # replaced once, never doubled
     assert all(n.startswith(winner["tag"]) for n in names), names
 
 
-def _professional(services, actor) -> dict:  # noqa: ANN001
+def _professional(services, actor) -> dict:
     head = actor("hcarter")
     return {"professional_id": next(p.id for p in services.professionals.list_professionals(head)
                                     if p.ext_id == "music-1")}
 
 
-def _professional_verify(services, args, _before, winner) -> None:  # noqa: ANN001
+def _professional_verify(services, args, _before, winner) -> None:
     from fairfields_desktop.store.models import ProfessionalRow
 
     with services.db.read_session() as session:
@@ -157,7 +157,7 @@ def _professional_verify(services, args, _before, winner) -> None:  # noqa: ANN0
     assert certificate == f"{winner['tag']}000000000"[:12]
 
 
-def _outcome(services, actor) -> dict:  # noqa: ANN001
+def _outcome(services, actor) -> dict:
     senco = actor("mokafor")
     found = [o for o in services.outcomes.for_pupil(senco, AMARA) if o.text == "Makes choices (race)"]
     outcome_id = found[0].id if found else services.outcomes.add_outcome(
@@ -165,7 +165,7 @@ def _outcome(services, actor) -> dict:  # noqa: ANN001
     return {"outcome_id": outcome_id, "upn": AMARA}
 
 
-def _review(services, actor) -> dict:  # noqa: ANN001
+def _review(services, actor) -> dict:
     head = actor("hcarter")
     planned = [r for r in services.reviews.list_reviews(head, date(2026, 12, 1), date(2026, 12, 31))
                if r.pupil_upn == BEN]
@@ -173,7 +173,7 @@ def _review(services, actor) -> dict:  # noqa: ANN001
     return {"review_id": review_id}
 
 
-def _request(services, actor) -> dict:  # noqa: ANN001
+def _request(services, actor) -> dict:
     """A new request submitted each round (a declined one cannot be decided again)."""
     head = actor("hcarter")
     values = services.requests.values(head, "r-002")
@@ -182,12 +182,12 @@ def _request(services, actor) -> dict:  # noqa: ANN001
     return {"ref": saved.ref}
 
 
-def _request_id(services, ref: str) -> int:  # noqa: ANN001
+def _request_id(services, ref: str) -> int:
     with services.db.read_session() as session:
         return session.scalar(select(RequestRow.id).where(RequestRow.ext_id == ref))
 
 
-def _request_verify(services, args, before, winner) -> None:  # noqa: ANN001
+def _request_verify(services, args, before, winner) -> None:
     request_id = _request_id(services, args["ref"])
     with services.db.read_session() as session:
         actions = list(session.scalars(select(RequestEventRow.reason).where(
@@ -196,7 +196,7 @@ def _request_verify(services, args, before, winner) -> None:  # noqa: ANN001
     assert (status, actions) == ("declined", [f"{winner['tag']} declines"])
 
 
-def _booking(services, actor) -> dict:  # noqa: ANN001
+def _booking(services, actor) -> dict:
     """A new booking each round, on a school day of its own at 09:00; the PCs move it to 13:00 and 14:00."""
     n = _count(services, BookingOccurrenceRow, BookingOccurrenceRow.space_id == select(SpaceRow.id).where(
         SpaceRow.name == "Meeting Room").scalar_subquery())  # the race's earlier bookings: one a day
@@ -208,7 +208,7 @@ def _booking(services, actor) -> dict:  # noqa: ANN001
     return {"occurrence_id": block.occurrence_id, "day": day.isoformat(), "booking_id": block.booking_id}
 
 
-def _booking_verify(services, args, _before, winner) -> None:  # noqa: ANN001
+def _booking_verify(services, args, _before, winner) -> None:
     with services.db.read_session() as session:
         rows = session.execute(select(BookingOccurrenceRow.starts_at, BookingOccurrenceRow.status).where(
             BookingOccurrenceRow.booking_id == args["booking_id"])).all()
@@ -219,7 +219,7 @@ def _booking_variant(rnd: int, pc: int) -> dict:
     return {"tag": f"r{rnd}pc{pc}", "start_hour": 13 + pc}
 
 
-def _terms_verify(services, args, before, winner) -> None:  # noqa: ANN001
+def _terms_verify(services, args, before, winner) -> None:
     with services.db.read_session() as session:
         terms = session.scalar(select(func.count()).select_from(TermRow))
         whys = list(session.scalars(select(ClosureRow.why)))
@@ -227,7 +227,7 @@ def _terms_verify(services, args, before, winner) -> None:  # noqa: ANN001
     assert len(whys) == before[1] + 1 and f"{winner['tag']} closure" in whys, whys
 
 
-def _terms_measure(services, _args) -> tuple[int, int]:  # noqa: ANN001
+def _terms_measure(services, _args) -> tuple[int, int]:
     return _count(services, TermRow), _count(services, ClosureRow)
 
 
@@ -235,33 +235,33 @@ def _terms_variant(rnd: int, pc: int) -> dict:
     return {"tag": f"r{rnd}pc{pc}", "day": (date(2026, 12, 1) + timedelta(days=(2 * rnd + pc) % 16)).isoformat()}
 
 
-def _settings_verify(services, _args, _before, winner) -> None:  # noqa: ANN001
+def _settings_verify(services, _args, _before, winner) -> None:
     assert services.school.settings().school_name == f"Fairfields {winner['tag']}"
 
 
-def _space(services, actor) -> dict:  # noqa: ANN001
+def _space(services, actor) -> dict:
     room = next(s for s in services.people.list_spaces(actor("admin")) if s.name == "Meeting Room")
     return {"space_id": room.id, "values": {"name": room.name, "kind": room.kind, "capacity": room.capacity,
                                             "bookable": room.bookable}}
 
 
-def _space_verify(services, args, _before, winner) -> None:  # noqa: ANN001
+def _space_verify(services, args, _before, winner) -> None:
     room = next(s for s in services.people.list_spaces(services.auth.sign_in("admin", "demo-admin-2026"))
                 if s.id == args["space_id"])
     assert room.features == f"{winner['tag']} features"
 
 
-def _staff(services, actor) -> dict:  # noqa: ANN001
+def _staff(services, actor) -> dict:
     return {"staff_id": next(s.id for s in services.people.list_staff(actor("admin")) if s.ext_id == "dking")}
 
 
-def _staff_verify(services, args, _before, winner) -> None:  # noqa: ANN001
+def _staff_verify(services, args, _before, winner) -> None:
     member = next(s for s in services.people.list_staff(services.auth.sign_in("admin", "demo-admin-2026"))
                   if s.id == args["staff_id"])
     assert member.role == f"{winner['tag']} role"
 
 
-def _user(services, actor) -> dict:  # noqa: ANN001
+def _user(services, actor) -> dict:
     return {"user_id": next(u.id for u in services.users.list_users(actor("admin")) if u.username == "ttaylor")}
 
 
@@ -269,34 +269,34 @@ def _user_variant(rnd: int, pc: int) -> dict:
     return {"tag": f"r{rnd}pc{pc}", "roles": ["teacher"] + (["office"] if (rnd + pc) % 2 else ["senco"])}
 
 
-def _user_verify(services, args, _before, winner) -> None:  # noqa: ANN001
+def _user_verify(services, args, _before, winner) -> None:
     [user] = [u for u in services.users.list_users(services.auth.sign_in("admin", "demo-admin-2026"))
               if u.id == args["user_id"]]
     assert sorted(user.roles) == sorted(winner["roles"])
 
 
-def _one_more(model, column: str, key: str) -> tuple[Callable, Callable]:  # noqa: ANN001
+def _one_more(model, column: str, key: str) -> tuple[Callable, Callable]:
     """(measure, verify) of a case that adds one row under the record: exactly one more, never two."""
-    def measure(services, args):  # noqa: ANN001, ANN202
+    def measure(services, args):
         return _count(services, model, getattr(model, column) == args[key])
 
-    def verify(services, args, before, _winner):  # noqa: ANN001, ANN202
+    def verify(services, args, before, _winner):
         assert measure(services, args) == before + 1
 
     return measure, verify
 
 
-def _class(services, actor) -> dict:  # noqa: ANN001
+def _class(services, actor) -> dict:
     return {"class_id": next(c.id for c in services.people.list_classes(actor("admin")) if c.name.startswith("Oak"))}
 
 
-def _class_verify(services, args, _before, winner) -> None:  # noqa: ANN001
+def _class_verify(services, args, _before, winner) -> None:
     [klass] = [c for c in services.people.list_classes(services.auth.sign_in("admin", "demo-admin-2026"))
                if c.id == args["class_id"]]
     assert klass.name == f"Oak {winner['tag']}"
 
 
-def _visitor(services, actor) -> dict:  # noqa: ANN001
+def _visitor(services, actor) -> dict:
     """music-1, signed out of the last round's visit."""
     office = actor("sbrown")
     pro_id = next(p.id for p in services.professionals.list_professionals(office) if p.ext_id == "music-1")
@@ -305,7 +305,7 @@ def _visitor(services, actor) -> dict:  # noqa: ANN001
     return {"professional_id": pro_id}
 
 
-def _visit_verify(services, args, _before, winner) -> None:  # noqa: ANN001
+def _visit_verify(services, args, _before, winner) -> None:
     from fairfields_desktop.store.models import VisitRow
 
     with services.db.read_session() as session:
@@ -314,7 +314,7 @@ def _visit_verify(services, args, _before, winner) -> None:  # noqa: ANN001
     assert where == [f"{winner['tag']} office"]  # signed in once, never twice
 
 
-def _assessment(services, actor) -> dict:  # noqa: ANN001
+def _assessment(services, actor) -> dict:
     """Ben, with no assessment in progress (the last round's stopped)."""
     from fairfields_desktop.store.models import AssessmentRow
 
@@ -327,7 +327,7 @@ def _assessment(services, actor) -> dict:  # noqa: ANN001
     return {"upn": BEN}
 
 
-def _assessment_verify(services, args, _before, _winner) -> None:  # noqa: ANN001
+def _assessment_verify(services, args, _before, _winner) -> None:
     from fairfields_desktop.store.models import AssessmentRow
 
     assert _count(services, AssessmentRow, AssessmentRow.stopped_on.is_(None),
@@ -379,10 +379,10 @@ def _race(pool: list[Worker], url: str, case: Case, args: dict, rnd: int, go: Pa
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_two_pcs_save_at_once(pool, school, db_url, actor, tmp_path, case):  # noqa: ANN001
+def test_two_pcs_save_at_once(pool, school, db_url, actor, tmp_path, case):
     signed_in: dict[str, Any] = {}
 
-    def as_user(username: str):  # noqa: ANN202
+    def as_user(username: str):
         if username not in signed_in:
             signed_in[username] = actor(school, username)
         return signed_in[username]

@@ -158,7 +158,7 @@ class TestConcurrentWriters:
                 for n in range(3):
                     writers[i].pupils.add_consent(actors[i], ids[i], f"org-{i}-{n}", "reports", "a parent",
                                                   date(2026, 11, 2))
-            except Exception as exc:  # noqa: BLE001 - reported below
+            except Exception as exc:  # reported below
                 errors.append(repr(exc))
 
         threads = [threading.Thread(target=run, args=(i,)) for i in range(len(writers))]

@@ -68,7 +68,7 @@ TEN_TWENTY_SEVEN = datetime(2026, 11, 23, 10, 27)
 class FrozenTime:
     """Sets every clock given to the same moment; ``advance`` moves them all on."""
 
-    def __init__(self, *services) -> None:  # noqa: ANN002
+    def __init__(self, *services) -> None:
         self.now = TEN_TWENTY_SEVEN
         for s in services:
             s.clock.now = lambda: self.now
@@ -77,14 +77,14 @@ class FrozenTime:
         self.now += timedelta(**delta)
 
 
-def wrong(services, username: str = "hcarter", times: int = 1) -> Exception:  # noqa: ANN001
+def wrong(services, username: str = "hcarter", times: int = 1) -> Exception:
     for _ in range(times):
         with pytest.raises(NotAllowed) as refused:
             services.auth.sign_in(username, "not-the-password")
     return refused.value
 
 
-def user_row(services, username: str) -> UserRow:  # noqa: ANN001
+def user_row(services, username: str) -> UserRow:
     with services.db.read_session() as session:
         return session.scalar(select(UserRow).where(UserRow.username == username))
 
@@ -150,7 +150,7 @@ class TestLockAfterWrongPasswords:
         start = Barrier(len(pcs))
         errors: list[Exception] = []
 
-        def attempt(pc) -> None:  # noqa: ANN001
+        def attempt(pc) -> None:
             start.wait()
             try:
                 pc.auth.sign_in("hcarter", "not-the-password")

@@ -19,12 +19,11 @@ from fairfields_desktop.store.database import is_encrypted_file, open_database
 from fairfields_desktop.store.migrate import current_revision, head_revision
 from fairfields_desktop.store.models import AuditRow, Base
 
-
 AMARA = "Z319700118114"
 TEST_DB_KEY = "5f" * 32  # the tests' key (tests/conftest.py)
 
 
-def pupil_names(services, admin) -> list[str]:  # noqa: ANN001
+def pupil_names(services, admin) -> list[str]:
     return [f"{p['first_name']} {p['last_name']}" for p in services.dataset.dump(admin)["pupils"]]
 
 
@@ -112,7 +111,7 @@ class TestSqlite:
         assert newest.made_on == start + timedelta(days=69) and service.check(newest.path)
 
 
-def rich_school(services, actor) -> None:  # noqa: ANN001
+def rich_school(services, actor) -> None:
     """Many kinds of record, made through the services: a weekly series with one date cancelled, a one-off
     booking, a visit, a session marked with a note, an outcome with a target, a review with advice asked
     late (issue #14: due before it was asked broke the PostgreSQL backup), a deactivated user."""
@@ -141,14 +140,14 @@ def rich_school(services, actor) -> None:  # noqa: ANN001
     services.users.set_active(admin, users["sbrown"].id, False)
 
 
-def table_rows(db) -> dict[str, list[tuple]]:  # noqa: ANN001
+def table_rows(db) -> dict[str, list[tuple]]:
     """Every row of every table, as plain tuples (ids, timestamps, seals and all), in a stable order."""
     with db.read_session() as session:
         return {t.name: sorted((tuple(row) for row in session.execute(select(t))), key=repr)
                 for t in Base.metadata.sorted_tables}
 
 
-def fresh_database(pg_url: str, pg_admin_engine, suffix: str) -> str:  # noqa: ANN001
+def fresh_database(pg_url: str, pg_admin_engine, suffix: str) -> str:
     name = pg_url.rsplit("/", 1)[1] + suffix
     with pg_admin_engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -156,7 +155,7 @@ def fresh_database(pg_url: str, pg_admin_engine, suffix: str) -> str:  # noqa: A
     return pg_url.rsplit("/", 1)[0] + "/" + name
 
 
-def drop_database(url: str, pg_admin_engine) -> None:  # noqa: ANN001
+def drop_database(url: str, pg_admin_engine) -> None:
     with pg_admin_engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
 
@@ -233,7 +232,7 @@ class TestProof:
     """A backup is reported done only after it reads back as what it copies; otherwise nothing is kept."""
 
     @staticmethod
-    def spoil(monkeypatch, how: str) -> list[Path]:  # noqa: ANN001
+    def spoil(monkeypatch, how: str) -> list[Path]:
         """Spoil the file just written, before it is checked: a row taken out, or bytes overwritten."""
         from fairfields_desktop.services import backups
         from fairfields_desktop.store.database import _connect_file
@@ -241,7 +240,7 @@ class TestProof:
         original = backups._check_file
         spoiled: list[Path] = []
 
-        def check(path, key):  # noqa: ANN001, ANN202
+        def check(path, key):
             if path.name.endswith(".part") and path not in spoiled:
                 spoiled.append(path)
                 if how == "row":

@@ -33,14 +33,14 @@ def _draft(round_no: int, writer: int) -> BookingDraft:
                         staff=("sbrown",), purpose=f"race round {round_no} writer {writer}")
 
 
-def _counts(services) -> tuple[int, int, int]:  # noqa: ANN001
+def _counts(services) -> tuple[int, int, int]:
     with services.db.read_session() as session:
         return (session.scalar(select(func.count()).select_from(BookingRow)),
                 session.scalar(select(func.count()).select_from(BookingOccurrenceRow)),
                 session.scalar(select(func.count()).select_from(AuditRow)))
 
 
-def _race_threads(url: str, round_no: int, open_school, actor) -> list[str]:  # noqa: ANN001
+def _race_threads(url: str, round_no: int, open_school, actor) -> list[str]:
     writers = [open_school(url) for _ in range(WRITERS)]
     actors = [actor(w, "sbrown") for w in writers]
     barrier = threading.Barrier(WRITERS)
@@ -53,7 +53,7 @@ def _race_threads(url: str, round_no: int, open_school, actor) -> list[str]:  # 
             results[i] = "won"
         except Refused:
             results[i] = "conflict"
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion
+        except Exception as exc:  # reported by the assertion
             results[i] = f"error: {exc!r}"
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(WRITERS)]
@@ -66,7 +66,7 @@ def _race_threads(url: str, round_no: int, open_school, actor) -> list[str]:  # 
     return results
 
 
-def _process_writer(url: str, home: str, round_no: int, writer: int, barrier, results) -> None:  # noqa: ANN001
+def _process_writer(url: str, home: str, round_no: int, writer: int, barrier, results) -> None:
     os.environ["FAIRFIELDS_HOME"] = home
     os.environ["FAIRFIELDS_HASH_COST"] = "test"
     from fairfields_desktop.app import open_services
@@ -145,7 +145,7 @@ class TestSimultaneousBookingsOfDifferentRooms:
             barrier.wait(60)
             try:
                 results[i] = writers[i].bookings.book(actors[i], _other_room_draft(i, spaces))[0].booking_ref
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion
+            except Exception as exc:  # reported by the assertion
                 results[i] = exc
 
         threads = [threading.Thread(target=run, args=(i,)) for i in range(SIMULTANEOUS)]

@@ -15,7 +15,7 @@ def at(day: str, hm: str) -> datetime:
     return datetime.fromisoformat(f"{day}T{hm}")
 
 
-def slt(start: datetime, end: datetime, **kw) -> BookingDraft:  # noqa: ANN003
+def slt(start: datetime, end: datetime, **kw) -> BookingDraft:
     return BookingDraft(space=kw.pop("space", "Therapy Room 1"), start=start, end=end,
                         professional=kw.pop("professional", "nhs-slt-1"), **kw)
 
@@ -139,7 +139,8 @@ class TestSeriesEdits:
         sqlite_school.bookings.book(office, slt(at("2026-11-26", "13:00"), at("2026-11-26", "14:00"),
                                                 space="Hydrotherapy Pool"))
         with pytest.raises(Refused, match="already booked"):
-            sqlite_school.bookings.move(office, pool.occurrence_id, at("2026-11-26", "13:30"), at("2026-11-26", "14:15"))
+            sqlite_school.bookings.move(office, pool.occurrence_id, at("2026-11-26", "13:30"),
+                                        at("2026-11-26", "14:15"))
 
 
 class TestPriority:
@@ -223,4 +224,5 @@ class TestPriorityInOneTransaction:
         with pytest.raises(Refused, match="already cancelled by sbrown: staff training"):
             sqlite_school.bookings.cancel(office, block.occurrence_id, "again")
         with pytest.raises(Refused, match="cannot be moved"):
-            sqlite_school.bookings.move(office, block.occurrence_id, at("2026-11-24", "13:00"), at("2026-11-24", "13:45"))
+            sqlite_school.bookings.move(office, block.occurrence_id, at("2026-11-24", "13:00"),
+                                        at("2026-11-24", "13:45"))

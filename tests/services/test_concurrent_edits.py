@@ -23,17 +23,17 @@ WHO_WHEN = r"by {} at \d\d:\d\d on 23 Nov 2026 since you opened"
 
 
 @pytest.fixture
-def pcs(school, open_school, db_url, actor):  # noqa: ANN001, ANN201
+def pcs(school, open_school, db_url, actor):
     """Two PCs on one database holding the example school: ``pcs(user_a, user_b)`` → (a, actor_a, b, actor_b)."""
 
-    def make(user_a: str, user_b: str):  # noqa: ANN202
+    def make(user_a: str, user_b: str):
         first, second = school, open_school(db_url)
         return first, actor(first, user_a), second, actor(second, user_b)
 
     return make
 
 
-def refused(exc_info, username: str) -> str:  # noqa: ANN001
+def refused(exc_info, username: str) -> str:
     text = str(exc_info.value)
     assert re.search(WHO_WHEN.format(username), text), text
     assert "reload" in text

@@ -18,12 +18,12 @@ def at(day: str, hm: str) -> datetime:
     return datetime.fromisoformat(f"{day}T{hm}")
 
 
-def counts(services) -> dict[str, int]:  # noqa: ANN001
+def counts(services) -> dict[str, int]:
     with services.db.read_session() as session:
         return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
 
 
-def trial_with_history(services, actor):  # noqa: ANN001, ANN201
+def trial_with_history(services, actor):
     """What a dataset cannot carry: one date of a weekly series cancelled, with who and why."""
     office = actor(services, "sbrown")
     series = services.bookings.book(office, BookingDraft(space="Therapy Room 1", start=at("2026-11-30", "13:00"),
@@ -34,7 +34,7 @@ def trial_with_history(services, actor):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.postgres
-def test_a_trial_moves_to_the_server_with_everything(sqlite_school, actor, open_school, pg_url):  # noqa: ANN001
+def test_a_trial_moves_to_the_server_with_everything(sqlite_school, actor, open_school, pg_url):
     series = trial_with_history(sqlite_school, actor)
     admin = actor(sqlite_school, "admin")
     before = counts(sqlite_school)
@@ -96,7 +96,7 @@ def test_db_copy_on_the_command_line(sqlite_url, tmp_path, monkeypatch):
 
 
 @pytest.mark.postgres
-def test_a_postgresql_source_is_read_in_one_repeatable_read_snapshot(open_school, pg_url):  # noqa: ANN001
+def test_a_postgresql_source_is_read_in_one_repeatable_read_snapshot(open_school, pg_url):
     """copy_all (and so a PostgreSQL backup) reads every table in one REPEATABLE READ, read-only
     transaction: rows committed by other PCs while it reads are wholly in the copy or not at all."""
     from sqlalchemy import text

@@ -40,7 +40,7 @@ TODAY = date(2026, 11, 23)
 PURPOSE = "crash test slot {}"
 
 
-def database_key(services) -> str | None:  # noqa: ANN001
+def database_key(services) -> str | None:
     """The key of an encrypted SQLite database (64 hex digits), for a child process, which reads
     FAIRFIELDS_DB_KEY when it has no keyring. None for PostgreSQL or an unencrypted file."""
     return getattr(services.db, "key", None) or os.environ.get("FAIRFIELDS_DB_KEY")
@@ -154,7 +154,7 @@ class Ledger:
                     self.done += 1
 
 
-def _check(url: str, open_school, ledger: Ledger, sqlite: bool) -> list[str]:  # noqa: ANN001
+def _check(url: str, open_school, ledger: Ledger, sqlite: bool) -> list[str]:
     """Open the database afresh and list every change reported done that is missing or not whole."""
     losses: list[str] = []
     services = open_school(url)
@@ -214,7 +214,7 @@ def _wait_writing(path: Path, pid: int, count: int, timeout: float = 60) -> None
     raise AssertionError(f"worker {pid} did not write {count} times in {timeout} s: {_lines(path)[-5:]}")
 
 
-def _crash_many(url: str, kind: str, school, open_school, tmp_path: Path, capsys,  # noqa: ANN001
+def _crash_many(url: str, kind: str, school, open_school, tmp_path: Path, capsys,
                 window: bool = False) -> None:
     head = school.auth.sign_in("hcarter", "demo-head-2026")
     ledger = Ledger(phones={p.id: (school.pupils.pupil_values(head, p.id)["contacts"][0]["phone"], set())

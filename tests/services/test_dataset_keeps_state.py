@@ -24,7 +24,7 @@ STATE_KEYS = {"users": ("active", "must_change_password"), "pupils": ("left_on",
               "professionals": ("active",)}
 
 
-def user_id(services, username: str) -> int:  # noqa: ANN001
+def user_id(services, username: str) -> int:
     with services.db.read_session() as session:
         return session.scalar(select(UserRow.id).where(UserRow.username == username))
 
@@ -39,7 +39,7 @@ def record(doc: dict, section: str, key: str, value: str) -> dict:
     return next(r for r in doc[section] if r[key] == value)
 
 
-def change_state(services, actor) -> str:  # noqa: ANN001
+def change_state(services, actor) -> str:
     """Through the services: sbrown deactivated, ttaylor reset, Dev left; music-1 inactive (no service
     sets that yet). Returns ttaylor's temporary password."""
     admin = actor(services, "admin")
@@ -52,7 +52,7 @@ def change_state(services, actor) -> str:  # noqa: ANN001
     return temporary
 
 
-def assert_state_kept(services, actor, temporary: str) -> None:  # noqa: ANN001
+def assert_state_kept(services, actor, temporary: str) -> None:
     with pytest.raises(NotAllowed):
         services.auth.sign_in("sbrown", "demo-office-2026")
     admin = actor(services, "admin")

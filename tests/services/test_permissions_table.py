@@ -20,7 +20,7 @@ USER = {"headteacher": "hcarter", "senco": "mokafor", "office": "sbrown", "teach
 AMARA, DEV = "Z319700118114", "X319700121005"  # Oak; Willow (not the teacher's class)
 
 
-def pupil_id(services, upn: str) -> int:  # noqa: ANN001
+def pupil_id(services, upn: str) -> int:
     from fairfields_desktop.store.models import PupilRow
 
     with services.db.read_session() as session:
@@ -83,7 +83,7 @@ CALLS = {
 }
 
 
-def _pupil_detail(s, a):  # noqa: ANN001, ANN202
+def _pupil_detail(s, a):
     return s.pupils.get_pupil(a, pupil_id(s, AMARA))
 
 

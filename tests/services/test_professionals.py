@@ -9,7 +9,7 @@ import pytest
 from fairfields_desktop.domain.errors import InvalidInput, NotAllowed
 
 
-def pro(services, actor, ext_id: str):  # noqa: ANN001, ANN201
+def pro(services, actor, ext_id: str):
     return next(p for p in services.professionals.list_professionals(actor) if p.ext_id == ext_id)
 
 

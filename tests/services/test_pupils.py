@@ -11,7 +11,7 @@ from fairfields_desktop.domain.errors import InvalidInput, NotAllowed, StaleReco
 from fairfields_desktop.store.models import AttendanceRow, AuditRow
 
 
-def pupil_id(services, actor, upn: str) -> int:  # noqa: ANN001
+def pupil_id(services, actor, upn: str) -> int:
     return next(p.id for p in services.pupils.list_pupils(actor) if p.upn == upn)
 
 
@@ -128,8 +128,8 @@ class TestAddAndEdit:
         second = sqlite_school.pupils.pupil_values(office, ident)
         sqlite_school.pupils.save_pupil(senco, {**first, "last_name": "Nowak-Mills"}, ident, first["version"])
         with pytest.raises(StaleRecord, match="by mokafor"):
-            sqlite_school.pupils.save_pupil(office, {k: v for k, v in second.items() if k not in ("ehcp", "areas_of_need")}
-                                            | {"first_name": "Chlo"}, ident, second["version"])
+            values = {k: v for k, v in second.items() if k not in ("ehcp", "areas_of_need")}
+            sqlite_school.pupils.save_pupil(office, values | {"first_name": "Chlo"}, ident, second["version"])
         assert sqlite_school.pupils.get_pupil(senco, ident).summary.first_name == "Chloe"
 
 

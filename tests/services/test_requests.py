@@ -11,7 +11,7 @@ from fairfields_desktop.domain.rules import RULE_IDS
 from fairfields_desktop.services.context import Clock
 
 
-def booked_dates(services, actor, ref: str) -> list[date]:  # noqa: ANN001
+def booked_dates(services, actor, ref: str) -> list[date]:
     blocks = services.bookings.bookings_between(actor, date(2026, 9, 1), date(2027, 7, 31), space="Therapy Room 1")
     return [b.start.date() for b in blocks if b.purpose and ref in b.purpose]
 
@@ -111,7 +111,8 @@ class TestDecisions:
     def test_end_cancels_future_sessions_and_keeps_them(self, sqlite_school, actor):
         head = actor(sqlite_school, "hcarter")
         sqlite_school.requests.decide(head, "r-001", "approve")
-        result = sqlite_school.requests.decide(head, "r-001", "end", reason="therapy finished early", on=date(2027, 1, 1))
+        result = sqlite_school.requests.decide(head, "r-001", "end", reason="therapy finished early",
+                                               on=date(2027, 1, 1))
         assert result.cancelled == 7 and result.request.status == "ended"
         week = sqlite_school.bookings.week_view(head, sqlite_school.bookings.spaces(head)[-1].id, date(2027, 1, 5),
                                                 include_cancelled=True)

@@ -59,7 +59,7 @@ def lines(out: Path) -> list[list[str]]:
     return [line.split() for line in out.read_text().splitlines() if line.strip()]
 
 
-def wait_for(condition, what: str, seconds: float = 90) -> None:  # noqa: ANN001
+def wait_for(condition, what: str, seconds: float = 90) -> None:
     end = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > end:
@@ -132,7 +132,8 @@ def test_writes_from_other_processes_made_after_a_restore_are_kept(sqlite_school
                 else:
                     in_flight.append(purpose)
     lost = [p for p in after if p not in stored]
-    print(f"writes acknowledged before the restore: {len(before)} (replaced: {len([p for p in before if p not in stored])}); "
+    replaced = len([p for p in before if p not in stored])
+    print(f"writes acknowledged before the restore: {len(before)} (replaced: {replaced}); "
           f"in flight: {len(in_flight)}; started after it: {len(after)}, lost: {len(lost)}")
     assert len(after) >= WRITERS * AFTER
     assert lost == [], f"{len(lost)} of {len(after)} writes made after the restore were lost"
@@ -171,7 +172,8 @@ def test_backups_taken_while_other_processes_write_read_back_as_one_snapshot(sql
         db = open_database(f"sqlite:///{target}", key_source=lambda _p, _n: sqlite_school.db.key)
         try:
             with db.read_session() as session:
-                booked = set(session.scalars(select(BookingRow.purpose).where(BookingRow.purpose.like("restore test %"))))
+                booked = set(session.scalars(select(BookingRow.purpose)
+                                             .where(BookingRow.purpose.like("restore test %"))))
         finally:
             db.dispose()
         for n, out in enumerate(outs):  # each writer's bookings in the backup are its first few, with no gap
@@ -217,9 +219,9 @@ def test_a_restore_killed_at_any_moment_leaves_the_old_or_the_new_database_whole
     before (the backup never applied) or wholly the backup (with or without the restore's audit entry)."""
     import random
     import shutil
+    from datetime import datetime, timedelta
 
     from fairfields_desktop.services.bookings import BookingDraft
-    from datetime import datetime, timedelta
 
     admin, office = actor(sqlite_school, "admin"), actor(sqlite_school, "sbrown")
     backup = tmp_path / "monday.fdb"

@@ -14,20 +14,19 @@ from fairfields_desktop.domain.errors import NotAllowed, Refused
 from fairfields_desktop.services.audit import verify_chain
 from fairfields_desktop.services.retention import keep_until
 from fairfields_desktop.store.models import (
-    AttendanceRow,
     AuditRow,
+    Base,
     BookingOccurrenceRow,
     BookingPupilRow,
     BookingRow,
     ConsentRow,
-    ContactRow,
-    OutcomeRow,
     PupilRow,
     RequestEventRow,
     RequestRow,
     SessionRecordRow,
     TargetRow,
 )
+from fairfields_desktop.store.pupil_tables import PUPIL_TABLES, Erasure
 
 AMARA, BEN, CHLOE, DEV = "Z319700118114", "X319700119023", "X319700117077", "X319700121005"
 #: what names Amara and Ben, and their parents, anywhere
@@ -113,8 +112,13 @@ class TestErase:
         assert done.erased == (records["amara"], records["ben"]) and done.redacted_entries > 0
         gone = [records["amara"], records["ben"]]
         assert count(later, PupilRow, PupilRow.id.in_(gone)) == 0
-        for model in (ContactRow, ConsentRow, AttendanceRow, BookingPupilRow, RequestRow, OutcomeRow):
-            assert count(later, model, model.pupil_id.in_(gone)) == 0, model.__name__
+        for entry in PUPIL_TABLES:  # every table holding a pupil_id (store/pupil_tables.py)
+            if entry.parent == "pupils":
+                assert count(later, entry.model, entry.model.pupil_id.in_(gone)) == 0, entry.table
+            elif entry.erasure is Erasure.DELETED:  # and what hung from their rows: no row left without its parent
+                parent = Base.metadata.tables[entry.parent]
+                link = getattr(entry.model, entry.link)
+                assert count(later, entry.model, link.not_in(select(parent.c.id))) == 0, entry.table
         assert count(later, TargetRow) == 0 and count(later, RequestEventRow) == count(
             later, RequestEventRow, RequestEventRow.request_id.in_(select(RequestRow.id)))
         # the sessions stay, for the others in them and the school's figures; a note about Amara alone goes
@@ -131,6 +135,20 @@ class TestErase:
         assert count(later, ConsentRow, ConsentRow.pupil_id == dev) == dev_consents
         assert {p.upn for p in later.pupils.list_pupils(head, include_left=True)} == {CHLOE, DEV}
         assert later.retention.due_for_erasure(head) == []
+
+    def test_no_table_about_pupils_names_them_afterwards(self, later, records, actor):
+        """Every table of the registry (store/pupil_tables.py), the ones kept for others included."""
+        def text_of(model) -> str:
+            with later.db.read_session() as session:
+                rows = session.execute(select(model.__table__)).all()
+            return json.dumps([list(row) for row in rows], ensure_ascii=False, default=str)
+
+        before = {entry.table for entry in PUPIL_TABLES if any(w in text_of(entry.model) for w in PERSONAL)}
+        assert {"pupils", "contacts", "audit_events"} <= before  # the words are there to be found
+        later.retention.erase(actor(later, "hcarter"), [records["amara"], records["ben"]])
+        for entry in PUPIL_TABLES:
+            text = text_of(entry.model)
+            assert [w for w in PERSONAL if w in text] == [], entry.table
 
     def test_the_audit_trail_keeps_the_erasure_without_personal_data_and_still_checks(self, later, records, actor):
         head = actor(later, "hcarter")

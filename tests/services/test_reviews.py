@@ -161,7 +161,8 @@ class TestPaperwork:
         assert not [i for i in school.due.due(senco, 14) if i.kind == "review_paperwork"]
         # the annual review item now names the meeting
         [annual] = [i for i in school.due.due(senco, 14) if i.kind == "annual_review" and i.subject == BEN]
-        assert "meeting set for 3 Dec 2026" in annual.detail and "(the meeting is after the review is due)" in annual.detail
+        assert "meeting set for 3 Dec 2026" in annual.detail
+        assert "(the meeting is after the review is due)" in annual.detail
 
         with pytest.raises(Refused, match="on or after"):
             school.reviews.record_held(senco, review.id)
@@ -171,7 +172,8 @@ class TestPaperwork:
         assert (pupil.last_review, pupil.next_due, pupil.current) == (date(2026, 12, 3), date(2027, 12, 2), None)
         after = {i.detail for i in school.due.due(senco, 60) if i.kind == "review_paperwork"}
         assert after == {
-            "Ben Hughes's review meeting on 3 Dec 2026: the school's report sent to the LA and every invitee by 17 Dec 2026",
+            "Ben Hughes's review meeting on 3 Dec 2026: the school's report sent to the LA and every invitee "
+            "by 17 Dec 2026",
             "Ben Hughes's review meeting on 3 Dec 2026: the LA's decision by 31 Dec 2026"}
 
     def test_after_the_meeting_amendments_bring_their_own_deadlines(self, sqlite_school, actor):

@@ -11,7 +11,7 @@ from fairfields_desktop.domain.errors import InvalidInput, NotAllowed
 from fairfields_desktop.store.models import AuditRow
 
 
-def _audit(services, entity: str) -> list[AuditRow]:  # noqa: ANN001
+def _audit(services, entity: str) -> list[AuditRow]:
     with services.db.read_session() as session:
         return session.scalars(select(AuditRow).where(AuditRow.entity == entity).order_by(AuditRow.id)).all()
 

@@ -11,7 +11,7 @@ from fairfields_desktop.services.context import Clock
 
 
 @pytest.fixture
-def later(sqlite_school):  # noqa: ANN001, ANN201
+def later(sqlite_school):
     """The example school on Wednesday 2 December 2026 at 16:00: a week of sessions has passed."""
     clock = Clock(datetime(2026, 12, 2).date())
     clock.now = lambda: datetime(2026, 12, 2, 16, 0)  # type: ignore[method-assign]

@@ -14,21 +14,21 @@ SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
-def admin(school, actor):  # noqa: ANN001, ANN201
+def admin(school, actor):
     return actor(school, "admin")
 
 
-def user_id(services, username: str) -> int:  # noqa: ANN001
+def user_id(services, username: str) -> int:
     with services.db.read_session() as session:
         return session.scalar(select(UserRow.id).where(UserRow.username == username))
 
 
-def add_staff(services, ext_id: str, name: str) -> None:  # noqa: ANN001
+def add_staff(services, ext_id: str, name: str) -> None:
     with services.db.session() as session:
         session.add(StaffRow(ext_id=ext_id, name=name, role="Teaching assistant"))
 
 
-def audit_text(services) -> str:  # noqa: ANN001
+def audit_text(services) -> str:
     with services.db.read_session() as session:
         return " ".join(f"{a.action} {a.before} {a.after} {a.note}" for a in session.scalars(select(AuditRow)))
 
@@ -117,7 +117,8 @@ class TestCreate:
     def test_creating_is_audited_without_the_password_or_its_hash(self, school, admin):
         school.users.create_user(admin, {"username": "jbloggs", "roles": ["office"], "password": "given by hand"})
         with school.db.read_session() as session:
-            entry = session.scalars(select(AuditRow).where(AuditRow.entity == "user", AuditRow.action == "create")).one()
+            entry = session.scalars(select(AuditRow)
+                                    .where(AuditRow.entity == "user", AuditRow.action == "create")).one()
         assert entry.username == "admin" and entry.after["roles"] == ["office"]
         assert "given by hand" not in audit_text(school) and "scrypt" not in audit_text(school)
 
@@ -196,7 +197,7 @@ class TestResetPassword:
 
 class TestFirstAdministrator:
     @pytest.fixture
-    def no_users(self, open_school, db_url, example_doc):  # noqa: ANN001, ANN201
+    def no_users(self, open_school, db_url, example_doc):
         example_doc["users"] = []
         services = open_school(db_url)
         services.dataset.load(example_doc)

@@ -38,11 +38,12 @@ from fairfields_desktop.store.models import (
 )
 
 
-def _suite_conftest():  # noqa: ANN202
+def _suite_conftest():
     """tests/conftest.py by its path: another folder's conftest.py may hold the name "conftest"."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("fairfields_suite_conftest", Path(__file__).parents[1] / "conftest.py")
+    spec = importlib.util.spec_from_file_location("fairfields_suite_conftest",
+                                                  Path(__file__).parents[1] / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -190,7 +191,7 @@ def build_school(services) -> None:
     for _ in range(5):
         try:
             services.auth.sign_in("ttaylor", "wrong")
-        except Exception:  # noqa: BLE001, S110 (refused, as it should be)
+        except Exception:  # refused, as it should be
             pass
 
 
@@ -343,7 +344,8 @@ class TestDumpLoad:
         trail = len(lite["audit_events"]) - 1
         assert [e["action"] for e in pg["audit_events"][trail:]] == ["load"]
         assert [e["action"] for e in lite["audit_events"][trail:]] == ["dump"]
-        assert {**pg, "audit_events": pg["audit_events"][:trail]} == {**lite, "audit_events": lite["audit_events"][:trail]}
+        assert ({**pg, "audit_events": pg["audit_events"][:trail]}
+                == {**lite, "audit_events": lite["audit_events"][:trail]})
 
 
 class TestCopy:

@@ -8,6 +8,7 @@ PCs saved at the same moment, an update that found its row changed. The unit of 
 from __future__ import annotations
 
 import threading
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm.exc import StaleDataError
@@ -31,7 +32,7 @@ NEW = {
 }
 
 
-def _together(run, timeout: float) -> None:  # noqa: ANN001
+def _together(run, timeout: float) -> None:
     """``run(0)`` and ``run(1)`` on two threads at once (two PCs), waited for."""
     threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
     for t in threads:
@@ -46,7 +47,7 @@ class _Orig(Exception):
         self.sqlstate = sqlstate
 
 
-def _dbapi(message: str, sqlstate: str | None = None):  # noqa: ANN202
+def _dbapi(message: str, sqlstate: str | None = None):
     from sqlalchemy.exc import OperationalError
 
     return OperationalError("statement", {}, _Orig(message, sqlstate))
@@ -148,7 +149,7 @@ class TestPostgresContention:
                         if n == 0:
                             first_locked.wait(10)
                 outcomes[i] = "committed"
-            except Exception as exc:  # noqa: BLE001 - asserted below
+            except Exception as exc:  # asserted below
                 outcomes[i] = exc
 
         _together(run, 30)
@@ -174,7 +175,7 @@ class TestTwoPcsAddingTheSamePupil:
                 try:
                     outcomes[i] = pcs[i].pupils.save_pupil(actors[i], {**NEW, "upn": upn,
                                                                        "first_name": f"Zoë {i}"}).upn
-                except Exception as exc:  # noqa: BLE001 - asserted below
+                except Exception as exc:  # asserted below
                     outcomes[i] = exc
 
             _together(run, 60)

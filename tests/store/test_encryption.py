@@ -27,7 +27,7 @@ def raw_bytes(path: Path) -> bytes:
     return data + (wal.read_bytes() if wal.exists() else b"")
 
 
-def fill(services, example_doc) -> None:  # noqa: ANN001
+def fill(services, example_doc) -> None:
     services.dataset.load(example_doc)
     senco = services.auth.sign_in("mokafor", "demo-senco-2026")
     services.outcomes.add_outcome(senco, "Z319700118114", "communication_and_interaction",

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from fairfields_desktop.store.models import Base
 
 
-def _differences(services) -> list:  # noqa: ANN001
+def _differences(services) -> list:
     with services.db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
         return compare_metadata(context, Base.metadata)

@@ -103,7 +103,7 @@ def failure_text(exc: BaseException, verb: str = "Not made") -> str:
         return f"{verb}. " + "; ".join(str(p) for p in exc.problems)
     if isinstance(exc, FairfieldsError):
         return f"{verb}: {exc}"
-    from ..launch import explain
+    from ..errors import explain
 
     return f"{verb}: {explain(exc)}"
 
