@@ -41,7 +41,7 @@ def kinds_of(changes: Changes) -> frozenset[str]:
 class ChangeService:
     """Who last changed a record, for a form left open while someone else saved it."""
 
-    def __init__(self, db: Database, clock) -> None:  # noqa: ANN001
+    def __init__(self, db: Database, clock) -> None:
         self.db = db
         self.clock = clock
 

@@ -132,14 +132,14 @@ class ChangeRecorder:
         return recorder.tables if recorder else {}
 
 
-def _ident(mapper, obj) -> str | None:  # noqa: ANN001
+def _ident(mapper, obj) -> str | None:
     key = mapper.primary_key_from_instance(obj)
     if any(part is None for part in key):
         return None
     return ",".join(str(part) for part in key)
 
 
-def _after_flush(session: Session, _context) -> None:  # noqa: ANN001
+def _after_flush(session: Session, _context) -> None:
     recorder = ChangeRecorder.of(session)
     for obj in list(session.new) + list(session.deleted):
         mapper = inspect(obj).mapper
@@ -150,7 +150,7 @@ def _after_flush(session: Session, _context) -> None:  # noqa: ANN001
             recorder.add(mapper.local_table.name, _ident(mapper, obj))
 
 
-def _do_orm_execute(state) -> None:  # noqa: ANN001
+def _do_orm_execute(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
         name = getattr(table, "name", None)
@@ -158,7 +158,7 @@ def _do_orm_execute(state) -> None:  # noqa: ANN001
             ChangeRecorder.of(state.session).add(name, None)
 
 
-def record_changes(sessions) -> None:  # noqa: ANN001 (a sessionmaker)
+def record_changes(sessions) -> None:
     """Collect what each session of ``sessions`` writes (see `ChangeRecorder`)."""
     event.listen(sessions, "after_flush", _after_flush)
     event.listen(sessions, "do_orm_execute", _do_orm_execute)
@@ -283,7 +283,7 @@ class SqliteWatcher(Watcher):
             while not self._stop.wait(SQLITE_POLL_SECONDS):
                 try:
                     self._check()
-                except Exception as exc:  # noqa: BLE001 (a locked or vanished file: look again later)
+                except Exception as exc:
                     log.info("watching the database for changes: %s", exc)
         except Exception:
             log.exception("the database could not be watched for other processes' changes")
@@ -329,7 +329,7 @@ class PgListener(Watcher):
                             self.deliver(changes)
                         if self._stop.is_set():
                             break
-            except Exception as exc:  # noqa: BLE001 (the server restarted, the network dropped: connect again)
+            except Exception as exc:
                 self.connected.clear()
                 lost = True
                 if self._stop.is_set():
@@ -342,6 +342,6 @@ class PgListener(Watcher):
                 if conn is not None:
                     try:
                         conn.close()
-                    except Exception as exc:  # noqa: BLE001 (a connection already lost)
+                    except Exception as exc:
                         log.debug("closing the change listener's connection: %s", exc)
         self.connected.clear()

@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.changes import ALL_KINDS, kinds_of
-from ..store.changes import Changes
+from ..services.changes import ALL_KINDS, Changes, kinds_of
 from .models.base import ITEM_ROLE
 
 log = logging.getLogger(__name__)

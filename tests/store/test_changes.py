@@ -15,7 +15,7 @@ from fairfields_desktop.store.models import Base, ProfessionalRow
 class Heard:
     """What a subscriber was told, and a wait for it (the watcher threads deliver it)."""
 
-    def __init__(self, db) -> None:  # noqa: ANN001
+    def __init__(self, db) -> None:
         self.changes: list[Changes] = []
         self.event = threading.Event()
         self.unsubscribe = db.subscribe(self.told)
@@ -24,7 +24,7 @@ class Heard:
         self.changes.append(changes)
         self.event.set()
 
-    def wait(self, seconds: float, wanted=lambda c: True) -> Changes:  # noqa: ANN001
+    def wait(self, seconds: float, wanted=lambda c: True) -> Changes:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             found = [c for c in self.changes if wanted(c)]
@@ -35,7 +35,7 @@ class Heard:
         raise AssertionError(f"nothing heard in {seconds}s (heard {self.changes})")
 
 
-def first_professional(db) -> ProfessionalRow:  # noqa: ANN001
+def first_professional(db) -> ProfessionalRow:
     with db.read_session() as session:
         return session.query(ProfessionalRow).order_by(ProfessionalRow.id).first()
 
