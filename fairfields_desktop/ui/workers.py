@@ -40,6 +40,17 @@ class _Job(QRunnable):
 _alive: set[_Relay] = set()
 
 
+class _Activity(QObject):
+    """Said when the busy indicator of `wait_in_background` appears (after 0.4 s) and when work ends."""
+
+    busy_shown = Signal(str)
+    busy_ended = Signal()
+
+
+activity = _Activity()
+BUSY_AFTER_MS = 400
+
+
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
                       on_error: Callable[[BaseException], None]) -> None:
     relay = _Relay()
@@ -84,7 +95,10 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
         outcome["error"] = exc
         loop.quit()
 
+    if not parent.isVisible() and parent.parentWidget() is not None:  # a form already closed: its screen waits
+        parent = parent.parentWidget()
     progress = QProgressDialog(text, None, 0, 0, parent)  # type: ignore[arg-type]  # no Cancel button
+    progress.setObjectName("busyIndicator")
     progress.setWindowTitle("Please wait")
     progress.setAccessibleName(text)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -94,7 +108,9 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
     show_later = QTimer(progress)
     show_later.setSingleShot(True)
     show_later.timeout.connect(progress.show)
-    show_later.start(400)
+    show_later.timeout.connect(lambda: activity.busy_shown.emit(text))
+    show_later.start(BUSY_AFTER_MS)
+    was_disabled = parent.testAttribute(Qt.WidgetAttribute.WA_Disabled)
     parent.setEnabled(False)
     QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
     try:
@@ -106,7 +122,8 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
         show_later.stop()
         progress.hide()
         progress.deleteLater()
-        parent.setEnabled(True)
+        parent.setEnabled(not was_disabled)
+        activity.busy_ended.emit()
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("result")

@@ -23,6 +23,7 @@ from ...domain.errors import FairfieldsError, InvalidInput, StaleRecord
 from ...domain.permissions import allowed
 from ...domain.school import ROLE_LABELS
 from ..forms import FormDialog, run_form  # noqa: F401 (run_form: requests_view takes it from here)
+from ..operations import job
 
 RELOADED = "Reloaded: the record as saved now is shown. Make your change again, then save."
 
@@ -50,9 +51,11 @@ def ask_reload(parent: QWidget, exc: StaleRecord) -> bool:
 def run_edit_form(dialog: QDialog, save: Callable[[], object], reload: Callable[[], None]) -> object | None:
     """`run_form`, and when someone saved the record since the form was opened (StaleRecord): who and
     when, with the choice to reload the record as saved into the form (then make the change again)."""
+    from ..operations import run_save
+
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
-            return save()
+            return run_save(dialog, save)
         except InvalidInput as exc:
             dialog.show_problems(exc.problems)
         except StaleRecord as exc:
@@ -147,7 +150,7 @@ class StaffTab(RegisterTab):
             fill(member)
         dialog = FormDialog("Member of staff", [("id", "Short &id", ident), ("name", "&Name", name),
                                                 ("role", "&Role", role), ("class", "&Class", klass)], self)
-        saved = run_edit_form(dialog, lambda: self.services.people.save_staff(
+        saved = run_edit_form(dialog, lambda: job(self.services.people.save_staff,
             self.actor, {"id": ident.text(), "name": name.text(), "role": role.text(), "class": klass.currentData()},
             member.id if member else None, opened[0].version if opened[0] else None),
             lambda: fill(next(s for s in self.services.people.list_staff(self.actor) if s.id == member.id)))
@@ -189,7 +192,7 @@ class ClassesTab(RegisterTab):
         if klass is not None:
             fill(klass)
         dialog = FormDialog("Class", [("name", "&Name", name), ("room", "&Classroom", room)], self)
-        saved = run_edit_form(dialog, lambda: self.services.people.save_class(
+        saved = run_edit_form(dialog, lambda: job(self.services.people.save_class,
             self.actor, name.text(), room.currentData(), klass.id if klass else None, opened[0]),
             lambda: fill(next(c for c in self.services.people.list_classes(self.actor) if c.id == klass.id)))
         if saved is not None:
@@ -239,7 +242,7 @@ class SpacesTab(RegisterTab):
         dialog = FormDialog("Space", [("name", "&Name", name), ("kind", "&Kind", kind),
                                       ("capacity", "&Capacity", capacity), ("features", "&Features", features),
                                       ("bookable", "", bookable)], self)
-        saved = run_edit_form(dialog, lambda: self.services.people.save_space(
+        saved = run_edit_form(dialog, lambda: job(self.services.people.save_space,
             self.actor, {"name": name.text(), "kind": kind.currentText(), "capacity": capacity.value(),
                          "features": features.text(), "bookable": bookable.isChecked()},
             space.id if space else None, opened[0].version if opened[0] else None),

@@ -40,6 +40,7 @@ from ..commands import ServiceCommand
 from ..contrast import error_style, readable
 from ..shortcuts import add_shortcut
 from ..forms import run_form
+from ..operations import job
 from ..models.base import Column, RowsModel, fit_columns, make_table
 from ..models.professionals import (
     ITEM_ROLE,
@@ -446,7 +447,7 @@ class ProfessionalsScreen(QWidget):
 
     def on_add_clicked(self) -> None:
         dialog = ProfessionalDialog(self.services, self.actor, parent=self)
-        saved = run_form(dialog, lambda: self.services.professionals.save(self.actor, dialog.values()))
+        saved = run_form(dialog, lambda: job(self.services.professionals.save, self.actor, dialog.values()))
         if saved is not None:
             self.model.replace(saved)
             self.select_professional(saved.id)

@@ -38,6 +38,7 @@ from ..commands import ServiceCommand
 from ..contrast import error_style
 from ..shortcuts import add_shortcut
 from ..forms import FormDialog, run_form
+from ..operations import job
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from ...domain.school import AREA_LABELS
@@ -478,7 +479,7 @@ class PupilsScreen(QWidget):
 
     def on_add_clicked(self) -> None:
         dialog = PupilDialog(self.services, self.actor, self.services.pupils.class_names(), parent=self)
-        saved = run_form(dialog, lambda: self.services.pupils.save_pupil(self.actor, dialog.saved_values))
+        saved = run_form(dialog, lambda: job(self.services.pupils.save_pupil, self.actor, dialog.saved_values))
         if saved is not None:
             self.model.replace(saved)
             self.select_pupil(saved.id)
@@ -598,9 +599,10 @@ class PupilsScreen(QWidget):
         dialog = FormDialog("Personal budget discussion", [
             ("held_on", "&Held on", held_on), ("ehcp_officer", "EHCP &officer", officer),
             ("capacity_agreed", "", capacity), ("already_provided", "", provided), ("notes", "&Notes", notes)], self)
-        saved = run_form(dialog, lambda: self.services.pupils.record_budget_discussion(
+        saved = run_form(dialog, lambda: job(
+            lambda *a, **k: self.services.pupils.record_budget_discussion(*a, **k) or True,
             self.actor, pupil_id, held_on.date().toPython(), ehcp_officer=officer.text(),
-            capacity_agreed=capacity.isChecked(), already_provided=provided.isChecked(), notes=notes.text()) or True)
+            capacity_agreed=capacity.isChecked(), already_provided=provided.isChecked(), notes=notes.text()))
         if saved:
             self.show_detail(pupil_id)
             self.message.setText("Budget discussion recorded.")
