@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.deadlines import ASKED_LATE, advice_asked_late
 from ...domain.errors import FairfieldsError
+from ..undo import install_undo
 from ...domain.permissions import allowed
 from ...services.sessions import NOT_DELIVERED_REASONS
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
@@ -45,14 +46,15 @@ class EhcpScreen(QWidget):
         self.tabs.setAccessibleName("EHCP and reviews sections")
         self.tabs.setToolTip("Ctrl+Tab and Ctrl+Shift+Tab move between the sections")
         self.panels: dict[str, QWidget] = {}
+        self.undo_stack = install_undo(self)  # one history for the screen's panels (Ctrl+Z)
         self.tabs.addTab(self._due_tab(), "What is &due")
         if allowed(actor.roles, "reviews.view"):
-            self._add_panel("reviews", ReviewsPanel(services, actor), "Revie&ws")
+            self._add_panel("reviews", ReviewsPanel(services, actor, undo_stack=self.undo_stack), "Revie&ws")
             self._add_panel("calendar", ReviewCalendar(services, actor), "Calendar")
         if allowed(actor.roles, "assessments.manage"):
             self._add_panel("assessments", AssessmentsPanel(services, actor), "Needs assessments")
         if allowed(actor.roles, "outcomes.view"):
-            self._add_panel("outcomes", OutcomesPanel(services, actor), "Outcomes")
+            self._add_panel("outcomes", OutcomesPanel(services, actor, undo_stack=self.undo_stack), "Outcomes")
             self._add_panel("strategies", StrategiesPanel(services, actor), "Strategies")
         if allowed(actor.roles, "advice.manage"):
             self.tabs.addTab(self._advice_tab(), "&Advice requests")

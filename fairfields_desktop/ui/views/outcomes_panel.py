@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import FairfieldsError, InvalidInput, StaleRecord
+from ..operations import Job, job, perform, run_save
+from ..undo import push_done
 from ...domain.permissions import allowed
 from ...domain.school import AREA_LABELS, AREAS_OF_NEED
 from ...services.outcomes import STATUSES
@@ -153,12 +155,14 @@ class OutcomesPanel(QWidget):
 
     open_requested = Signal(str, object)
 
-    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, services, actor, parent=None, undo_stack: QUndoStack | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services = services
         self.actor = actor
         self.can_edit = allowed(actor.roles, "outcomes.edit")
         self.outcomes: list = []
+        # the EHCP screen's undo history (its Undo action names the change); on its own, the panel's
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
 
         self.pupil = QComboBox()
         self.pupil.setAccessibleName("Pupil")
@@ -450,7 +454,7 @@ class OutcomesPanel(QWidget):
         someone else meanwhile closes the form: the message says so and the outcomes are read again."""
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                save()
+                run_save(dialog, save)  # a Job it returns runs off the UI thread
                 return True
             except InvalidInput as exc:
                 dialog.show_problems(exc.problems)
@@ -484,23 +488,57 @@ class OutcomesPanel(QWidget):
         if kind == "outcome":
             dialog = OutcomeDialog(outcome=data, parent=self)
 
-            def save() -> None:
+            def save() -> Job:
                 area, text = dialog.values()
-                self.services.outcomes.edit_outcome(self.actor, data.id, area, text, version=data.version)
+                return job(self.services.outcomes.edit_outcome, self.actor, data.id, area, text,
+                           version=data.version)
 
             if self._run(dialog, save):
                 self._load_outcomes(keep=("outcome", data.id))
-                self._say("Outcome saved.")
+                self._say("Outcome saved. Ctrl+Z undoes it.")
+                self._record_edit("edit of the outcome", "outcome", data.id, (data.area, data.text),
+                                  dialog.values())
         elif kind == "target":
             target, outcome = data
             dialog = TargetDialog(self._professionals(), outcome, target, self)
 
-            def save() -> None:
-                self.services.outcomes.edit_target(self.actor, target.id, version=target.version, **dialog.values())
+            def save() -> Job:
+                return job(self.services.outcomes.edit_target, self.actor, target.id, version=target.version,
+                           **dialog.values())
 
             if self._run(dialog, save):
                 self._load_outcomes(keep=("target", target.id))
-                self._say("Target saved.")
+                self._say("Target saved. Ctrl+Z undoes it.")
+                before = {"text": target.text, "professional": target.professional_id,
+                          "programme": target.programme or "", "strategy": target.strategy or ""}
+                self._record_edit("edit of the target", "target", target.id, before, dialog.values())
+
+    def _record_edit(self, text: str, kind: str, key: int, before, after) -> None:  # noqa: ANN001
+        """Put an edit just saved on the screen's undo history: undo saves ``before`` back, redo ``after``,
+        each off the UI thread with the version check (changed on another PC since: refused and said)."""
+        outcomes, actor, upn = self.services.outcomes, self.actor, self.current_upn()
+
+        def version_now() -> int | None:
+            for outcome in outcomes.for_pupil(actor, upn):
+                if kind == "outcome" and outcome.id == key:
+                    return outcome.version
+                for target in outcome.targets:
+                    if kind == "target" and target.id == key:
+                        return target.version
+            return None
+
+        def change(values, version: int | None) -> int | None:  # noqa: ANN001
+            if kind == "outcome":
+                outcomes.edit_outcome(actor, key, values[0], values[1], version=version)
+            else:
+                outcomes.edit_target(actor, key, version=version, **values)
+            return version_now()
+
+        def apply(values, version: int | None) -> int | None:  # noqa: ANN001
+            return perform(self, lambda: change(values, version), verb="Not done")
+
+        push_done(self.undo_stack, text, apply, before, after, version_now(), self._say,
+                  lambda: self._load_outcomes(keep=(kind, key)))
 
     def on_add_target(self) -> None:
         outcome = self.selected_outcome()
