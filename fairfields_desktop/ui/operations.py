@@ -164,4 +164,5 @@ def perform(owner: QWidget, call: Callable[[], Any], *, doing: str = "Saving…"
             owner._performing = False  # type: ignore[attr-defined]
 
 
-__all__ = ["Job", "NotDone", "job", "run_save", "can_try_again", "events", "is_database_trouble", "perform", "trouble_box"]
+__all__ = ["Job", "NotDone", "can_try_again", "events", "is_database_trouble", "job", "perform", "run_save",
+           "trouble_box"]

@@ -44,10 +44,24 @@ def undo_stack_for(widget: QWidget, given: QUndoStack | None) -> QUndoStack:
 
 def push_done(stack: QUndoStack, text: str, apply: Callable[[Any, Any], Any], before: Any, after: Any,
               version: Any, show: Callable[[str], None] | None = None,
-              after_each: Callable[[], None] | None = None) -> ServiceCommand:
+              after_each: Callable[[], None] | None = None,
+              read: Callable[[], tuple[Any, Any]] | None = None) -> ServiceCommand:
     """Put a change already made on ``stack``; ``show`` receives what each undo or redo did, in words
-    (or why it could not be done), after ``after_each`` (a reload of what the screen shows)."""
+    (or why it could not be done), after ``after_each`` (a reload of what the screen shows).
+
+    ``read`` gives the record's values and version now. When the values are still those this change
+    left (undo) or undid (redo), the version now is sent: later changes on this screen, undone since, and
+    changes to other fields or rows of the same record keep the undo possible. Otherwise the version this
+    change left is sent, and the service refuses, naming who changed it and when."""
     command: ServiceCommand
+
+    if read is not None:
+        unchecked = apply
+
+        def apply(values: Any, known: Any) -> Any:  # noqa: F811 (the same apply, with the version it may use)
+            now, now_version = read()
+            expected = after if values is before else before
+            return unchecked(values, now_version if now == expected else known)
 
     def done(error: Exception | None) -> None:
         if after_each is not None:

@@ -5,6 +5,7 @@ list of strategies for daily practice."""
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QUndoStack
@@ -496,8 +497,9 @@ class OutcomesPanel(QWidget):
             if self._run(dialog, save):
                 self._load_outcomes(keep=("outcome", data.id))
                 self._say("Outcome saved. Ctrl+Z undoes it.")
+                area, text = dialog.values()
                 self._record_edit("edit of the outcome", "outcome", data.id, (data.area, data.text),
-                                  dialog.values())
+                                  (area, text.strip()))
         elif kind == "target":
             target, outcome = data
             dialog = TargetDialog(self._professionals(), outcome, target, self)
@@ -511,21 +513,26 @@ class OutcomesPanel(QWidget):
                 self._say("Target saved. Ctrl+Z undoes it.")
                 before = {"text": target.text, "professional": target.professional_id,
                           "programme": target.programme or "", "strategy": target.strategy or ""}
-                self._record_edit("edit of the target", "target", target.id, before, dialog.values())
+                after = {k: (v.strip() if isinstance(v, str) else v) for k, v in dialog.values().items()}
+                self._record_edit("edit of the target", "target", target.id, before, after)
 
     def _record_edit(self, text: str, kind: str, key: int, before, after) -> None:  # noqa: ANN001
         """Put an edit just saved on the screen's undo history: undo saves ``before`` back, redo ``after``,
         each off the UI thread with the version check (changed on another PC since: refused and said)."""
         outcomes, actor, upn = self.services.outcomes, self.actor, self.current_upn()
 
-        def version_now() -> int | None:
+        def read() -> tuple[Any, int | None]:
             for outcome in outcomes.for_pupil(actor, upn):
                 if kind == "outcome" and outcome.id == key:
-                    return outcome.version
-                for target in outcome.targets:
-                    if kind == "target" and target.id == key:
-                        return target.version
-            return None
+                    return (outcome.area, outcome.text), outcome.version
+                for t in outcome.targets:
+                    if kind == "target" and t.id == key:
+                        return {"text": t.text, "professional": t.professional_id, "programme": t.programme or "",
+                                "strategy": t.strategy or ""}, t.version
+            return None, None
+
+        def version_now() -> int | None:
+            return read()[1]
 
         def change(values, version: int | None) -> int | None:  # noqa: ANN001
             if kind == "outcome":
@@ -538,7 +545,7 @@ class OutcomesPanel(QWidget):
             return perform(self, lambda: change(values, version), verb="Not done")
 
         push_done(self.undo_stack, text, apply, before, after, version_now(), self._say,
-                  lambda: self._load_outcomes(keep=(kind, key)))
+                  lambda: self._load_outcomes(keep=(kind, key)), read)
 
     def on_add_target(self) -> None:
         outcome = self.selected_outcome()

@@ -128,13 +128,13 @@ class RegisterTab(QWidget):
         return self.proxy.data(index, ITEM_ROLE) if index.isValid() else None
 
     def record_edit(self, text: str, save: Callable[[Any, Any], Any], before: Any, after: Any,
-                    version: Any) -> None:
+                    version: Any, read: Callable[[], tuple[Any, Any]]) -> None:
         """Put an edit just saved on the undo history: undo saves ``before`` back through the service (off
         the UI thread, with the version check: a record changed on another PC since is refused, and said)."""
         def apply(values: Any, current: Any) -> Any:
             return perform(self, lambda: save(values, current), doing="Saving…", verb="Not done")
 
-        push_done(self.undo_stack, text, apply, before, after, version, self.message.setText, self.reload)
+        push_done(self.undo_stack, text, apply, before, after, version, self.message.setText, self.reload, read)
 
 
 class StaffTab(RegisterTab):
@@ -188,8 +188,12 @@ class StaffTab(RegisterTab):
                 def save(values: dict, version: int | None) -> int:
                     return people.save_staff(actor, values, member.id, version).version
 
+                def read() -> tuple[dict, int]:
+                    now = next(s for s in people.list_staff(actor) if s.id == member.id)
+                    return staff_values(now), now.version
+
                 self.record_edit(f"edit of {saved.name}", save, staff_values(was), staff_values(saved),
-                                 saved.version)
+                                 saved.version, read)
 
 
 class ClassesTab(RegisterTab):
@@ -237,8 +241,12 @@ class ClassesTab(RegisterTab):
                 def save(values: tuple[str, str | None], shown: SchoolClass) -> SchoolClass:
                     return people.save_class(actor, values[0], values[1], klass.id, shown)
 
+                def read() -> tuple[tuple[str, str | None], SchoolClass]:
+                    now = next(c for c in people.list_classes(actor) if c.id == klass.id)
+                    return (now.name, now.room), now
+
                 self.record_edit(f"edit of class {saved.name}", save, (opened[0].name, opened[0].room),
-                                 (saved.name, saved.room), saved)
+                                 (saved.name, saved.room), saved, read)
 
 
 class SpacesTab(RegisterTab):
@@ -297,5 +305,9 @@ class SpacesTab(RegisterTab):
                 def save(values: dict, version: int | None) -> int:
                     return people.save_space(actor, values, space.id, version).version
 
+                def read() -> tuple[dict, int]:
+                    now = next(s for s in people.list_spaces(actor) if s.id == space.id)
+                    return space_values(now), now.version
+
                 self.record_edit(f"edit of {saved.name}", save, space_values(opened[0]), space_values(saved),
-                                 saved.version)
+                                 saved.version, read)

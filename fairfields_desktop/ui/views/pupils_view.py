@@ -38,7 +38,8 @@ from ..commands import ServiceCommand
 from ..contrast import error_style
 from ..shortcuts import add_shortcut
 from ..forms import FormDialog, run_form
-from ..operations import job
+from ..operations import job, perform
+from ..undo import push_done
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from ...domain.school import AREA_LABELS
@@ -645,8 +646,9 @@ class PupilsScreen(QWidget):
         dialog = ConsentDialog(self.services.clock.today(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
+        pupils, actor, values = self.services.pupils, self.actor, dialog.values()
         try:
-            self.services.pupils.add_consent(self.actor, pupil_id, **dialog.values())
+            added = perform(self, lambda: pupils.add_consent(actor, pupil_id, **values))
         except InvalidInput as exc:
             self.message.setText("Not saved. " + "; ".join(f"{p.where}: {p.message}" for p in exc.problems))
             return
@@ -654,7 +656,26 @@ class PupilsScreen(QWidget):
             self.message.setText(f"Not saved: {exc}")
             return
         self.show_detail(pupil_id)
-        self.message.setText("Consent recorded.")
+        self.message.setText("Consent recorded. Ctrl+Z undoes it.")
+        consent_id = [added.id]
+
+        def apply(present: bool, version: int | None) -> int:
+            def change() -> int:
+                if present:  # redo: recorded again (a new record)
+                    consent_id[0] = pupils.add_consent(actor, pupil_id, expected_version=version, **values).id
+                else:
+                    pupils.remove_consent(actor, consent_id[0], version)
+                return pupils.consent_version(actor, pupil_id)
+            return perform(self, change, verb="Not done")
+
+        def read() -> tuple[bool, int]:
+            detail = pupils.get_pupil(actor, pupil_id)
+            present = any(c.id == consent_id[0] and not c.withdrawn for c in detail.consents or ())
+            return present, detail.summary.version
+
+        push_done(self.undo_stack, f"consent to share with {values['share_with']}", apply, False, True,
+                  pupils.consent_version(actor, pupil_id), self.message.setText,
+                  lambda: self._after_consent_undo(pupil_id), read)
 
     def on_withdraw_consent_clicked(self) -> None:
         pupil_id = self.current_pupil_id()
@@ -671,13 +692,36 @@ class PupilsScreen(QWidget):
         if not ok:
             return
         consent = current[labels.index(choice)]
+        pupils, actor, today = self.services.pupils, self.actor, self.services.clock.today()
         try:
-            self.services.pupils.withdraw_consent(self.actor, consent.id, self.services.clock.today())
+            perform(self, lambda: pupils.withdraw_consent(actor, consent.id, today))
         except FairfieldsError as exc:
             self.message.setText(f"Not saved: {exc}")
             return
         self.show_detail(pupil_id)
-        self.message.setText("Consent withdrawn: it stays on record as withdrawn.")
+        self.message.setText("Consent withdrawn: it stays on record as withdrawn. Ctrl+Z undoes it.")
+
+        def apply(withdrawn_on: date | None, version: int | None) -> int:
+            def change() -> int:
+                if withdrawn_on is None:
+                    pupils.reinstate_consent(actor, consent.id, version)
+                else:
+                    pupils.withdraw_consent(actor, consent.id, withdrawn_on, version)
+                return pupils.consent_version(actor, pupil_id)
+            return perform(self, change, verb="Not done")
+
+        def read() -> tuple[date | str | None, int]:
+            detail = pupils.get_pupil(actor, pupil_id)
+            now = next((c for c in detail.consents or () if c.id == consent.id), None)
+            return (now.withdrawn_on if now else "gone"), detail.summary.version
+
+        push_done(self.undo_stack, f"withdrawal of consent to share with {consent.share_with}", apply, None, today,
+                  pupils.consent_version(actor, pupil_id), self.message.setText,
+                  lambda: self._after_consent_undo(pupil_id), read)
+
+    def _after_consent_undo(self, pupil_id: int) -> None:
+        if self.current_pupil_id() == pupil_id:
+            self.show_detail(pupil_id)
 
 
 class ConsentDialog(QDialog):

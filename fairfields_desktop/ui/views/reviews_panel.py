@@ -746,5 +746,10 @@ class ReviewsPanel(QWidget):
                 edit.document().setModified(False)
             self.refresh()
 
-        push_done(self.undo_stack, f"paperwork of {self._name()}'s review", apply, before, texts, saved.version,
-                  self.message.setText, shown)
+        def read() -> tuple[dict, int]:
+            now = reviews.get(actor, review.id)
+            return {key: getattr(now, key) or "" for key, _label in TEXTS}, now.version
+
+        after = {key: getattr(saved, key) or "" for key, _label in TEXTS}
+        push_done(self.undo_stack, f"paperwork of {self._name()}'s review", apply, before, after, saved.version,
+                  self.message.setText, shown, read)

@@ -394,8 +394,12 @@ class SettingsScreen(QWidget):
             self.load_settings()
             self.settings_saved.emit()
 
+        def read() -> tuple[dict, int | None]:
+            now = school.settings_values(with_version=True)
+            return {k: v for k, v in now.items() if k != "version"}, now.get("version")
+
         push_done(self.undo_stack, "change of the school's settings", apply, before, after, self.settings_version,
-                  self.settings_message.setText, reloaded)
+                  self.settings_message.setText, reloaded, read)
 
     def on_term_selected(self, current, _previous=None) -> None:  # noqa: ANN001
         row = current.row() if current.isValid() else None
