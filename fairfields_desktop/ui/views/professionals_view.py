@@ -36,11 +36,11 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
-from ..commands import ServiceCommand
+from ..commands import ServiceCommand, outcome_text
 from ..contrast import error_style, readable
 from ..shortcuts import add_shortcut
 from ..forms import run_form
-from ..operations import job
+from ..operations import job, perform
 from ..models.base import Column, RowsModel, fit_columns, make_table
 from ..models.professionals import (
     ITEM_ROLE,
@@ -470,17 +470,19 @@ class ProfessionalsScreen(QWidget):
                 dialog.message.setText(f"Not saved: {error}")
 
     def edit_professional(self, professional_id: int, before: dict[str, Any], after: dict[str, Any]) -> Exception | None:
+        professionals, actor = self.services.professionals, self.actor
+
         def apply(values: dict[str, Any], version: int | None) -> int:
-            saved = self.services.professionals.save(self.actor, values, professional_id, version)
+            saved = perform(self, lambda: professionals.save(actor, values, professional_id, version))
             self.model.replace(saved)
             return saved.version
 
         def done(error: Exception | None) -> None:
-            if error is not None:
-                self.message.setText(f"Not done: {error}")
+            if command.step != "do":  # an undo or redo: say what it did, or why it could not
+                self.message.setText(outcome_text(command, error))
             self.select_professional(professional_id)
 
-        command = ServiceCommand(f"edit {after.get('name', '')}", apply,
+        command = ServiceCommand(f"edit of {after.get('name', '')}", apply,
                                  {k: v for k, v in before.items() if k != "version"}, after, before["version"], done)
         error = command.first_run()
         if error is not None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.permissions import allowed
 from ...domain.school import AREAS_OF_NEED, YEAR_GROUPS, year_group_label
-from ..commands import ServiceCommand
+from ..commands import ServiceCommand, outcome_text
 from ..contrast import error_style
 from ..shortcuts import add_shortcut
 from ..forms import FormDialog, run_form
@@ -508,14 +508,16 @@ class PupilsScreen(QWidget):
         keys = set(after)
         before_values = {k: v for k, v in before.items() if k in keys}
 
+        pupils, actor = self.services.pupils, self.actor
+
         def apply(values: dict[str, Any], version: int | None) -> int:
-            saved = self.services.pupils.save_pupil(self.actor, values, pupil_id, version)
+            saved = perform(self, lambda: pupils.save_pupil(actor, values, pupil_id, version), verb="Not saved")
             self.model.replace(saved)
             return saved.version
 
-        command = ServiceCommand(f"edit {after.get('first_name', '')} {after.get('last_name', '')}".strip(),
-                                 apply, before_values, after, before["version"],
-                                 on_done=lambda error: self._after_command(pupil_id, error))
+        name = f"{after.get('first_name', '')} {after.get('last_name', '')}".strip()
+        command = ServiceCommand(f"edit of {name}" if name else "edit", apply, before_values, after,
+                                 before["version"], on_done=lambda error: self._after_command(command, pupil_id, error))
         error = command.first_run()
         if error is not None:
             return error
@@ -524,9 +526,9 @@ class PupilsScreen(QWidget):
         self.pupil_saved.emit(pupil_id)
         return None
 
-    def _after_command(self, pupil_id: int, error: Exception | None) -> None:
-        if error is not None:
-            self.message.setText(f"Not done: {error}")
+    def _after_command(self, command: ServiceCommand, pupil_id: int, error: Exception | None) -> None:
+        if command.step != "do":  # an undo or redo: say what it did, or why it could not
+            self.message.setText(outcome_text(command, error))
         self.select_pupil(pupil_id)
 
     def on_mark_left_clicked(self) -> None:
@@ -550,13 +552,15 @@ class PupilsScreen(QWidget):
             self.mark_left(pupil_id, left_on, None, summary.version)
 
     def mark_left(self, pupil_id: int, left_on: date | None, previous: date | None, version: int) -> None:
+        pupils, actor = self.services.pupils, self.actor
+
         def apply(value: date | None, current_version: int | None) -> int:
-            saved = self.services.pupils.mark_left(self.actor, pupil_id, value, current_version)
+            saved = perform(self, lambda: pupils.mark_left(actor, pupil_id, value, current_version))
             self.model.replace(saved)
             return saved.version
 
         command = ServiceCommand("mark as left" if left_on else "back on roll", apply, previous, left_on, version,
-                                 on_done=lambda error: self._after_command(pupil_id, error))
+                                 on_done=lambda error: self._after_command(command, pupil_id, error))
         error = command.first_run()
         if error is not None:
             self.message.setText(f"Not saved: {error}")
