@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.deadlines import ASKED_LATE, advice_asked_late
 from ...domain.errors import FairfieldsError
+from ..operations import perform
 from ..undo import install_undo
 from ...domain.permissions import allowed
 from ...services.sessions import NOT_DELIVERED_REASONS
@@ -173,7 +174,7 @@ class EhcpScreen(QWidget):
         if not ok:
             return
         try:
-            self.services.advice.chase(self.actor, advice.id, how)
+            perform(self, lambda: self.services.advice.chase(self.actor, advice.id, how))
         except FairfieldsError as exc:
             self.advice_message.setText(f"Not recorded: {exc}")
             return
@@ -185,7 +186,8 @@ class EhcpScreen(QWidget):
         if advice is None:
             return
         try:
-            self.services.advice.mark_received(self.actor, advice.id, self.services.clock.today())
+            today = self.services.clock.today()
+            perform(self, lambda: self.services.advice.mark_received(self.actor, advice.id, today))
         except FairfieldsError as exc:
             self.advice_message.setText(f"Not recorded: {exc}")
             return
@@ -247,8 +249,8 @@ class EhcpScreen(QWidget):
                 if choice in labels[1:]:
                     target_id = targets[labels.index(choice) - 1][0]
         try:
-            self.services.sessions.mark(self.actor, item.occurrence_id, delivered, reason=reason, note=note,
-                                        target_id=target_id)
+            perform(self, lambda: self.services.sessions.mark(self.actor, item.occurrence_id, delivered, reason=reason,
+                                                              note=note, target_id=target_id))
         except FairfieldsError as exc:
             self.sessions_message.setText(f"Not recorded: {exc}")
             return

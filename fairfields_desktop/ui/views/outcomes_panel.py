@@ -476,9 +476,10 @@ class OutcomesPanel(QWidget):
         dialog = OutcomeDialog(area=area, parent=self)
         added: list[int] = []
 
-        def save() -> None:
+        def save() -> Job:
             area_, text = dialog.values()
-            added.append(self.services.outcomes.add_outcome(self.actor, upn, area_, text))
+            add = self.services.outcomes.add_outcome
+            return job(lambda: added.append(add(self.actor, upn, area_, text)))
 
         if self._run(dialog, save):
             self._load_outcomes(keep=("outcome", added[0]))
@@ -555,8 +556,9 @@ class OutcomesPanel(QWidget):
         dialog = TargetDialog(self._professionals(), outcome, parent=self)
         added: list[int] = []
 
-        def save() -> None:
-            added.append(self.services.outcomes.add_target(self.actor, outcome.id, **dialog.values()))
+        def save() -> Job:
+            values, add = dialog.values(), self.services.outcomes.add_target
+            return job(lambda: added.append(add(self.actor, outcome.id, **values)))
 
         if self._run(dialog, save):
             self._load_outcomes(keep=("target", added[0]))
@@ -591,9 +593,9 @@ class OutcomesPanel(QWidget):
             return
         try:
             if kind == "outcome":
-                self.services.outcomes.end_outcome(self.actor, data.id, status)
+                perform(self, lambda: self.services.outcomes.end_outcome(self.actor, data.id, status))
             else:
-                self.services.outcomes.end_target(self.actor, data[0].id, status)
+                perform(self, lambda: self.services.outcomes.end_target(self.actor, data[0].id, status))
         except FairfieldsError as exc:
             self._say(f"Not changed: {exc}")
             self._load_outcomes(keep=self._selected_key())

@@ -429,8 +429,8 @@ class ProfessionalsScreen(QWidget):
             if not ok:
                 return
         try:
-            saved = self.services.professionals.set_active(self.actor, professional_id, not chosen.active, reason,
-                                                           chosen.version)
+            saved = perform(self, lambda: self.services.professionals.set_active(
+                self.actor, professional_id, not chosen.active, reason, chosen.version))
         except FairfieldsError as exc:
             self.message.setText(f"Not changed: {exc}")
             return
@@ -558,9 +558,10 @@ class ProfessionalsScreen(QWidget):
                                       if p.active], self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
+            professional = values.pop("professional_id")
             try:
-                visit = self.services.professionals.sign_in_visitor(self.actor, values.pop("professional_id"),
-                                                                    **values)
+                visit = perform(dialog, lambda: self.services.professionals.sign_in_visitor(
+                    self.actor, professional, **values), doing="Signing in…", verb="Not signed in")
             except InvalidInput as exc:
                 dialog.message.setText("Not signed in. " + " ".join(p.message for p in exc.problems))
                 continue
@@ -607,7 +608,8 @@ class ProfessionalsScreen(QWidget):
         if not ok:
             return
         try:
-            self.services.requests.mark_back(self.actor, row[0], self.services.clock.now(), mark.split()[0])
+            now = self.services.clock.now()
+            perform(self, lambda: self.services.requests.mark_back(self.actor, row[0], now, mark.split()[0]))
         except FairfieldsError as exc:
             self.visit_message.setText(f"Not recorded: {exc}")
             return
@@ -621,7 +623,7 @@ class ProfessionalsScreen(QWidget):
             return
         visit = self.visits_model.visit(index.row())
         try:
-            done = self.services.professionals.sign_out_visitor(self.actor, visit.id)
+            done = perform(self, lambda: self.services.professionals.sign_out_visitor(self.actor, visit.id))
         except FairfieldsError as exc:
             self.visit_message.setText(f"Not signed out: {exc}")
             return

@@ -582,7 +582,8 @@ class PupilsScreen(QWidget):
         if not ok:
             return
         try:
-            self.services.pupils.add_team_member(self.actor, pupil_id, choices[labels.index(choice)].ext_id, role)
+            member = choices[labels.index(choice)].ext_id
+            perform(self, lambda: self.services.pupils.add_team_member(self.actor, pupil_id, member, role))
         except FairfieldsError as exc:
             self.message.setText(f"Not saved: {exc}")
             return

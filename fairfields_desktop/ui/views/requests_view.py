@@ -427,8 +427,12 @@ class RequestsScreen(QWidget):
             if not user:
                 raise InvalidInput(Problem("delegate", "give the user name of the acting head"))
             starts, ends = dialog.starts.date().toPython(), dialog.ends.date().toPython()
-            self.services.requests.delegate(self.actor, user, starts, ends)
-            return f"{user} is acting head from {day_text(starts)} to {day_text(ends)}."
+            service = self.services.requests
+
+            def delegate() -> str:  # off the UI thread (run_form)
+                service.delegate(self.actor, user, starts, ends)
+                return f"{user} is acting head from {day_text(starts)} to {day_text(ends)}."
+            return job(delegate)
 
         done = run_form(dialog, call)
         if done is not None:

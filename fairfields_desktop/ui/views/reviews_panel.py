@@ -578,9 +578,10 @@ class ReviewsPanel(QWidget):
 
     # --- doing ------------------------------------------------------------------------------------------
     def _do(self, action, done: str) -> bool:  # noqa: ANN001
-        """Run ``action`` (a service call); show ``done`` and reload, or why it was not recorded."""
+        """Run ``action`` (a service call) off the UI thread; show ``done`` and reload, or why it was not
+        recorded."""
         try:
-            action()
+            perform(self, action)
         except StaleRecord as exc:
             self.message.setText(f"Not saved: {exc}")
             return False

@@ -435,7 +435,8 @@ class SettingsScreen(QWidget):
     def on_save_terms_clicked(self) -> None:
         terms = self.terms_model.terms()
         try:
-            self.services.school.save_terms(self.actor, terms, self.terms_opened)
+            opened = self.terms_opened
+            perform(self, lambda: self.services.school.save_terms(self.actor, terms, opened))
         except InvalidInput as exc:
             self.terms_message.setText("Not saved. " + " ".join(describe(p, terms) for p in exc.problems))
             return

@@ -371,7 +371,7 @@ class TimetableScreen(QWidget):
 
     def mark_told(self, notice) -> None:  # noqa: ANN001
         try:
-            done = self.services.bookings.mark_told(self.actor, notice.id)
+            done = perform(self, lambda: self.services.bookings.mark_told(self.actor, notice.id))
         except FairfieldsError as exc:
             self.message.setText(f"Not marked: {exc}")
             return
