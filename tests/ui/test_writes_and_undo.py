@@ -22,7 +22,9 @@ from fairfields_desktop.ui.main_window import MainWindow
 from fairfields_desktop.ui.shortcuts import keys_text, screen_actions
 from fairfields_desktop.ui.views.booking_dialog import BookingDialog, MoveDialog
 from fairfields_desktop.ui.views.outcomes_panel import OutcomeDialog, TargetDialog
+from fairfields_desktop.ui.views.import_dialog import ImportDialog
 from fairfields_desktop.ui.views.pupils_view import ConsentDialog
+from fairfields_desktop.ui.views.request_dialogs import DecisionDialog
 from fairfields_desktop.ui.workers import activity
 
 DAY = date(2026, 12, 1)
@@ -77,6 +79,40 @@ def fill_booking(dialog: BookingDialog) -> None:
     dialog.purpose.setText("OT: sensory diet")
 
 
+class HeldLock:
+    """Another PC holds SQLite's write lock (a second connection to the file, with its key, in BEGIN
+    IMMEDIATE) until the busy indicator has been shown and a timer has ticked three times meanwhile."""
+
+    def __init__(self, services, screen) -> None:  # noqa: ANN001
+        self.screen = screen
+        self.conn = _connect_file(services.db.sqlite_path, services.db.key)
+        self.busy: list[str] = []
+        self.ticks_while_busy = 0
+        self.disabled = 0
+        self.timer = QTimer()
+        self.timer.timeout.connect(self.on_tick)
+
+    def __enter__(self) -> HeldLock:
+        self.conn.execute("BEGIN IMMEDIATE")
+        activity.busy_shown.connect(self.busy.append)
+        self.timer.start(20)
+        return self
+
+    def on_tick(self) -> None:
+        if self.busy and self.conn.in_transaction:
+            self.ticks_while_busy += 1
+            self.disabled += not self.screen.isEnabled()
+            if self.ticks_while_busy >= 3:
+                self.conn.commit()  # the other PC finishes
+
+    def __exit__(self, *_exc) -> None:  # noqa: ANN002
+        self.timer.stop()
+        activity.busy_shown.disconnect(self.busy.append)
+        if self.conn.in_transaction:
+            self.conn.rollback()
+        self.conn.close()
+
+
 class Answer:
     """The person at the message about trouble: records what it said and clicks a button (once it waits)."""
 
@@ -118,23 +154,6 @@ class TestWritesOffTheUiThread:
         window.show_screen("spaces")
         screen = window.screens["spaces"]
         screen.set_day(DAY)
-        other_pc = _connect_file(sqlite_school.db.sqlite_path, sqlite_school.db.key)
-        other_pc.execute("BEGIN IMMEDIATE")  # another PC holds SQLite's write lock
-        busy: list[str] = []
-        ticks = {"all": 0, "while busy": 0, "screen disabled": 0}
-        activity.busy_shown.connect(busy.append)
-
-        def tick() -> None:
-            ticks["all"] += 1
-            if busy and other_pc.in_transaction:
-                ticks["while busy"] += 1
-                ticks["screen disabled"] += not screen.isEnabled()
-                if ticks["while busy"] >= 3:
-                    other_pc.commit()  # the other PC finishes
-
-        timer = QTimer()
-        timer.timeout.connect(tick)
-        timer.start(20)
 
         def fake_exec(dialog: BookingDialog) -> int:
             fill_booking(dialog)
@@ -142,19 +161,29 @@ class TestWritesOffTheUiThread:
             return dialog.result()
 
         monkeypatch.setattr(BookingDialog, "exec", fake_exec)
-        try:
+        with HeldLock(sqlite_school, screen) as lock:
             screen.new_button.click()
-        finally:
-            timer.stop()
-            activity.busy_shown.disconnect(busy.append)
-            if other_pc.in_transaction:
-                other_pc.rollback()
-            other_pc.close()
-        assert busy == ["Booking…"]  # the busy indicator appeared (after 0.4 s)
-        assert ticks["while busy"] >= 3 and ticks["screen disabled"] == ticks["while busy"]  # events went on
+        assert lock.busy == ["Booking…"]  # the busy indicator appeared (after 0.4 s)
+        assert lock.ticks_while_busy >= 3 and lock.disabled == lock.ticks_while_busy  # events went on
         (new,) = [b for b in screen.canvas.blocks() if b.professional == "Karen Walsh"]
         assert screen.message.text().startswith(f"Booked {new.booking_ref}: Sensory Room, 11:00–11:45")
         assert screen.isEnabled()
+
+    def test_a_decision_waits_for_another_pcs_lock_too(self, window_for, sqlite_school, monkeypatch):
+        window = window_for("hcarter")
+        window.show_screen("requests")
+        screen = window.screens["requests"]
+        screen.select_request("r-003")
+
+        def fake_exec(dialog: DecisionDialog) -> int:
+            dialog.fields["reason"].setText("the family withdrew the request")
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(DecisionDialog, "exec", fake_exec)
+        with HeldLock(sqlite_school, screen) as lock:
+            screen.buttons["decline"].click()
+        assert lock.busy == ["Saving…"] and lock.ticks_while_busy >= 3
+        assert screen.message.text() == "r-003 declined."
 
     def test_a_full_disk_is_said_with_try_again_which_books_the_second_time(self, window_for, monkeypatch,
                                                                            answer):
@@ -257,6 +286,38 @@ class TestWritesOffTheUiThread:
         assert any(r.exc_info and r.exc_info[0] is KeyError for r in caplog.records)
 
 
+    def test_an_mis_import_refused_by_a_busy_database_is_tried_again(self, qtbot, sqlite_school, actor,
+                                                                      monkeypatch, answer):
+        from pathlib import Path
+
+        from PySide6.QtCore import QDate
+
+        from fairfields_desktop.services.mis_import import MisImportService
+        from fairfields_desktop.store.database import DatabaseBusy
+
+        dialog = ImportDialog(sqlite_school, actor(sqlite_school, "sbrown"))
+        qtbot.addWidget(dialog)
+        dialog.as_of.setDate(QDate(2026, 11, 27))
+        dialog.load_file(str(Path(__file__).parents[2] / "resources" / "sample-mis-export.csv"))
+        real_apply = MisImportService.apply
+        calls = []
+
+        def apply(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            calls.append(1)
+            if len(calls) == 1:
+                raise DatabaseBusy("the database is busy with another PC's change and did not free up in time: "
+                                   "nothing was changed; try again in a moment")
+            return real_apply(self, *args, **kwargs)
+
+        monkeypatch.setattr(MisImportService, "apply", apply)
+        person = answer("Try again")
+        with qtbot.waitSignal(dialog.imported, timeout=20_000):
+            dialog.import_button.click()
+        assert person.texts == ["Nothing was imported. The database is busy with another PC's change and did not "
+                                "free up in time: nothing was changed; try again in a moment."]
+        assert len(calls) == 2 and dialog.summary.text().startswith("Imported: 1 added, 4 updated")
+
+
 def move_b001(qtbot, screen, monkeypatch) -> None:
     screen.set_day(DAY)
     (block,) = blocks(screen, "b-001")
@@ -341,6 +402,26 @@ class TestUndoPerScreen:
         (where,) = blocks(screen, "b-001")
         assert (where.space, where.start) == ("Sensory Room", datetime(2026, 12, 1, 13, 0))  # theirs, kept
         assert undo_entry(window).label == "Undo" and screen.undo_stack.count() == 0
+
+    def test_an_undo_of_a_member_of_staff_changed_on_another_pc_is_refused(self, window_for, monkeypatch,
+                                                                          sqlite_school, open_school, sqlite_url,
+                                                                          actor):
+        window = window_for("admin")
+        window.show_screen("settings")
+        tab = window.screens["settings"].staff_tab
+        member = next(s for s in sqlite_school.people.list_staff(tab.actor) if s.ext_id == "dking")
+        monkeypatch.setattr(FormDialog, "exec", lambda d: (d.fields["role"].setText("Deputy head"),
+                                                           QDialog.DialogCode.Accepted)[1])
+        tab.edit(member)
+        other = open_school(sqlite_url)
+        now = next(s for s in other.people.list_staff(actor(other, "admin")) if s.ext_id == "dking")
+        other.people.save_staff(actor(other, "admin"), {"id": "dking", "name": "Dan King", "role": now.role,
+                                                        "class": now.class_name}, now.id, now.version)
+        undo_via_menu(window)
+        assert tab.message.text().startswith(f"Cannot undo edit of {member.name}: ")
+        assert "changed by admin at " in tab.message.text() and "since you opened it" in tab.message.text()
+        now = next(s for s in sqlite_school.people.list_staff(tab.actor) if s.ext_id == "dking")
+        assert (now.name, now.role) == ("Dan King", "Deputy head")  # theirs and ours, both kept
 
 
 def undo_via_menu(window: MainWindow) -> None:
