@@ -124,6 +124,7 @@ class Answer:
 
     def on_shown(self, box: QMessageBox) -> None:
         self.texts.append(box.text())
+        box.setProperty("answered", True)
         labels = [b.text().replace("&", "") for b in box.buttons()]
         self.buttons.append(labels)
         wanted = self.answers.pop(0)
@@ -132,6 +133,25 @@ class Answer:
 
     def close(self) -> None:
         operations.events.trouble_shown.disconnect(self.on_shown)
+
+
+@pytest.fixture(autouse=True)
+def unexpected_boxes():  # noqa: ANN201
+    """A message about trouble that no test answers is closed (and listed) instead of waiting forever."""
+    shown: list[str] = []
+
+    def close_if_unanswered(box: QMessageBox) -> None:
+        def close() -> None:
+            if box.isVisible() and not box.property("answered"):
+                shown.append(box.text())
+                box.reject()
+
+        QTimer.singleShot(0, close)
+
+    operations.events.trouble_shown.connect(close_if_unanswered)
+    yield shown
+    operations.events.trouble_shown.disconnect(close_if_unanswered)
+    assert shown == [], "a message about trouble was shown and not expected"
 
 
 @pytest.fixture
