@@ -77,8 +77,10 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
     """Run ``fn`` off the UI thread and wait for it while the window goes on painting; its result, or its
     exception raised here on the UI thread.
 
-    For a step a dialog cannot go past without (a connection test, creating the school): ``parent`` is
-    disabled meanwhile (no second click starts it twice) and, after 0.4 s, a busy bar says ``text``.
+    For a step a dialog cannot go past without (a connection test, creating the school) and for every
+    change a screen makes (`operations.perform`): ``parent``'s window is disabled meanwhile (no second
+    click starts it twice, no other change starts inside the wait) and, after 0.4 s, a busy bar says
+    ``text``; the window goes on painting and its timers go on ticking.
     The work runs to its end: it is one transaction, so stopping half-way would gain nothing.
     """
     from PySide6.QtCore import QEventLoop, Qt, QTimer
@@ -110,8 +112,11 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
     show_later.timeout.connect(progress.show)
     show_later.timeout.connect(lambda: activity.busy_shown.emit(text))
     show_later.start(BUSY_AFTER_MS)
-    was_disabled = parent.testAttribute(Qt.WidgetAttribute.WA_Disabled)
-    parent.setEnabled(False)
+    # the whole window waits (its menu and shortcuts too): no second click, no other change started meanwhile
+    window = parent.window()
+    was_disabled = window.testAttribute(Qt.WidgetAttribute.WA_Disabled)
+    focused = QApplication.focusWidget()  # given back after: a keyboard user carries on where they were
+    window.setEnabled(False)
     QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
     try:
         run_in_background(fn, done, failed)
@@ -122,7 +127,12 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
         show_later.stop()
         progress.hide()
         progress.deleteLater()
-        parent.setEnabled(not was_disabled)
+        window.setEnabled(not was_disabled)
+        try:
+            if focused is not None and focused.isVisible() and focused.isEnabled():
+                focused.setFocus()
+        except RuntimeError:  # the widget was deleted meanwhile
+            pass
         activity.busy_ended.emit()
     if "error" in outcome:
         raise outcome["error"]
