@@ -13,11 +13,19 @@ from PySide6.QtGui import QUndoCommand
 
 
 class ServiceCommand(QUndoCommand):
-    """Redo calls ``apply(after)``, undo calls ``apply(before)``; each returns the new version."""
+    """Redo calls ``apply(after)``, undo calls ``apply(before)``; each returns the new version.
+
+    ``read`` (optional) gives the record's values and version now: when the values are still those the
+    last step left (``after`` before an undo, ``before`` before a redo), the version now is sent, so a
+    later change on this screen, undone since, or a change to other fields of the record does not block
+    the undo; otherwise the version the last step left is sent and the service refuses, naming who
+    changed the record and when."""
 
     def __init__(self, text: str, apply: Callable[[Any, int | None], int], before: Any, after: Any,
-                 version: int | None, on_done: Callable[[Exception | None], None] | None = None) -> None:
+                 version: int | None, on_done: Callable[[Exception | None], None] | None = None,
+                 read: Callable[[], tuple[Any, Any]] | None = None) -> None:
         super().__init__(text)
+        self._read = read
         self._apply = apply
         self._before = before
         self._after = after
@@ -45,7 +53,12 @@ class ServiceCommand(QUndoCommand):
 
     def _run(self, values: Any) -> None:
         try:
-            self._version = self._apply(values, self._version)
+            version = self._version
+            if self._read is not None and self.step != "do":
+                now, now_version = self._read()
+                if now == (self._after if values is self._before else self._before):
+                    version = now_version
+            self._version = self._apply(values, version)
             self.error = None
         except Exception as exc:  # shown by the screen; the stack records nothing as done
             self.error = exc

@@ -55,21 +55,13 @@ def push_done(stack: QUndoStack, text: str, apply: Callable[[Any, Any], Any], be
     change left is sent, and the service refuses, naming who changed it and when."""
     command: ServiceCommand
 
-    if read is not None:
-        unchecked = apply
-
-        def apply(values: Any, known: Any) -> Any:  # noqa: F811 (the same apply, with the version it may use)
-            now, now_version = read()
-            expected = after if values is before else before
-            return unchecked(values, now_version if now == expected else known)
-
     def done(error: Exception | None) -> None:
         if after_each is not None:
             after_each()
         if show is not None:
             show(outcome_text(command, error))
 
-    command = ServiceCommand(text, apply, before, after, version, done)
+    command = ServiceCommand(text, apply, before, after, version, done, read)
     stack.push(command)  # its first redo does nothing: the change was made already
     return command
 

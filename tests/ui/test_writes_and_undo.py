@@ -443,6 +443,27 @@ class TestUndoPerScreen:
         now = next(s for s in sqlite_school.people.list_staff(tab.actor) if s.ext_id == "dking")
         assert (now.name, now.role) == ("Dan King", "Deputy head")  # theirs and ours, both kept
 
+    def test_two_edits_of_one_record_are_undone_one_after_the_other(self, window_for, monkeypatch, sqlite_school):
+        window = window_for("admin")
+        window.show_screen("settings")
+        tab = window.screens["settings"].staff_tab
+        people, admin = sqlite_school.people, tab.actor
+        roles = iter(["Deputy head", "Head of sixth form"])
+        monkeypatch.setattr(FormDialog, "exec", lambda d: (d.fields["role"].setText(next(roles)),
+                                                           QDialog.DialogCode.Accepted)[1])
+        member = next(s for s in people.list_staff(admin) if s.ext_id == "dking")
+        tab.edit(member)
+        tab.edit(next(s for s in people.list_staff(admin) if s.ext_id == "dking"))
+
+        def role() -> str:
+            return next(s for s in people.list_staff(admin) if s.ext_id == "dking").role
+
+        assert role() == "Head of sixth form"
+        undo_via_menu(window)
+        assert role() == "Deputy head"
+        undo_via_menu(window)  # the version it left was changed by the undo just made here: still undone
+        assert role() == member.role and tab.message.text() == f"Undone: edit of {member.name}."
+
 
 def undo_via_menu(window: MainWindow) -> None:
     entry = undo_entry(window)

@@ -516,8 +516,13 @@ class PupilsScreen(QWidget):
             return saved.version
 
         name = f"{after.get('first_name', '')} {after.get('last_name', '')}".strip()
+        def read() -> tuple[dict[str, Any], int]:
+            now = pupils.pupil_values(actor, pupil_id)
+            return {k: v for k, v in now.items() if k in keys}, now["version"]
+
         command = ServiceCommand(f"edit of {name}" if name else "edit", apply, before_values, after,
-                                 before["version"], on_done=lambda error: self._after_command(command, pupil_id, error))
+                                 before["version"], on_done=lambda error: self._after_command(command, pupil_id, error),
+                                 read=read)
         error = command.first_run()
         if error is not None:
             return error
