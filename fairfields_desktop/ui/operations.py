@@ -89,7 +89,7 @@ def can_try_again(exc: BaseException) -> bool:
     return is_database_trouble(exc) and not getattr(exc, "outcome_unknown", False)
 
 
-def _sentence(text: str) -> str:
+def _sentence(text: object) -> str:
     text = str(text).strip()
     return (text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) if text else ""
 
