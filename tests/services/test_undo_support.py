@@ -39,18 +39,18 @@ class TestConsent:
         assert reinstated.withdrawn_on is None
         assert ("Riverside Physio", None) in consents(sqlite_school, senco, pupil_id)
 
-    def test_an_undo_after_a_change_on_another_pc_is_refused_naming_who(self, sqlite_school, senco, actor,
-                                                                       open_school, sqlite_url):
-        pupils = sqlite_school.pupils
+    def test_an_undo_after_a_change_on_another_pc_is_refused_naming_who(self, school, actor, open_school, db_url):
+        senco = actor(school, "mokafor")
+        pupils = school.pupils
         pupil_id = pupils.id_of(senco, BEN)
         added = pupils.add_consent(senco, pupil_id, "Riverside Physio", "progress notes", "Mrs Hughes",
                                    date(2026, 11, 20))
         version = pupils.consent_version(senco, pupil_id)
-        other = open_school(sqlite_url)
+        other = open_school(db_url)
         other.pupils.withdraw_consent(actor(other, "hcarter"), added.id, date(2026, 11, 24))
         with pytest.raises(StaleRecord, match="changed by hcarter at"):
             pupils.remove_consent(senco, added.id, version)
-        assert ("Riverside Physio", date(2026, 11, 24)) in consents(sqlite_school, senco, pupil_id)
+        assert ("Riverside Physio", date(2026, 11, 24)) in consents(school, senco, pupil_id)
 
     def test_only_those_who_record_consent_may_undo_it(self, sqlite_school, senco, actor):
         pupils = sqlite_school.pupils
@@ -62,20 +62,20 @@ class TestConsent:
 
 
 class TestBookingUndo:
-    def test_a_booking_is_cancelled_only_where_it_was_booked(self, sqlite_school, actor, open_school, sqlite_url):
-        office = actor(sqlite_school, "sbrown")
+    def test_a_booking_is_cancelled_only_where_it_was_booked(self, school, actor, open_school, db_url):
+        office = actor(school, "sbrown")
         draft = BookingDraft(space="Meeting Room", start=datetime(2026, 12, 1, 13, 0),
                              end=datetime(2026, 12, 1, 13, 30), staff=("ttaylor",), purpose="meeting")
-        (booked,) = sqlite_school.bookings.book(office, draft)
+        (booked,) = school.bookings.book(office, draft)
         seen = (booked.start, booked.end, booked.space)
-        other = open_school(sqlite_url)
+        other = open_school(db_url)
         other.bookings.move(actor(other, "hcarter"), booked.occurrence_id, datetime(2026, 12, 1, 14, 0),
                             datetime(2026, 12, 1, 14, 30))
         with pytest.raises(StaleRecord, match=f"booking {booked.booking_ref} was changed by hcarter at"):
-            sqlite_school.bookings.cancel(office, booked.occurrence_id, "undone", expected=seen)
+            school.bookings.cancel(office, booked.occurrence_id, "undone", expected=seen)
         moved = (datetime(2026, 12, 1, 14, 0), datetime(2026, 12, 1, 14, 30), "Meeting Room")
-        (cancelled,) = sqlite_school.bookings.cancel(office, booked.occurrence_id, "undone", whole_series=True,
-                                                     expected=moved)
+        (cancelled,) = school.bookings.cancel(office, booked.occurrence_id, "undone", whole_series=True,
+                                              expected=moved)
         assert cancelled.status == "cancelled"
 
 
