@@ -95,7 +95,7 @@ def test_moving_the_meeting_moves_the_deadlines_and_the_advice_due(qtbot, sqlite
                         or (date(2027, 1, 11), time(13, 30), "Hall"))
     panel.move_button.click()
     assert moved_to == [date(2026, 12, 14)]  # the dialog starts from the meeting as it is
-    assert panel.message.text() == "Meeting moved to 11 Jan 2027: the deadlines moved with it."
+    assert panel.message.text() == "Meeting moved to 11 Jan 2027: the deadlines moved with it. Ctrl+Z undoes it."
     assert "11 Jan 2027 at 13:30, Hall" in panel.meeting.text()
     assert step(panel, "invitations sent")[1] == "28 Dec 2026"
     assert step(panel, "the LA's decision")[1] == "8 Feb 2027"

@@ -604,6 +604,29 @@ class TestNewUndo:
         redo_via_menu(window)
         assert saved() == "Ben likes the pool and wants to walk further."
 
+    def test_a_review_meeting_moved(self, window_for, monkeypatch, sqlite_school):
+        window = window_for("mokafor")
+        window.show_screen("ehcp")
+        screen = window.screens["ehcp"]
+        panel = screen.panels["reviews"]
+        screen.tabs.setCurrentWidget(panel)
+        panel.show_pupil(BEN)
+        monkeypatch.setattr(panel, "ask_meeting", lambda *a: (date(2026, 12, 14), None, None))
+        panel.schedule_button.click()
+        monkeypatch.setattr(panel, "ask_meeting", lambda *a: (date(2026, 12, 16), time(10, 0), "Library"))
+        panel.move_button.click()
+
+        def meeting() -> tuple:
+            review = sqlite_school.reviews.get(panel.actor, panel.review.id)
+            return review.meeting_on, review.meeting_at, review.place
+
+        assert meeting() == (date(2026, 12, 16), time(10, 0), "Library")
+        assert undo_entry(window).label == "Undo move of Ben Hughes's review meeting"
+        undo_via_menu(window)
+        assert meeting() == (date(2026, 12, 14), None, None)
+        redo_via_menu(window)
+        assert meeting() == (date(2026, 12, 16), time(10, 0), "Library")
+
     def test_consent_recorded_and_withdrawn(self, window_for, monkeypatch, sqlite_school):
         window = window_for("mokafor")
         window.show_screen("pupils")

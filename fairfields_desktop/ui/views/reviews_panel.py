@@ -617,9 +617,24 @@ class ReviewsPanel(QWidget):
         if answer is None:
             return
         day, at, place = answer
-        if self._do(lambda: self.services.reviews.move(self.actor, review.id, day, meeting_at=at, place=place,
-                                                       version=review.version), ""):
-            self.message.setText(f"Meeting moved to {day_text(day)}: the deadlines moved with it.")
+        reviews, actor, moved = self.services.reviews, self.actor, []
+        if not self._do(lambda: moved.append(reviews.move(actor, review.id, day, meeting_at=at, place=place,
+                                                          version=review.version)), ""):
+            return
+        self.message.setText(f"Meeting moved to {day_text(day)}: the deadlines moved with it. Ctrl+Z undoes it.")
+
+        def apply(when: tuple, current: int | None) -> int:  # the meeting's day, time and place
+            return perform(self, lambda: reviews.move(actor, review.id, when[0], meeting_at=when[1], place=when[2],
+                                                      version=current), verb="Not done").version
+
+        def read() -> tuple[tuple, int]:
+            now = reviews.get(actor, review.id)
+            return (now.meeting_on, now.meeting_at, now.place), now.version
+
+        new = moved[0]
+        push_done(self.undo_stack, f"move of {self._name()}'s review meeting", apply,
+                  (review.meeting_on, review.meeting_at, review.place), (new.meeting_on, new.meeting_at, new.place),
+                  new.version, self.message.setText, self.refresh, read)
 
     def on_cancel(self) -> None:
         review = self.review
