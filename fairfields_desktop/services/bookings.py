@@ -532,12 +532,21 @@ class BookingService:
                 [f"{pupils[u].first_name} {pupils[u].last_name}" for u in draft.pupils])
 
     # --- changing ---------------------------------------------------------------------------------
-    def cancel(self, actor: Actor, occurrence_id: int, reason: str, *, whole_series: bool = False) -> list[Block]:
-        """Cancel one occurrence, or it and every later one of its series; kept, struck through, with why."""
+    def cancel(self, actor: Actor, occurrence_id: int, reason: str, *, whole_series: bool = False,
+               expected: tuple[datetime, datetime, str] | None = None) -> list[Block]:
+        """Cancel one occurrence, or it and every later one of its series; kept, struck through, with why.
+
+        ``expected``: (start, end, space) where the person saw it (an undo of a booking just made);
+        StaleRecord, naming who changed it and when, if it is no longer there."""
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
             self.lock_bookings(session, [occurrence_id])
-            targets = self._cancel_in(session, actor, self._occurrence(session, occurrence_id), reason, whole_series)
+            occ = self._occurrence(session, occurrence_id)
+            if expected is not None and (occ.starts_at, occ.ends_at, occ.space.name, occ.status) != (*expected, "booked"):
+                raise StaleRecord(f"this session of booking {occ.booking.ext_id} was changed"
+                                  f"{audit.last_change(session, 'booking', occ.booking.ext_id)} since you booked "
+                                  "it: reload the timetable, then cancel it if it is still not wanted")
+            targets = self._cancel_in(session, actor, occ, reason, whole_series)
             session.flush()
             return self._blocks_of(session, [o.id for o in targets])
 

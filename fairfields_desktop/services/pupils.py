@@ -327,6 +327,46 @@ class PupilService:
             return Consent(consent.id, consent.share_with, consent.what, consent.given_by, consent.given_on,
                            withdrawn_on)
 
+    # --- undoing a consent change just made (the window's Ctrl+Z) -------------------------------------
+    def consent_version(self, actor: Actor, pupil_id: int) -> int:
+        """The pupil's version now: what an undo of a consent change sends (refused if changed since)."""
+        require(actor.roles, "pupils.edit_consent", who=actor.username)
+        with self.db.read_session() as session:
+            row = session.get(PupilRow, pupil_id)
+            if row is None:
+                raise NotFound(f"there is no pupil with id {pupil_id}")
+            return row.version
+
+    def reinstate_consent(self, actor: Actor, consent_id: int, expected_version: int | None = None) -> Consent:
+        """Undo a withdrawal just recorded: the consent is current again (audited)."""
+        require(actor.roles, "pupils.edit_consent", who=actor.username)
+        with self.db.session() as session:
+            consent = self._consent_for_undo(session, consent_id, expected_version)
+            if consent.withdrawn_on is None:
+                raise InvalidInput(Problem("withdrawn_on", "this consent is not withdrawn"))
+            before, consent.withdrawn_on = consent.withdrawn_on, None
+            audit.record(session, actor, self.clock, "reinstate", "consent", consent.id,
+                         before={"withdrawn_on": before}, after={"withdrawn_on": None})
+            return Consent(consent.id, consent.share_with, consent.what, consent.given_by, consent.given_on, None)
+
+    def remove_consent(self, actor: Actor, consent_id: int, expected_version: int | None = None) -> None:
+        """Undo a consent just recorded by mistake: the record goes; the audit trail keeps what it said."""
+        require(actor.roles, "pupils.edit_consent", who=actor.username)
+        with self.db.session() as session:
+            consent = self._consent_for_undo(session, consent_id, expected_version)
+            audit.record(session, actor, self.clock, "delete", "consent", consent.id,
+                         before={"pupil": consent.pupil_id, "share_with": consent.share_with, "what": consent.what,
+                                 "given_by": consent.given_by, "on": consent.given_on,
+                                 "withdrawn_on": consent.withdrawn_on})
+            session.delete(consent)
+
+    def _consent_for_undo(self, session: Session, consent_id: int, expected_version: int | None) -> ConsentRow:
+        pupil_id = session.scalar(select(ConsentRow.pupil_id).where(ConsentRow.id == consent_id))
+        if pupil_id is None:
+            raise NotFound(f"there is no consent record {consent_id}")
+        self._lock(session, pupil_id, expected_version)
+        return guard.reload(session, ConsentRow, consent_id)
+
     def add_team_member(self, actor: Actor, pupil_id: int, professional_ext_id: str, role: str | None = None,
                         expected_version: int | None = None) -> None:
         """Record a professional as part of the team around the pupil (from today)."""

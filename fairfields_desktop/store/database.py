@@ -367,8 +367,10 @@ def translate(exc: BaseException, *, during_commit: bool = False) -> FairfieldsE
             or "connection is closed" in lowered or "consuming input failed" in lowered)
     if lost:
         if during_commit:
-            return DatabaseUnavailable(f"the connection to the database was lost while saving ({detail}): check "
-                                       "whether your change is there (reload) before making it again")
+            error = DatabaseUnavailable(f"the connection to the database was lost while saving ({detail}): check "
+                                        "whether your change is there (reload) before making it again")
+            error.outcome_unknown = True  # trying again blindly might make the change twice
+            return error
         error = DatabaseUnavailable(f"the connection to the database was lost ({detail}): nothing was changed; "
                                     "check the network and that the database server is running, then try again")
         error.retryable = True

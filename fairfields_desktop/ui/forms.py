@@ -40,10 +40,13 @@ def run_form(dialog: QDialog, save: Callable[[], object]) -> object | None:
     """Show the form until the service accepts what ``save`` sends it, or the person cancels.
 
     ``dialog`` is any form with ``show_problems(problems)`` and a ``message`` label (FormDialog, or a
-    screen's own add dialog)."""
+    screen's own add dialog). The save runs off the UI thread (`operations.perform`): database trouble is
+    shown with Try again, and the form opens again with what was typed until it is saved or cancelled."""
+    from .operations import run_save
+
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
-            return save()
+            return run_save(dialog, save)
         except InvalidInput as exc:
             dialog.show_problems(exc.problems)
         except FairfieldsError as exc:

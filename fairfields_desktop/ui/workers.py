@@ -40,6 +40,17 @@ class _Job(QRunnable):
 _alive: set[_Relay] = set()
 
 
+class _Activity(QObject):
+    """Said when the busy indicator of `wait_in_background` appears (after 0.4 s) and when work ends."""
+
+    busy_shown = Signal(str)
+    busy_ended = Signal()
+
+
+activity = _Activity()
+BUSY_AFTER_MS = 400
+
+
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
                       on_error: Callable[[BaseException], None]) -> None:
     relay = _Relay()
@@ -66,8 +77,10 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
     """Run ``fn`` off the UI thread and wait for it while the window goes on painting; its result, or its
     exception raised here on the UI thread.
 
-    For a step a dialog cannot go past without (a connection test, creating the school): ``parent`` is
-    disabled meanwhile (no second click starts it twice) and, after 0.4 s, a busy bar says ``text``.
+    For a step a dialog cannot go past without (a connection test, creating the school) and for every
+    change a screen makes (`operations.perform`): ``parent``'s window is disabled meanwhile (no second
+    click starts it twice, no other change starts inside the wait) and, after 0.4 s, a busy bar says
+    ``text``; the window goes on painting and its timers go on ticking.
     The work runs to its end: it is one transaction, so stopping half-way would gain nothing.
     """
     from PySide6.QtCore import QEventLoop, Qt, QTimer
@@ -84,7 +97,10 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
         outcome["error"] = exc
         loop.quit()
 
+    if not parent.isVisible() and parent.parentWidget() is not None:  # a form already closed: its screen waits
+        parent = parent.parentWidget()
     progress = QProgressDialog(text, None, 0, 0, parent)  # type: ignore[arg-type]  # no Cancel button
+    progress.setObjectName("busyIndicator")
     progress.setWindowTitle("Please wait")
     progress.setAccessibleName(text)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -94,8 +110,13 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
     show_later = QTimer(progress)
     show_later.setSingleShot(True)
     show_later.timeout.connect(progress.show)
-    show_later.start(400)
-    parent.setEnabled(False)
+    show_later.timeout.connect(lambda: activity.busy_shown.emit(text))
+    show_later.start(BUSY_AFTER_MS)
+    # the whole window waits (its menu and shortcuts too): no second click, no other change started meanwhile
+    window = parent.window()
+    was_disabled = window.testAttribute(Qt.WidgetAttribute.WA_Disabled)
+    focused = QApplication.focusWidget()  # given back after: a keyboard user carries on where they were
+    window.setEnabled(False)
     QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
     try:
         run_in_background(fn, done, failed)
@@ -106,7 +127,13 @@ def wait_in_background(fn: Callable[[], Any], parent: Any, text: str) -> Any:
         show_later.stop()
         progress.hide()
         progress.deleteLater()
-        parent.setEnabled(True)
+        window.setEnabled(not was_disabled)
+        try:
+            if focused is not None and focused.isVisible() and focused.isEnabled():
+                focused.setFocus()
+        except RuntimeError:  # the widget was deleted meanwhile
+            pass
+        activity.busy_ended.emit()
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("result")

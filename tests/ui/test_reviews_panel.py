@@ -95,7 +95,7 @@ def test_moving_the_meeting_moves_the_deadlines_and_the_advice_due(qtbot, sqlite
                         or (date(2027, 1, 11), time(13, 30), "Hall"))
     panel.move_button.click()
     assert moved_to == [date(2026, 12, 14)]  # the dialog starts from the meeting as it is
-    assert panel.message.text() == "Meeting moved to 11 Jan 2027: the deadlines moved with it."
+    assert panel.message.text() == "Meeting moved to 11 Jan 2027: the deadlines moved with it. Ctrl+Z undoes it."
     assert "11 Jan 2027 at 13:30, Hall" in panel.meeting.text()
     assert step(panel, "invitations sent")[1] == "28 Dec 2026"
     assert step(panel, "the LA's decision")[1] == "8 Feb 2027"
@@ -108,7 +108,7 @@ def test_the_childs_views_are_saved_and_shown_again(qtbot, sqlite_school, actor,
     panel.texts["child_views"].setPlainText("Ben likes the hydrotherapy pool and wants to walk further.")
     panel.texts["proposed_amendments"].setPlainText("Section F: add weekly physiotherapy.")
     panel.save_button.click()
-    assert panel.message.text() == "Paperwork of Ben Hughes's review saved."
+    assert panel.message.text() == "Paperwork of Ben Hughes's review saved. Ctrl+Z undoes it."
     again = ben_panel(qtbot, sqlite_school, actor)
     assert again.texts["child_views"].toPlainText() == "Ben likes the hydrotherapy pool and wants to walk further."
     assert again.texts["proposed_amendments"].toPlainText() == "Section F: add weekly physiotherapy."
@@ -125,7 +125,7 @@ def test_text_being_typed_survives_other_changes_and_saves(qtbot, sqlite_school,
     assert step(panel, "invitations sent")[2:] == ["23 Nov 2026", "done"]
     assert panel.texts["parent_views"].toPlainText() == "Mr and Mrs Hughes would like more swimming."
     panel.save_button.click()
-    assert panel.message.text() == "Paperwork of Ben Hughes's review saved."
+    assert panel.message.text() == "Paperwork of Ben Hughes's review saved. Ctrl+Z undoes it."
 
 
 def test_saving_over_someone_elses_change_is_refused_and_keeps_the_text(qtbot, sqlite_school, actor, monkeypatch):
@@ -146,7 +146,7 @@ def test_saving_over_someone_elses_change_is_refused_and_keeps_the_text(qtbot, s
     assert head.texts["child_views"].toPlainText() == "Ben's own words."
     head.texts["child_views"].setPlainText("Ben's own words. The head's note.")
     head.save_button.click()
-    assert head.message.text() == "Paperwork of Ben Hughes's review saved."
+    assert head.message.text() == "Paperwork of Ben Hughes's review saved. Ctrl+Z undoes it."
 
 
 def test_recording_the_meeting_held_makes_it_the_last_review(qtbot, sqlite_school, actor, monkeypatch):

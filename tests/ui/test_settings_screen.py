@@ -32,7 +32,7 @@ class TestSchoolSettings:
         screen.threshold.setValue(93.0)
         with qtbot.waitSignal(screen.settings_saved, timeout=2000):
             qtbot.mouseClick(screen.save_settings_button, Qt.MouseButton.LeftButton)
-        assert screen.settings_message.text() == "Settings saved."
+        assert screen.settings_message.text() == "Settings saved. Ctrl+Z undoes it."
         saved = sqlite_school.school.settings()
         assert (saved.school_name, saved.attendance_threshold_percent) == ("Fairfields Special School", 93.0)
 

@@ -112,7 +112,7 @@ class TestSettingsScreen:
         qtbot.mouseClick(screen.save_settings_button, Qt.MouseButton.LeftButton)
         screen.idle_lock.setValue(15)
         qtbot.mouseClick(screen.save_settings_button, Qt.MouseButton.LeftButton)
-        assert screen.settings_message.text() == "Settings saved." and len(boxes.texts) == 1
+        assert screen.settings_message.text() == "Settings saved. Ctrl+Z undoes it." and len(boxes.texts) == 1
         saved = sqlite_school.school.settings()
         assert (saved.school_name, saved.attendance_threshold_percent, saved.idle_lock_minutes) == (
             "Fairfields Special School", 93.0, 15)

@@ -31,6 +31,7 @@ from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...services.assessments import STAGES
 from ..contrast import error_style
+from ..operations import perform
 from ..models.base import ITEM_ROLE, Column, RowsModel, fit_columns, make_table
 from ..shortcuts import add_shortcut
 
@@ -332,7 +333,7 @@ class AssessmentsPanel(QWidget):
             return
         upn, requested_on = answer
         try:
-            new_id = self.services.assessments.start(self.actor, upn, requested_on)
+            new_id = perform(self, lambda: self.services.assessments.start(self.actor, upn, requested_on))
         except FairfieldsError as exc:
             self._refused(exc)
             return
@@ -347,7 +348,7 @@ class AssessmentsPanel(QWidget):
             return
         stage, on = answer
         try:
-            self.services.assessments.record_stage(self.actor, chosen.id, stage, on)
+            perform(self, lambda: self.services.assessments.record_stage(self.actor, chosen.id, stage, on))
         except FairfieldsError as exc:
             self._refused(exc)
             return
@@ -362,7 +363,7 @@ class AssessmentsPanel(QWidget):
             return
         on, reason = answer
         try:
-            self.services.assessments.stop(self.actor, chosen.id, on, reason)
+            perform(self, lambda: self.services.assessments.stop(self.actor, chosen.id, on, reason))
         except FairfieldsError as exc:
             self._refused(exc)
             return

@@ -454,8 +454,11 @@ class BookingDialog(QDialog):
         self._book(self.plan.draft, [d.day for d in self.plan.clashing])
 
     def _book(self, draft: BookingDraft, skip) -> bool:  # noqa: ANN001
+        from ..operations import perform
+
         try:
-            self.booked = self.services.bookings.book(self.actor, draft, skip=skip)
+            self.booked = perform(self, lambda: self.services.bookings.book(self.actor, draft, skip=skip),
+                                  doing="Booking…", verb="Not booked")
         except FairfieldsError as exc:
             self.show_error(exc)
             return False
@@ -474,8 +477,11 @@ class BookingDialog(QDialog):
                      if any(c.occurrence_id not in give_way for c in d.clashes) or d.blocked or d.unavailable]
         try:
             # one transaction: the sessions give way and the booking is made, or nothing changes
-            self.booked, notices = self.services.bookings.book_with_priority(
-                self.actor, self.plan.draft, give_way, skip=remaining)
+            from ..operations import perform
+
+            plan, actor, bookings = self.plan, self.actor, self.services.bookings
+            self.booked, notices = perform(self, lambda: bookings.book_with_priority(
+                actor, plan.draft, give_way, skip=remaining), doing="Booking…", verb="Nothing was changed")
         except FairfieldsError as exc:
             self.show_error(exc, "Nothing was changed")
             return

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from ...domain.deadlines import ASKED_LATE, advice_asked_late
 from ...domain.errors import FairfieldsError
+from ..operations import perform
+from ..undo import install_undo
 from ...domain.permissions import allowed
 from ...services.sessions import NOT_DELIVERED_REASONS
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
@@ -45,14 +47,15 @@ class EhcpScreen(QWidget):
         self.tabs.setAccessibleName("EHCP and reviews sections")
         self.tabs.setToolTip("Ctrl+Tab and Ctrl+Shift+Tab move between the sections")
         self.panels: dict[str, QWidget] = {}
+        self.undo_stack = install_undo(self)  # one history for the screen's panels (Ctrl+Z)
         self.tabs.addTab(self._due_tab(), "What is &due")
         if allowed(actor.roles, "reviews.view"):
-            self._add_panel("reviews", ReviewsPanel(services, actor), "Revie&ws")
+            self._add_panel("reviews", ReviewsPanel(services, actor, undo_stack=self.undo_stack), "Revie&ws")
             self._add_panel("calendar", ReviewCalendar(services, actor), "Calendar")
         if allowed(actor.roles, "assessments.manage"):
             self._add_panel("assessments", AssessmentsPanel(services, actor), "Needs assessments")
         if allowed(actor.roles, "outcomes.view"):
-            self._add_panel("outcomes", OutcomesPanel(services, actor), "Outcomes")
+            self._add_panel("outcomes", OutcomesPanel(services, actor, undo_stack=self.undo_stack), "Outcomes")
             self._add_panel("strategies", StrategiesPanel(services, actor), "Strategies")
         if allowed(actor.roles, "advice.manage"):
             self.tabs.addTab(self._advice_tab(), "&Advice requests")
@@ -171,7 +174,7 @@ class EhcpScreen(QWidget):
         if not ok:
             return
         try:
-            self.services.advice.chase(self.actor, advice.id, how)
+            perform(self, lambda: self.services.advice.chase(self.actor, advice.id, how))
         except FairfieldsError as exc:
             self.advice_message.setText(f"Not recorded: {exc}")
             return
@@ -183,7 +186,8 @@ class EhcpScreen(QWidget):
         if advice is None:
             return
         try:
-            self.services.advice.mark_received(self.actor, advice.id, self.services.clock.today())
+            today = self.services.clock.today()
+            perform(self, lambda: self.services.advice.mark_received(self.actor, advice.id, today))
         except FairfieldsError as exc:
             self.advice_message.setText(f"Not recorded: {exc}")
             return
@@ -245,8 +249,8 @@ class EhcpScreen(QWidget):
                 if choice in labels[1:]:
                     target_id = targets[labels.index(choice) - 1][0]
         try:
-            self.services.sessions.mark(self.actor, item.occurrence_id, delivered, reason=reason, note=note,
-                                        target_id=target_id)
+            perform(self, lambda: self.services.sessions.mark(self.actor, item.occurrence_id, delivered, reason=reason,
+                                                              note=note, target_id=target_id))
         except FairfieldsError as exc:
             self.sessions_message.setText(f"Not recorded: {exc}")
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,9 @@ from ...domain.errors import FairfieldsError
 from ...domain.mis import ImportPlan
 from ..models.base import Column, FilterProxy, RowsModel
 from ..workers import run_in_background
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,17 @@ class ImportDialog(QDialog):
         self.imported.emit()
 
     def on_import_failed(self, exc: BaseException) -> None:
+        """Said as what it is (ui/operations): database trouble with Try again (the same import again, the
+        file still chosen), a bug logged and shown once; a refusal or a stop in the summary line."""
+        from ..operations import can_try_again, is_database_trouble, trouble_box
+
         self._finished()
         self.summary.setText(f"Nothing was imported: {exc}")
+        if not isinstance(exc, FairfieldsError):
+            log.error("MIS import failed", exc_info=exc)
+            trouble_box(self, exc, "Nothing was imported")
+        elif is_database_trouble(exc) and trouble_box(self, exc, "Nothing was imported") == "retry" \
+                and can_try_again(exc) and self.text is not None:
+            self.on_import_clicked()
+            return
         self.refresh()

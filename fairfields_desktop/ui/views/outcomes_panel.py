@@ -5,9 +5,10 @@ list of strategies for daily practice."""
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import FairfieldsError, InvalidInput, StaleRecord
+from ..operations import Job, job, perform, run_save
+from ..undo import push_done
 from ...domain.permissions import allowed
 from ...domain.school import AREA_LABELS, AREAS_OF_NEED
 from ...services.outcomes import STATUSES
@@ -153,12 +156,14 @@ class OutcomesPanel(QWidget):
 
     open_requested = Signal(str, object)
 
-    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, services, actor, parent=None, undo_stack: QUndoStack | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services = services
         self.actor = actor
         self.can_edit = allowed(actor.roles, "outcomes.edit")
         self.outcomes: list = []
+        # the EHCP screen's undo history (its Undo action names the change); on its own, the panel's
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
 
         self.pupil = QComboBox()
         self.pupil.setAccessibleName("Pupil")
@@ -450,7 +455,7 @@ class OutcomesPanel(QWidget):
         someone else meanwhile closes the form: the message says so and the outcomes are read again."""
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                save()
+                run_save(dialog, save)  # a Job it returns runs off the UI thread
                 return True
             except InvalidInput as exc:
                 dialog.show_problems(exc.problems)
@@ -471,9 +476,10 @@ class OutcomesPanel(QWidget):
         dialog = OutcomeDialog(area=area, parent=self)
         added: list[int] = []
 
-        def save() -> None:
+        def save() -> Job:
             area_, text = dialog.values()
-            added.append(self.services.outcomes.add_outcome(self.actor, upn, area_, text))
+            add = self.services.outcomes.add_outcome
+            return job(lambda: added.append(add(self.actor, upn, area_, text)))
 
         if self._run(dialog, save):
             self._load_outcomes(keep=("outcome", added[0]))
@@ -484,23 +490,63 @@ class OutcomesPanel(QWidget):
         if kind == "outcome":
             dialog = OutcomeDialog(outcome=data, parent=self)
 
-            def save() -> None:
+            def save() -> Job:
                 area, text = dialog.values()
-                self.services.outcomes.edit_outcome(self.actor, data.id, area, text, version=data.version)
+                return job(self.services.outcomes.edit_outcome, self.actor, data.id, area, text,
+                           version=data.version)
 
             if self._run(dialog, save):
                 self._load_outcomes(keep=("outcome", data.id))
-                self._say("Outcome saved.")
+                self._say("Outcome saved. Ctrl+Z undoes it.")
+                area, text = dialog.values()
+                self._record_edit("edit of the outcome", "outcome", data.id, (data.area, data.text),
+                                  (area, text.strip()))
         elif kind == "target":
             target, outcome = data
             dialog = TargetDialog(self._professionals(), outcome, target, self)
 
-            def save() -> None:
-                self.services.outcomes.edit_target(self.actor, target.id, version=target.version, **dialog.values())
+            def save() -> Job:
+                return job(self.services.outcomes.edit_target, self.actor, target.id, version=target.version,
+                           **dialog.values())
 
             if self._run(dialog, save):
                 self._load_outcomes(keep=("target", target.id))
-                self._say("Target saved.")
+                self._say("Target saved. Ctrl+Z undoes it.")
+                before = {"text": target.text, "professional": target.professional_id,
+                          "programme": target.programme or "", "strategy": target.strategy or ""}
+                after = {k: (v.strip() if isinstance(v, str) else v) for k, v in dialog.values().items()}
+                self._record_edit("edit of the target", "target", target.id, before, after)
+
+    def _record_edit(self, text: str, kind: str, key: int, before, after) -> None:  # noqa: ANN001
+        """Put an edit just saved on the screen's undo history: undo saves ``before`` back, redo ``after``,
+        each off the UI thread with the version check (changed on another PC since: refused and said)."""
+        outcomes, actor, upn = self.services.outcomes, self.actor, self.current_upn()
+
+        def read() -> tuple[Any, int | None]:
+            for outcome in outcomes.for_pupil(actor, upn):
+                if kind == "outcome" and outcome.id == key:
+                    return (outcome.area, outcome.text), outcome.version
+                for t in outcome.targets:
+                    if kind == "target" and t.id == key:
+                        return {"text": t.text, "professional": t.professional_id, "programme": t.programme or "",
+                                "strategy": t.strategy or ""}, t.version
+            return None, None
+
+        def version_now() -> int | None:
+            return read()[1]
+
+        def change(values, version: int | None) -> int | None:  # noqa: ANN001
+            if kind == "outcome":
+                outcomes.edit_outcome(actor, key, values[0], values[1], version=version)
+            else:
+                outcomes.edit_target(actor, key, version=version, **values)
+            return version_now()
+
+        def apply(values, version: int | None) -> int | None:  # noqa: ANN001
+            return perform(self, lambda: change(values, version), verb="Not done")
+
+        push_done(self.undo_stack, text, apply, before, after, version_now(), self._say,
+                  lambda: self._load_outcomes(keep=(kind, key)), read)
 
     def on_add_target(self) -> None:
         outcome = self.selected_outcome()
@@ -510,8 +556,9 @@ class OutcomesPanel(QWidget):
         dialog = TargetDialog(self._professionals(), outcome, parent=self)
         added: list[int] = []
 
-        def save() -> None:
-            added.append(self.services.outcomes.add_target(self.actor, outcome.id, **dialog.values()))
+        def save() -> Job:
+            values, add = dialog.values(), self.services.outcomes.add_target
+            return job(lambda: added.append(add(self.actor, outcome.id, **values)))
 
         if self._run(dialog, save):
             self._load_outcomes(keep=("target", added[0]))
@@ -546,9 +593,9 @@ class OutcomesPanel(QWidget):
             return
         try:
             if kind == "outcome":
-                self.services.outcomes.end_outcome(self.actor, data.id, status)
+                perform(self, lambda: self.services.outcomes.end_outcome(self.actor, data.id, status))
             else:
-                self.services.outcomes.end_target(self.actor, data[0].id, status)
+                perform(self, lambda: self.services.outcomes.end_target(self.actor, data[0].id, status))
         except FairfieldsError as exc:
             self._say(f"Not changed: {exc}")
             self._load_outcomes(keep=self._selected_key())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +24,19 @@ from ...domain.errors import FairfieldsError, InvalidInput, StaleRecord
 from ...domain.permissions import allowed
 from ...domain.school import ROLE_LABELS
 from ..forms import FormDialog, run_form  # noqa: F401 (run_form: requests_view takes it from here)
+from ...services.people import SchoolClass
+from ..operations import job, perform
+from ..undo import push_done
+
+
+def staff_values(member) -> dict[str, Any]:  # noqa: ANN001
+    """A member of staff as the form (and the service's save) has it."""
+    return {"id": member.ext_id, "name": member.name, "role": member.role, "class": member.class_name}
+
+
+def space_values(space) -> dict[str, Any]:  # noqa: ANN001
+    return {"name": space.name, "kind": space.kind, "capacity": space.capacity, "features": space.features or "",
+            "bookable": space.bookable}
 
 RELOADED = "Reloaded: the record as saved now is shown. Make your change again, then save."
 
@@ -50,9 +64,11 @@ def ask_reload(parent: QWidget, exc: StaleRecord) -> bool:
 def run_edit_form(dialog: QDialog, save: Callable[[], object], reload: Callable[[], None]) -> object | None:
     """`run_form`, and when someone saved the record since the form was opened (StaleRecord): who and
     when, with the choice to reload the record as saved into the form (then make the change again)."""
+    from ..operations import run_save
+
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
-            return save()
+            return run_save(dialog, save)
         except InvalidInput as exc:
             dialog.show_problems(exc.problems)
         except StaleRecord as exc:
@@ -76,9 +92,11 @@ class RegisterTab(QWidget):
     item = "record"
 
     def __init__(self, name: str, columns: list[Column], load: Callable[[], list], can_edit: bool,
-                 parent=None) -> None:  # noqa: ANN001
+                 parent=None, undo_stack: QUndoStack | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.load = load
+        # the Settings screen's undo history (its Undo action names the change); on its own, the tab's
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.model = RowsModel(columns, self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -110,11 +128,20 @@ class RegisterTab(QWidget):
         index = self.table.currentIndex()
         return self.proxy.data(index, ITEM_ROLE) if index.isValid() else None
 
+    def record_edit(self, text: str, save: Callable[[Any, Any], Any], before: Any, after: Any,
+                    version: Any, read: Callable[[], tuple[Any, Any]]) -> None:
+        """Put an edit just saved on the undo history: undo saves ``before`` back through the service (off
+        the UI thread, with the version check: a record changed on another PC since is refused, and said)."""
+        def apply(values: Any, current: Any) -> Any:
+            return perform(self, lambda: save(values, current), doing="Saving…", verb="Not done")
+
+        push_done(self.undo_stack, text, apply, before, after, version, self.message.setText, self.reload, read)
+
 
 class StaffTab(RegisterTab):
     item = "member of staff"
 
-    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, services, actor, parent=None, undo_stack: QUndoStack | None = None) -> None:  # noqa: ANN001
         self.services, self.actor = services, actor
         columns = [
             Column("Name", lambda s: s.name, lambda s: s.name.casefold()),
@@ -125,7 +152,7 @@ class StaffTab(RegisterTab):
             Column("Id", lambda s: s.ext_id),
         ]
         super().__init__("Staff", columns, lambda: services.people.list_staff(actor),
-                         allowed(actor.roles, "staff.edit"), parent)
+                         allowed(actor.roles, "staff.edit"), parent, undo_stack)
         self.add_button.clicked.connect(lambda: self.edit(None))
         self.edit_button.clicked.connect(lambda: self.edit(self.current()))
 
@@ -150,19 +177,32 @@ class StaffTab(RegisterTab):
                                                 ("role", "&Role", role), ("class", "&Class", klass)], self)
         if member is not None:
             watch_record(dialog, self.services, "people", "staff", member.ext_id, f"{member.name}'s record")
-        saved = run_edit_form(dialog, lambda: self.services.people.save_staff(
+        saved = run_edit_form(dialog, lambda: job(self.services.people.save_staff,
             self.actor, {"id": ident.text(), "name": name.text(), "role": role.text(), "class": klass.currentData()},
             member.id if member else None, opened[0].version if opened[0] else None),
             lambda: fill(next(s for s in self.services.people.list_staff(self.actor) if s.id == member.id)))
         if saved is not None:
             self.reload()
             self.message.setText(f"{saved.name} saved.")
+            if member is not None and opened[0] is not None:
+                was = opened[0]
+                people, actor = self.services.people, self.actor
+
+                def save(values: dict, version: int | None) -> int:
+                    return people.save_staff(actor, values, member.id, version).version
+
+                def read() -> tuple[dict, int]:
+                    now = next(s for s in people.list_staff(actor) if s.id == member.id)
+                    return staff_values(now), now.version
+
+                self.record_edit(f"edit of {saved.name}", save, staff_values(was), staff_values(saved),
+                                 saved.version, read)
 
 
 class ClassesTab(RegisterTab):
     item = "class"
 
-    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, services, actor, parent=None, undo_stack: QUndoStack | None = None) -> None:  # noqa: ANN001
         self.services, self.actor = services, actor
         columns = [
             Column("Class", lambda c: c.name),
@@ -171,7 +211,7 @@ class ClassesTab(RegisterTab):
             Column("Class staff", lambda c: ", ".join(c.staff)),
         ]
         super().__init__("Classes", columns, lambda: services.people.list_classes(actor),
-                         allowed(actor.roles, "staff.edit"), parent)
+                         allowed(actor.roles, "staff.edit"), parent, undo_stack)
         self.add_button.clicked.connect(lambda: self.edit(None))
         self.edit_button.clicked.connect(lambda: self.edit(self.current()))
 
@@ -192,18 +232,30 @@ class ClassesTab(RegisterTab):
         if klass is not None:
             fill(klass)
         dialog = FormDialog("Class", [("name", "&Name", name), ("room", "&Classroom", room)], self)
-        saved = run_edit_form(dialog, lambda: self.services.people.save_class(
+        saved = run_edit_form(dialog, lambda: job(self.services.people.save_class,
             self.actor, name.text(), room.currentData(), klass.id if klass else None, opened[0]),
             lambda: fill(next(c for c in self.services.people.list_classes(self.actor) if c.id == klass.id)))
         if saved is not None:
             self.reload()
             self.message.setText(f"Class {saved.name} saved.")
+            if klass is not None and opened[0] is not None:
+                people, actor = self.services.people, self.actor
+
+                def save(values: tuple[str, str | None], shown: SchoolClass) -> SchoolClass:
+                    return people.save_class(actor, values[0], values[1], klass.id, shown)
+
+                def read() -> tuple[tuple[str, str | None], SchoolClass]:
+                    now = next(c for c in people.list_classes(actor) if c.id == klass.id)
+                    return (now.name, now.room), now
+
+                self.record_edit(f"edit of class {saved.name}", save, (opened[0].name, opened[0].room),
+                                 (saved.name, saved.room), saved, read)
 
 
 class SpacesTab(RegisterTab):
     item = "space"
 
-    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, services, actor, parent=None, undo_stack: QUndoStack | None = None) -> None:  # noqa: ANN001
         self.services, self.actor = services, actor
         columns = [
             Column("Space", lambda s: s.name, lambda s: s.name.casefold()),
@@ -213,7 +265,7 @@ class SpacesTab(RegisterTab):
             Column("Features", lambda s: s.features or ""),
         ]
         super().__init__("Spaces", columns, lambda: services.people.list_spaces(actor),
-                         allowed(actor.roles, "staff.edit"), parent)
+                         allowed(actor.roles, "staff.edit"), parent, undo_stack)
         self.add_button.clicked.connect(lambda: self.edit(None))
         self.edit_button.clicked.connect(lambda: self.edit(self.current()))
 
@@ -242,7 +294,7 @@ class SpacesTab(RegisterTab):
         dialog = FormDialog("Space", [("name", "&Name", name), ("kind", "&Kind", kind),
                                       ("capacity", "&Capacity", capacity), ("features", "&Features", features),
                                       ("bookable", "", bookable)], self)
-        saved = run_edit_form(dialog, lambda: self.services.people.save_space(
+        saved = run_edit_form(dialog, lambda: job(self.services.people.save_space,
             self.actor, {"name": name.text(), "kind": kind.currentText(), "capacity": capacity.value(),
                          "features": features.text(), "bookable": bookable.isChecked()},
             space.id if space else None, opened[0].version if opened[0] else None),
@@ -250,3 +302,15 @@ class SpacesTab(RegisterTab):
         if saved is not None:
             self.reload()
             self.message.setText(f"{saved.name} saved.")
+            if space is not None and opened[0] is not None:
+                people, actor = self.services.people, self.actor
+
+                def save(values: dict, version: int | None) -> int:
+                    return people.save_space(actor, values, space.id, version).version
+
+                def read() -> tuple[dict, int]:
+                    now = next(s for s in people.list_spaces(actor) if s.id == space.id)
+                    return space_values(now), now.version
+
+                self.record_edit(f"edit of {saved.name}", save, space_values(opened[0]), space_values(saved),
+                                 saved.version, read)

@@ -36,11 +36,12 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
-from ..commands import ServiceCommand
+from ..commands import ServiceCommand, outcome_text
 from ..contrast import error_style, readable
 from ..shortcuts import add_shortcut
 from ..forms import run_form
 from ..change_hub import watch_record
+from ..operations import job, perform
 from ..models.base import Column, RowsModel, fit_columns, make_table
 from ..models.professionals import (
     ITEM_ROLE,
@@ -429,8 +430,8 @@ class ProfessionalsScreen(QWidget):
             if not ok:
                 return
         try:
-            saved = self.services.professionals.set_active(self.actor, professional_id, not chosen.active, reason,
-                                                           chosen.version)
+            saved = perform(self, lambda: self.services.professionals.set_active(
+                self.actor, professional_id, not chosen.active, reason, chosen.version))
         except FairfieldsError as exc:
             self.message.setText(f"Not changed: {exc}")
             return
@@ -447,7 +448,7 @@ class ProfessionalsScreen(QWidget):
 
     def on_add_clicked(self) -> None:
         dialog = ProfessionalDialog(self.services, self.actor, parent=self)
-        saved = run_form(dialog, lambda: self.services.professionals.save(self.actor, dialog.values()))
+        saved = run_form(dialog, lambda: job(self.services.professionals.save, self.actor, dialog.values()))
         if saved is not None:
             self.model.replace(saved)
             self.select_professional(saved.id)
@@ -471,17 +472,19 @@ class ProfessionalsScreen(QWidget):
                 dialog.message.setText(f"Not saved: {error}")
 
     def edit_professional(self, professional_id: int, before: dict[str, Any], after: dict[str, Any]) -> Exception | None:
+        professionals, actor = self.services.professionals, self.actor
+
         def apply(values: dict[str, Any], version: int | None) -> int:
-            saved = self.services.professionals.save(self.actor, values, professional_id, version)
+            saved = perform(self, lambda: professionals.save(actor, values, professional_id, version))
             self.model.replace(saved)
             return saved.version
 
         def done(error: Exception | None) -> None:
-            if error is not None:
-                self.message.setText(f"Not done: {error}")
+            if command.step != "do":  # an undo or redo: say what it did, or why it could not
+                self.message.setText(outcome_text(command, error))
             self.select_professional(professional_id)
 
-        command = ServiceCommand(f"edit {after.get('name', '')}", apply,
+        command = ServiceCommand(f"edit of {after.get('name', '')}", apply,
                                  {k: v for k, v in before.items() if k != "version"}, after, before["version"], done)
         error = command.first_run()
         if error is not None:
@@ -557,9 +560,10 @@ class ProfessionalsScreen(QWidget):
                                       if p.active], self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
+            professional = values.pop("professional_id")
             try:
-                visit = self.services.professionals.sign_in_visitor(self.actor, values.pop("professional_id"),
-                                                                    **values)
+                visit = perform(dialog, lambda: self.services.professionals.sign_in_visitor(
+                    self.actor, professional, **values), doing="Signing in…", verb="Not signed in")
             except InvalidInput as exc:
                 dialog.message.setText("Not signed in. " + " ".join(p.message for p in exc.problems))
                 continue
@@ -606,7 +610,8 @@ class ProfessionalsScreen(QWidget):
         if not ok:
             return
         try:
-            self.services.requests.mark_back(self.actor, row[0], self.services.clock.now(), mark.split()[0])
+            now = self.services.clock.now()
+            perform(self, lambda: self.services.requests.mark_back(self.actor, row[0], now, mark.split()[0]))
         except FairfieldsError as exc:
             self.visit_message.setText(f"Not recorded: {exc}")
             return
@@ -620,7 +625,7 @@ class ProfessionalsScreen(QWidget):
             return
         visit = self.visits_model.visit(index.row())
         try:
-            done = self.services.professionals.sign_out_visitor(self.actor, visit.id)
+            done = perform(self, lambda: self.services.professionals.sign_out_visitor(self.actor, visit.id))
         except FairfieldsError as exc:
             self.visit_message.setText(f"Not signed out: {exc}")
             return

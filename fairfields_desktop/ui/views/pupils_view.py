@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
 from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.permissions import allowed
 from ...domain.school import AREAS_OF_NEED, YEAR_GROUPS, year_group_label
-from ..commands import ServiceCommand
+from ..commands import ServiceCommand, outcome_text
 from ..contrast import error_style
 from ..shortcuts import add_shortcut
 from ..forms import FormDialog, run_form
 from ..change_hub import watch_record
+from ..operations import job, perform
+from ..undo import push_done
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from ...domain.school import AREA_LABELS
@@ -479,7 +481,7 @@ class PupilsScreen(QWidget):
 
     def on_add_clicked(self) -> None:
         dialog = PupilDialog(self.services, self.actor, self.services.pupils.class_names(), parent=self)
-        saved = run_form(dialog, lambda: self.services.pupils.save_pupil(self.actor, dialog.saved_values))
+        saved = run_form(dialog, lambda: job(self.services.pupils.save_pupil, self.actor, dialog.saved_values))
         if saved is not None:
             self.model.replace(saved)
             self.select_pupil(saved.id)
@@ -509,14 +511,21 @@ class PupilsScreen(QWidget):
         keys = set(after)
         before_values = {k: v for k, v in before.items() if k in keys}
 
+        pupils, actor = self.services.pupils, self.actor
+
         def apply(values: dict[str, Any], version: int | None) -> int:
-            saved = self.services.pupils.save_pupil(self.actor, values, pupil_id, version)
+            saved = perform(self, lambda: pupils.save_pupil(actor, values, pupil_id, version), verb="Not saved")
             self.model.replace(saved)
             return saved.version
 
-        command = ServiceCommand(f"edit {after.get('first_name', '')} {after.get('last_name', '')}".strip(),
-                                 apply, before_values, after, before["version"],
-                                 on_done=lambda error: self._after_command(pupil_id, error))
+        name = f"{after.get('first_name', '')} {after.get('last_name', '')}".strip()
+        def read() -> tuple[dict[str, Any], int]:
+            now = pupils.pupil_values(actor, pupil_id)
+            return {k: v for k, v in now.items() if k in keys}, now["version"]
+
+        command = ServiceCommand(f"edit of {name}" if name else "edit", apply, before_values, after,
+                                 before["version"], on_done=lambda error: self._after_command(command, pupil_id, error),
+                                 read=read)
         error = command.first_run()
         if error is not None:
             return error
@@ -525,9 +534,9 @@ class PupilsScreen(QWidget):
         self.pupil_saved.emit(pupil_id)
         return None
 
-    def _after_command(self, pupil_id: int, error: Exception | None) -> None:
-        if error is not None:
-            self.message.setText(f"Not done: {error}")
+    def _after_command(self, command: ServiceCommand, pupil_id: int, error: Exception | None) -> None:
+        if command.step != "do":  # an undo or redo: say what it did, or why it could not
+            self.message.setText(outcome_text(command, error))
         self.select_pupil(pupil_id)
 
     def on_mark_left_clicked(self) -> None:
@@ -551,13 +560,15 @@ class PupilsScreen(QWidget):
             self.mark_left(pupil_id, left_on, None, summary.version)
 
     def mark_left(self, pupil_id: int, left_on: date | None, previous: date | None, version: int) -> None:
+        pupils, actor = self.services.pupils, self.actor
+
         def apply(value: date | None, current_version: int | None) -> int:
-            saved = self.services.pupils.mark_left(self.actor, pupil_id, value, current_version)
+            saved = perform(self, lambda: pupils.mark_left(actor, pupil_id, value, current_version))
             self.model.replace(saved)
             return saved.version
 
         command = ServiceCommand("mark as left" if left_on else "back on roll", apply, previous, left_on, version,
-                                 on_done=lambda error: self._after_command(pupil_id, error))
+                                 on_done=lambda error: self._after_command(command, pupil_id, error))
         error = command.first_run()
         if error is not None:
             self.message.setText(f"Not saved: {error}")
@@ -579,7 +590,8 @@ class PupilsScreen(QWidget):
         if not ok:
             return
         try:
-            self.services.pupils.add_team_member(self.actor, pupil_id, choices[labels.index(choice)].ext_id, role)
+            member = choices[labels.index(choice)].ext_id
+            perform(self, lambda: self.services.pupils.add_team_member(self.actor, pupil_id, member, role))
         except FairfieldsError as exc:
             self.message.setText(f"Not saved: {exc}")
             return
@@ -601,9 +613,10 @@ class PupilsScreen(QWidget):
         dialog = FormDialog("Personal budget discussion", [
             ("held_on", "&Held on", held_on), ("ehcp_officer", "EHCP &officer", officer),
             ("capacity_agreed", "", capacity), ("already_provided", "", provided), ("notes", "&Notes", notes)], self)
-        saved = run_form(dialog, lambda: self.services.pupils.record_budget_discussion(
+        saved = run_form(dialog, lambda: job(
+            lambda *a, **k: self.services.pupils.record_budget_discussion(*a, **k) or True,
             self.actor, pupil_id, held_on.date().toPython(), ehcp_officer=officer.text(),
-            capacity_agreed=capacity.isChecked(), already_provided=provided.isChecked(), notes=notes.text()) or True)
+            capacity_agreed=capacity.isChecked(), already_provided=provided.isChecked(), notes=notes.text()))
         if saved:
             self.show_detail(pupil_id)
             self.message.setText("Budget discussion recorded.")
@@ -646,8 +659,9 @@ class PupilsScreen(QWidget):
         dialog = ConsentDialog(self.services.clock.today(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
+        pupils, actor, values = self.services.pupils, self.actor, dialog.values()
         try:
-            self.services.pupils.add_consent(self.actor, pupil_id, **dialog.values())
+            added = perform(self, lambda: pupils.add_consent(actor, pupil_id, **values))
         except InvalidInput as exc:
             self.message.setText("Not saved. " + "; ".join(f"{p.where}: {p.message}" for p in exc.problems))
             return
@@ -655,7 +669,26 @@ class PupilsScreen(QWidget):
             self.message.setText(f"Not saved: {exc}")
             return
         self.show_detail(pupil_id)
-        self.message.setText("Consent recorded.")
+        self.message.setText("Consent recorded. Ctrl+Z undoes it.")
+        consent_id = [added.id]
+
+        def apply(present: bool, version: int | None) -> int:
+            def change() -> int:
+                if present:  # redo: recorded again (a new record)
+                    consent_id[0] = pupils.add_consent(actor, pupil_id, expected_version=version, **values).id
+                else:
+                    pupils.remove_consent(actor, consent_id[0], version)
+                return pupils.consent_version(actor, pupil_id)
+            return perform(self, change, verb="Not done")
+
+        def read() -> tuple[bool, int]:
+            detail = pupils.get_pupil(actor, pupil_id)
+            present = any(c.id == consent_id[0] and not c.withdrawn for c in detail.consents or ())
+            return present, detail.summary.version
+
+        push_done(self.undo_stack, f"consent to share with {values['share_with']}", apply, False, True,
+                  pupils.consent_version(actor, pupil_id), self.message.setText,
+                  lambda: self._after_consent_undo(pupil_id), read)
 
     def on_withdraw_consent_clicked(self) -> None:
         pupil_id = self.current_pupil_id()
@@ -672,13 +705,36 @@ class PupilsScreen(QWidget):
         if not ok:
             return
         consent = current[labels.index(choice)]
+        pupils, actor, today = self.services.pupils, self.actor, self.services.clock.today()
         try:
-            self.services.pupils.withdraw_consent(self.actor, consent.id, self.services.clock.today())
+            perform(self, lambda: pupils.withdraw_consent(actor, consent.id, today))
         except FairfieldsError as exc:
             self.message.setText(f"Not saved: {exc}")
             return
         self.show_detail(pupil_id)
-        self.message.setText("Consent withdrawn: it stays on record as withdrawn.")
+        self.message.setText("Consent withdrawn: it stays on record as withdrawn. Ctrl+Z undoes it.")
+
+        def apply(withdrawn_on: date | None, version: int | None) -> int:
+            def change() -> int:
+                if withdrawn_on is None:
+                    pupils.reinstate_consent(actor, consent.id, version)
+                else:
+                    pupils.withdraw_consent(actor, consent.id, withdrawn_on, version)
+                return pupils.consent_version(actor, pupil_id)
+            return perform(self, change, verb="Not done")
+
+        def read() -> tuple[date | str | None, int]:
+            detail = pupils.get_pupil(actor, pupil_id)
+            now = next((c for c in detail.consents or () if c.id == consent.id), None)
+            return (now.withdrawn_on if now else "gone"), detail.summary.version
+
+        push_done(self.undo_stack, f"withdrawal of consent to share with {consent.share_with}", apply, None, today,
+                  pupils.consent_version(actor, pupil_id), self.message.setText,
+                  lambda: self._after_consent_undo(pupil_id), read)
+
+    def _after_consent_undo(self, pupil_id: int) -> None:
+        if self.current_pupil_id() == pupil_id:
+            self.show_detail(pupil_id)
 
 
 class ConsentDialog(QDialog):

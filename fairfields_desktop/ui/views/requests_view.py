@@ -41,6 +41,7 @@ from ..models.requests import (
     state_text,
     verdict_text,
 )
+from ..operations import Job, job
 from .people_view import run_form
 from .request_dialogs import ActingHeadDialog, DecisionDialog, RequestDialog, RulePanel, date_edit
 
@@ -284,7 +285,7 @@ class RequestsScreen(QWidget):
         if not self.can_edit:
             return
         dialog = RequestDialog(self.services, self.actor, view, self)
-        saved = run_form(dialog, lambda: self.services.requests.save_draft(
+        saved = run_form(dialog, lambda: job(self.services.requests.save_draft,
             self.actor, dialog.values(), view.ref if view else None, submit=dialog.submit))
         if saved is None:
             return
@@ -318,7 +319,11 @@ class RequestsScreen(QWidget):
 
     def _decision_form(self, action: str, view: RequestView):  # noqa: ANN202
         today = self.services.clock.today()
-        decide = self.services.requests.decide
+        service = self.services.requests
+
+        def decide(*args, **kwargs) -> Job:  # noqa: ANN002, ANN003
+            """The decision with what the form says, read here: made off the UI thread by run_form."""
+            return job(service.decide, *args, **kwargs)
         ref = view.ref
         title = f"{ref}: {view.pupil} with {view.professional}"
         if action == "approve":
@@ -422,8 +427,12 @@ class RequestsScreen(QWidget):
             if not user:
                 raise InvalidInput(Problem("delegate", "give the user name of the acting head"))
             starts, ends = dialog.starts.date().toPython(), dialog.ends.date().toPython()
-            self.services.requests.delegate(self.actor, user, starts, ends)
-            return f"{user} is acting head from {day_text(starts)} to {day_text(ends)}."
+            service = self.services.requests
+
+            def delegate() -> str:  # off the UI thread (run_form)
+                service.delegate(self.actor, user, starts, ends)
+                return f"{user} is acting head from {day_text(starts)} to {day_text(ends)}."
+            return job(delegate)
 
         done = run_form(dialog, call)
         if done is not None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import FairfieldsError
+from ..operations import perform
 from ..models.base import (
     ITEM_ROLE,
     Column,
@@ -145,7 +146,9 @@ class RetentionTab(QWidget):
             self.message.setText("Nothing was erased.")
             return
         try:
-            done = self.services.retention.erase(self.actor, [c.id for c in chosen])
+            ids = [c.id for c in chosen]
+            done = perform(self, lambda: self.services.retention.erase(self.actor, ids), doing="Erasing…",
+                           verb="Nothing was erased")
         except FairfieldsError as exc:
             self.message.setText(f"Nothing was erased: {exc}")
             return

@@ -11,6 +11,7 @@ from datetime import date, time
 from html import escape
 
 from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +37,8 @@ from PySide6.QtWidgets import (
 from ...domain.checks import day_text
 from ...domain.deadlines import ASKED_LATE, advice_asked_late
 from ...domain.errors import FairfieldsError, StaleRecord
+from ..operations import perform
+from ..undo import push_done
 from ...domain.permissions import allowed
 from ...services.reviews import INVITEE_ROLES, STATUS_WORDS, PupilReviews, Review
 from ..contrast import error_style
@@ -218,11 +221,13 @@ class AfterDialog(FormDialog):
 class ReviewsPanel(QWidget):
     open_requested = Signal(str, object)
 
-    def __init__(self, services, actor, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, services, actor, parent=None, undo_stack: QUndoStack | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services = services
         self.actor = actor
         self.can_manage = allowed(actor.roles, "reviews.manage")
+        # the EHCP screen's undo history (its Undo action names the change); on its own, the panel's
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.pupil_reviews: PupilReviews | None = None
         self.review: Review | None = None  # the meeting shown: planned, else the last one held
         self._texts_review: int | None = None  # the review whose texts the editors hold
@@ -574,9 +579,10 @@ class ReviewsPanel(QWidget):
 
     # --- doing ------------------------------------------------------------------------------------------
     def _do(self, action, done: str) -> bool:  # noqa: ANN001
-        """Run ``action`` (a service call); show ``done`` and reload, or why it was not recorded."""
+        """Run ``action`` (a service call) off the UI thread; show ``done`` and reload, or why it was not
+        recorded."""
         try:
-            action()
+            perform(self, action)
         except StaleRecord as exc:
             self.message.setText(f"Not saved: {exc}")
             return False
@@ -612,9 +618,24 @@ class ReviewsPanel(QWidget):
         if answer is None:
             return
         day, at, place = answer
-        if self._do(lambda: self.services.reviews.move(self.actor, review.id, day, meeting_at=at, place=place,
-                                                       version=review.version), ""):
-            self.message.setText(f"Meeting moved to {day_text(day)}: the deadlines moved with it.")
+        reviews, actor, moved = self.services.reviews, self.actor, []
+        if not self._do(lambda: moved.append(reviews.move(actor, review.id, day, meeting_at=at, place=place,
+                                                          version=review.version)), ""):
+            return
+        self.message.setText(f"Meeting moved to {day_text(day)}: the deadlines moved with it. Ctrl+Z undoes it.")
+
+        def apply(when: tuple, current: int | None) -> int:  # the meeting's day, time and place
+            return perform(self, lambda: reviews.move(actor, review.id, when[0], meeting_at=when[1], place=when[2],
+                                                      version=current), verb="Not done").version
+
+        def read() -> tuple[tuple, int]:
+            now = reviews.get(actor, review.id)
+            return (now.meeting_on, now.meeting_at, now.place), now.version
+
+        new = moved[0]
+        push_done(self.undo_stack, f"move of {self._name()}'s review meeting", apply,
+                  (review.meeting_on, review.meeting_at, review.place), (new.meeting_on, new.meeting_at, new.place),
+                  new.version, self.message.setText, self.refresh, read)
 
     def on_cancel(self) -> None:
         review = self.review
@@ -717,8 +738,10 @@ class ReviewsPanel(QWidget):
         if review is None:
             return
         texts = {key: self.texts[key].toPlainText() for key, _label in TEXTS}
+        before = {key: getattr(review, key) or "" for key, _label in TEXTS}
+        reviews, actor, version = self.services.reviews, self.actor, self._texts_version
         try:
-            self.services.reviews.save_paperwork(self.actor, review.id, version=self._texts_version, **texts)
+            saved = perform(self, lambda: reviews.save_paperwork(actor, review.id, version=version, **texts))
         except StaleRecord as exc:
             self.message.setText(f"{str(exc)[:1].upper()}{str(exc)[1:]}. Your text is still below: copy what you "
                                  "need, then “Show the saved text” and make your change again.")
@@ -729,4 +752,21 @@ class ReviewsPanel(QWidget):
         for edit in self.texts.values():
             edit.document().setModified(False)
         self.refresh()
-        self.message.setText(f"Paperwork of {self._name()}'s review saved.")
+        self.message.setText(f"Paperwork of {self._name()}'s review saved. Ctrl+Z undoes it.")
+
+        def apply(values: dict, current: int | None) -> int:
+            return perform(self, lambda: reviews.save_paperwork(actor, review.id, version=current, **values),
+                           verb="Not done").version
+
+        def shown() -> None:
+            for edit in self.texts.values():
+                edit.document().setModified(False)
+            self.refresh()
+
+        def read() -> tuple[dict, int]:
+            now = reviews.get(actor, review.id)
+            return {key: getattr(now, key) or "" for key, _label in TEXTS}, now.version
+
+        after = {key: getattr(saved, key) or "" for key, _label in TEXTS}
+        push_done(self.undo_stack, f"paperwork of {self._name()}'s review", apply, before, after, saved.version,
+                  self.message.setText, shown, read)

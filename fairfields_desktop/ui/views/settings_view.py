@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import FairfieldsError, InvalidInput, Problem, StaleRecord
+from ..operations import perform
+from ..undo import install_undo, push_done
 from ...domain.permissions import allowed
 from ..models.terms import ClosuresModel, TermsModel
 from ..shortcuts import add_shortcut
@@ -99,9 +101,10 @@ class SettingsScreen(QWidget):
         outer.addWidget(heading)
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, "School and &database")
-        self.staff_tab = StaffTab(services, actor)
-        self.classes_tab = ClassesTab(services, actor)
-        self.spaces_tab = SpacesTab(services, actor)
+        self.undo_stack = install_undo(self)  # one history for the screen and its tabs (Ctrl+Z)
+        self.staff_tab = StaffTab(services, actor, undo_stack=self.undo_stack)
+        self.classes_tab = ClassesTab(services, actor, undo_stack=self.undo_stack)
+        self.spaces_tab = SpacesTab(services, actor, undo_stack=self.undo_stack)
         self.tabs.addTab(self.staff_tab, "S&taff")
         self.tabs.addTab(self.classes_tab, "&Classes")
         self.tabs.addTab(self.spaces_tab, "S&paces")
@@ -357,8 +360,11 @@ class SettingsScreen(QWidget):
 
     # --- slots ----------------------------------------------------------------------------------
     def on_save_settings_clicked(self) -> None:
+        before = self.services.school.settings_values()  # as saved now: what Ctrl+Z puts back
+        values, version = self.settings_values(), self.settings_version
+        school, actor = self.services.school, self.actor
         try:
-            self.services.school.update_settings(self.actor, self.settings_values(), self.settings_version)
+            perform(self, lambda: school.update_settings(actor, values, version))
         except InvalidInput as exc:
             self.settings_message.setText("Not saved. " + " ".join(describe(p) for p in exc.problems))
             self.settings_message.setProperty("tone", "error")
@@ -376,8 +382,24 @@ class SettingsScreen(QWidget):
             self.settings_message.setText(f"Not saved: {exc}")
             return
         self.load_settings()  # as saved, with the new version (a second save from this screen is not stale)
-        self.settings_message.setText("Settings saved.")
+        self.settings_message.setText("Settings saved. Ctrl+Z undoes it.")
         self.settings_saved.emit()
+        after = {k: v for k, v in school.settings_values().items() if k != "version"}
+
+        def apply(settings: dict[str, Any], current: int | None) -> int | None:
+            perform(self, lambda: school.update_settings(actor, settings, current), verb="Not done")
+            return school.settings_values(with_version=True).get("version")
+
+        def reloaded() -> None:
+            self.load_settings()
+            self.settings_saved.emit()
+
+        def read() -> tuple[dict, int | None]:
+            now = school.settings_values(with_version=True)
+            return {k: v for k, v in now.items() if k != "version"}, now.get("version")
+
+        push_done(self.undo_stack, "change of the school's settings", apply, before, after, self.settings_version,
+                  self.settings_message.setText, reloaded, read)
 
     def on_term_selected(self, current, _previous=None) -> None:  # noqa: ANN001
         row = current.row() if current.isValid() else None
@@ -413,7 +435,8 @@ class SettingsScreen(QWidget):
     def on_save_terms_clicked(self) -> None:
         terms = self.terms_model.terms()
         try:
-            self.services.school.save_terms(self.actor, terms, self.terms_opened)
+            opened = self.terms_opened
+            perform(self, lambda: self.services.school.save_terms(self.actor, terms, opened))
         except InvalidInput as exc:
             self.terms_message.setText("Not saved. " + " ".join(describe(p, terms) for p in exc.problems))
             return

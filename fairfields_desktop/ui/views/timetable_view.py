@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError
 from ...domain.permissions import allowed
-from ..commands import ServiceCommand
+from ..commands import ServiceCommand, UndoOnlyCommand, outcome_text
 from ..contrast import readable
+from ..operations import perform
 from ..shortcuts import add_shortcut
 from ..timetable_canvas import (
     BLOCK_COLOURS,
@@ -370,7 +371,7 @@ class TimetableScreen(QWidget):
 
     def mark_told(self, notice) -> None:  # noqa: ANN001
         try:
-            done = self.services.bookings.mark_told(self.actor, notice.id)
+            done = perform(self, lambda: self.services.bookings.mark_told(self.actor, notice.id))
         except FairfieldsError as exc:
             self.message.setText(f"Not marked: {exc}")
             return
@@ -421,6 +422,8 @@ class TimetableScreen(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.booked:
             return
         booked = dialog.booked
+        if not dialog.notices:  # a plain booking: Ctrl+Z cancels it (one giving priority moved others: not)
+            self._push_booking_undo(booked)
         self.refresh()
         self.canvas.select_block(booked[0].occurrence_id)
         first = booked[0]
@@ -435,7 +438,27 @@ class TimetableScreen(QWidget):
                 notice_text(n) for n in dialog.notices) + "."
         if dialog.warnings:
             text += " Note: " + "; ".join(dialog.warnings) + "."
+        if not dialog.notices:
+            text += " Ctrl+Z undoes it."
         self.message.setText(text)
+
+    def _push_booking_undo(self, booked: list) -> None:
+        first = booked[0]
+        seen = (first.start, first.end, first.space)
+        actor, bookings = self.actor, self.services.bookings
+
+        def cancel() -> None:
+            perform(self, lambda: bookings.cancel(actor, first.occurrence_id, "Undone straight after booking",
+                                                  whole_series=True, expected=seen),
+                    doing="Undoing…", verb=f"Not undone: booking of {first.booking_ref}")
+
+        command = UndoOnlyCommand(f"booking of {first.booking_ref}", cancel)
+        command._on_done = lambda error: self._after_undo(command, error)
+        self.undo_stack.push(command)
+
+    def _after_undo(self, command, error: Exception | None) -> None:  # noqa: ANN001
+        self.refresh()
+        self.message.setText(outcome_text(command, error))
 
     # --- changing -----------------------------------------------------------------------------------
     def on_move_clicked(self) -> None:
@@ -461,17 +484,22 @@ class TimetableScreen(QWidget):
         # naming who moved it and when, instead of being silently moved again
         seen_at = {there: here, here: there}
 
+        actor, bookings = self.actor, self.services.bookings
+
         def apply(values: tuple[datetime, datetime, str], _version: int | None) -> None:
             s, e, sp = values
-            self.services.bookings.move(self.actor, occurrence_id, s, e, sp, whole_series=whole_series,
-                                        expected=seen_at[(s, e, sp or block.space)])
+            expected = seen_at[(s, e, sp or block.space)]
+            perform(self, lambda: bookings.move(actor, occurrence_id, s, e, sp, whole_series=whole_series,
+                                                expected=expected),
+                    doing="Moving…", verb=f"Not moved: {block.booking_ref}")
 
         def done(error: Exception | None) -> None:
-            self.refresh()
-            if error is not None and not first_run[0]:
-                self.message.setText(error_text(error, "Not done"))
+            if not first_run[0]:
+                self._after_undo(command, error)
+            else:
+                self.refresh()
 
-        command = ServiceCommand(f"move {block.booking_ref}", apply, here, there, None, done)
+        command = ServiceCommand(f"move of {block.booking_ref}", apply, here, there, None, done)
         error = command.first_run()
         first_run[0] = False
         if error is not None:
@@ -491,7 +519,9 @@ class TimetableScreen(QWidget):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             reason, whole = dialog.values()
             try:
-                done = self.services.bookings.cancel(self.actor, block.occurrence_id, reason, whole_series=whole)
+                done = perform(dialog, lambda: self.services.bookings.cancel(
+                    self.actor, block.occurrence_id, reason, whole_series=whole), doing="Cancelling…",
+                    verb="Not cancelled")
             except FairfieldsError as exc:
                 dialog.message.setText(error_text(exc, "Not cancelled"))
                 continue
@@ -515,7 +545,7 @@ class TimetableScreen(QWidget):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             name, first, last, reason = dialog.values()
             try:
-                self.services.bookings.set_out_of_use(self.actor, name, first, last, reason)
+                perform(dialog, lambda: self.services.bookings.set_out_of_use(self.actor, name, first, last, reason))
             except FairfieldsError as exc:
                 dialog.message.setText(error_text(exc, "Not saved"))
                 continue

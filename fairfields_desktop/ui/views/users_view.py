@@ -25,6 +25,7 @@ from ...domain.errors import FairfieldsError, StaleRecord
 from ...domain.passwords import RULE_TEXT
 from ...domain.school import ROLE_LABELS, ROLES, roles_text
 from ..forms import FormDialog, run_form
+from ..operations import job, perform
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
 from ..shortcuts import add_shortcut
 
@@ -190,7 +191,7 @@ class UsersTab(QWidget):
                 username.setText(staff.itemData(index))
 
         staff.currentIndexChanged.connect(pick_username)
-        created = run_form(dialog, lambda: self.services.users.create_user(
+        created = run_form(dialog, lambda: job(self.services.users.create_user,
             self.actor, {"username": username.text(), "staff": staff.currentData(), "roles": roles.roles(),
                          "password": password.text()}))
         dialog.deleteLater()
@@ -208,8 +209,8 @@ class UsersTab(QWidget):
             return
         roles = RolesBox(user.roles)
         dialog = FormDialog(f"Roles of {user.username}", [("roles", "&Roles", roles)], self)
-        saved = run_form(dialog, lambda: self.services.users.set_roles(self.actor, user.id, roles.roles(),
-                                                                       user.version))
+        saved = run_form(dialog, lambda: job(self.services.users.set_roles, self.actor, user.id, roles.roles(),
+                                             user.version))
         dialog.deleteLater()
         if saved is not None:
             self._done(f"{saved.username}'s roles are now {roles_text(frozenset(saved.roles))}.", saved.id)
@@ -228,7 +229,7 @@ class UsersTab(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
-            saved = self.services.users.set_active(self.actor, user.id, not user.active, user.version)
+            saved = perform(self, lambda: self.services.users.set_active(self.actor, user.id, not user.active, user.version))
         except FairfieldsError as exc:
             self._failed(exc)
             return
@@ -240,7 +241,7 @@ class UsersTab(QWidget):
         if user is None:
             return
         try:
-            saved = self.services.users.unlock(self.actor, user.id)
+            saved = perform(self, lambda: self.services.users.unlock(self.actor, user.id))
         except FairfieldsError as exc:
             self._failed(exc)
             return
@@ -258,7 +259,8 @@ class UsersTab(QWidget):
         note.setWordWrap(True)
         dialog.layout().insertRow(0, note)
         dialog.setMinimumWidth(460)
-        done = run_form(dialog, lambda: (self.services.users.reset_password(self.actor, user.id, password.text()),))
+        reset = self.services.users.reset_password
+        done = run_form(dialog, lambda: job(lambda text: (reset(self.actor, user.id, text),), password.text()))
         dialog.deleteLater()
         if done is None:
             return
