@@ -32,7 +32,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..domain.errors import FairfieldsError, StaleRecord
-from ..store.database import DatabaseBusy, DatabaseError, DatabaseUnavailable
+from ..services.errors import DatabaseBusy, DatabaseError, DatabaseUnavailable
 from .workers import wait_in_background
 
 log = logging.getLogger(__name__)

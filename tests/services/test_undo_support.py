@@ -15,11 +15,11 @@ BEN = "X319700119023"
 
 
 @pytest.fixture
-def senco(sqlite_school, actor):  # noqa: ANN001, ANN201
+def senco(sqlite_school, actor):
     return actor(sqlite_school, "mokafor")
 
 
-def consents(services, who, pupil_id: int) -> list[tuple[str, date | None]]:  # noqa: ANN001
+def consents(services, who, pupil_id: int) -> list[tuple[str, date | None]]:
     return sorted((c.share_with, c.withdrawn_on) for c in services.pupils.get_pupil(who, pupil_id).consents or ())
 
 

@@ -562,8 +562,9 @@ class ProfessionalsScreen(QWidget):
             values = dialog.values()
             professional = values.pop("professional_id")
             try:
-                visit = perform(dialog, lambda: self.services.professionals.sign_in_visitor(
-                    self.actor, professional, **values), doing="Signing in…", verb="Not signed in")
+                visit = perform(dialog, lambda professional=professional, values=values:
+                                self.services.professionals.sign_in_visitor(self.actor, professional, **values),
+                                doing="Signing in…", verb="Not signed in")
             except InvalidInput as exc:
                 dialog.message.setText("Not signed in. " + " ".join(p.message for p in exc.problems))
                 continue

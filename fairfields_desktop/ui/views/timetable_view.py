@@ -519,7 +519,7 @@ class TimetableScreen(QWidget):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             reason, whole = dialog.values()
             try:
-                done = perform(dialog, lambda: self.services.bookings.cancel(
+                done = perform(dialog, lambda reason=reason, whole=whole: self.services.bookings.cancel(
                     self.actor, block.occurrence_id, reason, whole_series=whole), doing="Cancelling…",
                     verb="Not cancelled")
             except FairfieldsError as exc:
@@ -545,7 +545,8 @@ class TimetableScreen(QWidget):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             name, first, last, reason = dialog.values()
             try:
-                perform(dialog, lambda: self.services.bookings.set_out_of_use(self.actor, name, first, last, reason))
+                perform(dialog, lambda name=name, first=first, last=last, reason=reason:
+                        self.services.bookings.set_out_of_use(self.actor, name, first, last, reason))
             except FairfieldsError as exc:
                 dialog.message.setText(error_text(exc, "Not saved"))
                 continue
