@@ -354,15 +354,21 @@ class TestSenco:
         monkeypatch.setattr(reviews, "ask_meeting", lambda *_a: (date(2026, 12, 3), time(10, 0), "Meeting Room"))
         reviews.schedule_button.click()
         assert reviews.message.text().startswith("Review meeting for Ben Hughes set for 3 Dec 2026")
-        qtbot.waitUntil(lambda: any("Ben Hughes" in t for t in section(window, "Review paperwork")))
-        assert not any(t.startswith("OVERDUE: annual review of Ben Hughes") and "meeting set" not in t
-                       for t in section(window, "Annual reviews overdue"))
+        assert "3 Dec 2026" in reviews.meeting.text()  # the detail pane
+        qtbot.waitUntil(lambda: nav(window, "ehcp") == "EHCP & reviews (17)")
+        [ben] = [t for t in section(window, "Annual reviews overdue") if "Ben Hughes" in t]
+        assert "meeting set for 3 Dec 2026: invitations and advice by 19 Nov 2026" in ben
+        assert section(window, "Review paperwork") == [
+            "OVERDUE: Ben Hughes's review meeting on 3 Dec 2026: advice and reports circulated to the invitees by "
+            "19 Nov 2026",
+            "OVERDUE: Ben Hughes's review meeting on 3 Dec 2026: invitations sent by 19 Nov 2026",
+            "Ethan Marsh's review meeting on 19 Oct 2026: comments on the proposed amendments by 28 Nov 2026"]
 
         # the invitations go out today: the paperwork section follows
-        paperwork_before = section(window, "Review paperwork")
         reviews.invitations_button.click()
-        qtbot.waitUntil(lambda: section(window, "Review paperwork") != paperwork_before)
-        assert not any("Ben Hughes" in t and "invitations sent" in t for t in section(window, "Review paperwork"))
+        qtbot.waitUntil(lambda: nav(window, "ehcp") == "EHCP & reviews (16)")
+        assert not any("invitations sent" in t for t in section(window, "Review paperwork"))
+        assert len(section(window, "Review paperwork")) == 2
 
         # Rachel Green's advice for Chloe Nowak came this morning: from the dashboard, Received today
         window.show_screen("dashboard")
@@ -374,6 +380,7 @@ class TestSenco:
         assert len(rows(ehcp.advice_table)) == advice_before - 1
         qtbot.waitUntil(lambda: len(section(window, "Advice overdue")) == 2)
         assert not any("Chloe Nowak" in t for t in section(window, "Advice overdue"))
+        assert nav(window, "ehcp") == "EHCP & reviews (15)"
 
         # the session to mark: delivered, with a note; the chart (its own tab) follows
         window.show_screen("dashboard")
@@ -394,8 +401,9 @@ class TestSenco:
         assert dashboard.tabs.currentWidget() is dashboard.chart_page
         qtbot.waitUntil(lambda: dashboard.chart.summary_text() != delivered_before)
         assert _delivered(dashboard.chart.summary_text()) == _delivered(delivered_before) + 1
+        assert dashboard.chart.summary_text().endswith("statutory 1 of 4.")
 
-        # another PC (the office) records Andrew Collins's advice as received: "Advice overdue" follows
+        # on her laptop (another PC) she records Andrew Collins's advice as received: "Advice overdue" follows
         dashboard.tabs.setCurrentIndex(0)
         other = open_school(url, MONDAY)
         senco_two = actor(other, "mokafor")
@@ -403,13 +411,14 @@ class TestSenco:
         other.advice.mark_received(senco_two, collins.id, MONDAY)
         qtbot.waitUntil(lambda: len(shown_section(window, "Advice overdue")) == 1, timeout=BUDGET_MS)
         assert shown_section(window, "Advice overdue")[0].startswith("OVERDUE: advice from Daniel Frost")
+        assert nav(window, "ehcp") == "EHCP & reviews (14)"
         window.show_screen("ehcp")
         assert "Andrew Collins" not in [a.professional for a in rows(ehcp.advice_table)]
 
 
 def _delivered(summary: str) -> int:
-    words = summary.split()
-    return int(words[words.index("delivered") - 1].strip(",;:"))
+    """The chart's "…, N delivered." figure."""
+    return int(summary.split(" delivered.")[0].rsplit(" ", 1)[1])
 
 
 # --- the class teacher ------------------------------------------------------------------------------------------
