@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QLabel, QLineEdit, QListWidget
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QListWidget, QTableView
 
 from fairfields_desktop.services.bookings import BookingDraft
 from fairfields_desktop.ui.main_window import MainWindow
@@ -18,6 +18,7 @@ from fairfields_desktop.ui.views import ehcp_view
 from fairfields_desktop.ui.views.booking_dialog import BookingDialog
 from fairfields_desktop.ui.views.professionals_view import ProfessionalDialog, SignInVisitorDialog
 from fairfields_desktop.ui.views.request_dialogs import ActingHeadDialog, DecisionDialog
+from fairfields_desktop.ui.views.timetable_view import render_block
 
 MONDAY = date(2026, 11, 23)
 THURSDAY = date(2026, 11, 26)  # Tuesday's and Wednesday's sessions are there to mark
@@ -59,8 +60,8 @@ def rows(table) -> list:  # noqa: ANN001
 
 def texts(table) -> list[str]:  # noqa: ANN001
     model = table.model()
-    return [" | ".join(str(model.index(r, c).data() or "") for c in range(model.columnCount()))
-            for r in range(model.rowCount())]
+    columns = model.columnCount(QModelIndex())
+    return [" | ".join(str(model.index(r, c).data() or "") for c in range(columns)) for r in range(model.rowCount())]
 
 
 def open_window(qtbot, services, actor, username: str) -> MainWindow:  # noqa: ANN001
@@ -422,69 +423,93 @@ def _delivered(summary: str) -> int:
 
 
 # --- the class teacher ------------------------------------------------------------------------------------------
+def teacher_day(qtbot, monkeypatch, services, url, open_school, actor) -> tuple[list[str], set[str]]:  # noqa: ANN001
+    """Tom Taylor's Thursday morning; returns what he saw, and the names of the other classes' pupils."""
+    head = actor(services, "hcarter")
+    everyone = services.pupils.list_pupils(head)
+    others = {p.name for p in everyone if p.class_name != "Oak"} | {
+        f"{p.last_name}, {p.first_name}" for p in everyone if p.class_name != "Oak"}
+    oak = {p.name for p in everyone if p.class_name == "Oak"}
+    assert others and len(oak) > 3
+    window = open_window(qtbot, services, actor, "ttaylor")
+    ehcp = window.screens["ehcp"]
+    seen: list[str] = []
+
+    def look() -> None:
+        """Everything the window shows now, kept to check that no other class's pupil is named."""
+        seen.extend(_everything_shown(window))
+
+    # 08:30 the dashboard: Oak's week, the sessions to mark, his pupils' reviews
+    week = shown_section(window, "This week's sessions for Oak")
+    assert len(week) == 6 and week[0] == "Tue 09:30–10:15 Therapy Room 1: Rachel Green with Amara Osei"
+    to_mark = shown_section(window, "Sessions to mark")
+    assert len(to_mark) == 4 and to_mark[0] == "Tue 24 Nov 09:30 Rachel Green (Therapy Room 1) with Amara Osei"
+    assert [nav(window, k) for k in ("pupils", "spaces", "ehcp")] == [
+        "Pupils (3)", "Spaces & bookings (6)", "EHCP & reviews (4)"]
+    look()
+
+    # the class list: Oak's pupils only
+    window.show_screen("pupils")
+    pupils = window.screens["pupils"]
+    assert {p.name for p in rows(pupils.table)} == oak
+    assert {p.class_name for p in rows(pupils.table)} == {"Oak"}
+    look()
+
+    # the dashboard's "Sessions to mark" link: the EHCP screen's sessions tab; Tuesday's first session delivered
+    window.show_screen("dashboard")
+    links = window.screens["dashboard"].links
+    links[next(t for t in links if t.startswith("Sessions to mark"))].click()
+    assert window.current_screen_key() == "ehcp"
+    assert ehcp.tabs.currentWidget().isAncestorOf(ehcp.sessions_table)
+    assert len(rows(ehcp.sessions_table)) == 4
+    look()
+    ehcp.sessions_table.selectRow(0)
+    chosen = ehcp.sessions_table.currentIndex().data(ITEM_ROLE)
+    assert chosen.professional == "Rachel Green" and chosen.pupils == ("Amara Osei",)
+    monkeypatch.setattr(ehcp_view.QInputDialog, "getText", lambda *_a, **_k: ("", True))
+    ehcp.delivered_button.click()
+    assert ehcp.sessions_message.text() == "Recorded: Rachel Green, Tue 24 Nov 09:30 — delivered."
+    assert chosen.occurrence_id not in [s.occurrence_id for s in rows(ehcp.sessions_table)]
+    assert len(rows(ehcp.sessions_table)) == 3
+    qtbot.waitUntil(lambda: len(section(window, "Sessions to mark")) == 3)
+    assert nav(window, "ehcp") == "EHCP & reviews (3)"
+    assert not any(t.startswith("Tue 24 Nov 09:30") for t in section(window, "Sessions to mark"))
+    ehcp.tabs.setCurrentWidget(ehcp.tabs.widget(0))  # what is due: his pupils' reviews only
+    due = texts(ehcp.due_table)
+    assert due and all(any(n in t for n in oak) for t in due)
+    look()
+
+    # the office, on another PC, books Rachel Green with Amara this afternoon: his week follows
+    other = open_school(url, THURSDAY)
+    amara = next(p for p in rows(pupils.table) if p.name == "Amara Osei")
+    other.bookings.book(actor(other, "sbrown"), BookingDraft(
+        space="Therapy Room 2", start=datetime(2026, 11, 26, 14, 15), end=datetime(2026, 11, 26, 15, 0),
+        professional="nhs-slt-1", pupils=(amara.upn,), purpose="speech and language therapy"))
+    window.show_screen("dashboard")
+    qtbot.waitUntil(lambda: len(shown_section(window, "This week's sessions for Oak")) == 7, timeout=BUDGET_MS)
+    assert "Thu 14:15–15:00 Therapy Room 2: Rachel Green with Amara Osei" in shown_section(
+        window, "This week's sessions for Oak")
+    assert nav(window, "spaces") == "Spaces & bookings (7)"
+    look()
+
+    # and the other screens he opens that day
+    for key in ("spaces", "professionals", "requests", "reports"):
+        window.show_screen(key)
+        look()
+    return seen, others
+
+
 class TestTeacher:
     def test_the_teachers_morning(self, qtbot, monkeypatch, demo, open_school, actor):
         services, url = demo(THURSDAY)
-        head = actor(services, "hcarter")
-        others = {p.display_name for p in services.pupils.list_pupils(head) if p.class_name != "Oak"}
-        oak = {p.display_name for p in services.pupils.list_pupils(head) if p.class_name == "Oak"}
-        assert others and oak
-        window = open_window(qtbot, services, actor, "ttaylor")
-        ehcp = window.screens["ehcp"]
-        seen: list[str] = []
+        teacher_day(qtbot, monkeypatch, services, url, open_school, actor)
 
-        def look() -> None:
-            """Everything the screen in view and the dashboard show, gathered to check no name leaks."""
-            seen.extend(_everything_shown(window))
-
-        week = shown_section(window, "This week's sessions for Oak")
-        assert len(week) == 6
-        to_mark = shown_section(window, "Sessions to mark")
-        assert to_mark and all(any(n in t for n in oak) for t in to_mark)
-        look()
-
-        # the class list: Oak's pupils only
-        window.show_screen("pupils")
-        pupils = window.screens["pupils"]
-        names = {p.display_name for p in rows(pupils.table)}
-        assert names == oak
-        look()
-
-        # the dashboard's "Sessions to mark" link: the EHCP screen's sessions tab; the first marked delivered
-        window.show_screen("dashboard")
-        window.screens["dashboard"].links[next(t for t in window.screens["dashboard"].links
-                                               if t.startswith("Sessions to mark"))].click()
-        assert window.current_screen_key() == "ehcp"
-        assert ehcp.tabs.currentWidget().isAncestorOf(ehcp.sessions_table)
-        before = rows(ehcp.sessions_table)
-        assert len(before) == len(to_mark)
-        look()
-        ehcp.sessions_table.selectRow(0)
-        chosen = ehcp.sessions_table.currentIndex().data(ITEM_ROLE)
-        monkeypatch.setattr(ehcp_view.QInputDialog, "getText", lambda *_a, **_k: ("", True))
-        ehcp.delivered_button.click()
-        assert ehcp.sessions_message.text().startswith(f"Recorded: {chosen.professional}")
-        assert chosen.occurrence_id not in [s.occurrence_id for s in rows(ehcp.sessions_table)]
-        qtbot.waitUntil(lambda: len(section(window, "Sessions to mark")) == len(to_mark) - 1)
-        look()
-
-        # the office, on another PC, books Rachel Green with an Oak pupil on Friday: the week follows
-        other = open_school(url, THURSDAY)
-        amara = next(p for p in rows(pupils.table) if p.display_name.startswith("Amara"))
-        other.bookings.book(actor(other, "sbrown"), BookingDraft(
-            space="Meeting Room", start=datetime(2026, 11, 27, 9, 0), end=datetime(2026, 11, 27, 9, 45),
-            professional="nhs-slt-1", pupils=[amara.upn], purpose="speech and language therapy"))
-        window.show_screen("dashboard")
-        qtbot.waitUntil(lambda: len(shown_section(window, "This week's sessions for Oak")) == 7, timeout=BUDGET_MS)
-        assert any(t.startswith("Fri 09:00–09:45 Meeting Room: Rachel Green") for t in
-                   shown_section(window, "This week's sessions for Oak"))
-        look()
-        for key in ("spaces", "requests", "reports"):
-            if not nav(window, key):
-                continue
-            window.show_screen(key)
-            look()
-
+    @pytest.mark.xfail(strict=True, reason="the bookings service names every pupil of a booking to a teacher: a "
+                       "group session of Oak's Ben Hughes with Willow's Dev Sharma shows Dev's name on Oak's "
+                       "week, the sessions to mark and the whole-school timetable (services/bookings.py Block.pupils)")
+    def test_the_teacher_never_sees_another_classs_pupil_named(self, qtbot, monkeypatch, demo, open_school, actor):
+        services, url = demo(THURSDAY)
+        seen, others = teacher_day(qtbot, monkeypatch, services, url, open_school, actor)
         leaked = sorted({n for n in others if any(n in t for t in seen)})
         assert leaked == [], f"the teacher saw other classes' pupils: {leaked}"
 
@@ -498,10 +523,13 @@ def _everything_shown(window: MainWindow) -> list[str]:
     for widget in window.findChildren(QListWidget):
         if widget.isVisible():
             found.extend(widget.item(i).text() for i in range(widget.count()))
-    for view in window.findChildren(QAbstractItemView):
+    for view in window.findChildren(QTableView):
         if view.isVisible() and view.model() is not None:
             found.extend(texts(view))
     for edit in window.findChildren(QLineEdit):
         if edit.isVisible():
             found.append(edit.text())
+    spaces = window.screens["spaces"]
+    if spaces.isVisible():  # the timetable is drawn: its blocks, with what their side pane would say
+        found.extend(render_block(b) for b in spaces.canvas.blocks())
     return found
