@@ -5,7 +5,7 @@ saves that record, and stays quiet when another record of the same kind changes.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from collections.abc import Callable
 
 import pytest
@@ -303,3 +303,35 @@ class TestRequestDraft:
         screen._edit(sqlite_school.requests.get(actor(sqlite_school, "hcarter"), "r-001"))
         [text] = forms.seen
         assert says(text, "Request r-001", "Helen Carter"), text
+
+
+class TestBookings:
+    def blocks(self, qtbot, sqlite_school, actor):  # noqa: ANN001, ANN201
+        from fairfields_desktop.services.bookings import BookingDraft
+
+        sqlite_school.bookings.book(actor(sqlite_school, "sbrown"), BookingDraft(
+            space="Meeting Room", start=datetime(2026, 12, 1, 14, 0), end=datetime(2026, 12, 1, 14, 30),
+            professional="nhs-slt-1", purpose="parents' meeting"))
+        window = open_window(qtbot, sqlite_school, actor, "sbrown", "spaces")
+        screen = window.screens["spaces"]
+        screen.set_day(date(2026, 12, 1))
+        mine = next(b for b in screen.canvas.blocks() if b.booking_ref == "b-001")
+        others = [b for b in screen.canvas.blocks() if b.booking_ref != "b-001" and b.status == "booked"]
+        assert others
+        screen.canvas.select_block(mine.occurrence_id)
+        return window, screen, mine, others[0]
+
+    @pytest.mark.parametrize("form", ["move", "cancel"])
+    def test_a_booking_being_moved_or_cancelled(self, qtbot, sqlite_school, other, actor, monkeypatch, form):
+        from fairfields_desktop.ui.views.booking_dialog import CancelDialog, MoveDialog
+
+        window, screen, mine, theirs = self.blocks(qtbot, sqlite_school, actor)
+        office = actor(other, "sbrown")
+        forms = Forms(monkeypatch, MoveDialog if form == "move" else CancelDialog)
+        forms.during = lambda dialog: quiet_then_raised(
+            qtbot, window, banner_of(dialog),
+            lambda: other.bookings.cancel(office, theirs.occurrence_id, "the professional is ill"),
+            lambda: other.bookings.cancel(office, mine.occurrence_id, "the pupil is away"))
+        (screen.on_move_clicked if form == "move" else screen.on_cancel_clicked)()
+        [text] = forms.seen
+        assert says(text, "Booking b-001", "Sarah Brown"), text
