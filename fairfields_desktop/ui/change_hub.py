@@ -179,6 +179,9 @@ def screens_for(changes: Changes) -> list[str]:
 
 # --- an open form on a record someone else changes ------------------------------------------------------------
 CHANGED_BANNER = "{what} was changed by {who} — reload to see it (saving now would be refused)"
+#: for a form whose save is not refused over a change (a decision, a stage recorded): the service checks
+#: what it must (a request already decided), and the person should still know
+CHANGED_NOTICE = "{what} was changed by {who} — reload to see it"
 
 
 class RecordWatch(QObject):
@@ -193,6 +196,7 @@ class RecordWatch(QObject):
         self.widget, self.services, self.kind, self.banner, self.dialog = widget, services, kind, banner, dialog
         self.record: tuple[str, object, tuple, str] | None = None
         self.opened: int | None = None
+        self.words = CHANGED_BANNER
         self.hub: ChangeHub | None = None
         self.connect_hub()
         if not dialog:
@@ -246,7 +250,7 @@ class RecordWatch(QObject):
             return False
         if now == self.opened:
             return False
-        self.banner.setText(CHANGED_BANNER.format(what=what, who=who))
+        self.banner.setText(self.words.format(what=what, who=who))
         self.banner.show()
         return True
 
@@ -275,16 +279,21 @@ def _banner(widget: QWidget) -> QLabel | None:
 
 
 def watch_record(dialog: QWidget, services, kind: str, entity: str, entity_id: object,  # noqa: ANN001
-                 what: str = "This record", also: tuple[tuple[str, tuple[object, ...]], ...] = ()) -> QLabel | None:
+                 what: str = "This record", also: tuple[tuple[str, tuple[object, ...]], ...] = (), *,
+                 refused: bool = True) -> QLabel | None:
     """While ``dialog`` is open on a record (its audit ``entity`` and id; None: any of them), say at once when
-    someone else changes it: a banner at the top of the form. The refusal on save stays the service's."""
+    someone else changes it: a banner at the top of the form. The refusal on save stays the service's
+    (``refused`` False: the save is not refused over a change, and the banner does not say it would be)."""
     hub = find_hub(dialog.parentWidget())
     if hub is None:
         return None
     banner = _banner(dialog)
     if banner is None:
         return None
-    RecordWatch(dialog, services, kind, banner).track(entity, entity_id, what, also)
+    watch = RecordWatch(dialog, services, kind, banner)
+    if not refused:
+        watch.words = CHANGED_NOTICE
+    watch.track(entity, entity_id, what, also)
     return banner
 
 

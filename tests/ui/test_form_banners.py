@@ -197,11 +197,12 @@ def outcome_item(panel, kind: str, key: int):  # noqa: ANN001, ANN201
     raise AssertionError(f"no {kind} {key}")
 
 
-def senco_panel(qtbot, services, actor, key: str):  # noqa: ANN001, ANN201
+def senco_panel(qtbot, services, actor, key: str, upn: str | None = BEN):  # noqa: ANN001, ANN201
     window = open_window(qtbot, services, actor, "mokafor", "ehcp")
     panel = window.screens["ehcp"].panels[key]
     window.screens["ehcp"].tabs.setCurrentWidget(panel)
-    panel.show_pupil(BEN)
+    if upn is not None:
+        panel.show_pupil(upn)
     return window, panel
 
 
@@ -335,3 +336,44 @@ class TestBookings:
         (screen.on_move_clicked if form == "move" else screen.on_cancel_clicked)()
         [text] = forms.seen
         assert says(text, "Booking b-001", "Sarah Brown"), text
+
+
+NOTICE_TAIL = " — reload to see it"
+
+
+class TestFormsWhoseSaveIsNotRefused:
+    """A decision and an assessment's stage are not refused over a change: the banner says so without the
+    refusal (the service refuses what it must, a request already decided)."""
+
+    def test_a_decision_being_made(self, qtbot, sqlite_school, other, actor, monkeypatch):
+        window = open_window(qtbot, sqlite_school, actor, "hcarter", "requests")
+        screen = window.screens["requests"]
+        screen.select_request("r-001")
+        assert screen.current is not None and screen.current.ref == "r-001"
+        head = actor(other, "hcarter")
+        forms = Forms(monkeypatch)
+        forms.during = lambda dialog: quiet_then_raised(
+            qtbot, window, banner_of(dialog),
+            lambda: other.requests.decide(head, "r-003", "decline", reason="not this term"),
+            lambda: other.requests.save_draft(head, {**other.requests.values(head, "r-001"), "end_time": "11:30"},
+                                              "r-001"))
+        screen.on_decision("decline")
+        [text] = forms.seen
+        assert re.fullmatch(r"Request r-001 was changed by Helen Carter at \d\d:\d\d" + re.escape(NOTICE_TAIL),
+                            text), text
+
+    @pytest.mark.parametrize("form", ["stage", "stop"])
+    def test_an_assessments_stage_or_stop(self, qtbot, sqlite_school, other, actor, monkeypatch, form):
+        window, panel = senco_panel(qtbot, sqlite_school, actor, "assessments", None)
+        chosen = panel.selected()
+        assert chosen is not None
+        senco = actor(other, "mokafor")
+        forms = Forms(monkeypatch, QDialog)
+        forms.during = lambda dialog: quiet_then_raised(
+            qtbot, window, banner_of(dialog),
+            lambda: other.assessments.start(senco, BEN, date(2026, 11, 2)),
+            lambda: other.assessments.record_stage(senco, chosen.id, "decision_to_issue_on", date(2026, 11, 23)))
+        (panel.ask_stage if form == "stage" else panel.ask_stop)(chosen)
+        [text] = forms.seen
+        assert re.fullmatch(re.escape(f"{chosen.pupil_name}'s assessment was changed by Michael Okafor at ")
+                            + r"\d\d:\d\d" + re.escape(NOTICE_TAIL), text), text
