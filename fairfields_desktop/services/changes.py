@@ -61,18 +61,31 @@ class ChangeService:
                                   .where(UserRow.username == last.username)) or last.username
             return f"{name} at {last.at:%H:%M}"
 
-    def stamp(self, entity: str, entity_id: object) -> tuple[int | None, str]:
+    def stamp(self, entity: str, entity_id: object = None,
+              also: tuple[tuple[str, tuple[object, ...]], ...] = ()) -> tuple[int | None, str]:
         """The audit trail's last entry about a record (its id, or None) and "Sarah Brown at 10:42": a form
-        compares the id with the one it opened with to know the record changed since."""
-        from sqlalchemy import select
+        compares the id with the one it opened with to know the record changed since.
 
-        from ..store.models import AuditRow
+        ``entity_id`` None: any record of ``entity`` (the terms, saved as a whole). ``also``: (entity, ids)
+        audited on their own that the form shows too (a target's outcome)."""
+        from sqlalchemy import and_, or_, select
 
+        from ..store.models import AuditRow, StaffRow, UserRow
+
+        about = AuditRow.entity == entity
+        if entity_id is not None:
+            about = and_(about, AuditRow.entity_id == str(entity_id))
+        children = [and_(AuditRow.entity == e, AuditRow.entity_id.in_([str(i) for i in ids])) for e, ids in also
+                    if ids]
+        if children:
+            about = or_(about, *children)
         with self.db.read_session() as session:
-            last = session.scalar(select(AuditRow.id).where(AuditRow.entity == entity,
-                                                            AuditRow.entity_id == str(entity_id))
-                                  .order_by(AuditRow.id.desc()).limit(1))
-        return last, (self.last_change(entity, entity_id) if last is not None else "someone else")
+            last = session.scalar(select(AuditRow).where(about).order_by(AuditRow.id.desc()).limit(1))
+            if last is None:
+                return None, "someone else"
+            name = session.scalar(select(StaffRow.name).join(UserRow, UserRow.staff_id == StaffRow.id)
+                                  .where(UserRow.username == last.username)) or last.username
+            return last.id, f"{name} at {last.at:%H:%M}"
 
     def latest(self) -> str:
         """"Sarah Brown at 10:42": who made the latest change the audit trail holds (any record)."""

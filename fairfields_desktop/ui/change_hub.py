@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -179,53 +179,137 @@ def screens_for(changes: Changes) -> list[str]:
 
 # --- an open form on a record someone else changes ------------------------------------------------------------
 CHANGED_BANNER = "{what} was changed by {who} — reload to see it (saving now would be refused)"
+#: for a form whose save is not refused over a change (a decision, a stage recorded): the service checks
+#: what it must (a request already decided), and the person should still know
+CHANGED_NOTICE = "{what} was changed by {who} — reload to see it"
 
 
-def watch_record(dialog: QWidget, services, kind: str, entity: str, entity_id: object,  # noqa: ANN001
-                 what: str = "This record") -> QLabel | None:
-    """While ``dialog`` is open on a record (its audit ``entity`` and id), say at once when someone else
-    changes it: a banner at the top of the form. The refusal on save stays the service's."""
-    hub = find_hub(dialog.parentWidget())
-    if hub is None:
-        return None
-    opened, _who = services.changes.stamp(entity, entity_id)
+class RecordWatch(QObject):
+    """A banner at the top of ``widget`` (a form, or a panel editing in place) saying at once that someone
+    else changed the record it shows (its audit ``entity`` and id, and ``also``: records audited on their own
+    that it shows too). A panel calls `track` whenever it shows a record as saved; a dialog is watched while
+    it is visible, a panel (``dialog=False``) all along, and checked again each time it is shown."""
+
+    def __init__(self, widget: QWidget, services, kind: str, banner: QLabel, *,  # noqa: ANN001
+                 dialog: bool = True) -> None:
+        super().__init__(widget)
+        self.widget, self.services, self.kind, self.banner, self.dialog = widget, services, kind, banner, dialog
+        self.record: tuple[str, object, tuple, str] | None = None
+        self.opened: int | None = None
+        self.words = CHANGED_BANNER
+        self.hub: ChangeHub | None = None
+        self.connect_hub()
+        if not dialog:
+            widget.installEventFilter(self)
+
+    def connect_hub(self) -> bool:
+        """Listen to the window's hub (a panel is made before its window has one: when it is first shown)."""
+        if self.hub is None:
+            hub = find_hub(self.widget if not self.dialog else self.widget.parentWidget())
+            if hub is None:
+                return False
+            self.hub = hub
+            hub.changed.connect(self.on_changed)
+            on_changed = self.on_changed
+
+            def disconnect() -> None:
+                if shiboken6.isValid(hub):
+                    try:
+                        hub.changed.disconnect(on_changed)
+                    except (RuntimeError, TypeError):
+                        pass
+
+            self.widget.destroyed.connect(disconnect)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Show and watched is self.widget:
+            self.connect_hub()
+            self.check()
+        return False
+
+    def track(self, entity: str | None, entity_id: object = None, what: str = "This record",
+              also: tuple[tuple[str, tuple[object, ...]], ...] = ()) -> None:
+        """Watch this record as it is saved now (``entity`` None: nothing); the banner goes."""
+        self.record = (entity, entity_id, also, what) if entity is not None else None
+        self.banner.hide()
+        if self.record is not None:
+            try:
+                self.opened, _who = self.services.changes.stamp(entity, entity_id, also)
+            except Exception:  # noqa: BLE001 (the database is away: the save will say so)
+                self.record = None
+
+    def check(self) -> bool:
+        """Show the banner if the record changed since `track` (True if it did)."""
+        if self.record is None or not shiboken6.isValid(self.banner):
+            return False
+        entity, entity_id, also, what = self.record
+        try:
+            now, who = self.services.changes.stamp(entity, entity_id, also)
+        except Exception:  # noqa: BLE001 (the database is away: the save will say so)
+            return False
+        if now == self.opened:
+            return False
+        self.banner.setText(self.words.format(what=what, who=who))
+        self.banner.show()
+        return True
+
+    def on_changed(self, changes: Changes) -> None:
+        if not shiboken6.isValid(self.widget) or (self.dialog and not self.widget.isVisible()):
+            return
+        if self.kind in kinds_of(changes):
+            self.check()
+
+
+def _banner(widget: QWidget) -> QLabel | None:
     banner = QLabel("")
     banner.setObjectName("changedElsewhere")
     banner.setWordWrap(True)
     banner.setAccessibleName("Changed by someone else")
     banner.hide()
-    layout = dialog.layout()
+    layout = widget.layout()
     if isinstance(layout, QFormLayout):
         layout.insertRow(0, banner)
     elif layout is not None and hasattr(layout, "insertWidget"):
         layout.insertWidget(0, banner)
     else:
+        banner.deleteLater()
         return None
-
-    def on_changed(changes: Changes) -> None:
-        if not shiboken6.isValid(dialog) or not shiboken6.isValid(banner) or not dialog.isVisible():
-            return
-        if kind not in kinds_of(changes):
-            return
-        try:
-            now, who = services.changes.stamp(entity, entity_id)
-        except Exception:  # noqa: BLE001 (the database is away: the save will say so)
-            return
-        if now != opened:
-            banner.setText(CHANGED_BANNER.format(what=what, who=who))
-            banner.show()
-
-    hub.changed.connect(on_changed)
-
-    def disconnect() -> None:
-        if shiboken6.isValid(hub):
-            try:
-                hub.changed.disconnect(on_changed)
-            except (RuntimeError, TypeError):
-                pass
-
-    dialog.destroyed.connect(disconnect)
     return banner
+
+
+def watch_record(dialog: QWidget, services, kind: str, entity: str, entity_id: object,  # noqa: ANN001
+                 what: str = "This record", also: tuple[tuple[str, tuple[object, ...]], ...] = (), *,
+                 refused: bool = True) -> QLabel | None:
+    """While ``dialog`` is open on a record (its audit ``entity`` and id; None: any of them), say at once when
+    someone else changes it: a banner at the top of the form. The refusal on save stays the service's
+    (``refused`` False: the save is not refused over a change, and the banner does not say it would be)."""
+    hub = find_hub(dialog.parentWidget())
+    if hub is None:
+        return None
+    banner = _banner(dialog)
+    if banner is None:
+        return None
+    watch = RecordWatch(dialog, services, kind, banner)
+    if not refused:
+        watch.words = CHANGED_NOTICE
+    watch.track(entity, entity_id, what, also)
+    return banner
+
+
+def rewatch(form: QWidget) -> None:
+    """The form was filled again from the record as saved now: watch from here (its banner goes)."""
+    watch = form.findChild(RecordWatch)
+    if watch is not None and watch.record is not None:
+        entity, entity_id, also, what = watch.record
+        watch.track(entity, entity_id, what, also)
+
+
+def watch_panel(panel: QWidget, services, kind: str) -> RecordWatch | None:  # noqa: ANN001
+    """A banner for a panel that edits a record in place (the school's settings, a review's paperwork), put
+    at the top of its layout: the panel calls `RecordWatch.track` each time it shows a record as saved."""
+    banner = _banner(panel)
+    return None if banner is None else RecordWatch(panel, services, kind, banner, dialog=False)
 
 
 # --- the record a screen's detail pane shows -----------------------------------------------------------------

@@ -30,6 +30,7 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...services.assessments import STAGES
+from ..change_hub import watch_record
 from ..contrast import error_style
 from ..operations import perform
 from ..models.base import ITEM_ROLE, Column, RowsModel, fit_columns, make_table
@@ -294,6 +295,8 @@ class AssessmentsPanel(QWidget):
         on = _date_edit(today, today)
         dialog = _dialog(self, f"Stage of {assessment.pupil_name}'s assessment",
                          [("&Stage", stage), ("&Happened on", on)])
+        watch_record(dialog, self.services, "assessments", "assessment", assessment.id,
+                     f"{assessment.pupil_name}'s assessment", refused=False)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return stage.currentData(), on.date().toPython()
@@ -306,6 +309,8 @@ class AssessmentsPanel(QWidget):
         reason.setPlaceholderText("e.g. the LA decided not to assess")
         dialog = _dialog(self, f"{assessment.pupil_name}'s assessment stopped",
                          [("&Stopped on", on), ("&Reason", reason)])
+        watch_record(dialog, self.services, "assessments", "assessment", assessment.id,
+                     f"{assessment.pupil_name}'s assessment", refused=False)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return on.date().toPython(), reason.text()

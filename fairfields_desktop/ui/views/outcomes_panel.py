@@ -36,6 +36,7 @@ from ..undo import push_done
 from ...domain.permissions import allowed
 from ...domain.school import AREA_LABELS, AREAS_OF_NEED
 from ...services.outcomes import STATUSES
+from ..change_hub import watch_record
 from ..contrast import readable
 from ..forms import FormDialog
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, make_table
@@ -489,6 +490,7 @@ class OutcomesPanel(QWidget):
         kind, data = self._selected()
         if kind == "outcome":
             dialog = OutcomeDialog(outcome=data, parent=self)
+            watch_record(dialog, self.services, "outcomes", "outcome", data.id, "This outcome")
 
             def save() -> Job:
                 area, text = dialog.values()
@@ -504,6 +506,9 @@ class OutcomesPanel(QWidget):
         elif kind == "target":
             target, outcome = data
             dialog = TargetDialog(self._professionals(), outcome, target, self)
+            # the form shows the outcome it is under too (ending the outcome ends the target: audited there)
+            watch_record(dialog, self.services, "outcomes", "target", target.id, "This target",
+                         also=(("outcome", (outcome.id,)),))
 
             def save() -> Job:
                 return job(self.services.outcomes.edit_target, self.actor, target.id, version=target.version,

@@ -73,6 +73,7 @@ def run_edit_form(dialog: QDialog, save: Callable[[], object], reload: Callable[
             dialog.show_problems(exc.problems)
         except StaleRecord as exc:
             if ask_reload(dialog, exc):
+                rewatch(dialog)
                 reload()
                 dialog.message.setText(RELOADED)
             else:
@@ -80,7 +81,7 @@ def run_edit_form(dialog: QDialog, save: Callable[[], object], reload: Callable[
         except FairfieldsError as exc:
             dialog.message.setText(f"Not saved: {exc}")
     return None
-from ..change_hub import watch_record
+from ..change_hub import rewatch, watch_record
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
 from ..shortcuts import add_shortcut
 
@@ -232,6 +233,8 @@ class ClassesTab(RegisterTab):
         if klass is not None:
             fill(klass)
         dialog = FormDialog("Class", [("name", "&Name", name), ("room", "&Classroom", room)], self)
+        if klass is not None:
+            watch_record(dialog, self.services, "people", "class", klass.id, f"Class {klass.name}")
         saved = run_edit_form(dialog, lambda: job(self.services.people.save_class,
             self.actor, name.text(), room.currentData(), klass.id if klass else None, opened[0]),
             lambda: fill(next(c for c in self.services.people.list_classes(self.actor) if c.id == klass.id)))
@@ -294,6 +297,8 @@ class SpacesTab(RegisterTab):
         dialog = FormDialog("Space", [("name", "&Name", name), ("kind", "&Kind", kind),
                                       ("capacity", "&Capacity", capacity), ("features", "&Features", features),
                                       ("bookable", "", bookable)], self)
+        if space is not None:
+            watch_record(dialog, self.services, "spaces", "space", space.id, space.name)
         saved = run_edit_form(dialog, lambda: job(self.services.people.save_space,
             self.actor, {"name": name.text(), "kind": kind.currentText(), "capacity": capacity.value(),
                          "features": features.text(), "bookable": bookable.isChecked()},

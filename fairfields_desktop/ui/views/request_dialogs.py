@@ -32,6 +32,7 @@ from ...domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem,
 from ...domain.school import WEEKDAYS
 from ...services.requests import RequestView
 from ...domain.rules import join_words
+from ..change_hub import rewatch, watch_record
 from ..contrast import error_style
 from ..models.requests import RulesModel, rule_label
 from .people_view import RELOADED, FormDialog, ask_reload, stale_text
@@ -216,6 +217,8 @@ class RequestDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         if view is not None:
+            # stamped before the form is filled: a change in between is not missed
+            watch_record(self, services, "requests", "request", view.ref, f"Request {view.ref}")
             self._fill(view)
         for signal in (self.pupil.currentIndexChanged, self.professional.currentIndexChanged,
                        self.setting.currentIndexChanged, self.first.dateChanged, self.last.dateChanged,
@@ -244,6 +247,7 @@ class RequestDialog(QDialog):
 
     def reload(self) -> None:
         """Fill the form again from the request as it is saved now."""
+        rewatch(self)
         self._fill_values(self.services.requests.values(self.actor, self.ref))
 
     def _fill(self, view: RequestView) -> None:

@@ -41,6 +41,7 @@ from ..models.requests import (
     state_text,
     verdict_text,
 )
+from ..change_hub import watch_record
 from ..operations import Job, job
 from .people_view import run_form
 from .request_dialogs import ActingHeadDialog, DecisionDialog, RequestDialog, RulePanel, date_edit
@@ -307,6 +308,7 @@ class RequestsScreen(QWidget):
         if view is None:
             return
         dialog, call = self._decision_form(action, view)
+        watch_record(dialog, self.services, "requests", "request", view.ref, f"Request {view.ref}", refused=False)
         result = run_form(dialog, call)
         if result is None:
             return

@@ -41,6 +41,7 @@ from ..operations import perform
 from ..undo import push_done
 from ...domain.permissions import allowed
 from ...services.reviews import INVITEE_ROLES, STATUS_WORDS, PupilReviews, Review
+from ..change_hub import watch_panel, watch_record
 from ..contrast import error_style
 from ..forms import FormDialog
 from ..models.base import ITEM_ROLE, Column, RowsModel, fit_columns, make_table
@@ -397,6 +398,8 @@ class ReviewsPanel(QWidget):
         self.save_button.clicked.connect(self.on_save_paperwork)
         self.saved_text_button.clicked.connect(self.on_show_saved_text)
         self.pupil.currentIndexChanged.connect(self._on_pupil_chosen)
+        # the four texts being typed while someone else saves the review: said at once, above the panel
+        self.texts_watch = watch_panel(self, services, "reviews") if self.can_manage else None
         self.reload()
 
     def _box(self, title: str, table, *buttons: QPushButton) -> QWidget:  # noqa: ANN001
@@ -520,6 +523,9 @@ class ReviewsPanel(QWidget):
         if review is not None and typing and review.id == self._texts_review:
             if fresh == self._texts_loaded:  # nobody else changed the texts: keep typing, save on this version
                 self._texts_version = review.version
+                self._watch_texts(review)
+            elif self.texts_watch is not None:  # they did: the save will be refused, say so now
+                self.texts_watch.check()
             return
         for (key, _label), edit in zip(TEXTS, self.texts.values(), strict=True):
             edit.setPlainText(getattr(review, key) or "" if review else "")
@@ -527,6 +533,13 @@ class ReviewsPanel(QWidget):
         self._texts_review = review.id if review else None
         self._texts_loaded = fresh
         self._texts_version = review.version if review else None
+        self._watch_texts(review)
+
+    def _watch_texts(self, review: Review | None) -> None:
+        """The texts shown are the review's as saved now: a change from here on raises the banner."""
+        if self.texts_watch is not None:
+            self.texts_watch.track("annual_review" if review else None, review.id if review else None,
+                                   f"The paperwork of {self._name()}'s review")
 
     def _update_buttons(self) -> None:
         review = self.review
@@ -548,6 +561,7 @@ class ReviewsPanel(QWidget):
             dialog = MeetingDialog(title, self.services.clock.today(), parent=self)
         else:
             dialog = MeetingDialog(title, review.meeting_on, review.meeting_at, review.place, parent=self)
+            watch_record(dialog, self.services, "reviews", "annual_review", review.id, "This review meeting")
         return dialog.values() if dialog.exec() == FormDialog.DialogCode.Accepted else None
 
     def ask_reason(self) -> str | None:

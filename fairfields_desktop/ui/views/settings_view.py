@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import FairfieldsError, InvalidInput, Problem, StaleRecord
+from ..change_hub import watch_panel
 from ..operations import perform
 from ..undo import install_undo, push_done
 from ...domain.permissions import allowed
@@ -249,6 +250,8 @@ class SettingsScreen(QWidget):
         form.addRow("", save_row)
         form.addRow("", self.settings_message)
         self.save_settings_button.clicked.connect(self.on_save_settings_clicked)
+        # someone else saves the settings meanwhile: said at once (the settings are audited as one record)
+        self.settings_watch = watch_panel(group, self.services, "school") if self.can_edit_settings else None
         return group
 
     def _terms_group(self) -> QGroupBox:
@@ -305,6 +308,8 @@ class SettingsScreen(QWidget):
         self.remove_closure_button.clicked.connect(self.on_remove_closure_clicked)
         self.save_terms_button.clicked.connect(self.on_save_terms_clicked)
         self.revert_terms_button.clicked.connect(self.load_terms)
+        # the terms are saved (and audited) as a whole: any change to them is a change to what is shown
+        self.terms_watch = watch_panel(group, self.services, "school") if self.can_edit_terms else None
         return group
 
     def _table(self, model, name: str) -> QTableView:  # noqa: ANN001
@@ -325,6 +330,8 @@ class SettingsScreen(QWidget):
         self.load_terms()
 
     def load_settings(self) -> None:
+        if self.settings_watch is not None:  # before reading: a change in between is not missed
+            self.settings_watch.track("school_settings", 1, "The school's settings")
         values = self.services.school.settings_values(with_version=True)
         self.settings_version = values.get("version")  # sent with a save: refused if someone saved since
         self.school_name.setText(values["school_name"])
@@ -338,6 +345,8 @@ class SettingsScreen(QWidget):
         self.retention.setValue(int(values.get("retention_years", 31)))
 
     def load_terms(self) -> None:
+        if self.terms_watch is not None:
+            self.terms_watch.track("terms", None, "The terms and closures")
         terms = self.services.school.terms_values()
         self.terms_opened = copy.deepcopy(terms)  # sent with a save: refused if someone saved since
         self.terms_model.set_terms(terms)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError
 from ...domain.permissions import allowed
+from ..change_hub import watch_record
 from ..commands import ServiceCommand, UndoOnlyCommand, outcome_text
 from ..contrast import readable
 from ..operations import perform
@@ -467,6 +468,7 @@ class TimetableScreen(QWidget):
             self.message.setText("Choose a booking (not a cancelled one) first.")
             return
         dialog = MoveDialog(self.services, self.actor, block, parent=self)
+        watch_record(dialog, self.services, "bookings", "booking", block.booking_ref, f"Booking {block.booking_ref}")
         while dialog.exec() == QDialog.DialogCode.Accepted:
             start, end, space, whole = dialog.values()
             error = self.move_block(block, start, end, space, whole_series=whole)
@@ -516,6 +518,7 @@ class TimetableScreen(QWidget):
             self.message.setText("Choose a booking (not a cancelled one) first.")
             return
         dialog = CancelDialog(block, parent=self)
+        watch_record(dialog, self.services, "bookings", "booking", block.booking_ref, f"Booking {block.booking_ref}")
         while dialog.exec() == QDialog.DialogCode.Accepted:
             reason, whole = dialog.values()
             try:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import FairfieldsError, StaleRecord
 from ...domain.passwords import RULE_TEXT
 from ...domain.school import ROLE_LABELS, ROLES, roles_text
+from ..change_hub import watch_record
 from ..forms import FormDialog, run_form
 from ..operations import job, perform
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
@@ -209,6 +210,7 @@ class UsersTab(QWidget):
             return
         roles = RolesBox(user.roles)
         dialog = FormDialog(f"Roles of {user.username}", [("roles", "&Roles", roles)], self)
+        watch_record(dialog, self.services, "users", "user", user.username, f"{user.username}'s account")
         saved = run_form(dialog, lambda: job(self.services.users.set_roles, self.actor, user.id, roles.roles(),
                                              user.version))
         dialog.deleteLater()
