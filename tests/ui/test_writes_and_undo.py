@@ -477,6 +477,19 @@ def redo_via_menu(window: MainWindow) -> None:
     entry.trigger()
 
 
+
+def _ben_review_scheduled(window_for, monkeypatch):  # noqa: ANN001, ANN202
+    """The SENCO's window on the EHCP screen's reviews, Ben's meeting set for 14 December."""
+    window = window_for("mokafor")
+    window.show_screen("ehcp")
+    screen = window.screens["ehcp"]
+    panel = screen.panels["reviews"]
+    screen.tabs.setCurrentWidget(panel)
+    panel.show_pupil(BEN)
+    monkeypatch.setattr(panel, "ask_meeting", lambda *a: (date(2026, 12, 14), None, None))
+    panel.schedule_button.click()
+    return window, panel
+
 class TestNewUndo:
     """Do, undo, redo through the real screen (its Actions menu entries) for the screens that had none."""
 
@@ -580,14 +593,7 @@ class TestNewUndo:
         assert target  # the target kept its id throughout
 
     def test_a_reviews_paperwork(self, window_for, monkeypatch, sqlite_school):
-        window = window_for("mokafor")
-        window.show_screen("ehcp")
-        screen = window.screens["ehcp"]
-        panel = screen.panels["reviews"]
-        screen.tabs.setCurrentWidget(panel)
-        panel.show_pupil(BEN)
-        monkeypatch.setattr(panel, "ask_meeting", lambda *a: (date(2026, 12, 14), None, None))
-        panel.schedule_button.click()
+        window, panel = _ben_review_scheduled(window_for, monkeypatch)
         panel.texts["child_views"].setPlainText("Ben likes the pool.")
         panel.save_button.click()
         panel.texts["child_views"].setPlainText("Ben likes the pool and wants to walk further.")
@@ -605,14 +611,7 @@ class TestNewUndo:
         assert saved() == "Ben likes the pool and wants to walk further."
 
     def test_a_review_meeting_moved(self, window_for, monkeypatch, sqlite_school):
-        window = window_for("mokafor")
-        window.show_screen("ehcp")
-        screen = window.screens["ehcp"]
-        panel = screen.panels["reviews"]
-        screen.tabs.setCurrentWidget(panel)
-        panel.show_pupil(BEN)
-        monkeypatch.setattr(panel, "ask_meeting", lambda *a: (date(2026, 12, 14), None, None))
-        panel.schedule_button.click()
+        window, panel = _ben_review_scheduled(window_for, monkeypatch)
         monkeypatch.setattr(panel, "ask_meeting", lambda *a: (date(2026, 12, 16), time(10, 0), "Library"))
         panel.move_button.click()
 
