@@ -378,11 +378,14 @@ def test_the_hunt_is_not_blind(hunt):
         assert hunt.dialogs.get(role, 0) > 3, f"{role}: only {hunt.dialogs.get(role)} dialogs opened"
 
 
+@pytest.mark.xfail(strict=True, reason="leaks of issue #16 not yet mended")
 def test_every_surface_shows_each_role_only_what_it_may_see(hunt):
     leaks = hunt.listing(whole_record=False)
     assert not leaks, f"{len(leaks)} leak(s) found, as role: surface: what leaked\n" + "\n".join(leaks)
 
 
+@pytest.mark.xfail(strict=True, reason="leaks of issue #16 not yet mended (the dump and an administrator's "
+                   "subject-access export hold the whole record: the lead rules on them)")
 def test_the_whole_record_exports_stay_in_scope(hunt):
     """The dump and the subject-access export hold a whole record: only for the roles whose scope is whole."""
     leaks = hunt.listing(whole_record=True)
