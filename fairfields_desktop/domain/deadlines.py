@@ -290,7 +290,8 @@ def _item(kind: str, due: date, today: date, subject: str, detail: str) -> DueIt
     return DueItem(kind, due, today > due, subject, detail)
 
 
-def _annual_review(pupil: PupilFacts, today: date, under_five_months: int) -> DueItem | None:
+def _annual_review(pupil: PupilFacts, today: date, under_five_months: int,
+                   plan_dates: bool = True) -> DueItem | None:
     due = next_review_due(pupil.ehcp_issued, pupil.last_review, pupil.date_of_birth, under_five_months)
     if due is None:
         return None
@@ -300,7 +301,7 @@ def _annual_review(pupil: PupilFacts, today: date, under_five_months: int) -> Du
              else f"plan issued {day_text(start)}")
     if review_interval_months(pupil.date_of_birth, start, under_five_months) != 12:
         since += f"; every {under_five_months} months while under 5"
-    notes = [f"annual review of {pupil.name} due by {day_text(due)} ({since})"]
+    notes = [f"annual review of {pupil.name} due by {day_text(due)}" + (f" ({since})" if plan_dates else "")]
 
     meeting = pupil.review_meeting
     if meeting is not None:
@@ -411,9 +412,10 @@ def due_items(today: date, within_days: int | None, *, pupils: Iterable[PupilFac
               authorisations: Iterable[AuthorisationFacts] = (),
               professionals: Iterable[ProfessionalFacts] = (), reviews: Iterable[ReviewFacts] = (),
               under_five_months: int = 6,
-              dbs_recheck_years: int = 3) -> list[DueItem]:
+              dbs_recheck_years: int = 3, plan_dates: bool = True) -> list[DueItem]:
     """Everything due on or before ``today + within_days`` (everything when None), overdue included,
-    sorted by due date, then kind, then subject."""
+    sorted by due date, then kind, then subject. ``plan_dates`` False: an annual review's detail leaves out
+    the plan's dates (when it was issued, the last review), for a reader who may not see them."""
     if within_days is not None and within_days < 0:
         raise ValueError("within_days cannot be negative")
     if under_five_months < 1:
@@ -421,7 +423,7 @@ def due_items(today: date, within_days: int | None, *, pupils: Iterable[PupilFac
     pupils = tuple(pupils)
     by_upn = {p.upn: p for p in pupils}
     found: list[DueItem | None] = []
-    found += (_annual_review(p, today, under_five_months) for p in pupils)
+    found += (_annual_review(p, today, under_five_months, plan_dates) for p in pupils)
     found += (_advice(a, today, by_upn, under_five_months) for a in advice)
     found += (_assessment(a, today) for a in assessments)
     found += (_authorisation(a, today) for a in authorisations)

@@ -34,7 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pupils.edit_needs": frozenset({"headteacher", "senco"}),
     "pupils.edit_consent": frozenset({"headteacher", "senco"}),
     "pupils.all_classes": frozenset({"headteacher", "senco", "office", "admin"}),
-    "pupils.subject_access": frozenset({"headteacher", "senco", "admin"}),  # everything held about one pupil
+    "pupils.subject_access": frozenset({"headteacher", "senco"}),  # everything held about one pupil, health included
     "mis.import": frozenset({"admin", "office", "senco"}),
     # professionals, their checks and their visits
     "professionals.view": EVERYONE,

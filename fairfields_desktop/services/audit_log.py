@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..domain.permissions import require
+from ..domain.permissions import allowed, require
 from ..store.database import Database
 from ..store.models import AuditRow, PupilRow, StaffRow, UserRow
 from . import audit
@@ -48,6 +48,40 @@ ENTITY_LABELS = {
     "checks_register": "Report: checks register",
     "visits_log": "Report: visits log",
 }
+
+
+#: records whose values only a reader with this permission may read in the trail (who, when and what was done
+#: stay for every reader): consent, needs and the plan's budget, outcomes and targets, reviews, assessments
+WITHHELD_ENTITIES = {
+    "consent": "pupils.view_consent",
+    "budget_discussion": "pupils.view_needs",
+    "outcome": "outcomes.view",
+    "target": "outcomes.view",
+    "annual_review": "reviews.view",
+    "advice": "reviews.view",
+    "assessment": "assessments.manage",
+}
+#: values within any record that only a reader who may see needs reads: the plan, the areas of need, notes
+WITHHELD_KEYS = ("ehcp", "areas_of_need", "notes", "note", "child_views", "parent_views", "budget_review",
+                 "proposed_amendments", "personal_budget_reference", "personal_budget_amount_gbp")
+#: what the trail shows in place of a value withheld from the reader
+WITHHELD = "not shown for your role"
+
+
+def redacted(roles: frozenset[str], entity: str, before: dict[str, Any] | None,
+             after: dict[str, Any] | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """``before`` and ``after`` as ``roles`` may read them: every value of a record kind withheld from them
+    (a consent, an outcome…) and every needs or notes value of any record replaced by WITHHELD."""
+    permission = WITHHELD_ENTITIES.get(entity)
+    whole = permission is not None and not allowed(roles, permission)
+    keys = not allowed(roles, "pupils.view_needs")
+
+    def clean(values: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not isinstance(values, dict) or values == audit.ERASED:
+            return values
+        return {k: WITHHELD if whole or (keys and k in WITHHELD_KEYS) else v for k, v in values.items()}
+
+    return clean(before), clean(after)
 
 
 def entity_label(entity: str) -> str:
@@ -153,7 +187,7 @@ class AuditService:
             pupils: dict[str, str] = {}
             found: list[AuditEntry] = []
             for row in session.scalars(query.execution_options(yield_per=500)):
-                entry = self._entry(session, row, names, pupils)
+                entry = self._entry(session, row, names, pupils, actor.roles)
                 if wanted and wanted not in _haystack(entry):
                     continue
                 found.append(entry)
@@ -190,7 +224,8 @@ class AuditService:
                                     .join(StaffRow, StaffRow.id == UserRow.staff_id)).all())
 
     @staticmethod
-    def _entry(session, row: AuditRow, names: dict[str, str], pupils: dict[str, str]) -> AuditEntry:
+    def _entry(session, row: AuditRow, names: dict[str, str], pupils: dict[str, str],
+               roles: frozenset[str]) -> AuditEntry:
         kind = entity_label(row.entity)
         record = f"{kind} {row.entity_id}" if row.entity_id else kind
         if row.entity == "pupil" and row.entity_id and row.entity_id.isdigit():
@@ -201,10 +236,11 @@ class AuditService:
             if pupils[row.entity_id]:
                 record += f" ({pupils[row.entity_id]})"
         name = names.get(row.username)
+        before, after = redacted(roles, row.entity, row.before, row.after)
         return AuditEntry(
             id=row.id, at=row.at, username=row.username, who=f"{row.username} ({name})" if name else row.username,
             action=row.action, entity=row.entity, kind=kind, entity_id=row.entity_id, record=record,
-            changes=changes_in_words(row.before, row.after), note=row.note, before=row.before, after=row.after)
+            changes=changes_in_words(before, after), note=row.note, before=before, after=after)
 
 
 def _haystack(entry: AuditEntry) -> str:

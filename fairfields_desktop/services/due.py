@@ -32,7 +32,9 @@ class DueService:
     def due(self, actor: Actor, within_days: int | None = None) -> list[deadlines.DueItem]:
         """Every item due by today + ``within_days`` (all of them when None), overdue ones included.
 
-        A teacher sees their own class's pupils only (and no professionals' checks)."""
+        A teacher sees their own class's pupils only (and no professionals' checks). Every role sees every
+        kind and its date; a role that may not see needs (the office, the administrator) reads an annual
+        review's detail without the plan's dates (issued, last review)."""
         require(actor.roles, "due.view", who=actor.username)
         if within_days is not None and within_days < 0:
             raise InvalidInput(Problem("within", "give the number of days ahead to look (0 or more)"))
@@ -72,4 +74,5 @@ class DueService:
             today, within_days, pupils=pupils, advice=advice, assessments=assessments,
             authorisations=authorisations, professionals=professionals, reviews=reviews,
             under_five_months=settings.under_five_review_months if settings else 6,
-            dbs_recheck_years=settings.dbs_recheck_years if settings else 3)
+            dbs_recheck_years=settings.dbs_recheck_years if settings else 3,
+            plan_dates=allowed(actor.roles, "pupils.view_needs"))

@@ -140,8 +140,10 @@ class OutcomeService:
         return sorted(found, key=lambda s: (s.class_name, s.pupil, order.get(s.area, 9), s.target))
 
     def targets_for_session(self, actor: Actor, occurrence_id: int) -> list[tuple[int, str]]:
-        """(target id, "pupil: target") for the current targets of a session's pupils, for its progress note."""
+        """(target id, "pupil: target") for the current targets of a session's pupils, for its progress note:
+        for whoever marks sessions and may read outcomes (not the office); a teacher, their class's pupils' only."""
         require(actor.roles, "sessions.mark", who=actor.username)
+        require(actor.roles, "outcomes.view", who=actor.username)
         with self.db.read_session() as session:
             occurrence = session.get(BookingOccurrenceRow, occurrence_id)
             if occurrence is None:
@@ -152,6 +154,9 @@ class OutcomeService:
                      .join(BookingPupilRow, BookingPupilRow.pupil_id == PupilRow.id)
                      .where(BookingPupilRow.booking_id == occurrence.booking_id, TargetRow.status == "current")
                      .order_by(PupilRow.last_name, TargetRow.id))
+            if not allowed(actor.roles, "pupils.all_classes"):
+                query = query.join(ClassRow, ClassRow.id == PupilRow.class_id).where(
+                    ClassRow.name == (actor.class_name or ""))
             return [(tid, f"{first} {last}: {text}") for tid, text, first, last in session.execute(query)]
 
     # --- outcomes ------------------------------------------------------------------------------------

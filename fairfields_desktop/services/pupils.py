@@ -137,6 +137,26 @@ class PupilDetail:
     hidden: tuple[str, ...] = field(default=())  # names of the sections left out for this role
 
 
+#: the fields of a pupil's record that only a role with ``pupils.edit_needs`` receives, edits or sends
+NEEDS_FIELDS = ("ehcp", "areas_of_need")
+
+
+@dataclass(frozen=True)
+class PupilEditView:
+    """What the Edit-pupil form may show and change, for one role: ``values`` holds the fields that role may
+    edit (the dataset's shape) and nothing else. For a role without ``pupils.edit_needs`` (the office, the
+    administrator) there is no plan, budget or area of need in it at all, not even empty."""
+
+    pupil_id: int
+    version: int  # the record's version when read: the stale-edit check of the save
+    values: dict[str, Any]
+    edits_needs: bool  # the plan (dates, personal budget) and the areas of need are in ``values``
+
+    @property
+    def name(self) -> str:
+        return f"{self.values.get('first_name', '')} {self.values.get('last_name', '')}".strip()
+
+
 def _contact_text(pro: ProfessionalRow) -> str:
     return " · ".join(x for x in (pro.phone, pro.email) if x) or "no contact details recorded"
 
@@ -221,12 +241,25 @@ class PupilService:
                 hidden=tuple(hidden),
             )
 
-    def pupil_values(self, actor: Actor, pupil_id: int) -> dict[str, Any]:
-        """The pupil's editable details (dataset shape, plus ``version``) for the edit form."""
+    def edit_view(self, actor: Actor, pupil_id: int) -> PupilEditView:
+        """The fields of the pupil's record this actor may edit (``pupils.edit``; the plan and the areas of
+        need only with ``pupils.edit_needs``), with the version they were read at, for the Edit-pupil form."""
         require(actor.roles, "pupils.edit", who=actor.username)
         with self.db.read_session() as session:
             row = self._row(session, pupil_id)
-            return _values(row)
+            require_class(actor, row)
+            values = _values(row)
+            version = values.pop("version")
+            edits_needs = allowed(actor.roles, "pupils.edit_needs")
+            if not edits_needs:
+                for key in NEEDS_FIELDS:
+                    values.pop(key)
+            return PupilEditView(row.id, version, values, edits_needs)
+
+    def pupil_values(self, actor: Actor, pupil_id: int) -> dict[str, Any]:
+        """The pupil's editable details for this actor (dataset shape, plus ``version``): `edit_view`'s values."""
+        view = self.edit_view(actor, pupil_id)
+        return {**view.values, "version": view.version}
 
     # --- changing -------------------------------------------------------------------------------
     def save_pupil(self, actor: Actor, values: dict[str, Any], pupil_id: int | None = None,
@@ -424,15 +457,19 @@ class PupilService:
         return row
 
     def _merge_permitted(self, actor: Actor, values: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
-        """Fields the actor may not change keep their stored values (or are refused if changed)."""
+        """Fields the actor may not edit keep their stored values. Sending one at all is refused (NotAllowed),
+        whatever it holds: a role that never receives the plan or the areas of need cannot send them back, and
+        the answer must not tell it whether a guess matched what is stored. A new pupil may come with
+        them empty (no plan, no areas)."""
         merged = dict(values)
         if not allowed(actor.roles, "pupils.edit_needs"):
-            for key in ("ehcp", "areas_of_need"):
-                stored = before.get(key) if before else (None if key == "ehcp" else [])
-                if key in values and values[key] != stored:
-                    raise NotAllowed(f"{actor.username} may not change a pupil's {key.replace('_', ' ')}: "
+            for key in NEEDS_FIELDS:
+                empty = None if key == "ehcp" else []
+                if key in values and (before is not None or (values[key] or empty) != empty):
+                    label = "EHCP (plan dates and personal budget)" if key == "ehcp" else "areas of need"
+                    raise NotAllowed(f"{actor.username} may not change a pupil's {label}: "
                                      "the SENCO or the headteacher can")
-                merged[key] = stored
+                merged[key] = before.get(key) if before else empty
         return merged
 
     def _lock(self, session: Session, pupil_id: int | None, expected_version: int | None) -> PupilRow | None:

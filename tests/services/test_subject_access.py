@@ -120,15 +120,15 @@ class TestTheExport:
         assert entry.note == f"subject access export of pupil {ids['ben']}"
         assert entry.before is None and entry.after is None
 
-    def test_the_office_and_teachers_may_not_export(self, later, actor):
+    def test_the_office_teachers_and_the_administrator_may_not_export(self, later, actor):
         ben = later.pupils.id_of(actor(later, "hcarter"), BEN)
-        for username in ("sbrown", "ttaylor"):
+        for username in ("sbrown", "ttaylor", "admin"):
             with pytest.raises(NotAllowed, match="pupils.subject_access"):
                 later.subject_access.export(actor(later, username), ben)
 
     def test_the_json_and_the_pdf_are_written_and_the_pdf_names_no_other_pupil(self, later, actor, out):
         ids = fill_records(later, actor)
-        json_path, pdf_path = save(later, actor(later, "admin"), ids["ben"], out)
+        json_path, pdf_path = save(later, actor(later, "hcarter"), ids["ben"], out)
         assert json_path == out / f"subject-access-{ids['ben']}.json"
         assert pdf_path == out / f"subject-access-{ids['ben']}.pdf"
         assert json.loads(json_path.read_text(encoding="utf-8"))["pupil"]["last_name"] == "Hughes"
@@ -161,10 +161,17 @@ class TestTheCommand:
         assert code == 5 and "pupils.subject_access" in err
         assert list(out.iterdir()) == []
 
+    def test_the_administrator_is_refused_with_exit_5(self, sqlite_school, sqlite_url, monkeypatch, out):
+        """Everything held about a pupil, health data included, is for the headteacher and the SENCO."""
+        code, err = self.invoke(monkeypatch, "--db", sqlite_url, "--as", "admin", "export-pupil", BEN, "--out",
+                                str(out), password="demo-admin-2026")
+        assert code == 5 and "pupils.subject_access" in err
+        assert list(out.iterdir()) == []
+
     def test_an_unknown_upn_or_folder_exits_4(self, sqlite_school, sqlite_url, monkeypatch, tmp_path):
-        code, err = self.invoke(monkeypatch, "--db", sqlite_url, "--as", "admin", "export-pupil", "X000000000000",
-                                "--out", str(tmp_path), password="demo-admin-2026")
+        code, err = self.invoke(monkeypatch, "--db", sqlite_url, "--as", "hcarter", "export-pupil", "X000000000000",
+                                "--out", str(tmp_path), password="demo-head-2026")
         assert code == 4 and "no pupil with UPN" in err
-        code, err = self.invoke(monkeypatch, "--db", sqlite_url, "--as", "admin", "export-pupil", BEN,
-                                "--out", str(tmp_path / "nowhere"), password="demo-admin-2026")
+        code, err = self.invoke(monkeypatch, "--db", sqlite_url, "--as", "hcarter", "export-pupil", BEN,
+                                "--out", str(tmp_path / "nowhere"), password="demo-head-2026")
         assert code == 4 and "does not exist" in err

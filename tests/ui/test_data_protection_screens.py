@@ -185,7 +185,7 @@ class TestSubjectAccessButton:
         assert screen.message.text() == ""
         assert not any(Path(tmp_path).rglob("subject-access-*"))
 
-    @pytest.mark.parametrize("username", ["sbrown", "ttaylor"])
-    def test_the_office_and_teachers_do_not_see_the_button(self, busy_school, actor, make, username):
+    @pytest.mark.parametrize("username", ["sbrown", "ttaylor", "admin"])
+    def test_the_office_teachers_and_the_administrator_do_not_see_the_button(self, busy_school, actor, make, username):
         screen = make(PupilsScreen(busy_school, actor(busy_school, username)))
         assert not screen.subject_access_button.isVisibleTo(screen)

@@ -176,3 +176,70 @@ class TestModels:
         proxy.setSourceModel(model)
         proxy.set_search("o")
         qtmodeltester.check(proxy)
+
+
+def _dialog_text(dialog: QDialog) -> str:
+    """Every word the dialog shows: labels, group titles, check boxes, fields' contents and names, tooltips."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+    words = []
+    for widget in dialog.findChildren(QWidget):
+        if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
+            words.append(widget.text())
+        if isinstance(widget, QLineEdit):
+            words.append(widget.placeholderText())
+        if isinstance(widget, QPlainTextEdit):
+            words.append(widget.toPlainText())
+        if isinstance(widget, QGroupBox):
+            words.append(widget.title())
+        words += [widget.toolTip(), widget.accessibleName()]
+    return "\n".join(w for w in words if w)
+
+
+class TestTheEditPupilDialogByRole:
+    """The Edit-pupil dialog is built from the service's edit view: the office's has no plan or areas of need
+    (no widget, no word), the SENCO's has both, filled in."""
+
+    def open_edit(self, screen: PupilsScreen, who: str, monkeypatch) -> PupilDialog:  # noqa: ANN001
+        opened: list[PupilDialog] = []
+
+        def fake_exec(dialog: PupilDialog) -> int:
+            dialog.show()
+            opened.append(dialog)
+            return QDialog.DialogCode.Rejected
+
+        monkeypatch.setattr(PupilDialog, "exec", fake_exec)
+        screen.search.setText(who)
+        screen.table.selectRow(0)
+        screen.edit_button.click()
+        [dialog] = opened
+        return dialog
+
+    def test_the_office_s_form_has_no_areas_of_need_and_no_plan(self, screen_for, monkeypatch):
+        dialog = self.open_edit(screen_for("sbrown"), "Amara", monkeypatch)
+        text = _dialog_text(dialog)
+        assert "Abena Osei" in text and dialog.first_name.text() == "Amara"
+        for word in ("Areas of need", "Communication and interaction", "Sensory", "EHCP", "Issued",
+                     "Last review", "Personal budget", "PB-3190-0412", "3600"):
+            assert word not in text, word
+        assert dialog.ehcp_box is None and dialog.areas == {}
+
+    def test_the_senco_s_form_has_the_areas_of_need_and_the_plan(self, screen_for, monkeypatch):
+        dialog = self.open_edit(screen_for("mokafor"), "Amara", monkeypatch)
+        text = _dialog_text(dialog)
+        assert "Areas of need" in text and "EHCP" in text and "PB-3190-0412" in text
+        assert dialog.areas["communication_and_interaction"].isChecked() and dialog.ehcp_box.isChecked()
+
+    def test_an_office_save_from_the_form_keeps_the_plan(self, screen_for, monkeypatch, sqlite_school, actor):
+        screen = screen_for("sbrown")
+        dialog = self.open_edit(screen, "Amara", monkeypatch)
+        pupil_id = screen.current_pupil_id()
+        dialog.last_name.setText("Osei-Mensah")
+        values = dialog.values()
+        assert "ehcp" not in values and "areas_of_need" not in values
+        before = sqlite_school.pupils.pupil_values(screen.actor, pupil_id)
+        assert screen.edit_pupil(pupil_id, before, values) is None
+        senco = sqlite_school.pupils.edit_view(actor(sqlite_school, "mokafor"), pupil_id).values
+        assert senco["last_name"] == "Osei-Mensah"
+        assert senco["ehcp"]["personal_budget"]["reference"] == "PB-3190-0412"
+        assert senco["areas_of_need"] == ["communication_and_interaction", "sensory_and_physical"]

@@ -73,16 +73,21 @@ def _qdate(value: str | None) -> QDate:
 
 
 class PupilDialog(QDialog):
-    """Add or edit a pupil. The service checks every field; problems are listed by field name."""
+    """Add or edit a pupil. The service checks every field; problems are listed by field name.
+
+    Editing, the form is built from the service's edit view: ``values`` holds only the fields the role may
+    edit, and ``edits_needs`` says whether the plan and the areas of need are among them. Without them the
+    form has no EHCP or areas-of-need section at all (it never had the values to show)."""
 
     def __init__(self, services, actor, class_names: list[str], values: dict[str, Any] | None = None,  # noqa: ANN001
-                 parent=None) -> None:  # noqa: ANN001
+                 parent=None, *, edits_needs: bool | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.services = services
         self.actor = actor
         self.original = values
         self.setWindowTitle("Edit pupil" if values else "Add a pupil")
-        can_needs = allowed(actor.roles, "pupils.edit_needs")
+        can_needs = allowed(actor.roles, "pupils.edit_needs") if edits_needs is None else edits_needs
+        self.edits_needs = can_needs
         today = services.clock.today()
 
         self.upn = QLineEdit()
@@ -117,41 +122,12 @@ class PupilDialog(QDialog):
             widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
 
-        self.ehcp_box = QGroupBox("EHCP")
-        self.ehcp_box.setCheckable(True)
-        self.ehcp_box.setChecked(False)
-        self.ehcp_issued = QDateEdit()
-        self.ehcp_last_review = QDateEdit()
-        for edit in (self.ehcp_issued, self.ehcp_last_review):
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
-            edit.setDate(QDate(today.year, today.month, today.day))
-        self.no_review_yet = QCheckBox("no review meeting yet")
-        self.budget_reference = QLineEdit()
-        self.budget_reference.setPlaceholderText("empty: no personal budget")
-        self.budget_amount = QDoubleSpinBox()
-        self.budget_amount.setRange(0, 1_000_000)
-        self.budget_amount.setPrefix("£ ")
-        self.budget_amount.setDecimals(0)
-        ehcp_form = QFormLayout(self.ehcp_box)
-        ehcp_form.addRow("Issued", self.ehcp_issued)
-        review_row = QHBoxLayout()
-        review_row.addWidget(self.ehcp_last_review)
-        review_row.addWidget(self.no_review_yet)
-        ehcp_form.addRow("Last review meeting", review_row)
-        ehcp_form.addRow("Personal budget reference", self.budget_reference)
-        ehcp_form.addRow("Annual amount", self.budget_amount)
+        self.ehcp_box: QGroupBox | None = None
         self.areas: dict[str, QCheckBox] = {}
-        areas_box = QGroupBox("Areas of need")
-        areas_layout = QGridLayout(areas_box)
-        for i, area in enumerate(AREAS_OF_NEED):
-            box = QCheckBox(AREA_LABELS[area])
-            self.areas[area] = box
-            areas_layout.addWidget(box, i // 2, i % 2)
-        for widget in (self.ehcp_box, areas_box):
-            widget.setEnabled(can_needs)
-            if not can_needs:
-                widget.setToolTip("Only the SENCO or the headteacher can change this")
+        areas_box = None
+        if can_needs:
+            self._add_needs(today)
+            areas_box = self.areas_box
 
         self.looked_after = QGroupBox("Looked after")
         self.looked_after.setCheckable(True)
@@ -185,8 +161,10 @@ class PupilDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.ehcp_box)
-        layout.addWidget(areas_box)
+        if self.ehcp_box is not None:
+            layout.addWidget(self.ehcp_box)
+        if areas_box is not None:
+            layout.addWidget(areas_box)
         layout.addWidget(self.looked_after)
         layout.addWidget(QLabel("Contacts (parents and carers)"))
         layout.addWidget(self.contacts)
@@ -195,6 +173,39 @@ class PupilDialog(QDialog):
         self.saved_values: dict[str, Any] | None = None
         if values:
             self._fill(values)
+
+    def _add_needs(self, today: date) -> None:
+        """The plan (dates, personal budget) and the areas of need: only for a role that edits them."""
+        self.ehcp_box = QGroupBox("EHCP")
+        self.ehcp_box.setCheckable(True)
+        self.ehcp_box.setChecked(False)
+        self.ehcp_issued = QDateEdit()
+        self.ehcp_last_review = QDateEdit()
+        for edit in (self.ehcp_issued, self.ehcp_last_review):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+            edit.setDate(QDate(today.year, today.month, today.day))
+        self.no_review_yet = QCheckBox("no review meeting yet")
+        self.budget_reference = QLineEdit()
+        self.budget_reference.setPlaceholderText("empty: no personal budget")
+        self.budget_amount = QDoubleSpinBox()
+        self.budget_amount.setRange(0, 1_000_000)
+        self.budget_amount.setPrefix("£ ")
+        self.budget_amount.setDecimals(0)
+        ehcp_form = QFormLayout(self.ehcp_box)
+        ehcp_form.addRow("Issued", self.ehcp_issued)
+        review_row = QHBoxLayout()
+        review_row.addWidget(self.ehcp_last_review)
+        review_row.addWidget(self.no_review_yet)
+        ehcp_form.addRow("Last review meeting", review_row)
+        ehcp_form.addRow("Personal budget reference", self.budget_reference)
+        ehcp_form.addRow("Annual amount", self.budget_amount)
+        self.areas_box = QGroupBox("Areas of need")
+        areas_layout = QGridLayout(self.areas_box)
+        for i, area in enumerate(AREAS_OF_NEED):
+            box = QCheckBox(AREA_LABELS[area])
+            self.areas[area] = box
+            areas_layout.addWidget(box, i // 2, i % 2)
 
     def _fill(self, v: dict[str, Any]) -> None:
         self.upn.setText(v["upn"])
@@ -207,8 +218,9 @@ class PupilDialog(QDialog):
             self.attendance.setValue(v["attendance_percent"])
             self.attendance_as_of.setDate(_qdate(v["attendance_as_of"]))
         ehcp = v.get("ehcp")
-        self.ehcp_box.setChecked(bool(ehcp))
-        if ehcp:
+        if self.ehcp_box is not None:
+            self.ehcp_box.setChecked(bool(ehcp))
+        if ehcp and self.ehcp_box is not None:
             self.ehcp_issued.setDate(_qdate(ehcp["issued"]))
             self.no_review_yet.setChecked(not ehcp.get("last_review"))
             if ehcp.get("last_review"):
@@ -234,7 +246,7 @@ class PupilDialog(QDialog):
     def values(self) -> dict[str, Any]:
         iso = lambda edit: edit.date().toString("yyyy-MM-dd")  # noqa: E731
         ehcp = None
-        if self.ehcp_box.isChecked():
+        if self.ehcp_box is not None and self.ehcp_box.isChecked():
             reference = self.budget_reference.text().strip()
             ehcp = {"issued": iso(self.ehcp_issued),
                     "last_review": None if self.no_review_yet.isChecked() else iso(self.ehcp_last_review),
@@ -262,7 +274,7 @@ class PupilDialog(QDialog):
             "contacts": contacts,
             "key_worker": self.key_worker.currentData(),
         }
-        if not allowed(self.actor.roles, "pupils.edit_needs"):
+        if not self.edits_needs:
             values.pop("ehcp")
             values.pop("areas_of_need")
         return values
@@ -493,10 +505,11 @@ class PupilsScreen(QWidget):
         if pupil_id is None:
             self.message.setText("Choose a pupil first.")
             return
-        before = self.services.pupils.pupil_values(self.actor, pupil_id)
-        dialog = PupilDialog(self.services, self.actor, self.services.pupils.class_names(), before, parent=self)
-        watch_record(dialog, self.services, "pupils", "pupil", pupil_id,
-                     f"{before.get('first_name', '')} {before.get('last_name', '')}'s record".strip())
+        view = self.services.pupils.edit_view(self.actor, pupil_id)
+        before = {**view.values, "version": view.version}
+        dialog = PupilDialog(self.services, self.actor, self.services.pupils.class_names(), view.values, parent=self,
+                             edits_needs=view.edits_needs)
+        watch_record(dialog, self.services, "pupils", "pupil", pupil_id, f"{view.name}'s record")
         while dialog.exec() == QDialog.DialogCode.Accepted:
             error = self.edit_pupil(pupil_id, before, dialog.saved_values)
             if error is None:
