@@ -60,6 +60,8 @@ WITHHELD_ENTITIES = {
     "annual_review": "reviews.view",
     "advice": "reviews.view",
     "assessment": "assessments.manage",
+    "review_pack": "report.review_pack",  # to whom a pupil's pack went follows consent
+    "decision_letter": "requests.check",
 }
 #: values within any record that only a reader who may see needs reads: the plan, the areas of need, notes
 WITHHELD_KEYS = ("ehcp", "areas_of_need", "notes", "note", "child_views", "parent_views", "budget_review",
