@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QListWidget, QTableView
 
 from fairfields_desktop.services.bookings import BookingDraft
+from fairfields_desktop.services.context import Clock
 from fairfields_desktop.ui.main_window import MainWindow
 from fairfields_desktop.ui.models.base import ITEM_ROLE
 from fairfields_desktop.ui.views import ehcp_view
@@ -108,6 +109,13 @@ def press_undo(qtbot, window: MainWindow) -> None:  # noqa: ANN001
             window.activateWindow()
     window.nav.setFocus()  # not a text field (it has its own Ctrl+Z)
     qtbot.keyClick(window.nav, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
+@pytest.fixture(autouse=True)
+def _the_morning(monkeypatch):  # noqa: ANN001, ANN202
+    """Each day starts at 08:30, whatever the hour the suite runs: what is to mark, on site or this afternoon
+    depends on the time of day."""
+    monkeypatch.setattr(Clock, "now", lambda self: datetime.combine(self.today(), time(8, 30)))
 
 
 @pytest.fixture
