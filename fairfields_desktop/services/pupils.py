@@ -131,6 +131,11 @@ class Consent:
         return self.sections is None
 
     @property
+    def shares(self) -> str:
+        """The sections it covers, in words ("" while to be reviewed)."""
+        return sections_text(self.sections or ())
+
+    @property
     def facts(self) -> ConsentFacts:
         return ConsentFacts(self.professional, self.organisation,
                             frozenset(self.sections) if self.sections is not None else None, self.given_on,
