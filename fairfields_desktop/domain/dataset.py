@@ -14,8 +14,6 @@ from typing import Any, TypeGuard, cast
 
 from .calendar import Closure, SchoolCalendar, Term
 from .errors import Problem
-from .sharing import GIVER_KINDS
-from .sharing import SECTIONS as CONSENT_SECTIONS
 from .school import (
     ADVICE_KINDS,
     AREAS_OF_NEED,
@@ -28,6 +26,8 @@ from .school import (
     WEEKDAYS,
     YEAR_GROUPS,
 )
+from .sharing import GIVER_KINDS
+from .sharing import SECTIONS as CONSENT_SECTIONS
 from .upn import upn_problem
 
 #: why a professional visits (the database's check on visits.purpose; as `professionals.VISIT_PURPOSES`)

@@ -15,7 +15,8 @@ from ..domain.errors import InvalidInput, Problem
 from ..domain.permissions import require
 from ..domain.professionals import KIND_LABELS
 from ..domain.school import AREA_LABELS, roles_text, year_group_label
-from ..domain.sharing import PARTS, Recipient, left_out as parts_left_out
+from ..domain.sharing import PARTS, Recipient
+from ..domain.sharing import left_out as parts_left_out
 from .context import Actor
 from .outcomes import Outcome
 from .pupils import TeamEntry

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fairfields_desktop.domain.errors import InvalidInput, NotAllowed, StaleRecord
 from fairfields_desktop.domain.dataset import validate_dataset
+from fairfields_desktop.domain.errors import InvalidInput, NotAllowed, StaleRecord
 from fairfields_desktop.store.models import AuditRow
 
 AMARA, BEN, CHLOE = "Z319700118114", "X319700119023", "X319700117077"
