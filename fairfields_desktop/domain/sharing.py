@@ -188,11 +188,12 @@ def consent_problems(*, sections: Iterable[str], given_by_kind: str, given_by: s
                                     f"{_day(compulsory_school_age_ends(date_of_birth))}): choose a parent or "
                                     "carer with parental responsibility"))
     elif given_by_kind == PARENT:
-        if not (given_by or "").strip():
+        giver = (given_by or "").strip()
+        if not giver:
             problems.append(Problem("given_by", "choose the parent or carer with parental responsibility who "
                                     "gave consent"))
-        elif not any(_same(given_by, name) for name in parents):
-            problems.append(Problem("given_by", f"{given_by.strip()} is not one of the pupil's contacts with "
+        elif not any(_same(giver, name) for name in parents):
+            problems.append(Problem("given_by", f"{giver} is not one of the pupil's contacts with "
                                     "parental responsibility: choose one, or record their parental "
                                     "responsibility on the pupil's contacts first"))
     else:
