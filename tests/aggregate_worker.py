@@ -43,8 +43,11 @@ def _pupil_contacts(services, actor, values, args):
 
 
 def _pupil_consent(services, actor, _state, args):
-    services.pupils.add_consent(actor, args["pupil_id"], f"{args['tag']} school nurse", "medical needs",
-                                "the parent", TODAY, expected_version=args["version"])
+    parent = next(c.name for c in services.pupils.get_pupil(actor, args["pupil_id"]).contacts
+                  if c.parental_responsibility)
+    services.pupils.add_consent(actor, args["pupil_id"], organisation=f"{args['tag']} school nurse",
+                                sections=["health"], given_by_kind="parent", given_by=parent, given_on=TODAY,
+                                expected_version=args["version"])
 
 
 def _professional_read(services, actor, args):

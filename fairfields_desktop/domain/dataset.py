@@ -26,6 +26,8 @@ from .school import (
     WEEKDAYS,
     YEAR_GROUPS,
 )
+from .sharing import GIVER_KINDS
+from .sharing import SECTIONS as CONSENT_SECTIONS
 from .upn import upn_problem
 
 #: why a professional visits (the database's check on visits.purpose; as `professionals.VISIT_PURPOSES`)
@@ -877,6 +879,28 @@ def _check_pupil(check: _Checker, pupil: dict[str, Any], path: str, class_names:
         withdrawn = check.day(consent, "withdrawn_on", cpath, required=False)
         if given and withdrawn and withdrawn < given:
             check.add(f"{cpath}.withdrawn_on", "is before the consent was given")
+        _check_consent_as_data(check, consent, cpath, given)
+
+
+def _check_consent_as_data(check: _Checker, consent: dict[str, Any], path: str, given: date | None) -> None:
+    """The optional keys of a consent as data (`sections`, `until`, `given_by_kind`, `reviewed_on`): without
+    `sections` a consent is one recorded in words, to be reviewed (it shares nothing until then)."""
+    sections = consent.get("sections")
+    if sections is not None:
+        if not isinstance(sections, list) or not sections:
+            check.add(f"{path}.sections", "must be a list of one or more of " + ", ".join(CONSENT_SECTIONS))
+        else:
+            for index, section in enumerate(sections):
+                if section not in CONSENT_SECTIONS:
+                    check.add(f"{path}.sections[{index}]",
+                              f"{shown(section)} is not one of " + ", ".join(CONSENT_SECTIONS))
+        check.choice(consent, "given_by_kind", path, GIVER_KINDS)
+    elif consent.get("given_by_kind") is not None:
+        check.choice(consent, "given_by_kind", path, GIVER_KINDS)
+    until = check.day(consent, "until", path, required=False)
+    if given and until and until < given:
+        check.add(f"{path}.until", "is before the consent was given")
+    check.day(consent, "reviewed_on", path, required=False)
 
 
 def _check_request(check: _Checker, request: dict[str, Any], path: str, pupil_by_upn: dict[str, Any],

@@ -85,14 +85,22 @@ def _cover(data: ReviewPack) -> list[Flowable]:
 def _audience(data: ReviewPack) -> list[Flowable]:
     story: list[Flowable] = [rich(f"<b>Prepared for:</b> {escape(data.audience)}")]
     if not data.whole and data.left_out:
-        story.append(notice(f"Some information has been left out: {'; '.join(data.left_out)}. Consent does not "
-                            f"allow it to be shared with {data.audience}."))
+        when = f" on {day(data.shared_on)}" if data.shared_on else ""
+        story.append(notice(f"Some information has been left out: only what a consent in force{when} allows is "
+                            f"shared with {data.audience}. What was left out, and why:"))
+        story.append(ListFlowable([ListItem(text(f"Left out: {what} — {why}."), value="-")
+                                   for what, why in data.left_out],
+                                  bulletType="bullet", start="–", leftIndent=12, bulletFontName=FONT))
+        story.append(Spacer(1, 2 * mm))
     return story
 
 
 def _invitees(data: ReviewPack) -> list[Flowable]:
     story: list[Flowable] = [text("Invited to the review", "H1")]
-    if data.invitees:
+    if data.invitees_left_out:
+        story.append(text("The list of those invited is left out of this copy: consent in force does not allow "
+                          "it to be shared (see above).", "Muted"))
+    elif data.invitees:
         story.append(table(["Invited as", "Name"], [list(i) for i in data.invitees], [0.4, 0.6], frame_width=WIDTH))
     else:
         story.append(text("No one has been invited yet.", "Muted"))

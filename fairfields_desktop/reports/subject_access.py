@@ -153,8 +153,9 @@ def _contacts(items: list) -> list[Flowable]:
 
 
 def _consents(items: list) -> list[Flowable]:
-    return _rows(items, [("share_with", "Shared with"), ("what", "What"), ("given_by", "Given by"),
-                         ("given_on", "Given on"), ("withdrawn_on", "Withdrawn on")], [0.22, 0.26, 0.2, 0.16, 0.16])
+    return _rows(items, [("share_with", "Shared with"), ("what", "Words"), ("sections", "Sections"),
+                         ("given_by", "Given by"), ("given_on", "From"), ("until", "Until"),
+                         ("withdrawn_on", "Withdrawn on")], [0.15, 0.15, 0.2, 0.15, 0.11, 0.11, 0.13])
 
 
 def _attendance(value: dict) -> list[Flowable]:

@@ -7,6 +7,7 @@ outcomes, notes or consent details. Nothing is deleted: a pupil who leaves is ma
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +21,16 @@ from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, StaleRe
 from ..domain.permissions import allowed, require
 from ..domain.pupils import pupil_problems
 from ..domain.school import year_group_label
+from ..domain.sharing import (
+    PARENT,
+    SECTIONS,
+    YOUNG_PERSON,
+    ConsentFacts,
+    compulsory_school_age_ends,
+    consent_problems,
+    may_consent_themself,
+    sections_text,
+)
 from ..domain.upn import is_temporary
 from ..store.database import Database
 from ..store.dataset_io import settings_dict
@@ -94,16 +105,51 @@ class Contact:
 
 @dataclass(frozen=True)
 class Consent:
+    """A consent to share (see domain/sharing.py). ``sections`` None: recorded in words before consent was
+    data, "to be reviewed", sharing nothing; ``what`` keeps those words (after review too)."""
+
     id: int
-    share_with: str
-    what: str
-    given_by: str
+    share_with: str  # the professional's id or the organisation's name (or, to be reviewed, the words)
+    what: str  # the sections in words, or the family's words of a consent recorded before
+    given_by: str  # "Abena Osei (mother)", "Chloe Nowak (the young person)"
     given_on: date
     withdrawn_on: date | None
+    recipient: str = ""  # for people: "Karen Walsh (Walsh Paediatric OT)", or the organisation
+    professional: str | None = None  # the professional's id on the register
+    organisation: str | None = None
+    sections: tuple[str, ...] | None = None  # keys of domain.sharing.SECTIONS, in pack order
+    given_by_kind: str | None = None  # parent | young_person (None: to be reviewed)
+    until: date | None = None  # its last day (None: until withdrawn)
+    reviewed_on: date | None = None  # when a consent recorded in words was reviewed
 
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_on is not None
+
+    @property
+    def to_be_reviewed(self) -> bool:
+        return self.sections is None
+
+    @property
+    def shares(self) -> str:
+        """The sections it covers, in words ("" while to be reviewed)."""
+        return sections_text(self.sections or ())
+
+    @property
+    def facts(self) -> ConsentFacts:
+        return ConsentFacts(self.professional, self.organisation,
+                            frozenset(self.sections) if self.sections is not None else None, self.given_on,
+                            self.until, self.withdrawn_on, self.share_with)
+
+
+@dataclass(frozen=True)
+class ConsentChoices:
+    """What the consent form offers: the register, the sections, who may give consent for this pupil."""
+
+    professionals: tuple[tuple[str, str], ...]  # (id, "Karen Walsh (Walsh Paediatric OT)")
+    sections: tuple[tuple[str, str], ...]  # (key, words)
+    givers: tuple[tuple[str, str, str], ...]  # (kind, name, label): parents with PR, then the young person
+    young_person_from: date  # the first day the young person may give their own consent
 
 
 @dataclass(frozen=True)
@@ -198,7 +244,8 @@ class PupilService:
         require(actor.roles, "pupils.view", who=actor.username)
         with self.db.read_session() as session:
             row = session.get(PupilRow, pupil_id, options=[
-                selectinload(PupilRow.klass), selectinload(PupilRow.contacts), selectinload(PupilRow.consents),
+                selectinload(PupilRow.klass), selectinload(PupilRow.contacts),
+                selectinload(PupilRow.consents).selectinload(ConsentRow.professional),
                 selectinload(PupilRow.key_worker_staff), selectinload(PupilRow.key_worker_professional)])
             if row is None:
                 raise NotFound(f"there is no pupil with id {pupil_id}")
@@ -232,8 +279,7 @@ class PupilService:
                 personal_budget_reference=row.personal_budget_reference if sees_needs else None,
                 personal_budget_amount_gbp=row.personal_budget_amount_gbp if sees_needs else None,
                 areas_of_need=tuple(row.areas_of_need or ()) if sees_needs else None,
-                consents=tuple(Consent(c.id, c.share_with, c.what, c.given_by, c.given_on, c.withdrawn_on)
-                               for c in row.consents) if sees_consent else None,
+                consents=tuple(_consent(c) for c in row.consents) if sees_consent else None,
                 budget_discussions=tuple(
                     (d.held_on, d.ehcp_officer, d.capacity_agreed, d.already_provided, d.notes)
                     for d in session.scalars(select(BudgetDiscussionRow).where(BudgetDiscussionRow.pupil_id == row.id)
@@ -317,28 +363,118 @@ class PupilService:
                          before={"left_on": before}, after={"left_on": left_on})
             return self._summary(row, actor, self._context(session))
 
-    def add_consent(self, actor: Actor, pupil_id: int, share_with: str, what: str, given_by: str,
-                    given_on: date, expected_version: int | None = None) -> Consent:
+    def consent_choices(self, actor: Actor, pupil_id: int) -> ConsentChoices:
+        """The professionals on the register, the pack's sections, and who may give consent for the pupil
+        today: their contacts with parental responsibility, and the young person once past compulsory
+        school age."""
         require(actor.roles, "pupils.edit_consent", who=actor.username)
-        problems = [Problem(f, m) for f, v, m in (
-            ("share_with", share_with, "say who it may be shared with"),
-            ("what", what, "say what may be shared"),
-            ("given_by", given_by, "say who gave consent (the parent, or the young person)"))
-            if not (v or "").strip()]
-        if given_on > self.clock.today():
-            problems.append(Problem("on", "consent cannot be dated in the future"))
-        if problems:
-            raise InvalidInput(problems)
+        with self.db.read_session() as session:
+            row = self._row(session, pupil_id)
+            require_class(actor, row)
+            pros = tuple((p.ext_id, _professional_words(p)) for p in session.scalars(
+                select(ProfessionalRow).where(ProfessionalRow.active.is_(True)).order_by(ProfessionalRow.name)))
+            givers = [(PARENT, c.name, f"{c.name} ({c.relationship_})") for c in row.contacts
+                      if c.parental_responsibility]
+            if may_consent_themself(row.date_of_birth, self.clock.today()):
+                givers.append((YOUNG_PERSON, f"{row.first_name} {row.last_name}",
+                               f"{row.first_name} {row.last_name} (the young person)"))
+            return ConsentChoices(pros, tuple(SECTIONS.items()), tuple(givers),
+                                  compulsory_school_age_ends(row.date_of_birth) + timedelta(days=1))
+
+    def list_consents(self, actor: Actor, pupil_id: int) -> tuple[Consent, ...]:
+        """The pupil's consents, withdrawn and to be reviewed ones included, oldest first."""
+        require(actor.roles, "pupils.view_consent", who=actor.username)
+        with self.db.read_session() as session:
+            row = self._row(session, pupil_id)
+            require_class(actor, row)
+            return tuple(_consent(c) for c in session.scalars(
+                select(ConsentRow).options(selectinload(ConsentRow.professional))
+                .where(ConsentRow.pupil_id == row.id).order_by(ConsentRow.id)))
+
+    def add_consent(self, actor: Actor, pupil_id: int, *, sections: Iterable[str], given_by_kind: str,
+                    given_on: date, professional: str | None = None, organisation: str | None = None,
+                    given_by: str | None = None, until: date | None = None,
+                    expected_version: int | None = None) -> Consent:
+        """Record a consent to share: to a professional on the register (their id) or an organisation (its
+        name), the review pack's ``sections``, given by a parent or carer with parental responsibility
+        (``given_by``: one of the pupil's contacts with it) or the young person past compulsory school age,
+        from ``given_on`` until ``until`` (its last day; None: until withdrawn)."""
+        require(actor.roles, "pupils.edit_consent", who=actor.username)
         with self.db.session() as session:
             row = self._lock(session, pupil_id, expected_version)
-            consent = ConsentRow(pupil_id=row.id, share_with=share_with.strip(), what=what.strip(),
-                                 given_by=given_by.strip(), given_on=given_on)
+            require_class(actor, row)
+            values = self._consent_values(session, row, professional, organisation, sections, given_by_kind,
+                                          given_by, given_on, until)
+            consent = ConsentRow(pupil_id=row.id, what=sections_text(values["sections"]), **values)
             session.add(consent)
             session.flush()
             audit.record(session, actor, self.clock, "create", "consent", consent.id,
-                         after={"pupil": row.id, "share_with": consent.share_with, "what": consent.what,
-                                "given_by": consent.given_by, "on": given_on})
-            return Consent(consent.id, consent.share_with, consent.what, consent.given_by, given_on, None)
+                         after={"pupil": row.id, **_consent_audit(consent)})
+            return _consent(consent)
+
+    def review_consent(self, actor: Actor, consent_id: int, *, sections: Iterable[str], given_by_kind: str,
+                       given_on: date, professional: str | None = None, organisation: str | None = None,
+                       given_by: str | None = None, until: date | None = None,
+                       expected_version: int | None = None) -> Consent:
+        """Turn a consent recorded in words ("to be reviewed") into consent as data: the recipient, the
+        sections, the giver and the dates as for `add_consent`. Its words stay on record (``what``)."""
+        require(actor.roles, "pupils.edit_consent", who=actor.username)
+        with self.db.session() as session:
+            pupil_id = session.scalar(select(ConsentRow.pupil_id).where(ConsentRow.id == consent_id))
+            if pupil_id is None:
+                raise NotFound(f"there is no consent record {consent_id}")
+            row = self._lock(session, pupil_id, expected_version)
+            require_class(actor, row)
+            consent = guard.reload(session, ConsentRow, consent_id)
+            if consent.sections is not None:
+                raise InvalidInput(Problem("consent", "this consent already names its recipient and sections: "
+                                           "withdraw it and record a new one to change it"))
+            values = self._consent_values(session, row, professional, organisation, sections, given_by_kind,
+                                          given_by, given_on, until)
+            before = _consent_audit(consent)
+            for key, value in values.items():
+                setattr(consent, key, value)
+            consent.reviewed_on = self.clock.today()
+            session.flush()
+            audit.record(session, actor, self.clock, "review", "consent", consent.id,
+                         before=before, after={**_consent_audit(consent), "reviewed_on": consent.reviewed_on})
+            return _consent(consent)
+
+    def _consent_values(self, session: Session, row: PupilRow, professional: str | None, organisation: str | None,
+                        sections: Iterable[str], given_by_kind: str, given_by: str | None, given_on: date,
+                        until: date | None) -> dict[str, Any]:
+        """The columns of a consent as data, every field checked first (InvalidInput naming each field)."""
+        chosen = [key for key in SECTIONS if key in set(sections or ())]
+        unknown = [key for key in sections or () if key not in SECTIONS]
+        parents = [c for c in row.contacts if c.parental_responsibility]
+        problems = consent_problems(sections=[*chosen, *unknown], given_by_kind=given_by_kind, given_by=given_by,
+                                    parents=[c.name for c in parents], date_of_birth=row.date_of_birth,
+                                    given_on=given_on, until=until, today=self.clock.today())
+        professional, organisation = (professional or "").strip(), (organisation or "").strip()
+        pro = None
+        if professional and organisation:
+            problems.append(Problem("recipient", "choose a professional from the register or type an "
+                                    "organisation's name, not both"))
+        elif professional:
+            pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == professional))
+            if pro is None:
+                problems.append(Problem("recipient", f"{professional!r} is not on the register of professionals: "
+                                        "choose one from the list, or type an organisation's name"))
+        elif not organisation:
+            problems.append(Problem("recipient", "say who may receive it: choose a professional from the register, "
+                                    "or type an organisation's name"))
+        elif len(organisation) > 200:
+            problems.append(Problem("recipient", "the organisation's name is longer than 200 characters: shorten it"))
+        if problems:
+            raise InvalidInput(problems)
+        if given_by_kind == YOUNG_PERSON:
+            giver = f"{row.first_name} {row.last_name} (the young person)"
+        else:
+            contact = next(c for c in parents if c.name.strip().casefold() == (given_by or "").strip().casefold())
+            giver = f"{contact.name} ({contact.relationship_})"
+        return {"share_with": pro.ext_id if pro is not None else organisation, "professional": pro,
+                "organisation": None if pro is not None else organisation, "sections": chosen,
+                "given_by_kind": given_by_kind, "given_by": giver, "given_on": given_on, "until": until}
 
     def withdraw_consent(self, actor: Actor, consent_id: int, withdrawn_on: date,
                          expected_version: int | None = None) -> Consent:
@@ -357,8 +493,7 @@ class PupilService:
             consent.withdrawn_on = withdrawn_on
             audit.record(session, actor, self.clock, "withdraw", "consent", consent.id,
                          before={"withdrawn_on": None}, after={"withdrawn_on": withdrawn_on})
-            return Consent(consent.id, consent.share_with, consent.what, consent.given_by, consent.given_on,
-                           withdrawn_on)
+            return _consent(consent)
 
     # --- undoing a consent change just made (the window's Ctrl+Z) -------------------------------------
     def consent_version(self, actor: Actor, pupil_id: int) -> int:
@@ -380,7 +515,7 @@ class PupilService:
             before, consent.withdrawn_on = consent.withdrawn_on, None
             audit.record(session, actor, self.clock, "reinstate", "consent", consent.id,
                          before={"withdrawn_on": before}, after={"withdrawn_on": None})
-            return Consent(consent.id, consent.share_with, consent.what, consent.given_by, consent.given_on, None)
+            return _consent(consent)
 
     def remove_consent(self, actor: Actor, consent_id: int, expected_version: int | None = None) -> None:
         """Undo a consent just recorded by mistake: the record goes; the audit trail keeps what it said."""
@@ -388,8 +523,7 @@ class PupilService:
         with self.db.session() as session:
             consent = self._consent_for_undo(session, consent_id, expected_version)
             audit.record(session, actor, self.clock, "delete", "consent", consent.id,
-                         before={"pupil": consent.pupil_id, "share_with": consent.share_with, "what": consent.what,
-                                 "given_by": consent.given_by, "on": consent.given_on,
+                         before={"pupil": consent.pupil_id, **_consent_audit(consent),
                                  "withdrawn_on": consent.withdrawn_on})
             session.delete(consent)
 
@@ -561,6 +695,27 @@ def team_of(session: Session, row: PupilRow) -> tuple[TeamEntry, ...]:
 
 
 _YEAR = timedelta(days=366)
+
+
+def _professional_words(pro: ProfessionalRow) -> str:
+    return f"{pro.name} ({pro.organisation or pro.discipline.replace('_', ' ')})"
+
+
+def _consent(c: ConsentRow) -> Consent:
+    if c.professional is not None:
+        recipient = _professional_words(c.professional)
+    else:
+        recipient = c.organisation or c.share_with
+    return Consent(c.id, c.professional.ext_id if c.professional is not None else c.share_with, c.what,
+                   c.given_by, c.given_on, c.withdrawn_on, recipient=recipient,
+                   professional=c.professional.ext_id if c.professional is not None else None,
+                   organisation=c.organisation, sections=tuple(c.sections) if c.sections is not None else None,
+                   given_by_kind=c.given_by_kind, until=c.until, reviewed_on=c.reviewed_on)
+
+
+def _consent_audit(c: ConsentRow) -> dict[str, Any]:
+    return {"share_with": c.share_with, "what": c.what, "sections": c.sections, "given_by": c.given_by,
+            "given_by_kind": c.given_by_kind, "on": c.given_on, "until": c.until}
 
 
 def _values(row: PupilRow) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from ..domain.errors import InvalidInput, Problem
 from ..domain.permissions import require
 from ..domain.professionals import KIND_LABELS
 from ..domain.school import AREA_LABELS, roles_text, year_group_label
-from ..domain.sharing import SECTIONS, ConsentFacts, allowed_sections
+from ..domain.sharing import PARTS, Recipient
+from ..domain.sharing import left_out as parts_left_out
 from .context import Actor
 from .outcomes import Outcome
 from .pupils import TeamEntry
@@ -74,7 +75,7 @@ class ReviewPack:
     key_worker: str | None
     audience: str  # "the review's invitees" or the recipient
     whole: bool  # everything (the invitees), or only what consent allows
-    left_out: tuple[str, ...]  # sections left out, in words
+    left_out: tuple[tuple[str, str], ...]  # the parts left out, in words, each with why
     areas: tuple[str, ...] | None = None
     looked_after: tuple[str | None, str | None] | None = None  # local authority, social worker
     child_views: str | None = None
@@ -94,6 +95,8 @@ class ReviewPack:
     amendments: str | None = None
     amendments_included: bool = False
     invitees: tuple[tuple[str, str], ...] = field(default=())  # role words, name
+    invitees_left_out: bool = False  # consent does not allow the list of those invited to be shared
+    shared_on: date | None = None  # the day of sharing, whose consent in force decided what is included
     agenda: tuple[str, ...] = AGENDA
 
 
@@ -215,19 +218,23 @@ class ReportService:
         invited_pros = {i.professional for i in review.current_invitees if i.professional} if review else set()
         whole = recipient is None or recipient in invited_pros or \
             recipient.strip().lower() in {name.lower() for _role, name in invitees}
-        if whole:
-            allowed = set(SECTIONS)
-            audience = "the review's invitees"
-        else:
-            consents = [ConsentFacts(c.share_with, c.what, c.given_on, c.withdrawn_on) for c in detail.consents or ()]
-            allowed = allowed_sections(consents, recipient, today)
-            pro = next((p for p in s.professionals.list_professionals(actor) if p.ext_id == recipient), None)
-            audience = f"{pro.name} ({pro.organisation or KIND_LABELS.get(pro.kind, pro.kind)})" if pro else recipient
-
         year_then = deadlines.year_group_on(summary.year_group, today, on)
         adulthood = year_then >= deadlines.PREPARING_FOR_ADULTHOOD_YEAR
-        left_out = tuple(words for key, words in SECTIONS.items()
-                         if key not in allowed and (key != "adulthood" or adulthood))
+        parts = [p for p in PARTS if p != "adulthood" or adulthood]
+        if whole:
+            audience, reasons = "the review's invitees", {}
+        else:  # the consents in force on the day of sharing decide
+            pro = next((p for p in s.professionals.list_professionals(actor) if p.ext_id == recipient), None)
+            if pro is not None:
+                audience = f"{pro.name} ({pro.organisation or KIND_LABELS.get(pro.kind, pro.kind)})"
+                to = Recipient(audience, professional=pro.ext_id, organisation=pro.organisation)
+            else:
+                audience = recipient.strip()
+                to = Recipient(audience, organisation=audience)
+            reasons = parts_left_out([c.facts for c in detail.consents or ()], to, today, parts)
+        allowed = {p for p in parts if p not in reasons}
+        left_out = tuple((PARTS[p][0], reasons[p]) for p in parts if p in reasons)
+
         since = detail.ehcp_last_review or detail.ehcp_issued
         until = min(on, today)
         pack = ReviewPack(
@@ -236,10 +243,11 @@ class ReportService:
             ehcp_issued=detail.ehcp_issued, last_review=detail.ehcp_last_review,
             review_when=review.when_text if review else "not yet scheduled", review_on=meeting,
             next_due=reviews.next_due, key_worker=detail.key_worker, audience=audience, whole=whole,
-            left_out=left_out, invitees=invitees if whole else (),
-            areas=tuple(AREA_LABELS.get(a, a) for a in detail.areas_of_need or ()) if "needs" in allowed else None,
-            looked_after=(detail.looked_after_authority, detail.social_worker) if detail.social_worker
-            or detail.looked_after_authority else None,
+            left_out=left_out, invitees=invitees if "invitees" in allowed else (),
+            invitees_left_out="invitees" not in allowed, shared_on=today,
+            areas=tuple(AREA_LABELS.get(a, a) for a in detail.areas_of_need or ()) if "health" in allowed else None,
+            looked_after=(detail.looked_after_authority, detail.social_worker) if "team" in allowed and (
+                detail.social_worker or detail.looked_after_authority) else None,
             views_included="views" in allowed,
             child_views=review.child_views if review and "views" in allowed else None,
             parent_views=review.parent_views if review and "views" in allowed else None,
@@ -261,7 +269,7 @@ class ReportService:
             agenda=tuple(item for item in AGENDA if adulthood or "adulthood" not in item.lower()),
         )
         self._audit(actor, "review_pack", summary.upn, {"recipient": recipient or "invitees", "whole": whole,
-                                                        "left_out": list(left_out)})
+                                                        "left_out": [what for what, _why in left_out]})
         return pack
 
     def timetable(self, actor: Actor, day: date) -> RoomTimetable:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.errors import NotFound
 from ..domain.permissions import require
-from ..domain.sharing import others_text
+from ..domain.sharing import others_text, sections_text
 from ..store.database import Database
 from ..store.models import (
     AdviceChaseRow,
@@ -145,8 +145,10 @@ class _Gatherer:
             "contacts": [{"name": c.name, "relationship": c.relationship_,
                           "parental_responsibility": c.parental_responsibility, "phone": c.phone, "email": c.email}
                          for c in p.contacts],
-            "consents": [{"share_with": c.share_with, "what": c.what, "given_by": c.given_by,
-                          "given_on": c.given_on, "withdrawn_on": c.withdrawn_on} for c in p.consents],
+            "consents": [{"share_with": c.share_with, "what": c.what,
+                          "sections": sections_text(c.sections) if c.sections is not None else "to be reviewed",
+                          "given_by": c.given_by, "given_on": c.given_on, "until": c.until,
+                          "withdrawn_on": c.withdrawn_on, "reviewed_on": c.reviewed_on} for c in p.consents],
             "attendance": {
                 "current": {"percent": p.attendance_percent, "as_of": p.attendance_as_of},
                 "history": [{"percent": a.percent, "as_of": a.as_of, "recorded_at": a.recorded_at}

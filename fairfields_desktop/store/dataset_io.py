@@ -453,11 +453,25 @@ def _pupil_row(pupil: dict[str, Any], classes: dict, staff: dict, professionals:
         contacts=[ContactRow(name=c["name"], relationship_=c["relationship"],
                              parental_responsibility=bool(c.get("parental_responsibility")),
                              phone=c.get("phone"), email=c.get("email")) for c in pupil.get("contacts") or []],
-        consents=[ConsentRow(share_with=c["share_with"], what=c["what"], given_by=c["given_by"],
-                             given_on=_d(c["on"]), withdrawn_on=_d(c.get("withdrawn_on")))
-                  for c in pupil.get("consent") or []],
+        consents=[_consent_row(c, professionals) for c in pupil.get("consent") or []],
         left_on=_d(pupil.get("left_on")),
     )
+
+
+def _consent_row(consent: dict[str, Any], professionals: dict) -> ConsentRow:
+    """A consent as data (with `sections`: to a professional when `share_with` is one's id, else to the
+    organisation named), or one recorded in words (no `sections`: to be reviewed, sharing nothing)."""
+    sections = consent.get("sections")
+    structured = sections is not None
+    professional = professionals.get(consent["share_with"]) if structured else None
+    return ConsentRow(
+        share_with=consent["share_with"], what=consent["what"], given_by=consent["given_by"],
+        given_on=_d(consent["on"]), withdrawn_on=_d(consent.get("withdrawn_on")),
+        professional=professional,
+        organisation=consent["share_with"] if structured and professional is None else None,
+        sections=list(sections) if structured else None,
+        given_by_kind=consent.get("given_by_kind"), until=_d(consent.get("until")),
+        reviewed_on=_d(consent.get("reviewed_on")))
 
 
 def _booking_row(booking: dict[str, Any], spaces: dict, professionals: dict, staff: dict, pupils: dict,
@@ -516,7 +530,8 @@ def read_dataset(session: Session) -> dict[str, Any]:
     doc["classes"] = _with_rows([{"name": c.name, "room": c.room.name if c.room else None} for c in classes],
                                 classes, "classes")
     pupils = session.scalars(select(PupilRow).options(
-        selectinload(PupilRow.klass), selectinload(PupilRow.contacts), selectinload(PupilRow.consents),
+        selectinload(PupilRow.klass), selectinload(PupilRow.contacts),
+        selectinload(PupilRow.consents).selectinload(ConsentRow.professional),
         selectinload(PupilRow.key_worker_staff), selectinload(PupilRow.key_worker_professional),
     ).order_by(PupilRow.id)).all()
     doc["pupils"] = _with_rows([_pupil_dict(p) for p in pupils], pupils, "pupils")
@@ -713,8 +728,11 @@ def _pupil_dict(p: PupilRow) -> dict[str, Any]:
         "looked_after": ({"local_authority": p.looked_after_authority, "social_worker": p.social_worker}
                          if p.looked_after else None),
         "key_worker": key_worker,
-        "consent": [{"share_with": c.share_with, "what": c.what, "given_by": c.given_by, "on": _iso(c.given_on),
-                     "withdrawn_on": _iso(c.withdrawn_on)} for c in p.consents],
+        "consent": [_optional(
+            {"share_with": c.professional.ext_id if c.professional is not None else c.share_with, "what": c.what,
+             "given_by": c.given_by, "on": _iso(c.given_on), "withdrawn_on": _iso(c.withdrawn_on)},
+            sections=c.sections, given_by_kind=c.given_by_kind, until=_iso(c.until),
+            reviewed_on=_iso(c.reviewed_on)) for c in p.consents],
     }, left_on=_iso(p.left_on))
 
 

@@ -235,16 +235,33 @@ class ContactRow(Base):
 
 
 class ConsentRow(Base):
+    """A consent to share: to a professional on the register or an organisation, the review pack's sections
+    it covers, who gave it, from `given_on` until `until` (its last day) unless withdrawn.
+
+    `sections` null: recorded in words before consent was data (`what` holds the words); such a consent is
+    "to be reviewed" and shares nothing until reviewed (`reviewed_on`, the words kept in `what`)."""
+
     __tablename__ = "consents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
-    share_with: Mapped[str]
-    what: Mapped[str]
+    share_with: Mapped[str]  # the professional's id or the organisation's name (or the recorded words)
+    what: Mapped[str]  # the sections in words, or the family's own words of a consent recorded before
     given_by: Mapped[str]
     given_on: Mapped[date]
     withdrawn_on: Mapped[date | None]
+    professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"), index=True)
+    organisation: Mapped[str | None]
+    sections: Mapped[list[Any] | None]
+    given_by_kind: Mapped[str | None] = mapped_column(String(20))  # parent | young_person
+    until: Mapped[date | None]
+    reviewed_on: Mapped[date | None]
     pupil: Mapped[PupilRow] = relationship(back_populates="consents")
+    professional: Mapped[ProfessionalRow | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("given_by_kind in ('parent', 'young_person')", name="given_by_kind"),
+    )
 
 
 class BookingStaffRow(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import uuid
 from datetime import date, datetime
 
 from fairfields_desktop.reports import review_pack
@@ -174,20 +175,38 @@ class TestPreparingForAdulthood:
 
 
 class TestPackForSomeoneElse:
-    LEFT_OUT = ("the views of the child and the parents", "the team around the child", "attendance",
-                "the personal budget and direct payments", "proposed amendments")
+    LEFT_OUT = (("who is invited to the review", "no consent in force for Łukasz Nowak (Nowak Physio) on 23 Nov 2026"),
+                ("the views of the child and the parents", "consent withdrawn on 20 Nov 2026"),
+                ("the team around the child (and any social worker)", "consent ended on 1 Nov 2026"),
+                ("attendance", "consent to be reviewed (recorded in words before consent named sections)"),
+                ("the personal budget and direct payments",
+                 "no consent in force for Łukasz Nowak (Nowak Physio) on 23 Nov 2026"),
+                ("proposed amendments", "shared only with consent to provision and sessions, outcomes and "
+                 "progress and health details; health details: no consent in force"))
 
-    def partial(self, pack_of):
-        return pack_of(whole=False, audience="Łukasz Nowak (Nowak Physio)", left_out=self.LEFT_OUT,
-                       child_views=None, parent_views=None, views_included=False, team=None, attendance=None,
-                       budget=None, amendments=None, amendments_included=False)
+    def partial(self, pack_of, **changes):
+        return pack_of(**{**dict(
+            whole=False, audience="Łukasz Nowak (Nowak Physio)", left_out=self.LEFT_OUT, shared_on=date(2026, 11, 23),
+            invitees_left_out=True, invitees=(), child_views=None, parent_views=None, views_included=False, team=None,
+            looked_after=None, attendance=None, budget=None, amendments=None, amendments_included=False), **changes})
 
     def test_the_notice_says_what_was_left_out_and_why(self, tmp_path, read_pdf, pack_of, printing):
         text = flat(render(tmp_path, read_pdf, self.partial(pack_of), printing))
         assert "Prepared for: Łukasz Nowak (Nowak Physio)" in text
-        assert ("Some information has been left out: the views of the child and the parents; the team around the "
-                "child; attendance; the personal budget and direct payments; proposed amendments. Consent does not "
-                "allow it to be shared with Łukasz Nowak (Nowak Physio).") in text
+        assert ("Some information has been left out: only what a consent in force on 23 Nov 2026 allows is shared "
+                "with Łukasz Nowak (Nowak Physio). What was left out, and why:") in text
+        for what, why in self.LEFT_OUT:
+            assert flat(f"Left out: {what} — {why}") in text, what
+
+    def test_the_invitees_left_out_are_said_to_be_left_out_never_none(self, tmp_path, read_pdf, pack_of, printing):
+        text = flat(render(tmp_path, read_pdf, self.partial(pack_of), printing))
+        assert "No one has been invited" not in text
+        assert "The list of those invited is left out of this copy: consent in force does not allow it to be " \
+               "shared (see above)." in text
+        shown = flat(render(tmp_path, read_pdf, self.partial(pack_of, invitees_left_out=False,
+                                                             invitees=(("Parent", "Marta Ćwiek"),)),
+                            printing, "shown.pdf"))
+        assert "Marta Ćwiek" in shown and "left out of this copy" not in shown
 
     def test_the_left_out_sections_are_missing(self, tmp_path, read_pdf, pack_of, printing):
         text = render(tmp_path, read_pdf, self.partial(pack_of), printing)
@@ -195,7 +214,7 @@ class TestPackForSomeoneElse:
                                   "Independent-therapy authorisations", "Advice and reports",
                                   "Outcomes and progress", "Preparing for adulthood", "Meeting agenda"]
         for gone in ("I like swimming", "o.yilmaz@example.nhs.uk", "93.0%", "PB-5521-0077", "section F",
-                     "Solid line: attendance"):
+                     "Solid line: attendance", "Leeds City Council"):
             assert gone not in text
 
     def test_an_empty_but_included_section_says_so(self, tmp_path, read_pdf, pack_of, printing):
@@ -206,6 +225,16 @@ class TestPackForSomeoneElse:
                       "No sessions with a service are recorded in this period.",
                       "No attendance figures are recorded.", "No one has been invited yet."):
             assert words in text
+
+
+AMARA = "Z319700118114"
+
+
+def pack_text(services, actor, recipient, tmp_path, read_pdf) -> str:
+    data = services.reports.review_pack(actor, AMARA, recipient)
+    out = tmp_path / f"pack-{uuid.uuid4().hex}.pdf"
+    review_pack.render(data, out, Printing(data.school, "mokafor", datetime(2026, 11, 23, 9, 0)))
+    return read_pdf(out)
 
 
 class TestWithTheServices:
@@ -221,16 +250,84 @@ class TestWithTheServices:
         assert "adulthood" not in text.lower()  # Year 8
         assert "Printed 23 Nov 2026 09:00 by mokafor" in text
 
-    def test_for_karen_walsh_only_what_consent_allows(self, sqlite_school, actor, tmp_path, read_pdf):
-        data = sqlite_school.reports.review_pack(actor(sqlite_school, "mokafor"), "Z319700118114", "ind-ot-1")
-        printing = Printing(data.school, "mokafor", datetime(2026, 11, 23, 9, 0))
-        text = render(tmp_path, read_pdf, data, printing)
+    def test_a_consent_recorded_in_words_shares_nothing_until_reviewed(self, sqlite_school, actor, tmp_path,
+                                                                      read_pdf):
+        # Amara's consent to Karen Walsh is the family's words ("progress notes"): to be reviewed
+        senco = actor(sqlite_school, "mokafor")
+        text = pack_text(sqlite_school, senco, "ind-ot-1", tmp_path, read_pdf)
         assert "Prepared for: Karen Walsh (Walsh Paediatric OT)" in text
-        assert "Some information has been left out:" in text
-        assert "Consent does not allow it to be shared with Karen Walsh (Walsh Paediatric OT)." in flat(text)
-        assert "Outcomes and progress" in headings(text)
-        assert "Attendance" not in headings(text) and "97.2%" not in text and "Solid line" not in text
-        assert "Team around the child" not in headings(text) and "PB-3190-0412" not in text
+        assert headings(text) == ["Invited to the review", "Meeting agenda"]
+        assert "Left out: outcomes and progress — consent to be reviewed (recorded in words before consent " \
+               "named sections)." in flat(text)
+        assert "97.2%" not in text and "Communication and interaction" not in text
+
+    def test_for_karen_walsh_only_the_sections_consent_names(self, sqlite_school, actor, tmp_path, read_pdf):
+        senco = actor(sqlite_school, "mokafor")
+        amara = sqlite_school.pupils.id_of(senco, AMARA)
+        [words] = sqlite_school.pupils.get_pupil(senco, amara).consents
+        sqlite_school.pupils.review_consent(senco, words.id, professional="ind-ot-1", sections=["outcomes"],
+                                            given_by_kind="parent", given_by="Abena Osei", given_on=date(2026, 9, 10))
+        sqlite_school.pupils.add_consent(senco, amara, organisation="Walsh Paediatric OT", sections=["health"],
+                                         given_by_kind="parent", given_by="Abena Osei", given_on=date(2026, 11, 2))
+        text = pack_text(sqlite_school, senco, "ind-ot-1", tmp_path, read_pdf)
+        assert headings(text) == ["Invited to the review", "Outcomes and progress", "Meeting agenda"]
+        assert "Communication and interaction" in text  # health details: to her organisation
+        assert "Left out: attendance — no consent in force for Karen Walsh (Walsh Paediatric OT) on 23 Nov 2026." \
+            in flat(text)
+        assert "97.2%" not in text and "Solid line" not in text and "PB-3190-0412" not in text
+        assert "Team around the child" not in headings(text)
+
+    def test_an_expired_consent_shares_nothing_after_its_last_day(self, sqlite_school, actor, tmp_path, read_pdf):
+        senco = actor(sqlite_school, "mokafor")
+        amara = sqlite_school.pupils.id_of(senco, AMARA)
+        sqlite_school.pupils.add_consent(senco, amara, professional="nhs-slt-1", sections=["attendance", "advice"],
+                                         given_by_kind="parent", given_by="Abena Osei", given_on=date(2026, 9, 1),
+                                         until=date(2026, 11, 20))
+        text = flat(pack_text(sqlite_school, senco, "nhs-slt-1", tmp_path, read_pdf))
+        assert "Left out: attendance — consent ended on 20 Nov 2026." in text
+        assert "Left out: advice and reports — consent ended on 20 Nov 2026." in text
+        assert "97.2%" not in text
+
+    def test_a_withdrawn_consent_shares_nothing_from_the_day_of_withdrawal(self, sqlite_school, actor, tmp_path,
+                                                                         read_pdf):
+        senco = actor(sqlite_school, "mokafor")
+        amara = sqlite_school.pupils.id_of(senco, AMARA)
+        given = sqlite_school.pupils.add_consent(senco, amara, professional="nhs-slt-1",
+                                                 sections=["attendance", "health"], given_by_kind="parent",
+                                                 given_by="Abena Osei", given_on=date(2026, 9, 1))
+        before = pack_text(sqlite_school, senco, "nhs-slt-1", tmp_path, read_pdf)
+        assert "Attendance is 97.2%" in flat(before) and "Communication and interaction" in before
+        sqlite_school.pupils.withdraw_consent(senco, given.id, date(2026, 11, 23))
+        after = flat(pack_text(sqlite_school, senco, "nhs-slt-1", tmp_path, read_pdf))
+        assert "Left out: health details (areas of need) — consent withdrawn on 23 Nov 2026." in after
+        assert "Left out: attendance — consent withdrawn on 23 Nov 2026." in after
+        assert "97.2%" not in after and "Communication and interaction" not in after
+
+    def test_the_invitees_are_never_said_to_be_none_when_they_are_left_out(self, sqlite_school, actor, tmp_path,
+                                                                          read_pdf):
+        senco = actor(sqlite_school, "mokafor")
+        amara = sqlite_school.pupils.id_of(senco, AMARA)
+        review = sqlite_school.reviews.schedule(senco, AMARA, date(2026, 12, 14))
+        invited = [i.name for i in review.current_invitees]
+        assert invited
+        text = flat(pack_text(sqlite_school, senco, "Leeds Autism Outreach", tmp_path, read_pdf))
+        assert "No one has been invited" not in text
+        assert "The list of those invited is left out of this copy" in text
+        assert "Left out: who is invited to the review — no consent in force for Leeds Autism Outreach on " \
+               "23 Nov 2026." in text
+        assert "Abena Osei" in invited and "Abena Osei" not in text  # (the key worker is on the cover)
+        sqlite_school.pupils.add_consent(senco, amara, organisation="Leeds Autism Outreach", sections=["team"],
+                                         given_by_kind="parent", given_by="Abena Osei", given_on=date(2026, 11, 23))
+        shown = flat(pack_text(sqlite_school, senco, "Leeds Autism Outreach", tmp_path, read_pdf))
+        assert all(name in shown for name in invited) and "left out of this copy" not in shown
+
+    def test_invitees_get_the_whole_pack_whatever_consent_says(self, sqlite_school, actor, tmp_path, read_pdf):
+        senco = actor(sqlite_school, "mokafor")
+        review = sqlite_school.reviews.schedule(senco, AMARA, date(2026, 12, 14))
+        pro = next(i.professional for i in review.current_invitees if i.professional)
+        text = pack_text(sqlite_school, senco, pro, tmp_path, read_pdf)
+        assert "Prepared for: the review's invitees" in text and "Left out" not in text
+        assert "Attendance" in headings(text) and "Team around the child" in headings(text)
 
     def test_chloe_in_year_9_is_prepared_for_adulthood(self, sqlite_school, actor, tmp_path, read_pdf):
         data = sqlite_school.reports.review_pack(actor(sqlite_school, "mokafor"), "X319700117077")

@@ -24,9 +24,10 @@ def pupil_id(services, actor, upn: str) -> int:
 
 def some_changes(services, head) -> None:
     """Five more entries after the load's: consents, a leaving date, a team member."""
-    for upn in (AMARA, BEN, CHLOE):
-        services.pupils.add_consent(head, pupil_id(services, head, upn), "nhs-slt-1", "progress notes",
-                                    "a parent", date(2026, 11, 2))
+    for upn, parent in ((AMARA, "Abena Osei"), (BEN, "Mark Hughes"), (DEV, "Anjali Sharma")):
+        services.pupils.add_consent(head, pupil_id(services, head, upn), professional="nhs-slt-1",
+                                    sections=["outcomes"], given_by_kind="parent", given_by=parent,
+                                    given_on=date(2026, 11, 2))
     services.pupils.mark_left(head, pupil_id(services, head, DEV), date(2026, 11, 20))
     services.pupils.add_team_member(head, pupil_id(services, head, BEN), "nhs-slt-1", "assessment")
 
@@ -148,7 +149,8 @@ class TestConcurrentWriters:
     def test_writers_on_separate_connections_never_fork_the_chain(self, school, open_school, db_url, actor):
         writers = [open_school(db_url) for _ in range(4)]
         actors = [actor(w, "hcarter") for w in writers]
-        ids = [pupil_id(school, actors[0], upn) for upn in (AMARA, BEN, CHLOE, DEV)]
+        parents = ("Abena Osei", "Mark Hughes", "Claire Hughes", "Anjali Sharma")  # Chloe has none with PR
+        ids = [pupil_id(school, actors[0], upn) for upn in (AMARA, BEN, BEN, DEV)]
         barrier = threading.Barrier(len(writers))
         errors: list[str] = []
 
@@ -156,8 +158,9 @@ class TestConcurrentWriters:
             barrier.wait()
             try:
                 for n in range(3):
-                    writers[i].pupils.add_consent(actors[i], ids[i], f"org-{i}-{n}", "reports", "a parent",
-                                                  date(2026, 11, 2))
+                    writers[i].pupils.add_consent(actors[i], ids[i], organisation=f"org-{i}-{n}",
+                                                  sections=["advice"], given_by_kind="parent",
+                                                  given_by=parents[i], given_on=date(2026, 11, 2))
             except Exception as exc:  # reported below
                 errors.append(repr(exc))
 
@@ -196,7 +199,7 @@ class TestSearch:
         assert left.record.startswith("Pupil ") and left.record.endswith("(Dev Sharma)")
         assert left.changes == "left on: — → 2026-11-20"
         assert left.who == "hcarter (Helen Carter)"
-        assert len(audit.search(head, text="PROGRESS notes")) == 3
+        assert len(audit.search(head, text="OUTCOMES and progress")) == 3
         assert audit.search(head, since=date(2026, 11, 24)) == []
         assert len(audit.search(head, since=date(2026, 11, 23), until=date(2026, 11, 23))) == 6
         assert len(audit.search(head, limit=2)) == 2

@@ -238,11 +238,12 @@ class TestChangesToWhatHangsFromARecord:
     def test_pupil_consents_team_and_budget(self, pcs, change):
         a, senco, b, office = pcs("mokafor", "sbrown")
         pupil_id = a.pupils.id_of(senco, BEN)
-        consent = a.pupils.add_consent(senco, pupil_id, "School nurse", "medical needs", "the parent",
-                                       date(2026, 11, 2))
+        consent = a.pupils.add_consent(senco, pupil_id, organisation="School nurse", sections=["health"],
+                                       given_by_kind="parent", given_by="Mark Hughes", given_on=date(2026, 11, 2))
         seen_b = b.pupils.pupil_values(office, pupil_id)
         if change == "consent":
-            a.pupils.add_consent(senco, pupil_id, "Speech therapist", "reports", "the parent", date(2026, 11, 20))
+            a.pupils.add_consent(senco, pupil_id, organisation="Speech therapist", sections=["advice"],
+                                 given_by_kind="parent", given_by="Claire Hughes", given_on=date(2026, 11, 20))
         elif change == "withdrawal":
             a.pupils.withdraw_consent(senco, consent.id, date(2026, 11, 20))
         elif change == "team":

@@ -44,7 +44,8 @@ def test_everyday_use_cases_log_ids_only(open_school, db_url, example_doc, actor
     saved = services.pupils.save_pupil(senco, NEW)
     with pytest.raises(FairfieldsError):  # a stale edit: the message names the pupil, the log must not
         services.pupils.save_pupil(senco, {**NEW, "first_name": "Zoe"}, saved.id, saved.version - 1)
-    services.pupils.add_consent(senco, saved.id, "nhs-slt-1", "progress notes", "Ingrid Ødegaard", date(2026, 11, 2))
+    services.pupils.add_consent(senco, saved.id, professional="nhs-slt-1", sections=["outcomes"],
+                                given_by_kind="parent", given_by="Ingrid Ødegaard", given_on=date(2026, 11, 2))
     services.bookings.book(senco, BookingDraft(space="Meeting Room", start=datetime(2026, 11, 30, 11, 0),
                                                end=datetime(2026, 11, 30, 11, 30), professional="nhs-slt-1",
                                                pupils=(NEW["upn"], "Z319700118114"), purpose=NOTES[3]))

@@ -42,8 +42,9 @@ CALLS = {
     "pupils.edit_needs": lambda s, a, t: s.pupils.save_pupil(
         a, {**s.pupils.pupil_values(a, pupil_id(s, AMARA)), "areas_of_need": ["cognition_and_learning"]},
         pupil_id(s, AMARA)),
-    "pupils.edit_consent": lambda s, a, t: s.pupils.add_consent(a, pupil_id(s, AMARA), "ind-ot-1", "attendance",
-                                                                "Abena Osei (mother)", date(2026, 11, 23)),
+    "pupils.edit_consent": lambda s, a, t: s.pupils.add_consent(
+        a, pupil_id(s, AMARA), professional="ind-ot-1", sections=["attendance"], given_by_kind="parent",
+        given_by="Abena Osei", given_on=date(2026, 11, 23)),
     "pupils.subject_access": lambda s, a, t: s.subject_access.export(a, pupil_id(s, AMARA)),
     "mis.import": lambda s, a, t: s.mis.preview(a, "UPN,Legal Surname\n"),
     "professionals.view": lambda s, a, t: s.professionals.list_professionals(a),

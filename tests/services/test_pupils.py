@@ -156,7 +156,8 @@ class TestLeavingAndConsent:
         office = actor(sqlite_school, "sbrown")
         with pytest.raises(NotAllowed):
             sqlite_school.pupils.add_consent(office, pupil_id(sqlite_school, office, "Z319700118114"),
-                                             "CAMHS", "reports", "Abena Osei (mother)", date(2026, 11, 23))
+                                             organisation="CAMHS", sections=["advice"], given_by_kind="parent",
+                                             given_by="Abena Osei", given_on=date(2026, 11, 23))
 
 
 class TestKeyWorkerAndTeam:

@@ -61,7 +61,8 @@ def fill_records(services, actor) -> dict:
     pro = next(p for p in services.professionals.list_professionals(office) if p.ext_id == "music-1")
     services.professionals.sign_in_visitor(office, pro.id, identity_checked=True, purpose="observation",
                                            pupil_ids=[ben, dev], space="Sensory Room")
-    services.pupils.add_consent(senco, ben, "music-1", "progress notes", "Claire Hughes (mother)", date(2026, 11, 2))
+    services.pupils.add_consent(senco, ben, professional="music-1", sections=["outcomes"], given_by_kind="parent",
+                                given_by="Claire Hughes", given_on=date(2026, 11, 2))
     services.pupils.record_budget_discussion(head, ben, date(2026, 11, 20), ehcp_officer="Sam Ellis",
                                              capacity_agreed=True, already_provided=False, notes="physio budget")
     services.requests.decide(head, "r-002", "decline", reason="attendance below the policy's level")

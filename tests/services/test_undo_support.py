@@ -28,12 +28,12 @@ class TestConsent:
         pupils = sqlite_school.pupils
         pupil_id = pupils.id_of(senco, BEN)
         before = consents(sqlite_school, senco, pupil_id)
-        added = pupils.add_consent(senco, pupil_id, "Riverside Physio", "progress notes", "Mrs Hughes",
-                                   date(2026, 11, 20))
+        added = pupils.add_consent(senco, pupil_id, organisation="Riverside Physio", sections=["outcomes"],
+                                   given_by_kind="parent", given_by="Claire Hughes", given_on=date(2026, 11, 20))
         pupils.remove_consent(senco, added.id, pupils.consent_version(senco, pupil_id))
         assert consents(sqlite_school, senco, pupil_id) == before
-        again = pupils.add_consent(senco, pupil_id, "Riverside Physio", "progress notes", "Mrs Hughes",
-                                   date(2026, 11, 20))
+        again = pupils.add_consent(senco, pupil_id, organisation="Riverside Physio", sections=["outcomes"],
+                                   given_by_kind="parent", given_by="Claire Hughes", given_on=date(2026, 11, 20))
         pupils.withdraw_consent(senco, again.id, date(2026, 11, 24))
         reinstated = pupils.reinstate_consent(senco, again.id, pupils.consent_version(senco, pupil_id))
         assert reinstated.withdrawn_on is None
@@ -43,8 +43,8 @@ class TestConsent:
         senco = actor(school, "mokafor")
         pupils = school.pupils
         pupil_id = pupils.id_of(senco, BEN)
-        added = pupils.add_consent(senco, pupil_id, "Riverside Physio", "progress notes", "Mrs Hughes",
-                                   date(2026, 11, 20))
+        added = pupils.add_consent(senco, pupil_id, organisation="Riverside Physio", sections=["outcomes"],
+                                   given_by_kind="parent", given_by="Claire Hughes", given_on=date(2026, 11, 20))
         version = pupils.consent_version(senco, pupil_id)
         other = open_school(db_url)
         other.pupils.withdraw_consent(actor(other, "hcarter"), added.id, date(2026, 11, 24))
@@ -55,8 +55,8 @@ class TestConsent:
     def test_only_those_who_record_consent_may_undo_it(self, sqlite_school, senco, actor):
         pupils = sqlite_school.pupils
         pupil_id = pupils.id_of(senco, BEN)
-        added = pupils.add_consent(senco, pupil_id, "Riverside Physio", "progress notes", "Mrs Hughes",
-                                   date(2026, 11, 20))
+        added = pupils.add_consent(senco, pupil_id, organisation="Riverside Physio", sections=["outcomes"],
+                                   given_by_kind="parent", given_by="Claire Hughes", given_on=date(2026, 11, 20))
         with pytest.raises(NotAllowed):
             pupils.remove_consent(actor(sqlite_school, "ttaylor"), added.id)
 

@@ -151,8 +151,12 @@ def build_school(services) -> None:
     services.pupils.add_team_member(senco, amara, "nhs-slt-1", "Speech and language therapist")
     services.pupils.record_budget_discussion(head, amara, date(2026, 11, 20), ehcp_officer="J Officer",
                                              capacity_agreed=True, already_provided=False, notes="agreed")
-    consent = services.pupils.add_consent(senco, amara, "ind-ot-1", "attendance", "Abena Osei (mother)",
-                                          date(2026, 11, 23))
+    consent = services.pupils.add_consent(senco, amara, professional="ind-ot-1", sections=["attendance"],
+                                          given_by_kind="parent", given_by="Abena Osei", given_on=date(2026, 11, 2),
+                                          until=date(2027, 7, 31))
+    [words] = [c for c in services.pupils.get_pupil(senco, amara).consents if c.to_be_reviewed]
+    services.pupils.review_consent(senco, words.id, organisation="Walsh Paediatric OT", sections=["outcomes"],
+                                   given_by_kind="parent", given_by="Abena Osei", given_on=date(2026, 9, 10))
     services.pupils.withdraw_consent(senco, consent.id, date(2026, 11, 23))
     services.mis.apply(office, SAMPLE_MIS.read_text(encoding="utf-8"), as_of=date(2026, 11, 20))
 

@@ -29,7 +29,8 @@ def busy_school(sqlite_school, actor):
     """The example school with a few entries in the trail, and Ben a leaver of long ago."""
     head = actor(sqlite_school, "hcarter")
     ben = sqlite_school.pupils.id_of(head, BEN)
-    sqlite_school.pupils.add_consent(head, ben, "music-1", "progress notes", "Claire Hughes", date(2026, 11, 2))
+    sqlite_school.pupils.add_consent(head, ben, professional="music-1", sections=["outcomes"], given_by_kind="parent",
+                                     given_by="Claire Hughes", given_on=date(2026, 11, 2))
     sqlite_school.pupils.mark_left(head, sqlite_school.pupils.id_of(head, DEV), date(2026, 11, 20))
     sqlite_school.pupils.mark_left(head, ben, date(2011, 7, 20))
     with sqlite_school.db.session() as session:
@@ -62,7 +63,7 @@ class TestAuditTab:
         assert headers == ["When", "Who", "Action", "What", "Record", "Changes"]
         consent = next(r for r in range(model.rowCount()) if model.data(model.index(r, 3)) == "Consent")
         assert model.data(model.index(consent, 1)) == "hcarter (Helen Carter)"
-        assert "what: progress notes" in model.data(model.index(consent, 5))
+        assert "what: outcomes and progress" in model.data(model.index(consent, 5))
         assert tab.count_label.text() == "4 entries."
 
     def test_filters_narrow_the_list(self, busy_school, actor, make, qtbot):

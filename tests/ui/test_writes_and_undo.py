@@ -640,9 +640,10 @@ class TestNewUndo:
         before = consents()
 
         def fake_exec(dialog: ConsentDialog) -> int:
-            dialog.share_with.setText("Riverside Physio")
-            dialog.what.setText("progress notes")
-            dialog.given_by.setText("Mrs Hughes (mother)")
+            dialog.to_organisation.setChecked(True)
+            dialog.organisation.setText("Riverside Physio")
+            dialog.sections["outcomes"].setChecked(True)
+            dialog.given_by.setCurrentIndex(dialog.given_by.findText("Claire Hughes", Qt.MatchFlag.MatchStartsWith))
             return QDialog.DialogCode.Accepted
 
         monkeypatch.setattr(ConsentDialog, "exec", fake_exec)

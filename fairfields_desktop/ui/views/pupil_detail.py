@@ -89,11 +89,7 @@ def render_pupil(detail: PupilDetail) -> str:
 
     if detail.consents is not None:
         if detail.consents:
-            items = "".join(
-                f"<li{' class=muted' if c.withdrawn else ''}>{escape(c.what)} to {escape(c.share_with)}, "
-                f"given by {escape(c.given_by)} on {day(c.given_on)}"
-                + (f" — <b>withdrawn {day(c.withdrawn_on)}</b>" if c.withdrawn else "") + "</li>"
-                for c in detail.consents)
+            items = "".join(_consent_item(c) for c in detail.consents)
             parts.append(_section("Consent to share", f"<ul>{items}</ul>"))
         else:
             parts.append(_section("Consent to share", "<p>No consent records.</p>"))
@@ -111,3 +107,17 @@ def render_pupil(detail: PupilDetail) -> str:
     if detail.hidden:
         parts.append(f"<p class='muted'><i>Not shown for your role: {escape(', '.join(detail.hidden))}.</i></p>")
     return "".join(parts)
+
+
+def _consent_item(c) -> str:  # noqa: ANN001 (a services.pupils.Consent)
+    """One consent: what goes to whom, given by whom, from and until; one recorded in words "to be reviewed"."""
+    if c.to_be_reviewed:
+        head = (f"<b>To be reviewed:</b> “{escape(c.what)}” to {escape(c.share_with)} — shares nothing until "
+                "reviewed (Review consent…)")
+    else:
+        head = f"{escape(c.shares[0].upper() + c.shares[1:])} to {escape(c.recipient or c.share_with)}"
+    dates = f"from {day(c.given_on)}" + (f" until {day(c.until)}" if c.until else "")
+    words = (f"; reviewed {day(c.reviewed_on)} from the words “{escape(c.what)}”"
+             if c.reviewed_on and not c.to_be_reviewed else "")
+    return (f"<li{' class=muted' if c.withdrawn else ''}>{head}, given by {escape(c.given_by)} {dates}{words}"
+            + (f" — <b>withdrawn {day(c.withdrawn_on)}</b>" if c.withdrawn else "") + "</li>")

@@ -44,6 +44,7 @@ from ..undo import push_done
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from ...domain.school import AREA_LABELS
+from .consent_dialog import ConsentDialog  # noqa: F401 (tests take it from here too)
 from .pupil_detail import render_pupil
 
 log = logging.getLogger(__name__)
@@ -345,11 +346,14 @@ class PupilsScreen(QWidget):
                                               "pupils' names left out")
         self.subject_access_button.setVisible(allowed(actor.roles, "pupils.subject_access"))
         self.withdraw_button = QPushButton("&Withdraw consent")
+        self.review_consent_button = QPushButton("Re&view consent…")
+        self.review_consent_button.setToolTip("Turn a consent recorded in words into one that names who receives "
+                                              "it and which sections (until then it shares nothing)")
         add_shortcut(self.add_button, "Ctrl+N", "Add a pupil to the register")
         add_shortcut(self.edit_button, "Ctrl+E", "Edit the selected pupil")
         for button in (self.add_button, self.edit_button, self.left_button):
             button.setVisible(self.can_edit)
-        for button in (self.consent_button, self.withdraw_button):
+        for button in (self.consent_button, self.withdraw_button, self.review_consent_button):
             button.setVisible(allowed(actor.roles, "pupils.edit_consent"))
         self.message = QLabel("")
         self.message.setObjectName("screenMessage")
@@ -378,7 +382,8 @@ class PupilsScreen(QWidget):
         checks.addStretch(1)
         actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.left_button, self.team_button, self.consent_button,
-                       self.withdraw_button, self.budget_button, self.import_button, self.subject_access_button):
+                       self.withdraw_button, self.review_consent_button, self.budget_button, self.import_button,
+                       self.subject_access_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.count_label)
@@ -408,6 +413,7 @@ class PupilsScreen(QWidget):
         self.left_button.clicked.connect(self.on_mark_left_clicked)
         self.consent_button.clicked.connect(self.on_add_consent_clicked)
         self.withdraw_button.clicked.connect(self.on_withdraw_consent_clicked)
+        self.review_consent_button.clicked.connect(self.on_review_consent_clicked)
         self.import_button.clicked.connect(self.on_import_clicked)
         self.team_button.clicked.connect(self.on_add_team_member_clicked)
         self.budget_button.clicked.connect(self.on_budget_discussion_clicked)
@@ -669,18 +675,16 @@ class PupilsScreen(QWidget):
         pupil_id = self.current_pupil_id()
         if pupil_id is None:
             return
-        dialog = ConsentDialog(self.services.clock.today(), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        pupils, actor, values = self.services.pupils, self.actor, dialog.values()
+        pupils, actor = self.services.pupils, self.actor
         try:
-            added = perform(self, lambda: pupils.add_consent(actor, pupil_id, **values))
-        except InvalidInput as exc:
-            self.message.setText("Not saved. " + "; ".join(f"{p.where}: {p.message}" for p in exc.problems))
-            return
+            dialog = ConsentDialog(pupils.consent_choices(actor, pupil_id), self.services.clock.today(), self)
         except FairfieldsError as exc:
-            self.message.setText(f"Not saved: {exc}")
+            self.message.setText(f"Not possible: {exc}")
             return
+        added = run_form(dialog, lambda: job(pupils.add_consent, actor, pupil_id, **dialog.values()))
+        if added is None:
+            return
+        values = dialog.values()
         self.show_detail(pupil_id)
         self.message.setText("Consent recorded. Ctrl+Z undoes it.")
         consent_id = [added.id]
@@ -699,9 +703,36 @@ class PupilsScreen(QWidget):
             present = any(c.id == consent_id[0] and not c.withdrawn for c in detail.consents or ())
             return present, detail.summary.version
 
-        push_done(self.undo_stack, f"consent to share with {values['share_with']}", apply, False, True,
+        push_done(self.undo_stack, f"consent to share with {added.recipient}", apply, False, True,
                   pupils.consent_version(actor, pupil_id), self.message.setText,
                   lambda: self._after_consent_undo(pupil_id), read)
+
+    def on_review_consent_clicked(self) -> None:
+        """A consent recorded in words: the same form, its words shown, turns it into consent as data."""
+        pupil_id = self.current_pupil_id()
+        if pupil_id is None:
+            return
+        pupils, actor = self.services.pupils, self.actor
+        waiting = [c for c in pupils.list_consents(actor, pupil_id) if c.to_be_reviewed and not c.withdrawn]
+        if not waiting:
+            self.message.setText("No consent is waiting to be reviewed.")
+            return
+        consent = waiting[0]
+        if len(waiting) > 1:
+            labels = [f"“{c.what}” to {c.share_with} (given {c.given_on:%d %b %Y})" for c in waiting]
+            choice, ok = QInputDialog.getItem(self, "Review a consent", "Which consent is reviewed?", labels, 0,
+                                              False)
+            if not ok:
+                return
+            consent = waiting[labels.index(choice)]
+        dialog = ConsentDialog(pupils.consent_choices(actor, pupil_id), self.services.clock.today(), self,
+                               reviewing=consent)
+        reviewed = run_form(dialog, lambda: job(pupils.review_consent, actor, consent.id, **dialog.values()))
+        if reviewed is None:
+            return
+        self.show_detail(pupil_id)
+        self.message.setText(f"Consent reviewed: it now shares {reviewed.shares} with {reviewed.recipient}; the "
+                             "family's words stay on record.")
 
     def on_withdraw_consent_clicked(self) -> None:
         pupil_id = self.current_pupil_id()
@@ -712,7 +743,8 @@ class PupilsScreen(QWidget):
         if not current:
             self.message.setText("There is no current consent to withdraw.")
             return
-        labels = [f"{c.what} to {c.share_with} (given {c.given_on:%d %b %Y})" for c in current]
+        labels = [f"{c.shares or c.what} to {c.recipient or c.share_with} (given {c.given_on:%d %b %Y})"
+                  for c in current]
         choice, ok = QInputDialog.getItem(self, "Withdraw consent", "Which consent is withdrawn today?", labels,
                                           0, False)
         if not ok:
@@ -741,38 +773,11 @@ class PupilsScreen(QWidget):
             now = next((c for c in detail.consents or () if c.id == consent.id), None)
             return (now.withdrawn_on if now else "gone"), detail.summary.version
 
-        push_done(self.undo_stack, f"withdrawal of consent to share with {consent.share_with}", apply, None, today,
+        push_done(self.undo_stack, f"withdrawal of consent to share with {consent.recipient or consent.share_with}",
+                  apply, None, today,
                   pupils.consent_version(actor, pupil_id), self.message.setText,
                   lambda: self._after_consent_undo(pupil_id), read)
 
     def _after_consent_undo(self, pupil_id: int) -> None:
         if self.current_pupil_id() == pupil_id:
             self.show_detail(pupil_id)
-
-
-class ConsentDialog(QDialog):
-    def __init__(self, today: date, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self.setWindowTitle("Record consent to share")
-        self.share_with = QLineEdit()
-        self.share_with.setPlaceholderText("a professional's id or an organisation's name")
-        self.what = QLineEdit()
-        self.what.setPlaceholderText("e.g. progress notes, reports")
-        self.given_by = QLineEdit()
-        self.given_by.setPlaceholderText("the parent (name, relationship), or the young person")
-        self.on = QDateEdit(QDate(today.year, today.month, today.day))
-        self.on.setDisplayFormat("dd/MM/yyyy")
-        form = QFormLayout(self)
-        form.addRow("Share &with", self.share_with)
-        form.addRow("&What", self.what)
-        form.addRow("&Given by", self.given_by)
-        form.addRow("&On", self.on)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def values(self) -> dict[str, Any]:
-        return {"share_with": self.share_with.text(), "what": self.what.text(), "given_by": self.given_by.text(),
-                "given_on": self.on.date().toPython()}
-
