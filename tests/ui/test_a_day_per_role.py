@@ -489,7 +489,7 @@ def teacher_day(qtbot, monkeypatch, services, url, open_school, actor) -> tuple[
     amara = next(p for p in rows(pupils.table) if p.name == "Amara Osei")
     other.bookings.book(actor(other, "sbrown"), BookingDraft(
         space="Therapy Room 2", start=datetime(2026, 11, 26, 14, 15), end=datetime(2026, 11, 26, 15, 0),
-        professional="nhs-slt-1", pupils=(amara.upn,), purpose="speech and language therapy"))
+        professional="nhs-slt-1", pupils=(amara.upn,), title="speech and language therapy"))
     window.show_screen("dashboard")
     qtbot.waitUntil(lambda: len(shown_section(window, "This week's sessions for Oak")) == 7, timeout=BUDGET_MS)
     assert "Thu 14:15–15:00 Therapy Room 2: Rachel Green with Amara Osei" in shown_section(

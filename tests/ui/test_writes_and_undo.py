@@ -237,7 +237,7 @@ class TestWritesOffTheUiThread:
         assert person.buttons == [["Try again", "Keep my form"]]
         assert len(calls) == 2
         (new,) = [b for b in screen.canvas.blocks() if b.professional == "Karen Walsh"]
-        assert new.purpose == "OT: sensory diet"  # what was typed, booked the second time
+        assert new.title == "OT: sensory diet"  # what was typed, booked the second time
 
     def test_a_form_left_open_keeps_what_was_typed_and_saves_when_tried_again(self, window_for, monkeypatch,
                                                                              answer, sqlite_school):
