@@ -167,7 +167,7 @@ def office_day(qtbot, monkeypatch, services, url, open_school, actor, budget: in
         dialog.space.setCurrentIndex(dialog.space.findText("Meeting Room"))
         dialog.set_when(MONDAY, time(14, 15), time(15, 0))
         dialog.choose_professional("nhs-slt-1")
-        dialog.purpose.setText("parents' meeting")
+        dialog.title_field.setText("parents' meeting")
         dialog.ok_button.click()
         assert dialog.booked, dialog.message.text() + dialog.plan_summary.text()
 

@@ -168,7 +168,7 @@ class TestBooking:
                                                              datetime(2026, 12, 1, 11, 45))
             dialog.choose_professional("ind-ot-1")
             dialog.choose_pupils(["X319700117077"])
-            dialog.purpose.setText("OT: sensory diet")
+            dialog.title_field.setText("OT: sensory diet")
             dialog.ok_button.click()
             return dialog.result()
 

@@ -76,7 +76,7 @@ def fill_booking(dialog: BookingDialog) -> None:
     dialog.set_when(DAY, time(11, 0), time(11, 45))
     dialog.choose_professional("ind-ot-1")
     dialog.choose_pupils(["X319700117077"])
-    dialog.purpose.setText("OT: sensory diet")
+    dialog.title_field.setText("OT: sensory diet")
 
 
 class HeldLock:
