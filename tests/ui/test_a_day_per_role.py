@@ -509,9 +509,6 @@ class TestTeacher:
         services, url = demo(THURSDAY)
         teacher_day(qtbot, monkeypatch, services, url, open_school, actor)
 
-    @pytest.mark.xfail(strict=True, reason="the bookings service names every pupil of a booking to a teacher: a "
-                       "group session of Oak's Ben Hughes with Willow's Dev Sharma shows Dev's name on Oak's "
-                       "week, the sessions to mark and the whole-school timetable (services/bookings.py Block.pupils)")
     def test_the_teacher_never_sees_another_classs_pupil_named(self, qtbot, monkeypatch, demo, open_school, actor):
         services, url = demo(THURSDAY)
         seen, others = teacher_day(qtbot, monkeypatch, services, url, open_school, actor)
