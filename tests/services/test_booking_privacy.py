@@ -32,11 +32,11 @@ def meeting(title: str | None = "meeting", notes: str | None = None, **more) -> 
                         staff=("ttaylor",), title=title, notes=notes, **more)
 
 
-def group(blocks):  # noqa: ANN001, ANN201
+def group(blocks):
     return next(b for b in blocks if b.booking_ref == "b-002")
 
 
-def flagged_school(open_school, sqlite_url, example_doc):  # noqa: ANN001, ANN201
+def flagged_school(open_school, sqlite_url, example_doc):
     """The example school with an old-style booking whose purpose names Dev Sharma (Willow)."""
     example_doc["bookings"].append({
         "id": "b-004", "space": "Meeting Room", "start": "2026-11-25T14:00", "end": "2026-11-25T14:30",
