@@ -84,7 +84,7 @@ class BookingTitlesTab(QWidget):
         self.message.setObjectName("screenMessage")
         self.message.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("New &title", self.title_field)
+        form.addRow("New titl&e", self.title_field)
         form.addRow("", self.title_message)
         form.addRow("&Add pupils", self.pupils)
         buttons = QHBoxLayout()

@@ -134,7 +134,7 @@ class SettingsScreen(QWidget):
             from .booking_titles_view import BookingTitlesTab
 
             self.booking_titles_tab = BookingTitlesTab(services, actor)
-            self.tabs.addTab(self.booking_titles_tab, "Booking t&itles")
+            self.tabs.addTab(self.booking_titles_tab, "Booking titles to ad&just")
         outer.addWidget(self.tabs, 1)
         layout = QVBoxLayout(body)
         if not self.can_edit_settings:
