@@ -106,7 +106,7 @@ def work(url: str, first_slot: int) -> None:
         say(f"try booking {slot}")
         try:
             blocks = services.bookings.book(booker, BookingDraft(space=space, start=start, end=end,
-                                                                 staff=("sbrown",), purpose=PURPOSE.format(slot)))
+                                                                 staff=("sbrown",), title=PURPOSE.format(slot)))
         except Refused:
             say(f"refused booking {slot}")
         else:

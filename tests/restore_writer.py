@@ -53,7 +53,7 @@ def work(url: str, worker: int, stop: Path) -> None:
         try:
             blocks = services.bookings.book(booker, BookingDraft(
                 space=space, start=start, end=start + timedelta(minutes=SLOT_MINUTES), staff=("sbrown",),
-                purpose=f"restore test {worker} {n}"))
+                title=f"restore test {worker} {n}"))
         except Refused:
             say(f"refused {n}")
         else:

@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +80,29 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--for", dest="professional", metavar="PROFESSIONAL_ID", help="the professional it is for")
     who.add_argument("--staff", action="append", metavar="STAFF_ID", help="staff, for the school's own use")
     book.add_argument("--pupil", action="append", default=[], metavar="UPN")
-    book.add_argument("--purpose", metavar="TEXT")
+    book.add_argument("--purpose", metavar="TEXT", help="the booking's title, seen by everyone who sees the "
+                      "timetable: name no pupil in it (choose them with --pupil)")
+    book.add_argument("--notes", metavar="TEXT", help="notes only the headteacher and the SENCo read")
     book.add_argument("--weekly-until", type=_date, metavar="DATE", help="repeat weekly on school days until DATE")
     book.add_argument("--skip", action="append", type=_date, default=[], metavar="DATE",
                       help="leave out a date of the series (repeatable)")
     book.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    calendar = sub.add_parser("calendar", help="bookings as an iCalendar (.ics) file, for Outlook")
+    calendar_sub = calendar.add_subparsers(dest="calendar_command", metavar="ACTION", parser_class=_Parser,
+                                           required=True)
+    ics = calendar_sub.add_parser("export", help="a space's, a class's or a professional's bookings as .ics "
+                                  "(pupils by initials unless --names; a teacher: their own class)")
+    subject = ics.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--space", metavar="NAME")
+    subject.add_argument("--class", dest="class_name", metavar="NAME")
+    subject.add_argument("--professional", metavar="ID")
+    ics.add_argument("--from", dest="first", type=_date, metavar="DATE", help="default: today")
+    ics.add_argument("--to", dest="last", type=_date, metavar="DATE",
+                     help="inclusive; default: the end of the term holding --from")
+    ics.add_argument("--names", action="store_true",
+                     help="pupils' full names, where you may see them (else initials, or \"a pupil\")")
+    ics.add_argument("--out", metavar="FILE.ics", required=True, type=Path)
 
     requests = sub.add_parser("requests", help="requests for independent therapy in the school day")
     requests_sub = requests.add_subparsers(dest="requests_command", metavar="ACTION", parser_class=_Parser,
@@ -285,8 +303,8 @@ class Runner:
             raise UsageError(f"END {args.end!r} is not a date-time: write it as YYYY-MM-DDTHH:MM") from None
         actor = self.actor()
         draft = BookingDraft(space=args.space, start=args.start, end=end, professional=args.professional,
-                             staff=tuple(args.staff or ()), pupils=tuple(args.pupil), purpose=args.purpose,
-                             weekly_until=args.weekly_until)
+                             staff=tuple(args.staff or ()), pupils=tuple(args.pupil), title=args.purpose,
+                             notes=args.notes, weekly_until=args.weekly_until)
         try:
             blocks = self.services().bookings.book(actor, draft, skip=args.skip)
         except Refused as exc:
@@ -309,6 +327,31 @@ class Runner:
                 for b in blocks]}, indent=2, ensure_ascii=False) + "\n")
         self.say(f"booked {blocks[0].booking_ref}: {draft.space}, {len(blocks)} date(s) from "
                  f"{blocks[0].start:%Y-%m-%d %H:%M}")
+        return EXIT_OK
+
+    def cmd_calendar(self) -> int:
+        args = self.args
+        out: Path = args.out
+        if out.suffix.lower() != ".ics":
+            raise InvalidInput(Problem("--out", f"{out} does not end in .ics: name the calendar file to write"))
+        if not out.parent.is_dir():
+            raise InvalidInput(Problem("--out", f"the folder {out.parent} does not exist"))
+        actor = self.actor()
+        services = self.services()
+        first = args.first or services.clock.today()
+        last = args.last or services.bookings.default_until(first) or first + timedelta(weeks=12)
+        if last < first:
+            raise InvalidInput(Problem("--to", "the period ends before it starts: give a --to on or after --from"))
+        data = services.bookings.export_ics(actor, first, last, space=args.space, professional=args.professional,
+                                            class_name=args.class_name, full_names=args.names)
+        partial = out.with_name(out.name + ".part")
+        try:
+            partial.write_bytes(data)
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
+        self.say(f"{data.count(b'BEGIN:VEVENT')} booking(s) from {first.isoformat()} to {last.isoformat()}: "
+                 f"written to {out}")
         return EXIT_OK
 
     def cmd_requests(self) -> int:

@@ -73,3 +73,18 @@ def booking_problems(start: datetime, end: datetime, day_start: time, day_end: t
         problems.append(("start", f"{start:%H:%M}–{end:%H:%M} is outside the school day "
                          f"({day_start:%H:%M}–{day_end:%H:%M})"))
     return problems
+
+
+#: how a pupil on a booking is shown to someone who may not see that pupil (a teacher, for another class)
+OTHER_CLASS_PUPIL = "a pupil of another class"
+#: how prints and exports show such a pupil where initials would stand
+A_PUPIL = "a pupil"
+#: what stands for a title that names a pupil (not yet mended) for a reader who may not see that pupil
+TITLE_TO_REVIEW = "(title to be reviewed)"
+
+
+def initials(name: str) -> str:
+    """"Amara Osei" → "AO"; a pupil not shown to the reader stays "a pupil"."""
+    if name == OTHER_CLASS_PUPIL:
+        return A_PUPIL
+    return "".join(part[0] for part in name.split() if part).upper()

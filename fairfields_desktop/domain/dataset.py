@@ -116,7 +116,8 @@ ROW_EXTRAS: dict[str, dict[str, str]] = {
     "contacts": {"id": "int"},
     "consents": {"id": "int"},
     "bookings": {"id": "int", "request_id": "int?>requests", "created_by": "text60?", "cancelled_by": "text60?",
-                 "cancelled_at": "datetime?", "cancel_reason": "text?", "version": "int"},
+                 "cancelled_at": "datetime?", "cancel_reason": "text?", "version": "int",
+                 "title_needs_review": "bool"},
     "requests": {"id": "int", "version": "int"},
     "request_events": {"id": "int", "details": "json?"},
     "advice_requests": {"id": "int", "review_id": "int?>annual_reviews"},
@@ -128,7 +129,8 @@ ROW_EXTRAS: dict[str, dict[str, str]] = {
     "targets": {"id": "int", "version": "int"},
 }
 #: the defaults of the `row` columns (any other is null by default)
-EXTRA_DEFAULTS: dict[str, object] = {"version": 1, "bookable": True, "failed_attempts": 0}
+EXTRA_DEFAULTS: dict[str, object] = {"version": 1, "bookable": True, "failed_attempts": 0,
+                                     "title_needs_review": False}
 
 #: The sections' records of each table, in the order of the document: (table, section, inner list or None)
 SECTION_WALK: tuple[tuple[str, str, str | None], ...] = (
@@ -570,6 +572,10 @@ def validate_dataset(doc: object) -> list[Problem]:
             check.add(f"{path}.purpose", "must be text")
         elif booking.get("purpose") is not None:
             check.text(booking, "purpose", path, required=False, limit=None)
+        if booking.get("notes") is not None and not isinstance(booking.get("notes"), str):
+            check.add(f"{path}.notes", "must be text")
+        elif booking.get("notes") is not None:
+            check.text(booking, "notes", path, required=False, limit=None)
         status = check.choice(booking, "status", path, BOOKING_STATUSES)
         until = check.day(booking, "repeat_weekly_until", path, required=False)
         if start is None or end is None:

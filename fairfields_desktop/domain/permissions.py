@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # spaces
     "bookings.view": EVERYONE,
     "bookings.create": frozenset({"office", "admin", "headteacher", "senco"}),
+    "bookings.view_notes": frozenset({"headteacher", "senco"}),  # a booking's title is public, its notes are not
+    "bookings.mend_titles": frozenset({"admin"}),  # titles that name a pupil, found by a migration or a load
     "spaces.out_of_use": frozenset({"admin"}),
     "sessions.mark": frozenset({"office", "teacher", "senco", "headteacher"}),
     "advice.manage": frozenset({"senco", "headteacher"}),

@@ -1,8 +1,9 @@
 """The room timetable of a school week (landscape): a row per space, a column per weekday.
 
 Each cell lists the day's bookings in that space, "09:30–10:15 Rachel Green · SLT: AAC programme · pupils AO"
-(pupils by initials, as the DTO gives them); a space with nothing booked says "free"; a day that is not a
-school day says why.
+(pupils by initials for a reader who may see them, "a pupil" otherwise, as the service gives them; a title
+that names a pupil is printed as "(title to be reviewed)"; notes never); a space with nothing booked says
+"free"; a day that is not a school day says why.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def render(data: RoomTimetable, out: str | Path | IO[bytes], printing: Printing)
     story: list[Flowable] = [
         text(f"Room timetable, week of {day(data.monday)}", "Title"),
         text(f"{data.school}: {count} booking{'s' if count != 1 else ''} this week, Monday to Friday. Pupils are "
-             f"shown by their initials.", "Muted"),
+             "shown by their initials (\u201ca pupil\u201d where you may not see who), and never named in a "
+             "title.", "Muted"),
         Spacer(1, 4),
         _grid(data),
     ]

@@ -17,10 +17,20 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.bookings import PRIORITY_REASON, Busy, booking_problems, free_slots, may_displace, overlaps
+from ..domain.bookings import (
+    OTHER_CLASS_PUPIL,
+    PRIORITY_REASON,
+    TITLE_TO_REVIEW,
+    Busy,
+    booking_problems,
+    free_slots,
+    may_displace,
+    overlaps,
+)
 from ..domain.calendar import SchoolCalendar, monday_of
 from ..domain.checks import day_text, evaluate_checks
 from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused, StaleRecord
+from ..domain.names import names_found, title_problem
 from ..domain.permissions import allowed, require
 from ..store.database import Database
 from ..store.references import assign_reference, pending_reference
@@ -65,12 +75,17 @@ class Block:
     professional: str | None
     professional_id: str | None
     staff: tuple[str, ...]
-    pupils: tuple[str, ...]  # full names; exports and reports decide what to show
-    purpose: str | None
+    #: for the reader: the names of the pupils they may see, "a pupil of another class" for the others
+    pupils: tuple[str, ...]
+    #: seen by everyone who sees the booking; "(title to be reviewed)" where it names a pupil the reader may
+    #: not see (a title from before titles were checked, flagged for an administrator to mend)
+    title: str | None
     repeating: bool
     cancelled_by: str | None = None
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
+    notes: str | None = None  # only for the roles that may read them (bookings.view_notes)
+    title_needs_review: bool = False  # the title names a pupil: an administrator mends it
 
     @property
     def who(self) -> str:
@@ -119,9 +134,10 @@ class BookingDraft:
     end: datetime
     professional: str | None = None  # a professional's id; None for the school's own use
     staff: tuple[str, ...] = ()  # staff ids
-    pupils: tuple[str, ...] = ()  # UPNs
-    purpose: str | None = None
+    pupils: tuple[str, ...] = ()  # UPNs, chosen from the register (never named in the title)
+    title: str | None = None  # public: everyone who may see the booking reads it
     weekly_until: date | None = None
+    notes: str | None = None  # for the roles that may read a booking's notes only
 
 
 @dataclass(frozen=True)
@@ -181,6 +197,45 @@ class Notice:
     told_by: str | None
 
 
+@dataclass(frozen=True)
+class TitleToReview:
+    """A booking whose title names a pupil (found by the migration, a load or a check): an administrator
+    mends the title and chooses the pupils from the register instead."""
+
+    booking_ref: str
+    space: str
+    start: datetime  # the first date
+    end: datetime
+    repeating: bool
+    professional: str | None
+    title: str
+    named: tuple[str, ...]  # the pupils the title names
+    pupils: tuple[str, ...]  # the pupils already on the booking (names)
+    pupil_upns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """What one person may see of the pupils on bookings: every pupil, or their own class's."""
+
+    all_classes: bool
+    class_name: str | None
+    notes: bool
+
+    @classmethod
+    def of(cls, actor: Actor) -> _Reader:
+        return cls(allowed(actor.roles, "pupils.all_classes"), actor.class_name,
+                   allowed(actor.roles, "bookings.view_notes"))
+
+    def sees(self, class_name: str | None) -> bool:
+        return self.all_classes or (self.class_name is not None and class_name == self.class_name)
+
+
+def roll_names(session: Session) -> list[tuple[str, str]]:
+    """Every pupil's (first name, last name): what a title must not name."""
+    return [(f, last) for f, last in session.execute(select(PupilRow.first_name, PupilRow.last_name))]
+
+
 def _kind(row: BookingRow) -> str:
     return row.professional.kind if row.professional is not None else "school"
 
@@ -222,12 +277,15 @@ class BookingService:
                 for s in session.scalars(query)]
 
     def _blocks(self, session: Session, first: datetime, last: datetime, space_ids: Iterable[int] | None = None,
-                include_cancelled: bool = False, booking_ids: Iterable[int] | None = None) -> list[Block]:
-        """Occurrences overlapping [first, last) as Blocks, in three plain queries (no ORM objects)."""
+                include_cancelled: bool = False, booking_ids: Iterable[int] | None = None, *,
+                reader: Actor) -> list[Block]:
+        """Occurrences overlapping [first, last) as Blocks, in three plain queries (no ORM objects), as
+        ``reader`` may see them: another class's pupils unnamed, notes only for those who may read them."""
         occ, booking, space, pro = BookingOccurrenceRow, BookingRow, SpaceRow, ProfessionalRow
         query = (select(occ.id, booking.id, booking.ext_id, occ.space_id, space.name, occ.starts_at, occ.ends_at,
                         occ.status, pro.kind, pro.name, pro.ext_id, booking.purpose, booking.repeat_weekly_until,
-                        occ.cancelled_by, occ.cancelled_at, occ.cancel_reason)
+                        occ.cancelled_by, occ.cancelled_at, occ.cancel_reason, booking.notes,
+                        booking.title_needs_review)
                  .join(booking, booking.id == occ.booking_id).join(space, space.id == occ.space_id)
                  .outerjoin(pro, pro.id == booking.professional_id)
                  # a booking lies inside one day, so it starts at most a day before ``first``: that bound
@@ -242,6 +300,7 @@ class BookingService:
             query = query.where(occ.status == "booked")
         rows = session.execute(query).all()
         ids = list({r[1] for r in rows})
+        who = _Reader.of(reader)
         staff: dict[int, list[str]] = {}
         pupils: dict[int, list[str]] = {}
         if ids:
@@ -249,20 +308,31 @@ class BookingService:
                     select(BookingStaffRow.booking_id, StaffRow.name).join(StaffRow, StaffRow.id == BookingStaffRow.staff_id)
                     .where(BookingStaffRow.booking_id.in_(ids)).order_by(BookingStaffRow.position)):
                 staff.setdefault(booking_id, []).append(name)
-            for booking_id, first_name, last_name in session.execute(
-                    select(BookingPupilRow.booking_id, PupilRow.first_name, PupilRow.last_name)
+            for booking_id, first_name, last_name, class_name in session.execute(
+                    select(BookingPupilRow.booking_id, PupilRow.first_name, PupilRow.last_name, ClassRow.name)
                     .join(PupilRow, PupilRow.id == BookingPupilRow.pupil_id)
+                    .outerjoin(ClassRow, ClassRow.id == PupilRow.class_id)
                     .where(BookingPupilRow.booking_id.in_(ids)).order_by(BookingPupilRow.position)):
-                pupils.setdefault(booking_id, []).append(f"{first_name} {last_name}")
+                pupils.setdefault(booking_id, []).append(
+                    f"{first_name} {last_name}" if who.sees(class_name) else OTHER_CLASS_PUPIL)
+        titles = {r[1]: r[11] for r in rows}
+        if not who.all_classes and any(r[17] for r in rows):  # a flagged title: does it name someone unseen?
+            unseen = [(f, last) for f, last, c in session.execute(
+                select(PupilRow.first_name, PupilRow.last_name, ClassRow.name)
+                .outerjoin(ClassRow, ClassRow.id == PupilRow.class_id)) if not who.sees(c)]
+            for r in rows:
+                if r[17] and names_found(r[11], unseen):
+                    titles[r[1]] = TITLE_TO_REVIEW
         return [Block(occurrence_id=r[0], booking_id=r[1], booking_ref=r[2], space_id=r[3], space=r[4], start=r[5],
                       end=r[6], status=r[7], kind=r[8] or "school", professional=r[9], professional_id=r[10],
-                      staff=tuple(staff.get(r[1], ())), pupils=tuple(pupils.get(r[1], ())), purpose=r[11],
-                      repeating=r[12] is not None, cancelled_by=r[13], cancelled_at=r[14], cancel_reason=r[15])
+                      staff=tuple(staff.get(r[1], ())), pupils=tuple(pupils.get(r[1], ())), title=titles[r[1]],
+                      repeating=r[12] is not None, cancelled_by=r[13], cancelled_at=r[14], cancel_reason=r[15],
+                      notes=r[16] if who.notes else None, title_needs_review=bool(r[17]))
                 for r in rows]
 
-    def blocks_by_id(self, session: Session, occurrence_ids: Iterable[int]) -> list[Block]:
-        """The Blocks of the given occurrences, in the caller's session."""
-        return self._blocks_of(session, list(occurrence_ids))
+    def blocks_by_id(self, session: Session, occurrence_ids: Iterable[int], *, reader: Actor) -> list[Block]:
+        """The Blocks of the given occurrences, in the caller's session, as ``reader`` may see them."""
+        return self._blocks_of(session, list(occurrence_ids), reader=reader)
 
     # --- views ------------------------------------------------------------------------------------
     def spaces(self, actor: Actor, bookable_only: bool = True) -> list[SpaceInfo]:
@@ -277,7 +347,7 @@ class BookingService:
             start, end, _ = self._settings(session)
             spaces = self._spaces(session)
             blocks = self._blocks(session, datetime.combine(day, time.min), datetime.combine(day, time.max),
-                                  [s.id for s in spaces], include_cancelled)
+                                  [s.id for s in spaces], include_cancelled, reader=actor)
             why = self._calendar(session).why_not_school_day(day)
             return Timetable(f"{day:%A} {day_text(day)}", (DayInfo(day, why),), tuple(spaces), tuple(blocks),
                              start, end)
@@ -295,7 +365,8 @@ class BookingService:
             days = tuple(DayInfo(monday + timedelta(days=i), calendar.why_not_school_day(monday + timedelta(days=i)))
                          for i in range(5))
             blocks = self._blocks(session, datetime.combine(monday, time.min),
-                                  datetime.combine(monday + timedelta(days=5), time.min), [space_id], include_cancelled)
+                                  datetime.combine(monday + timedelta(days=5), time.min), [space_id], include_cancelled,
+                                  reader=actor)
             return Timetable(f"{space.name}: week of {day_text(monday)}", days, (space,), tuple(blocks), start, end)
 
     def class_week(self, actor: Actor, class_name: str, day: date, include_cancelled: bool = False) -> Timetable:
@@ -320,7 +391,7 @@ class BookingService:
                          for i in range(5))
             blocks = self._blocks(session, datetime.combine(monday, time.min),
                                   datetime.combine(monday + timedelta(days=5), time.min),
-                                  include_cancelled=include_cancelled, booking_ids=booking_ids)
+                                  include_cancelled=include_cancelled, booking_ids=booking_ids, reader=actor)
             spaces = tuple({b.space_id: SpaceInfo(b.space_id, b.space, "", 0, True) for b in blocks}.values())
             return Timetable(f"Class {class_name}: week of {day_text(monday)}", days, spaces, tuple(blocks), start, end)
 
@@ -337,15 +408,15 @@ class BookingService:
                 booking_ids = list(session.scalars(select(BookingRow.id).join(
                     ProfessionalRow, ProfessionalRow.id == BookingRow.professional_id)
                     .where(ProfessionalRow.ext_id == professional)))
-            blocks = self._blocks(session, datetime.combine(first, time.min),
-                                  datetime.combine(last + timedelta(days=1), time.min), space_ids,
-                                  booking_ids=booking_ids)
             if class_name:
-                pupils = {f"{f} {l}" for f, l in session.execute(
-                    select(PupilRow.first_name, PupilRow.last_name).join(ClassRow).where(ClassRow.name == class_name))}
-                staff = set(session.scalars(select(StaffRow.name).join(ClassRow).where(ClassRow.name == class_name)))
-                blocks = [b for b in blocks if pupils & set(b.pupils) or staff & set(b.staff)]
-            return blocks
+                of_class = set(session.scalars(select(BookingPupilRow.booking_id).join(
+                    PupilRow, PupilRow.id == BookingPupilRow.pupil_id).join(ClassRow).where(ClassRow.name == class_name)))
+                of_class |= set(session.scalars(select(BookingStaffRow.booking_id).join(
+                    StaffRow, StaffRow.id == BookingStaffRow.staff_id).join(ClassRow).where(ClassRow.name == class_name)))
+                booking_ids = of_class if booking_ids is None else of_class & set(booking_ids)
+            return self._blocks(session, datetime.combine(first, time.min),
+                                datetime.combine(last + timedelta(days=1), time.min), space_ids,
+                                booking_ids=booking_ids, reader=actor)
 
     # --- planning and booking -----------------------------------------------------------------------
     def default_until(self, day: date) -> date | None:
@@ -357,8 +428,21 @@ class BookingService:
     def plan(self, actor: Actor, draft: BookingDraft) -> BookingPlan:
         """Every date the draft would book, each with its clashes (or the check blocking it): no writes."""
         require(actor.roles, "bookings.create", who=actor.username)
+        self._may_write_notes(actor, draft.notes)
         with self.db.read_session() as session:
             return self._plan(session, draft)
+
+    def title_problem(self, actor: Actor, title: str | None) -> str | None:
+        """Why ``title`` may not be a booking's title (it names a pupil on the roll), or None: what the
+        booking form shows at its title field as the person types."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        with self.db.read_session() as session:
+            return title_problem(title, roll_names(session))
+
+    @staticmethod
+    def _may_write_notes(actor: Actor, notes: str | None) -> None:
+        if (notes or "").strip():
+            require(actor.roles, "bookings.view_notes", who=actor.username)
 
     def _plan(self, session: Session, draft: BookingDraft) -> BookingPlan:
         day_start, day_end, recheck = self._settings(session)
@@ -382,6 +466,9 @@ class BookingService:
                                     "the school's own use"))
         if draft.weekly_until is not None and draft.weekly_until < draft.start.date():
             problems.append(Problem("weekly_until", "the series would end before its first date"))
+        named = title_problem(draft.title, roll_names(session))
+        if named:
+            problems.append(Problem("title", named))
         calendar = self._calendar(session)
         why = calendar.why_not_school_day(draft.start.date())
         if why is not None:
@@ -465,6 +552,7 @@ class BookingService:
         """Book every date of the draft (except ``skip``), or nothing: a clash on a date not skipped, or a
         professional blocked by their checks on one, refuses the whole booking (exit 3)."""
         require(actor.roles, "bookings.create", who=actor.username)
+        self._may_write_notes(actor, draft.notes)
         with self.db.session() as session:
             space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == draft.space))
             if space_id is not None:
@@ -492,22 +580,17 @@ class BookingService:
                           f"{len({c.start.date() for c in clashing})} date(s)", reasons=clashing)
         if not wanted:
             raise InvalidInput(Problem("dates", "every date of the series was skipped: nothing to book"))
-        row, space_name, pro, staff, pupils = self._insert(session, actor, draft, space_id, wanted)
+        row = self._insert(session, actor, draft, space_id, wanted)
         session.flush()
         audit.record(session, actor, self.clock, "create", "booking", row.ext_id,
                      after={"space": draft.space, "start": draft.start, "end": draft.end,
                             "professional": draft.professional, "staff": list(draft.staff),
-                            "pupils": len(draft.pupils), "purpose": draft.purpose,
+                            "pupils": len(draft.pupils), "title": row.purpose, "notes": bool(row.notes),
                             "weekly_until": draft.weekly_until, "dates": len(wanted), "skipped": sorted(skip)})
-        return [Block(occurrence_id=o.id, booking_id=row.id, booking_ref=row.ext_id, space_id=space_id,
-                      space=space_name, start=o.starts_at, end=o.ends_at, status="booked",
-                      kind=pro.kind if pro else "school", professional=pro.name if pro else None,
-                      professional_id=pro.ext_id if pro else None, staff=tuple(staff), pupils=tuple(pupils),
-                      purpose=row.purpose, repeating=row.repeat_weekly_until is not None)
-                for o in row.occurrences]
+        return self._blocks_of(session, [o.id for o in row.occurrences], reader=actor)
 
     def _insert(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int,
-                dates: list[PlannedDate]) -> tuple[BookingRow, str, ProfessionalRow | None, list[str], list[str]]:
+                dates: list[PlannedDate]) -> BookingRow:
         pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == draft.professional)) \
             if draft.professional else None
         staff = {s.ext_id: s for s in session.scalars(select(StaffRow).where(StaffRow.ext_id.in_(draft.staff)))} \
@@ -519,7 +602,8 @@ class BookingService:
         if problems:
             raise InvalidInput(problems)
         row = BookingRow(ext_id=pending_reference("b"), space_id=space_id, starts_at=draft.start, ends_at=draft.end,
-                         professional=pro, purpose=(draft.purpose or "").strip() or None,
+                         professional=pro, purpose=(draft.title or "").strip() or None,
+                         notes=(draft.notes or "").strip() or None,
                          repeat_weekly_until=draft.weekly_until, status="booked", created_by=actor.username,
                          staff_links=[BookingStaffRow(staff=staff[s], position=i) for i, s in enumerate(draft.staff)],
                          pupil_links=[BookingPupilRow(pupil=pupils[u], position=i)
@@ -528,8 +612,7 @@ class BookingService:
                            for d in dates]
         session.add(row)
         assign_reference(session, row, "b")
-        return (row, draft.space, pro, [staff[s].name for s in draft.staff],
-                [f"{pupils[u].first_name} {pupils[u].last_name}" for u in draft.pupils])
+        return row
 
     # --- changing ---------------------------------------------------------------------------------
     def cancel(self, actor: Actor, occurrence_id: int, reason: str, *, whole_series: bool = False,
@@ -548,7 +631,7 @@ class BookingService:
                                   "it: reload the timetable, then cancel it if it is still not wanted")
             targets = self._cancel_in(session, actor, occ, reason, whole_series)
             session.flush()
-            return self._blocks_of(session, [o.id for o in targets])
+            return self._blocks_of(session, [o.id for o in targets], reader=actor)
 
     def _cancel_in(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, reason: str,
                    whole_series: bool) -> list[BookingOccurrenceRow]:
@@ -571,14 +654,15 @@ class BookingService:
                      after={"occurrences": [o.id for o in targets], "reason": reason, "whole_series": whole_series})
         return targets
 
-    def _blocks_of(self, session: Session, occurrence_ids: list[int]) -> list[Block]:
+    def _blocks_of(self, session: Session, occurrence_ids: list[int], *, reader: Actor) -> list[Block]:
         if not occurrence_ids:
             return []
         first, last = session.execute(select(func.min(BookingOccurrenceRow.starts_at),
                                              func.max(BookingOccurrenceRow.ends_at))
                                       .where(BookingOccurrenceRow.id.in_(occurrence_ids))).one()
         wanted = set(occurrence_ids)
-        return [b for b in self._blocks(session, first, last, include_cancelled=True) if b.occurrence_id in wanted]
+        return [b for b in self._blocks(session, first, last, include_cancelled=True, reader=reader)
+                if b.occurrence_id in wanted]
 
     def move(self, actor: Actor, occurrence_id: int, start: datetime, end: datetime, space: str | None = None,
              *, whole_series: bool = False, expected: tuple[datetime, datetime, str] | None = None) -> list[Block]:
@@ -599,7 +683,7 @@ class BookingService:
                                   "it: reload the timetable, then make your change again")
             moved = self._move_in(session, actor, occ, start, end, space, whole_series)
             session.flush()
-            return self._blocks_of(session, moved)
+            return self._blocks_of(session, moved, reader=actor)
 
     def _move_in(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, start: datetime, end: datetime,
                  space: str | None, whole_series: bool) -> list[int]:
@@ -694,7 +778,8 @@ class BookingService:
             spaces.sort(key=lambda s: (s.id != occ.space_id, s.kind != occ.space.kind, s.name))
             for space in spaces:
                 busy = [Busy(b.start, b.end) for b in self._blocks(session, datetime.combine(day, time.min),
-                                                                     datetime.combine(day, time.max), [space.id])
+                                                                     datetime.combine(day, time.max), [space.id],
+                                                                     reader=actor)
                         if b.occurrence_id != occ.id]
                 if avoid is not None and space.id == occ.space_id:
                     busy.append(Busy(*avoid))
@@ -783,14 +868,47 @@ class BookingService:
         return [_notice(n) for n in notices]
 
     def notices(self, actor: Actor, occurrence_id: int | None = None, *, untold_only: bool = False) -> list[Notice]:
+        """Who must be told of changes to sessions. A teacher reads the parents and class teachers to be told
+        of a session only when every pupil in it is of their class (else "the family of a pupil")."""
         require(actor.roles, "bookings.view", who=actor.username)
+        who = _Reader.of(actor)
         with self.db.read_session() as session:
             query = select(BookingNoticeRow).order_by(BookingNoticeRow.id)
             if occurrence_id is not None:
                 query = query.where(BookingNoticeRow.occurrence_id == occurrence_id)
             if untold_only:
                 query = query.where(BookingNoticeRow.told_at.is_(None))
-            return [_notice(n) for n in session.scalars(query)]
+            found = [_notice(n) for n in session.scalars(query)]
+            if who.all_classes or not found:
+                return found
+            occurrence_ids = {n.occurrence_id for n in found}
+            booking_of = dict(session.execute(select(BookingOccurrenceRow.id, BookingOccurrenceRow.booking_id)
+                                              .where(BookingOccurrenceRow.id.in_(occurrence_ids))).all())
+            hidden: set[int] = set()  # bookings with a pupil the reader may not see
+            for booking_id, class_name in session.execute(
+                    select(BookingPupilRow.booking_id, ClassRow.name)
+                    .join(PupilRow, PupilRow.id == BookingPupilRow.pupil_id)
+                    .outerjoin(ClassRow, ClassRow.id == PupilRow.class_id)
+                    .where(BookingPupilRow.booking_id.in_(set(booking_of.values())))):
+                if not who.sees(class_name):
+                    hidden.add(booking_id)
+            titles = {b.booking_id: b.title for b in self._blocks_of(session, list(occurrence_ids), reader=actor)}
+            raw = dict(session.execute(select(BookingRow.id, BookingRow.purpose)
+                                       .where(BookingRow.id.in_(set(booking_of.values())))).all())
+            shown = []
+            for n in found:
+                booking_id = booking_of.get(n.occurrence_id)
+                what = n.what
+                if titles.get(booking_id) == TITLE_TO_REVIEW and raw.get(booking_id):
+                    what = what.replace(raw[booking_id], TITLE_TO_REVIEW)
+                if booking_id in hidden and n.audience != "professional":
+                    words = {"parents": "the parents or carers of a pupil", "class_teacher": "a class teacher"}
+                    n = Notice(n.id, n.occurrence_id, n.audience, words.get(n.audience, "someone"), None, what,
+                               n.told_at, n.told_by)
+                elif what != n.what:
+                    n = Notice(n.id, n.occurrence_id, n.audience, n.who, n.contact, what, n.told_at, n.told_by)
+                shown.append(n)
+            return shown
 
     def mark_told(self, actor: Actor, notice_id: int, at: datetime | None = None) -> Notice:
         require(actor.roles, "bookings.create", who=actor.username)
@@ -805,6 +923,59 @@ class BookingService:
                          after={"who": notice.who, "at": notice.told_at})
             return _notice(notice)
 
+    # --- titles that name a pupil -------------------------------------------------------------------
+    def titles_to_review(self, actor: Actor) -> list[TitleToReview]:
+        """The bookings whose title names a pupil (flagged by the migration, a load or a check), for an
+        administrator to mend: each with the pupils it names and those already on the booking."""
+        require(actor.roles, "bookings.mend_titles", who=actor.username)
+        with self.db.read_session() as session:
+            rows = session.scalars(select(BookingRow).where(BookingRow.title_needs_review.is_(True))
+                                   .options(selectinload(BookingRow.space), selectinload(BookingRow.professional),
+                                            selectinload(BookingRow.pupil_links).selectinload(BookingPupilRow.pupil))
+                                   .order_by(BookingRow.starts_at, BookingRow.id)).all()
+            names = roll_names(session) if rows else []
+            return [_to_review(row, names) for row in rows]
+
+    def mend_title(self, actor: Actor, booking_ref: str, title: str | None, *,
+                   add_pupils: Iterable[str] = ()) -> TitleToReview:
+        """Give a flagged booking a title that names no pupil (``add_pupils``: UPNs chosen from the register,
+        added to the booking): clears the flag. Refused, on the field "title", while it still names one."""
+        require(actor.roles, "bookings.mend_titles", who=actor.username)
+        add = tuple(dict.fromkeys(u.strip() for u in add_pupils if u and u.strip()))
+        with self.db.session() as session:
+            booking_id = session.scalar(select(BookingRow.id).where(BookingRow.ext_id == booking_ref))
+            row = guard.root(session, BookingRow, booking_id)
+            if row is None:
+                raise NotFound(f"there is no booking {booking_ref!r}")
+            names = roll_names(session)
+            problems = []
+            named = title_problem(title, names)
+            if named:
+                problems.append(Problem("title", named))
+            pupils = {p.upn: p for p in session.scalars(select(PupilRow).where(PupilRow.upn.in_(add)))} if add else {}
+            problems += [Problem("pupils", f"{u!r} is not a pupil's UPN: choose the pupil from the register")
+                         for u in add if u not in pupils]
+            if problems:
+                raise InvalidInput(problems)
+            on_booking = {link.pupil_id for link in row.pupil_links}
+            position = max((link.position for link in row.pupil_links), default=-1) + 1
+            added = 0
+            for upn in add:
+                if pupils[upn].id not in on_booking:
+                    row.pupil_links.append(BookingPupilRow(pupil=pupils[upn], position=position))
+                    position += 1
+                    added += 1
+            was_flagged = row.title_needs_review
+            row.purpose = (title or "").strip() or None
+            row.title_needs_review = False
+            session.flush()
+            # the old title is not copied into the audit: it named a pupil
+            audit.record(session, actor, self.clock, "mend_title", "booking", row.ext_id,
+                         before={"title_needs_review": was_flagged},
+                         after={"title": row.purpose, "pupils_added": added})
+            session.refresh(row)
+            return _to_review(row, names)
+
     # --- calendar export ---------------------------------------------------------------------------
     def export_ics(self, actor: Actor, first: date, last: date, *, space: str | None = None,
                    professional: str | None = None, class_name: str | None = None, full_names: bool = False) -> bytes:
@@ -813,6 +984,9 @@ class BookingService:
 
         if sum(x is not None for x in (space, professional, class_name)) != 1:
             raise InvalidInput(Problem("subject", "export the bookings of one space, one professional or one class"))
+        if not allowed(actor.roles, "pupils.all_classes") and (class_name is None or class_name != actor.class_name):
+            own = f" (--class {actor.class_name})" if actor.class_name else ""
+            raise NotAllowed(f"{actor.username} may export the calendar of their own class only{own}")
         blocks = self.bookings_between(actor, first, last, space=space, professional=professional,
                                        class_name=class_name)
         name = space or professional or f"Class {class_name}"
@@ -827,6 +1001,15 @@ class BookingService:
         if occ is None:
             raise NotFound(f"there is no booking occurrence {occurrence_id}")
         return occ
+
+
+def _to_review(row: BookingRow, names: list[tuple[str, str]]) -> TitleToReview:
+    links = sorted(row.pupil_links, key=lambda link: link.position)
+    return TitleToReview(row.ext_id, row.space.name, row.starts_at, row.ends_at, row.repeat_weekly_until is not None,
+                         row.professional.name if row.professional else None, row.purpose or "",
+                         tuple(names_found(row.purpose, names)),
+                         tuple(f"{link.pupil.first_name} {link.pupil.last_name}" for link in links),
+                         tuple(link.pupil.upn for link in links))
 
 
 def _notice(n: BookingNoticeRow) -> Notice:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from ..domain import deadlines
+from ..domain.bookings import TITLE_TO_REVIEW
+from ..domain.bookings import initials as booking_initials
 from ..domain.checks import day_text
 from ..domain.errors import InvalidInput, Problem
 from ..domain.permissions import require
@@ -284,8 +286,11 @@ class ReportService:
         entries: dict[tuple[str, date], list[TimetableEntry]] = {}
         for b in sorted(blocks, key=lambda b: (b.space, b.start)):
             who = b.professional or ", ".join(b.staff) or "school use"
-            pupils = " ".join(_initials(p) for p in b.pupils)
-            what = " · ".join(x for x in (who, b.purpose, pupils and f"pupils {pupils}") if x)
+            # the bookings service gave the pupils this reader may see by name (another class's: "a pupil of
+            # another class"): printed by initials, or "a pupil"; a title naming a pupil is never printed
+            pupils = ", ".join(booking_initials(p) for p in b.pupils)
+            title = TITLE_TO_REVIEW if b.title_needs_review else b.title
+            what = " · ".join(x for x in (who, title, pupils and f"pupils {pupils}") if x)
             entries.setdefault((b.space, b.start.date()), []).append(TimetableEntry(b.start, b.end, what, b.kind))
         days = tuple((monday + timedelta(days=i), calendar.why_not_school_day(monday + timedelta(days=i)))
                      for i in range(5))

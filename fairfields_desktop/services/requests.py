@@ -715,7 +715,7 @@ class RequestService:
         draft = BookingDraft(space=row.space.name, start=datetime.combine(dates[0], row.start_time),
                              end=datetime.combine(dates[0], row.end_time), professional=row.professional.ext_id,
                              staff=staff, pupils=(row.pupil.upn,),
-                             purpose=f"Independent {row.professional.discipline.replace('_', ' ')} ({row.ext_id})",
+                             title=f"Independent {row.professional.discipline.replace('_', ' ')} ({row.ext_id})",
                              weekly_until=dates[-1] if len(dates) > 1 else None)
         skip = [d for d in session_dates(self._facts(row), calendar) if d not in dates]
         blocks = self.bookings.book_in_session(session, actor, draft, row.space_id, set(skip))

@@ -74,8 +74,8 @@ class SessionToMark:
     end: datetime
     space: str
     professional: str
-    pupils: tuple[str, ...]
-    purpose: str | None
+    pupils: tuple[str, ...]  # for the reader: a teacher reads "a pupil of another class" for others
+    title: str | None
 
 
 class SessionService:
@@ -105,8 +105,8 @@ class SessionService:
             wanted = {occurrence_id for occurrence_id, _booking in session.execute(query)}
             if not wanted:
                 return []
-            blocks = self.bookings.blocks_by_id(session, wanted)
-            return [SessionToMark(b.occurrence_id, b.start, b.end, b.space, b.professional or "", b.pupils, b.purpose)
+            blocks = self.bookings.blocks_by_id(session, wanted, reader=actor)
+            return [SessionToMark(b.occurrence_id, b.start, b.end, b.space, b.professional or "", b.pupils, b.title)
                     for b in sorted(blocks, key=lambda b: b.start)]
 
     def mark(self, actor: Actor, occurrence_id: int, delivered: bool, *, reason: str | None = None,

@@ -26,6 +26,7 @@ from ..domain.dataset import (
     record_ids,
     row_ids,
 )
+from ..domain.names import names_found
 from .models import (
     AdviceRequestRow,
     AnnualReviewRow,
@@ -274,9 +275,13 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
 
     # each date of a booking: as the dump gives them (moved or cancelled one by one), else from the calendar
     dates_given = bool(doc.get("booking_occurrences"))
+    roll = [(p.first_name, p.last_name) for p in pupils.values()]
     for booking in doc.get("bookings") or []:
-        session.add(ids.own(booking, _booking_row(booking, spaces, professionals, staff, pupils, calendar,
-                                                  with_dates=not dates_given)))
+        row = ids.own(booking, _booking_row(booking, spaces, professionals, staff, pupils, calendar,
+                                            with_dates=not dates_given))
+        # a purpose (the title) that names a pupil is loaded as it is, flagged for an administrator to mend
+        row.title_needs_review = bool(row.title_needs_review) or bool(names_found(row.purpose, roll))
+        session.add(row)
     session.flush()
 
     requests: dict[str, RequestRow] = {}
@@ -485,7 +490,8 @@ def _booking_row(booking: dict[str, Any], spaces: dict, professionals: dict, sta
     row = BookingRow(
         ext_id=booking["id"], space=space, starts_at=start, ends_at=end,
         professional=professionals.get(booking.get("professional")) if booking.get("professional") else None,
-        purpose=booking.get("purpose"), repeat_weekly_until=until, status=booking["status"],
+        purpose=booking.get("purpose"), notes=booking.get("notes"), repeat_weekly_until=until,
+        status=booking["status"],
         staff_links=[BookingStaffRow(staff=staff[s], position=i) for i, s in enumerate(booking.get("staff") or [])],
         pupil_links=[BookingPupilRow(pupil=pupils[u], position=i) for i, u in enumerate(booking.get("pupils") or [])],
     )
@@ -554,7 +560,8 @@ def read_dataset(session: Session) -> dict[str, Any]:
          "professional": b.professional.ext_id if b.professional else None,
          "staff": [link.staff.ext_id for link in b.staff_links],
          "pupils": [link.pupil.upn for link in b.pupil_links],
-         "purpose": b.purpose, "repeat_weekly_until": _iso(b.repeat_weekly_until), "status": b.status}
+         "purpose": b.purpose, "repeat_weekly_until": _iso(b.repeat_weekly_until), "status": b.status,
+         **({"notes": b.notes} if b.notes is not None else {})}
         for b in bookings
     ], bookings, "bookings")
     requests = session.scalars(select(RequestRow).options(

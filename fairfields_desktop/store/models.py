@@ -296,7 +296,9 @@ class BookingRow(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"), index=True)
-    purpose: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)  # the title: seen by everyone who sees the booking
+    notes: Mapped[str | None] = mapped_column(Text)  # seen only by the roles that may read them
+    title_needs_review: Mapped[bool] = mapped_column(default=False, server_default="0")  # names a pupil
     repeat_weekly_until: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="booked")
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)

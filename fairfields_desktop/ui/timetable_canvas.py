@@ -51,8 +51,8 @@ def block_summary(block) -> str:  # noqa: ANN001
     status = "cancelled" if block.status == "cancelled" else "booked"
     parts = [f"{block.start:%H:%M}–{block.end:%H:%M} {day_text(block.start.date())}", block.space,
              kind_words(block.kind), block.who]
-    if block.purpose:
-        parts.append(block.purpose)
+    if block.title:
+        parts.append(block.title)
     parts.append(status + (f" ({block.cancel_reason})" if block.cancel_reason else ""))
     return ", ".join(parts)
 
@@ -298,7 +298,7 @@ class TimetableCanvas(QWidget):
     def _text_lines(self, block, room: int | None = None,  # noqa: ANN001
                     fits: int | None = None) -> list[tuple[str, int]]:
         """The block's lines, most important first (short blocks show the first ones): the time (and
-        "Cancelled"), the kind and status, the space (in a class's week), who, purpose, why cancelled.
+        "Cancelled"), the kind and status, the space (in a class's week), who, title, why cancelled.
         The first two share a line when they fit in ``room`` pixels, or when only one line ``fits``:
         the kind and the status are always in words, never shown by colour alone."""
         times = f"{block.start:%H:%M}–{block.end:%H:%M}"
@@ -319,8 +319,8 @@ class TimetableCanvas(QWidget):
         if class_view:  # a class's week mixes spaces: where comes before who
             lines.append((block.space, rest))
         lines.append((block.who, rest))
-        if block.purpose:
-            lines.append((block.purpose, rest))
+        if block.title:
+            lines.append((block.title, rest))
         if cancelled:
             lines.append((f"Why: {block.cancel_reason or 'not given'}", _PLAIN))
         return lines

@@ -334,6 +334,42 @@ class TestReport:
         text = pdf_text(register)
         assert "r-001" in text and "r-002" in text and "r-003" in text
 
+    def test_a_teacher_exports_the_calendar_of_their_own_class_only(self, cli, loaded, tmp_path):
+        out = tmp_path / "willow.ics"
+        other = cli("--db", loaded, "--as", "ttaylor", "--today", "2026-11-23", "calendar", "export", "--class",
+                    "Willow", "--out", str(out), password="demo-teacher-2026")
+        assert other.code == 5 and "own class only (--class Oak)" in other.err and not out.exists()
+        space = cli("--db", loaded, "--as", "ttaylor", "--today", "2026-11-23", "calendar", "export", "--space",
+                    "Sensory Room", "--out", str(out), password="demo-teacher-2026")
+        assert space.code == 5 and not out.exists()
+
+    def test_names_in_a_teachers_calendar_are_their_own_pupils_only(self, cli, loaded, tmp_path):
+        out = tmp_path / "oak.ics"
+        result = cli("--db", loaded, "--as", "ttaylor", "--today", "2026-11-23", "calendar", "export", "--class",
+                     "Oak", "--to", "2026-11-27", "--names", "--out", str(out), password="demo-teacher-2026")
+        assert result.code == 0, result.err
+        ics = out.read_text(encoding="utf-8").replace("\r\n ", "")  # unfolded
+        assert "SUMMARY:Grace Lee: Music therapy group with Ben Hughes\\, a pupil" in ics
+        assert "Dev" not in ics and "Sharma" not in ics and "X3197" not in ics and "Z3197" not in ics
+        office = tmp_path / "office.ics"
+        result = cli("--db", loaded, "--as", "sbrown", "--today", "2026-11-23", "calendar", "export", "--space",
+                     "Sensory Room", "--to", "2026-11-27", "--out", str(office), password="demo-office-2026")
+        assert result.code == 0, result.err
+        assert "with B.H.\\, D.S." in office.read_text(encoding="utf-8")  # initials without --names
+
+    def test_book_takes_a_title_and_notes_and_refuses_a_name_in_the_title(self, cli, loaded):
+        named = cli("--db", loaded, "--as", "mokafor", "book", "Meeting Room", "2026-11-30T09:00", "09:30",
+                    "--staff", "ttaylor", "--purpose", "Review for amara osei", password="demo-senco-2026")
+        assert named.code == 4 and "title" in named.err and "Amara Osei" in named.err
+        assert "choose the pupil from the register" in named.err
+        done = cli("--db", loaded, "--as", "mokafor", "book", "Meeting Room", "2026-11-30T09:00", "09:30",
+                   "--staff", "ttaylor", "--pupil", "Z319700118114", "--purpose", "Review",
+                   "--notes", "mother asked for a quiet room", password="demo-senco-2026")
+        assert done.code == 0, done.err
+        office = cli("--db", loaded, "--as", "sbrown", "book", "Meeting Room", "2026-11-30T10:00", "10:30",
+                     "--staff", "ttaylor", "--purpose", "Review", "--notes", "x", password="demo-office-2026")
+        assert office.code == 5
+
     def test_who_may_print_and_bad_input(self, cli, loaded, tmp_path):
         out = tmp_path / "x.pdf"
         office = cli("--db", loaded, "--as", "sbrown", "report", "review-pack", "Z319700118114", "--out", str(out),

@@ -35,7 +35,7 @@ def test_check_and_insert_one_booking(benchmark, large, office):
         day, space, slot = next(slots)
         start = datetime.combine(day, datetime.min.time()) + timedelta(hours=14, minutes=40 + 10 * slot)
         large.bookings.book(office, BookingDraft(space, start, start + timedelta(minutes=10),
-                                                 professional="pro-000", purpose="bench"))
+                                                 professional="pro-000", title="bench"))
 
     benchmark.pedantic(book, rounds=200, iterations=1, warmup_rounds=5)
 
@@ -49,7 +49,7 @@ def test_check_and_save_a_weekly_series_over_a_school_year(benchmark, large, off
         day = first_monday + timedelta(days=weekday)
         start = datetime.combine(day, datetime.min.time()) + timedelta(hours=14, minutes=40 + 5 * slot)
         booked = large.bookings.book(office, BookingDraft(space, start, start + timedelta(minutes=5),
-                                                          professional="pro-003", purpose="bench series",
+                                                          professional="pro-003", title="bench series",
                                                           weekly_until=date(2027, 7, 21)))
         assert len(booked) >= 35
 

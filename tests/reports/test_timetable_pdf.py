@@ -104,9 +104,35 @@ class TestWithTheServices:
         blocks = " ".join(read_pdf(tmp_path / "timetable.pdf", layout=False).split())
         assert "09:30–10:15 Rachel Green · SLT: AAC programme · pupils AO" in blocks
         assert column_of(text, "13:30–14:15") == "Wed" and row_of(text, "13:30–14:15") == "Sensory Room"
-        assert "13:30–14:15 Grace Lee · Music therapy group · pupils BH DS" in blocks
+        assert "13:30–14:15 Grace Lee · Music therapy group · pupils BH, DS" in blocks
         assert "11:00–11:45 Tom Taylor, Jaya Patel · Oak class swimming" in blocks
         assert column_of(text, "11:00–11:45") == "Thu" and row_of(text, "11:00–11:45").startswith("Hydrotherapy")
         assert "swimming" in text
         assert "not a school day: INSET day" in text
         assert data.count == 3 and "3 bookings this week" in text
+
+    def test_a_teacher_reads_their_own_pupils_by_initials_and_a_pupil_for_the_rest(self, sqlite_school, actor,
+                                                                                   tmp_path, read_pdf):
+        data = sqlite_school.reports.timetable(actor(sqlite_school, "ttaylor"), date(2026, 11, 25))
+        render(tmp_path, read_pdf, data, Printing(data.school, "ttaylor", datetime(2026, 11, 23, 9, 0)))
+        blocks = " ".join(read_pdf(tmp_path / "timetable.pdf", layout=False).split())
+        assert "13:30–14:15 Grace Lee · Music therapy group · pupils BH, a pupil" in blocks
+        assert "DS" not in blocks and "Dev" not in blocks and "Sharma" not in blocks
+        assert "Pupils are shown by their initials (“a pupil” where you may not see who)" in blocks
+
+    def test_a_title_naming_a_pupil_is_never_printed(self, open_school, sqlite_url, example_doc, actor, tmp_path,
+                                                     read_pdf):
+        example_doc["bookings"].append({
+            "id": "b-004", "space": "Meeting Room", "start": "2026-11-25T14:00", "end": "2026-11-25T14:30",
+            "professional": None, "staff": ["sbrown"], "pupils": ["X319700121005"],
+            "purpose": "Team around the child: Dev Sharma (looked-after review)", "repeat_weekly_until": None,
+            "status": "booked"})
+        services = open_school(sqlite_url)
+        services.dataset.load(example_doc)
+        for user in ("sbrown", "ttaylor"):
+            data = services.reports.timetable(actor(services, user), date(2026, 11, 25))
+            render(tmp_path, read_pdf, data, Printing(data.school, user, datetime(2026, 11, 23, 9, 0)))
+            blocks = " ".join(read_pdf(tmp_path / "timetable.pdf", layout=False).split())
+            assert "14:00–14:30 Sarah Brown" in blocks and "(title to be reviewed) · pupils" in blocks, user
+            assert ("pupils DS" if user == "sbrown" else "pupils a pupil") in blocks, user
+            assert "Dev" not in blocks and "Sharma" not in blocks and "looked-after" not in blocks, user

@@ -204,7 +204,7 @@ def _booking(services, actor) -> dict:
     start = datetime.combine(day, datetime.min.time()).replace(hour=9)
     [block] = services.bookings.book(actor("sbrown"), BookingDraft(
         space="Meeting Room", start=start, end=start + timedelta(minutes=20), staff=("sbrown",),
-        purpose=f"race {n}"))
+        title=f"race {n}"))
     return {"occurrence_id": block.occurrence_id, "day": day.isoformat(), "booking_id": block.booking_id}
 
 

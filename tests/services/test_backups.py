@@ -122,7 +122,7 @@ def rich_school(services, actor) -> None:
     services.bookings.cancel(office, series[1].occurrence_id, "therapist on a course")
     services.bookings.book(senco, BookingDraft(space="Meeting Room", start=datetime(2026, 11, 24, 11, 0),
                                                end=datetime(2026, 11, 24, 11, 30), professional="nhs-slt-1",
-                                               pupils=(AMARA,), purpose="speech and language review"))
+                                               pupils=(AMARA,), title="speech and language review"))
     professional = next(p for p in services.professionals.list_professionals(head) if p.ext_id == "nhs-slt-1")
     services.professionals.sign_in_visitor(office, professional.id, identity_checked=True, purpose="therapy",
                                            pupil_ids=[services.pupils.id_of(head, AMARA)], space="Therapy Room 1",

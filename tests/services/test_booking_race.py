@@ -30,7 +30,7 @@ def _draft(round_no: int, writer: int) -> BookingDraft:
     minute = 11 * 60 + (round_no % 12) * 20  # a fresh 20-minute slot each round
     start = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minute)
     return BookingDraft(space="Meeting Room", start=start, end=start + timedelta(minutes=20),
-                        staff=("sbrown",), purpose=f"race round {round_no} writer {writer}")
+                        staff=("sbrown",), title=f"race round {round_no} writer {writer}")
 
 
 def _counts(services) -> tuple[int, int, int]:
@@ -129,7 +129,7 @@ def _other_room_draft(writer: int, spaces: list[str]) -> BookingDraft:
     slot, day = (writer // len(spaces)) % 10, writer // (len(spaces) * 10)
     start = datetime(2027, 6, 8 + day, 9, 0) + timedelta(minutes=30 * slot)  # Tuesday 8 June 2027 on, in term
     return BookingDraft(space=spaces[writer % len(spaces)], start=start, end=start + timedelta(minutes=25),
-                        staff=("sbrown",), purpose=f"simultaneous {writer}")
+                        staff=("sbrown",), title=f"simultaneous {writer}")
 
 
 class TestSimultaneousBookingsOfDifferentRooms:

@@ -103,7 +103,7 @@ class TestClashes:
         office = actor(sqlite_school, "sbrown")
         sqlite_school.bookings.book(office, BookingDraft("Meeting Room", at("2026-11-25", "15:00"),
                                                          at("2026-11-25", "15:10"), staff=("lwhite", "dking"),
-                                                         purpose="Willow team meeting"))
+                                                         title="Willow team meeting"))
         week = sqlite_school.bookings.class_week(actor(sqlite_school, "hcarter"), "Willow", date(2026, 11, 25))
         assert "School: Lucy White, Daniel King" in [b.who for b in week.blocks]
         with pytest.raises(NotAllowed):
@@ -147,7 +147,7 @@ class TestPriority:
     def test_a_statutory_booking_moves_an_independent_session_and_records_who_must_be_told(self, school, actor):
         office = actor(school, "sbrown")
         [ot] = school.bookings.book(office, slt(at("2026-12-02", "10:00"), at("2026-12-02", "10:45"),
-                                                professional="ind-ot-1", pupils=("Z319700118114",), purpose="OT"))
+                                                professional="ind-ot-1", pupils=("Z319700118114",), title="OT"))
         plan = school.bookings.plan(office, slt(at("2026-12-02", "10:00"), at("2026-12-02", "10:30")))
         [clash] = school.bookings.displaceable(plan, "statutory")
         slots = school.bookings.suggest_slots(office, clash.occurrence_id, avoid=(plan.draft.start, plan.draft.end))
@@ -182,7 +182,7 @@ class TestCalendarExport:
         events = list(vobject.readComponents(data.decode("utf-8")))[0].vevent_list
         assert len(events) == 4
         first = sorted(events, key=lambda e: e.dtstart.value)[0]
-        assert first.summary.value == "Rachel Green with A.O."
+        assert first.summary.value == "Rachel Green: SLT: AAC programme with A.O."  # the title is public
         assert first.dtstart.value.isoformat() == "2026-11-24T09:30:00+00:00"
         assert first.location.value == "Therapy Room 1"
         assert "Amara" not in data.decode() and "Z319700118114" not in data.decode()

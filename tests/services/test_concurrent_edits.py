@@ -198,7 +198,7 @@ class TestBookings:
         a, office, b, senco = pcs("sbrown", "mokafor")
         [block] = a.bookings.book(office, BookingDraft(space="Meeting Room", start=datetime(2026, 11, 24, 13, 0),
                                                        end=datetime(2026, 11, 24, 13, 30), staff=("sbrown",),
-                                                       purpose="Annual review prep"))
+                                                       title="Annual review prep"))
         seen = (block.start, block.end, block.space)
         a.bookings.move(office, block.occurrence_id, datetime(2026, 11, 24, 14, 0), datetime(2026, 11, 24, 14, 30),
                         expected=seen)

@@ -48,7 +48,8 @@ def test_everyday_use_cases_log_ids_only(open_school, db_url, example_doc, actor
                                 given_by_kind="parent", given_by="Ingrid Ødegaard", given_on=date(2026, 11, 2))
     services.bookings.book(senco, BookingDraft(space="Meeting Room", start=datetime(2026, 11, 30, 11, 0),
                                                end=datetime(2026, 11, 30, 11, 30), professional="nhs-slt-1",
-                                               pupils=(NEW["upn"], "Z319700118114"), purpose=NOTES[3]))
+                                               pupils=(NEW["upn"], "Z319700118114"), title="Sessions after half term",
+                                               notes=NOTES[3]))
     services.requests.decide(head, "r-002", "approve", overrides={"ATTENDANCE": NOTES[1]})
     services.requests.decide(head, "r-003", "decline", reason=NOTES[1])
     later = open_school(db_url, today=date(2026, 12, 1))

@@ -67,7 +67,11 @@ CALLS = {
     "bookings.view": lambda s, a, t: s.bookings.day_view(a, date(2026, 11, 24)),
     "bookings.create": lambda s, a, t: s.bookings.plan(a, BookingDraft(
         space="Meeting Room", start=datetime(2026, 11, 30, 9, 0), end=datetime(2026, 11, 30, 9, 30),
-        staff=("ttaylor",), purpose="meeting")),
+        staff=("ttaylor",), title="meeting")),
+    "bookings.view_notes": lambda s, a, t: s.bookings.plan(a, BookingDraft(  # who reads notes writes them
+        space="Meeting Room", start=datetime(2026, 11, 30, 9, 0), end=datetime(2026, 11, 30, 9, 30),
+        staff=("ttaylor",), title="meeting", notes="the parents asked for a quiet room")),
+    "bookings.mend_titles": lambda s, a, t: s.bookings.titles_to_review(a),
     "spaces.out_of_use": lambda s, a, t: s.bookings.set_out_of_use(a, "Meeting Room", date(2026, 12, 1),
                                                                    date(2026, 12, 2), "painting"),
     "sessions.mark": lambda s, a, t: s.sessions.to_mark(a),

@@ -13,7 +13,7 @@ from fairfields_desktop.services.context import Clock
 
 def booked_dates(services, actor, ref: str) -> list[date]:
     blocks = services.bookings.bookings_between(actor, date(2026, 9, 1), date(2027, 7, 31), space="Therapy Room 1")
-    return [b.start.date() for b in blocks if b.purpose and ref in b.purpose]
+    return [b.start.date() for b in blocks if b.title and ref in b.title]
 
 
 class TestCheck:
@@ -31,7 +31,7 @@ class TestCheck:
         office = actor(sqlite_school, "sbrown")
         sqlite_school.bookings.book(office, BookingDraft("Therapy Room 1", datetime(2026, 12, 8, 10, 30),
                                                          datetime(2026, 12, 8, 11, 0), professional="nhs-slt-1",
-                                                         purpose="SLT review"))
+                                                         title="SLT review"))
         [view] = sqlite_school.requests.check(actor(sqlite_school, "hcarter"), "r-001")
         [space] = [r for r in view.results if r.rule == "SPACE"]
         assert not space.ok and space.detail.startswith("Therapy Room 1 is taken on 1 of 10 dates: 8 Dec")

@@ -230,7 +230,7 @@ def test_a_restore_killed_at_any_moment_leaves_the_old_or_the_new_database_whole
     for n in range(30):  # the school changes after the backup
         sqlite_school.bookings.book(office, BookingDraft(space="Meeting Room", start=start + timedelta(minutes=10 * n),
                                                          end=start + timedelta(minutes=10 * n + 10), staff=("sbrown",),
-                                                         purpose=f"after the backup {n}"))
+                                                         title=f"after the backup {n}"))
     key = sqlite_school.db.key
     path = sqlite_school.db.sqlite_path
     sqlite_school.db.dispose()  # the last connection closed: the WAL is checkpointed into the file

@@ -65,7 +65,7 @@ class TestBookingUndo:
     def test_a_booking_is_cancelled_only_where_it_was_booked(self, school, actor, open_school, db_url):
         office = actor(school, "sbrown")
         draft = BookingDraft(space="Meeting Room", start=datetime(2026, 12, 1, 13, 0),
-                             end=datetime(2026, 12, 1, 13, 30), staff=("ttaylor",), purpose="meeting")
+                             end=datetime(2026, 12, 1, 13, 30), staff=("ttaylor",), title="meeting")
         (booked,) = school.bookings.book(office, draft)
         seen = (booked.start, booked.end, booked.space)
         other = open_school(db_url)

@@ -105,7 +105,7 @@ def build_school(services) -> None:
     services.bookings.move(office, series[2].occurrence_id, at("2026-12-14", "14:00"), at("2026-12-14", "14:30"))
     services.bookings.book(office, BookingDraft(
         space="Therapy Room 1", start=at("2026-12-02", "10:00"), end=at("2026-12-02", "10:45"),
-        professional="ind-ot-1", pupils=(AMARA,), purpose="OT"))
+        professional="ind-ot-1", pupils=(AMARA,), title="OT"))
     plan = services.bookings.plan(office, BookingDraft(
         space="Therapy Room 1", start=at("2026-12-02", "10:00"), end=at("2026-12-02", "10:30"),
         professional="nhs-slt-1"))

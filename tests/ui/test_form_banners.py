@@ -312,7 +312,7 @@ class TestBookings:
 
         sqlite_school.bookings.book(actor(sqlite_school, "sbrown"), BookingDraft(
             space="Meeting Room", start=datetime(2026, 12, 1, 14, 0), end=datetime(2026, 12, 1, 14, 30),
-            professional="nhs-slt-1", purpose="parents' meeting"))
+            professional="nhs-slt-1", title="parents' meeting"))
         window = open_window(qtbot, sqlite_school, actor, "sbrown", "spaces")
         screen = window.screens["spaces"]
         screen.set_day(date(2026, 12, 1))

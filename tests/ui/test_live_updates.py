@@ -103,7 +103,7 @@ class TestTwoPcsOnPostgres:
         # the other way: a booking made on PC two reaches PC one's dashboard
         two.bookings.book(actor(two, "sbrown"), BookingDraft(space="Meeting Room", start=datetime(2026, 11, 26, 14, 0),
                                                            end=datetime(2026, 11, 26, 14, 30),
-                                                           professional="nhs-slt-1", purpose="parents' meeting"))
+                                                           professional="nhs-slt-1", title="parents' meeting"))
         qtbot.waitUntil(lambda: any("Meeting Room" in t for t in section(office_one, "Today's bookings")),
                         timeout=PG_BUDGET_MS)
 

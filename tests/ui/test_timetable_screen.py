@@ -106,7 +106,7 @@ class TestViews:
         assert screen.mode == "class" and screen.class_button.isChecked()
         assert screen.class_combo.currentData() == "Oak" and screen.class_combo.count() == 1
         assert screen.timetable_title.text() == "Class Oak: week of 23 Nov 2026"
-        (swim,) = [b for b in blocks(screen) if b.purpose == "Oak class swimming"]
+        (swim,) = [b for b in blocks(screen) if b.title == "Oak class swimming"]
         assert swim.space == "Hydrotherapy Pool" and swim.start == datetime(2026, 11, 26, 11, 0)
         assert column_at(screen, screen.canvas.block_rect(swim.occurrence_id).center()).key == date(2026, 11, 26)
         assert "Hydrotherapy Pool" in [t for t, _s in screen.canvas.block_text(swim.occurrence_id)]
@@ -168,7 +168,7 @@ class TestBooking:
                                                              datetime(2026, 12, 1, 11, 45))
             dialog.choose_professional("ind-ot-1")
             dialog.choose_pupils(["X319700117077"])
-            dialog.purpose.setText("OT: sensory diet")
+            dialog.title_field.setText("OT: sensory diet")
             dialog.ok_button.click()
             return dialog.result()
 
@@ -204,7 +204,7 @@ class TestBooking:
         screen = screen_for()
         sqlite_school.bookings.book(screen.actor, BookingDraft(
             "Sensory Room", datetime(2026, 12, 9, 13, 0), datetime(2026, 12, 9, 13, 30), staff=("jpatel",),
-            purpose="Sensory circuit"))
+            title="Sensory circuit"))
         seen = {}
 
         def fake_exec(dialog: BookingDialog) -> int:
@@ -269,7 +269,7 @@ class TestBooking:
         screen = screen_for()
         sqlite_school.bookings.book(screen.actor, BookingDraft(
             "Therapy Room 1", datetime(2026, 11, 30, 10, 0), datetime(2026, 11, 30, 10, 45),
-            professional="ind-ot-1", pupils=("X319700119023",), purpose="OT: handwriting"))
+            professional="ind-ot-1", pupils=("X319700119023",), title="OT: handwriting"))
         screen.set_day(date(2026, 11, 30))
         (walsh,) = blocks(screen)
         offered = []

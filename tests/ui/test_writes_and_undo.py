@@ -76,7 +76,7 @@ def fill_booking(dialog: BookingDialog) -> None:
     dialog.set_when(DAY, time(11, 0), time(11, 45))
     dialog.choose_professional("ind-ot-1")
     dialog.choose_pupils(["X319700117077"])
-    dialog.purpose.setText("OT: sensory diet")
+    dialog.title_field.setText("OT: sensory diet")
 
 
 class HeldLock:
@@ -237,7 +237,7 @@ class TestWritesOffTheUiThread:
         assert person.buttons == [["Try again", "Keep my form"]]
         assert len(calls) == 2
         (new,) = [b for b in screen.canvas.blocks() if b.professional == "Karen Walsh"]
-        assert new.purpose == "OT: sensory diet"  # what was typed, booked the second time
+        assert new.title == "OT: sensory diet"  # what was typed, booked the second time
 
     def test_a_form_left_open_keeps_what_was_typed_and_saves_when_tried_again(self, window_for, monkeypatch,
                                                                              answer, sqlite_school):

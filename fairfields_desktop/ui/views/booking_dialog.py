@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput, Problem, Refused
+from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS
 from ...services.bookings import BookingDraft, BookingPlan, Clash, Notice
 from ..contrast import error_style
@@ -56,7 +57,7 @@ def series_choice(dialog: QDialog, block) -> tuple[QRadioButton, QRadioButton]: 
 
 FIELD_LABELS = {
     "space": "Space", "start": "Date and start", "end": "End", "for": "Who it is for", "staff": "Staff",
-    "pupils": "Pupils", "purpose": "Purpose", "weekly_until": "Repeat weekly until", "dates": "Dates",
+    "pupils": "Pupils", "title": "Title", "notes": "Notes", "weekly_until": "Repeat weekly until", "dates": "Dates",
     "reason": "Reason", "to": "To", "from": "From",
 }
 AUDIENCE_WORDS = {"professional": "the professional", "parents": "parents or carers",
@@ -220,8 +221,23 @@ class BookingDialog(QDialog):
             self.pupils.addItem(item)
         for listing in (self.staff, self.pupils):
             listing.setMaximumHeight(110)
-        self.purpose = QLineEdit()
-        self.purpose.setPlaceholderText("e.g. SLT: AAC programme, Oak class swimming")
+        # the title is public (everyone who sees the timetable reads it): pupils are chosen above, never named
+        self.title_field = QLineEdit()
+        self.title_field.setPlaceholderText("e.g. SLT: AAC programme, Oak class swimming (no pupil's name)")
+        self.title_message = QLabel("")
+        self.title_message.setObjectName("fieldMessage")
+        self.title_message.setWordWrap(True)
+        self.title_message.setStyleSheet(error_style())
+        self.title_message.setVisible(False)
+        title_box = QVBoxLayout()
+        title_box.setContentsMargins(0, 0, 0, 0)
+        title_box.addWidget(self.title_field)
+        title_box.addWidget(self.title_message)
+        # notes: read (and so written) only by the roles that may read them; the service enforces it
+        self.notes_field = QLineEdit()
+        self.notes_field.setPlaceholderText("seen by the headteacher and the SENCo only")
+        self.notes_field.setAccessibleName("Notes")
+        self.may_write_notes = allowed(actor.roles, "bookings.view_notes")
         self.repeat = QCheckBox("Repeat &weekly until")
         self.until = _date_edit(services.bookings.default_until(start.date()) or start.date())
         self.until.setEnabled(False)
@@ -239,11 +255,13 @@ class BookingDialog(QDialog):
         form = QFormLayout()
         for label, widget in (("S&pace", self.space), ("&Date", self.date), (time_label, times), ("", self.space_note),
                               ("For", self.for_professional), ("", self.professional), ("", self.for_school),
-                              ("St&aff", self.staff), ("P&upils", self.pupils), ("Purpos&e", self.purpose),
-                              ("Repeat", repeat_row)):
+                              ("St&aff", self.staff), ("P&upils", self.pupils), ("Titl&e", title_box),
+                              ("&Notes", self.notes_field), ("Repeat", repeat_row)):
             if isinstance(widget, QWidget) and isinstance(label, str) and label:
                 widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
+        self.title_field.setAccessibleName("Title")
+        form.setRowVisible(self.notes_field, self.may_write_notes)
         self.start_time.setAccessibleName("Start time")
         self.end_time.setAccessibleName("End time")
         self.until.setAccessibleName("Repeat weekly until")
@@ -311,11 +329,13 @@ class BookingDialog(QDialog):
         self.give_up_button.clicked.connect(self.reject)
         self.priority_button.clicked.connect(self.on_priority_clicked)
         for signal in (self.space.currentIndexChanged, self.date.dateChanged, self.start_time.timeChanged,
-                       self.end_time.timeChanged, self.professional.currentIndexChanged, self.purpose.textChanged,
+                       self.end_time.timeChanged, self.professional.currentIndexChanged, self.title_field.textChanged,
+                       self.notes_field.textChanged,
                        self.repeat.toggled, self.until.dateChanged, self.for_school.toggled):
             signal.connect(self.on_form_edited)
         self.staff.itemSelectionChanged.connect(self.on_form_edited)
         self.pupils.itemSelectionChanged.connect(self.on_form_edited)
+        self.title_field.textChanged.connect(self.on_title_edited)
         self._last_start = start.time()
         self.on_space_changed()
 
@@ -356,7 +376,8 @@ class BookingDialog(QDialog):
             end=datetime.combine(day, _time(self.end_time.time())),
             professional=self.professional.currentData() if self.for_professional.isChecked() else None,
             staff=selected(self.staff), pupils=selected(self.pupils),
-            purpose=self.purpose.text().strip() or None,
+            title=self.title_field.text().strip() or None,
+            notes=(self.notes_field.text().strip() or None) if self.may_write_notes else None,
             weekly_until=_date(self.until.date()) if self.repeat.isChecked() else None)
 
     def on_for_changed(self, professional: bool) -> None:
@@ -393,6 +414,15 @@ class BookingDialog(QDialog):
         if closed:
             note += f" Out of use on {day_text(day)}: {closed}."
         self.space_note.setText(note)
+
+    def on_title_edited(self, text: str) -> None:
+        """Say at once, at the title, when it names a pupil (the service decides: it refuses such a title)."""
+        try:
+            problem = self.services.bookings.title_problem(self.actor, text) if text.strip() else None
+        except FairfieldsError:
+            problem = None
+        self.title_message.setText(f"Title: {problem}" if problem else "")
+        self.title_message.setVisible(bool(problem))
 
     def on_form_edited(self, *_args) -> None:  # noqa: ANN002
         """A changed form makes the last plan out of date: plan again on Book."""
@@ -502,7 +532,12 @@ class BookingDialog(QDialog):
         if isinstance(exc, InvalidInput) and exc.problems:
             focus = {"space": self.space, "start": self.start_time, "end": self.end_time,
                      "for": self.professional if self.for_professional.isChecked() else self.staff,
-                     "staff": self.staff, "pupils": self.pupils, "weekly_until": self.until}.get(exc.problems[0].where)
+                     "staff": self.staff, "pupils": self.pupils, "weekly_until": self.until,
+                     "title": self.title_field, "notes": self.notes_field}.get(exc.problems[0].where)
+            named = next((p.message for p in exc.problems if p.where == "title"), None)
+            if named:
+                self.title_message.setText(f"Title: {named}")
+                self.title_message.setVisible(True)
             if focus is not None:
                 focus.setFocus()
 

@@ -202,7 +202,7 @@ class EhcpScreen(QWidget):
             Column("Where", lambda s: s.space),
             Column("Professional", lambda s: s.professional),
             Column("Pupils", lambda s: ", ".join(s.pupils)),
-            Column("Purpose", lambda s: s.purpose or ""),
+            Column("Title", lambda s: s.title or ""),
         ], self)
         self.sessions_table = make_table(self.sessions_model, "Sessions to mark", None)
         self.delivered_button = QPushButton("Deli&vered…")

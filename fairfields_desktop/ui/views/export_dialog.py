@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.errors import FairfieldsError
+from ...domain.permissions import allowed
 
 
 def _qdate(day: date) -> QDate:
@@ -32,12 +33,15 @@ class CalendarExportDialog(QDialog):
         self.setWindowTitle("Export calendar")
         self.subject = QComboBox()
         self.subject.setAccessibleName("Whose bookings")
-        for s in services.bookings.spaces(actor):
-            self.subject.addItem(f"Space: {s.name}", ("space", s.name))
-        for c in services.pupils.class_names():
-            self.subject.addItem(f"Class: {c}", ("class_name", c))
-        for p in services.professionals.list_professionals(actor):
-            self.subject.addItem(f"Professional: {p.name}", ("professional", p.ext_id))
+        if allowed(actor.roles, "pupils.all_classes"):
+            for s in services.bookings.spaces(actor):
+                self.subject.addItem(f"Space: {s.name}", ("space", s.name))
+            for c in services.pupils.class_names():
+                self.subject.addItem(f"Class: {c}", ("class_name", c))
+            for p in services.professionals.list_professionals(actor):
+                self.subject.addItem(f"Professional: {p.name}", ("professional", p.ext_id))
+        elif actor.class_name:  # a class teacher exports their own class's calendar only (the service says so)
+            self.subject.addItem(f"Class: {actor.class_name}", ("class_name", actor.class_name))
         wanted = f"Class: {class_name}" if mode == "class" else f"Space: {space}"
         self.subject.setCurrentIndex(max(self.subject.findText(wanted), 0))
         until = services.bookings.default_until(day) or day + timedelta(weeks=12)
@@ -46,7 +50,7 @@ class CalendarExportDialog(QDialog):
         for edit in (self.first, self.last):
             edit.setDisplayFormat("dd/MM/yyyy")
             edit.setCalendarPopup(True)
-        self.full_names = QCheckBox("Include pupils' full names and the purpose (otherwise initials only)")
+        self.full_names = QCheckBox("Include the full names of the pupils you may see (otherwise initials only)")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         form = QFormLayout(self)

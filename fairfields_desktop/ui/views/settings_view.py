@@ -130,6 +130,11 @@ class SettingsScreen(QWidget):
 
             self.retention_tab = RetentionTab(services, actor)
             self.tabs.addTab(self.retention_tab, "Rete&ntion")
+        if allowed(actor.roles, "bookings.mend_titles"):  # titles that name a pupil (ui/views/booking_titles_view.py)
+            from .booking_titles_view import BookingTitlesTab
+
+            self.booking_titles_tab = BookingTitlesTab(services, actor)
+            self.tabs.addTab(self.booking_titles_tab, "Booking titles to ad&just")
         outer.addWidget(self.tabs, 1)
         layout = QVBoxLayout(body)
         if not self.can_edit_settings:

@@ -69,7 +69,8 @@ def render_block(block) -> str:  # noqa: ANN001
         ("For", block.professional or "the school's own use"),
         ("Pupils", ", ".join(block.pupils) or "none named"),
         ("Staff", ", ".join(block.staff) or "none named"),
-        ("Purpose", block.purpose or "not given"),
+        ("Title", block.title or "not given"),
+        *([("Notes", block.notes)] if block.notes else []),  # the service gives notes only to who may read them
         ("Booking", f"{block.booking_ref}, " + ("part of a weekly series" if block.repeating else "a single booking")),
         ("Status", "Cancelled" if cancelled else "Booked"),
     ]
