@@ -187,6 +187,8 @@ def _delete_pupil(session: Session, pupil: PupilRow, identifiers: tuple[str, ...
             execute(delete(BookingNoticeRow).where(BookingNoticeRow.id.in_(notices)))
         for booking in s.scalars(select(BookingRow).where(BookingRow.id.in_(booking_ids))):
             booking.purpose = _without(booking.purpose, identifiers)
+            # a booking's notes are about its pupils: gone with a pupil's own sessions, names taken out of a group's
+            booking.notes = None if booking.id in solo else _without(booking.notes, identifiers)
         execute(delete(BookingPupilRow).where(BookingPupilRow.pupil_id == pid))
     visit_ids = list(s.scalars(select(VisitPupilRow.visit_id).where(VisitPupilRow.pupil_id == pid)))
     if visit_ids:

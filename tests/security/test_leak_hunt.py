@@ -380,7 +380,6 @@ def test_the_hunt_is_not_blind(hunt):
         assert hunt.dialogs.get(role, 0) > 3, f"{role}: only {hunt.dialogs.get(role)} dialogs opened"
 
 
-@pytest.mark.xfail(strict=True, reason="leaks of issue #16 not yet mended")
 def test_every_surface_shows_each_role_only_what_it_may_see(hunt):
     leaks = hunt.listing(whole_record=False)
     assert not leaks, f"{len(leaks)} leak(s) found, as role: surface: what leaked\n" + "\n".join(leaks)

@@ -59,6 +59,9 @@ def records(later, actor):
                               .order_by(BookingOccurrenceRow.starts_at))
         group = session.scalar(select(BookingOccurrenceRow.id).join(BookingRow).where(BookingRow.ext_id == "b-002"))
     later.sessions.mark(senco, solo, True, target_id=target, note="Amara asked for a break twice")
+    with later.db.session() as session:  # notes on her own booking and on the group's (the SENCO's, as written)
+        session.execute(update(BookingRow).where(BookingRow.ext_id == "b-001").values(notes="Amara Osei: the frame"))
+        session.execute(update(BookingRow).where(BookingRow.ext_id == "b-002").values(notes="Ben Hughes sits left"))
     later.sessions.mark(senco, group, True, note="a calm group today")
     ids = {
         "amara": make_leaver(later, head, AMARA, date(1990, 3, 11), date(2008, 7, 18)),
@@ -144,7 +147,7 @@ class TestErase:
             return json.dumps([list(row) for row in rows], ensure_ascii=False, default=str)
 
         before = {entry.table for entry in PUPIL_TABLES if any(w in text_of(entry.model) for w in PERSONAL)}
-        assert {"pupils", "contacts", "audit_events"} <= before  # the words are there to be found
+        assert {"pupils", "contacts", "audit_events", "bookings"} <= before  # the words are there to be found
         later.retention.erase(actor(later, "hcarter"), [records["amara"], records["ben"]])
         for entry in PUPIL_TABLES:
             text = text_of(entry.model)

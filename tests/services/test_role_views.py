@@ -217,8 +217,6 @@ class TestTheClassTeacher:
         own = marked.pupils.list_pupils(teacher)
         assert {p.class_name for p in own} == {"Oak"} and {p.upn for p in own} >= {AMARA, BEN}
 
-    @pytest.mark.xfail(strict=True, reason="the bookings' part of issue 16 (services/bookings.py class_week, "
-                       "sessions.to_mark) renders Dev as 'a pupil of another class': remove this mark once merged")
     def test_the_dashboard_s_sessions_name_no_pupil_of_another_class(self, marked, actor):
         """The music group holds Ben (Oak) and Dev (Willow): the teacher's week names Ben only."""
         teacher = actor(marked, "ttaylor")

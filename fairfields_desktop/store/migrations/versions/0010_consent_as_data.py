@@ -6,7 +6,7 @@ on a day (`until`). Consents recorded before, in words, keep their words and get
 "to be reviewed" and share nothing until someone reviews them (`reviewed_on`).
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07 15:00:00
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
