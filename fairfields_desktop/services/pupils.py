@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from ..domain.dataset import parse_date
 from ..domain.ehcp import age_on, next_review_due
@@ -701,11 +701,18 @@ def _professional_words(pro: ProfessionalRow) -> str:
     return f"{pro.name} ({pro.organisation or pro.discipline.replace('_', ' ')})"
 
 
+def _words_of_before(c: ConsentRow) -> str:
+    """Whom a consent recorded in words named: the professional's name when the words are a register id."""
+    session = object_session(c)
+    pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == c.share_with)) if session else None
+    return _professional_words(pro) if pro is not None else c.share_with
+
+
 def _consent(c: ConsentRow) -> Consent:
     if c.professional is not None:
         recipient = _professional_words(c.professional)
     else:
-        recipient = c.organisation or c.share_with
+        recipient = c.organisation or _words_of_before(c)
     return Consent(c.id, c.professional.ext_id if c.professional is not None else c.share_with, c.what,
                    c.given_by, c.given_on, c.withdrawn_on, recipient=recipient,
                    professional=c.professional.ext_id if c.professional is not None else None,

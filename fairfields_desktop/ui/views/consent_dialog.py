@@ -50,7 +50,8 @@ class ConsentDialog(QDialog):
         self.setWindowTitle("Review a consent recorded in words" if reviewing else "Record consent to share")
         layout = QVBoxLayout(self)
         if reviewing is not None:
-            words = QLabel(f"<b>To be reviewed:</b> “{reviewing.what}” — to {reviewing.share_with}, given by "
+            to = dict(choices.professionals).get(reviewing.share_with, reviewing.recipient or reviewing.share_with)
+            words = QLabel(f"<b>To be reviewed:</b> “{reviewing.what}” — to {to}, given by "
                            f"{reviewing.given_by} on {_day(reviewing.given_on)}.<br/>It shares nothing until it "
                            "names who receives it and which sections; the words stay on record.")
             words.setWordWrap(True)
