@@ -266,7 +266,8 @@ PB = lambda reference, amount: {"reference": reference, "annual_amount_gbp": amo
 # key, first, last, dob, class, attendance, ehcp (issued, last_review, budget) or None,
 # areas, contacts [(name, relationship, parental_responsibility, has_email)],
 # looked_after (la, social worker) or None, key worker ("staff"|"professional", id) or None,
-# consent [(share_with, what, given_by, on, withdrawn_on)]
+# consent [(share_with, what, given_by, on, withdrawn_on[, sections])]: with sections, consent as data given by a
+# parent; without, words recorded before consent was data ("to be reviewed", sharing nothing until reviewed)
 PUPILS = [
     # Rowan: Nursery, Reception, Key Stage 1
     ("freddie", "Freddie", "Clarke", "2022-12-14", "Rowan", 88.4, None, ["CI"],
@@ -276,7 +277,7 @@ PUPILS = [
      ("2026-01-12", "2026-06-17", None), ["SP", "CI"],
      [("Laura Martin", "mother", True, True)],
      None, ("professional", "nhs-ot-1"),
-     [("nhs-ot-1", "seating and posture assessments", "Laura Martin (mother)", "2026-02-02", None)]),
+     [("nhs-ot-1", "seating and posture assessments", "Laura Martin (mother)", "2026-02-02", None, ["advice", "health"])]),
     ("yusuf", "Yusuf", "Ali", "2021-10-02", "Rowan", 96.1, None, ["CI", "CL"],
      [("Samira Ali", "mother", True, True), ("Imran Ali", "father", True, True)],
      None, ("staff", "eevans"), []),
@@ -298,7 +299,7 @@ PUPILS = [
      ("2024-10-21", "2026-02-02", None), ["SP", "CL"],
      [("Ciara O'Brien", "mother", True, True)],
      None, ("staff", "eevans"),
-     [("ind-physio-1", "physiotherapy reports", "Ciara O'Brien (mother)", "2026-09-03", None)]),
+     [("ind-physio-1", "physiotherapy reports", "Ciara O'Brien (mother)", "2026-09-03", None, ["advice"])]),
     # Willow: Years 3-5 (Dev Sharma, Year 5, is in the example)
     ("ruby", "Ruby", "Walker", "2018-10-27", "Willow", 99.1,
      ("2022-11-14", "2026-10-12", None), ["CI"],
@@ -311,7 +312,7 @@ PUPILS = [
      ("2022-05-09", "2026-05-11", PB("PB-3190-0755", 2700)), ["CI"],
      [("Niamh Murphy", "mother", True, True), ("Conor Murphy", "father", True, True)],
      None, ("staff", "lwhite"),
-     [("ind-slt-1", "therapy reports and targets", "Niamh Murphy (mother)", "2026-10-15", None)]),
+     [("ind-slt-1", "therapy reports and targets", "Niamh Murphy (mother)", "2026-10-15", None, ["advice", "outcomes"])]),
     ("harvey", "Harvey", "Scott", "2018-07-30", "Willow", 93.9,
      ("2023-01-16", "2026-01-26", None), ["CL", "SP"],
      [("Kelly Scott", "mother", True, False)],
@@ -325,12 +326,14 @@ PUPILS = [
      ("2020-03-02", "2025-12-08", None), ["SP", "CI"],
      [("Magdalena Kowalska", "mother", True, True), ("Piotr Kowalski", "father", True, True)],
      None, ("staff", "nbrennan"),
-     [("vi-1", "vision reports and classroom advice", "Magdalena Kowalska (mother)", "2025-09-18", None)]),
+     [("vi-1", "vision reports and classroom advice", "Magdalena Kowalska (mother)", "2025-09-18", None,
+      ["advice", "health"])]),
     ("ella", "Ella", "Johnson", "2016-01-23", "Birch", 93.8,
      ("2021-06-07", "2026-06-08", PB("PB-3190-0802", 4200)), ["SP"],
      [("Victoria Johnson", "mother", True, True)],
      None, ("staff", "kadeyemi"),
-     [("ind-ot-1", "OT reports and session notes", "Victoria Johnson (mother)", "2026-09-08", None)]),
+     [("ind-ot-1", "OT reports and session notes", "Victoria Johnson (mother)", "2026-09-08", None,
+      ["advice", "provision"])]),
     ("jayden", "Jayden", "Reid", "2016-05-09", "Birch", 90.2,
      ("2020-11-30", "2026-02-23", None), ["SEMH", "CL"],
      [("Tanya Reid", "mother", True, True), ("Marcus Reid", "father", True, False)],
@@ -343,7 +346,7 @@ PUPILS = [
      ("2021-01-25", "2026-03-16", None), ["SP"],
      [("Shazia Hussain", "mother", True, True), ("Tariq Hussain", "father", True, True)],
      None, ("professional", "nhs-physio-1"),
-     [("ind-physio-2", "physiotherapy reports", "Shazia Hussain (mother)", "2026-09-07", None)]),
+     [("ind-physio-2", "physiotherapy reports", "Shazia Hussain (mother)", "2026-09-07", None, ["advice"])]),
     ("lily", "Lily", "Cooper", "2016-03-02", "Birch", 98.0,
      ("2020-07-13", "2026-07-06", None), ["CL"],
      [("Amy Cooper", "mother", True, False)],
@@ -362,7 +365,7 @@ PUPILS = [
      [("Ayşe Yılmaz", "mother", True, True), ("Mehmet Yılmaz", "father", True, False)],
      None, ("staff", "jpatel"),
      [("Sutton CAMHS", "mental health assessments", "Ayşe Yılmaz (mother)", "2025-03-10", "2026-10-02"),
-      ("ind-slt-1", "speech and language reports", "Ayşe Yılmaz (mother)", "2026-11-10", None)]),
+      ("ind-slt-1", "speech and language reports", "Ayşe Yılmaz (mother)", "2026-11-10", None, ["advice"])]),
     ("elliemae", "Ellie-Mae", "Turner", "2013-04-30", "Oak", 96.2,
      ("2017-11-20", "2026-04-27", None), ["CL", "SEMH"],
      [("Kerry Turner", "grandmother", True, True)],
@@ -470,6 +473,13 @@ def next_phone() -> str:
 
 
 serials: dict[int, int] = {}
+def _consent(share_with, what, given_by, on, withdrawn_on, sections=None) -> dict:
+    consent = {"share_with": share_with, "what": what, "given_by": given_by, "on": on, "withdrawn_on": withdrawn_on}
+    if sections is not None:
+        consent.update(sections=sections, given_by_kind="parent")
+    return consent
+
+
 for index, spec in enumerate(PUPILS):
     (key, first, last, dob, cls, percent, ehcp, areas, contacts, lac, kw, consent) = spec
     dob_date = d(dob)
@@ -507,10 +517,7 @@ for index, spec in enumerate(PUPILS):
         ],
         "looked_after": None if lac is None else {"local_authority": lac[0], "social_worker": lac[1]},
         "key_worker": None if kw is None else {kw[0]: kw[1]},
-        "consent": [
-            {"share_with": sw, "what": what, "given_by": by, "on": on, "withdrawn_on": withdrawn}
-            for (sw, what, by, on, withdrawn) in consent
-        ],
+        "consent": [_consent(*c) for c in consent],
     })
 
 # ----- bookings -----------------------------------------------------------------------
@@ -1156,7 +1163,8 @@ def check(data: dict, original: dict) -> dict:  # noqa: C901 - one long list of 
             need(len(kw) == 1 and (kw.get("staff") in staff or kw.get("professional") in pros),
                  where + ": key worker")
         for c in p["consent"]:
-            keys_exact(c, ["share_with", "what", "given_by", "on", "withdrawn_on"], where + " consent")
+            keys_exact(c, ["share_with", "what", "given_by", "on", "withdrawn_on",
+                           *(["sections", "given_by_kind"] if "sections" in c else [])], where + " consent")
             need(c["withdrawn_on"] is None or d(c["withdrawn_on"]) > d(c["on"]), where + ": consent dates")
     need(len({p["upn"] for p in data["pupils"]}) == len(data["pupils"]), "UPNs not unique")
     phones = [c["phone"] for p in data["pupils"] for c in p["contacts"] if c["phone"]]
