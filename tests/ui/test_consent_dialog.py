@@ -78,6 +78,17 @@ class TestReviewingWordsOfBefore:
                "10 Sep 2026; reviewed 23 Nov 2026 from the words “progress notes”" in detail
         assert "Consent reviewed" in screen.message.text()
 
+    def test_withdrawn_words_are_kept_on_record_with_nothing_to_review(self, screen_for, sqlite_school, actor):
+        senco = actor(sqlite_school, "mokafor")
+        pupil = sqlite_school.pupils.id_of(senco, AMARA)
+        [words] = [c for c in sqlite_school.pupils.list_consents(senco, pupil) if c.to_be_reviewed]
+        sqlite_school.pupils.withdraw_consent(senco, words.id, date(2026, 11, 20))
+        screen = screen_for("mokafor", AMARA)
+        detail = screen.detail.toPlainText()
+        assert "“progress notes” to Karen Walsh (Walsh Paediatric OT) (recorded in words), given by Abena Osei " \
+               "(mother) from 10 Sep 2026 — withdrawn 20 Nov 2026" in detail
+        assert "To be reviewed" not in detail
+
 
 class TestRecording:
     def test_an_organisation_typed_with_an_end_date(self, screen_for, monkeypatch, sqlite_school):

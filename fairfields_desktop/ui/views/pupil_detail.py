@@ -111,9 +111,11 @@ def render_pupil(detail: PupilDetail) -> str:
 
 def _consent_item(c) -> str:  # noqa: ANN001 (a services.pupils.Consent)
     """One consent: what goes to whom, given by whom, from and until; one recorded in words "to be reviewed"."""
-    if c.to_be_reviewed:
-        head = (f"<b>To be reviewed:</b> “{escape(c.what)}” to {escape(c.recipient or c.share_with)} — shares nothing until "
-                "reviewed (Review consent…)")
+    if c.to_be_reviewed and c.withdrawn:  # nothing to review: kept on record in its words
+        head = f"“{escape(c.what)}” to {escape(c.recipient or c.share_with)} (recorded in words)"
+    elif c.to_be_reviewed:
+        head = (f"<b>To be reviewed:</b> “{escape(c.what)}” to {escape(c.recipient or c.share_with)} — shares nothing "
+                "until reviewed (Review consent…)")
     else:
         head = f"{escape(c.shares[0].upper() + c.shares[1:])} to {escape(c.recipient or c.share_with)}"
     dates = f"from {day(c.given_on)}" + (f" until {day(c.until)}" if c.until else "")
