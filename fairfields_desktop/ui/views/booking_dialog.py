@@ -417,12 +417,9 @@ class BookingDialog(QDialog):
 
     def on_title_edited(self, text: str) -> None:
         """Say at once, at the title, when it names a pupil (the service decides: it refuses such a title)."""
-        try:
-            problem = self.services.bookings.title_problem(self.actor, text) if text.strip() else None
-        except FairfieldsError:
-            problem = None
-        self.title_message.setText(f"Title: {problem}" if problem else "")
-        self.title_message.setVisible(bool(problem))
+        message = title_message(self.services, self.actor, text)
+        self.title_message.setText(message)
+        self.title_message.setVisible(bool(message))
 
     def on_form_edited(self, *_args) -> None:  # noqa: ANN002
         """A changed form makes the last plan out of date: plan again on Book."""
@@ -713,3 +710,12 @@ class OutOfUseDialog(QDialog):
 
     def values(self) -> tuple[str, date, date, str]:
         return self.space.currentData(), _date(self.first.date()), _date(self.last.date()), self.reason.text().strip()
+
+
+def title_message(services, actor, text: str) -> str:  # noqa: ANN001 (the app's Services and Actor)
+    """What to say at a booking's title as it is typed: "Title: the title names …", or "" (the service decides)."""
+    try:
+        problem = services.bookings.title_problem(actor, text) if text.strip() else None
+    except FairfieldsError:
+        problem = None
+    return f"Title: {problem}" if problem else ""

@@ -28,6 +28,7 @@ from ..contrast import error_style
 from ..models.base import ITEM_ROLE, Column, FilterProxy, RowsModel, fit_columns, make_table
 from ..operations import perform
 from ..shortcuts import add_shortcut
+from .booking_dialog import title_message
 
 
 def _when(item) -> str:  # noqa: ANN001
@@ -132,11 +133,7 @@ class BookingTitlesTab(QWidget):
                             and row.data(Qt.ItemDataRole.UserRole) not in item.pupil_upns)
 
     def on_title_edited(self, text: str) -> None:
-        try:
-            problem = self.services.bookings.title_problem(self.actor, text) if text.strip() else None
-        except FairfieldsError:
-            problem = None
-        self.title_message.setText(f"Title: {problem}" if problem else "")
+        self.title_message.setText(title_message(self.services, self.actor, text))
 
     def on_save_clicked(self) -> None:
         item = self.chosen()
