@@ -24,6 +24,15 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_REFUSED, EXIT_INVALID, EXIT_NOT_ALLOWED = 0, 1, 2, 3, 4, 5
 
 
+def _out_file(out: Path, suffix: str, what: str) -> Path:
+    """``--out`` checked before any work: it names a ``suffix`` file in a folder that exists."""
+    if out.suffix.lower() != suffix:
+        raise InvalidInput(Problem("--out", f"{out} does not end in {suffix}: name the {what} to write"))
+    if not out.parent.is_dir():
+        raise InvalidInput(Problem("--out", f"the folder {out.parent} does not exist"))
+    return out
+
+
 class UsageError(FairfieldsError):
     exit_code = EXIT_USAGE
 
@@ -331,11 +340,7 @@ class Runner:
 
     def cmd_calendar(self) -> int:
         args = self.args
-        out: Path = args.out
-        if out.suffix.lower() != ".ics":
-            raise InvalidInput(Problem("--out", f"{out} does not end in .ics: name the calendar file to write"))
-        if not out.parent.is_dir():
-            raise InvalidInput(Problem("--out", f"the folder {out.parent} does not exist"))
+        out = _out_file(args.out, ".ics", "calendar file")
         actor = self.actor()
         services = self.services()
         first = args.first or services.clock.today()
@@ -406,11 +411,7 @@ class Runner:
 
         actor = self.actor()
         args = self.args
-        out: Path = args.out
-        if out.suffix.lower() != ".pdf":
-            raise InvalidInput(Problem("--out", f"{out} does not end in .pdf: name the PDF file to write"))
-        if not out.parent.is_dir():
-            raise InvalidInput(Problem("--out", f"the folder {out.parent} does not exist"))
+        out = _out_file(args.out, ".pdf", "PDF file")
         partial = out.with_name(out.name + ".part")
         try:
             made = make(self.services(), actor, args.report_command, partial, upn=getattr(args, "upn", None),
