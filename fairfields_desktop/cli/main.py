@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import __version__
 from ..domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem
+from ..domain.lifecycle import DECISIONS
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     decide = requests_sub.add_parser("decide", help="the headteacher's decision on a request")
     decide.add_argument("id", metavar="ID")
     decide.add_argument("action", metavar="ACTION",
-                        choices=("approve", "decline", "extend", "suspend", "review-meeting", "reinstate", "end"))
+                        choices=DECISIONS)
     decide.add_argument("--reason", metavar="TEXT")
     decide.add_argument("--override", action="append", default=[], metavar="RULE",
                         help="approve over this failed rule (the reason is --reason)")
