@@ -14,8 +14,8 @@ from ..domain.bookings import TITLE_TO_REVIEW
 from ..domain.bookings import initials as booking_initials
 from ..domain.checks import day_text
 from ..domain.errors import InvalidInput, Problem
-from ..domain.permissions import require
 from ..domain.lifecycle import compare
+from ..domain.permissions import require
 from ..domain.professionals import KIND_LABELS
 from ..domain.school import AREA_LABELS, roles_text, year_group_label
 from ..domain.sharing import PARTS, Recipient
