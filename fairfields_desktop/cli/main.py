@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import __version__
 from ..domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem
+from ..domain.lifecycle import DECISIONS
 
 log = logging.getLogger(__name__)
 
@@ -122,13 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
     decide = requests_sub.add_parser("decide", help="the headteacher's decision on a request")
     decide.add_argument("id", metavar="ID")
     decide.add_argument("action", metavar="ACTION",
-                        choices=("approve", "decline", "extend", "suspend", "review-meeting", "reinstate", "end"))
+                        choices=DECISIONS)
     decide.add_argument("--reason", metavar="TEXT")
     decide.add_argument("--override", action="append", default=[], metavar="RULE",
                         help="approve over this failed rule (the reason is --reason)")
     decide.add_argument("--until", type=_date, metavar="DATE", help="the new end date of an extension")
     decide.add_argument("--on", type=_date, metavar="DATE", help="the date of a suspension or review meeting")
-    decide.add_argument("--attendees", metavar="TEXT", help="who attended the review meeting")
+    decide.add_argument("--attendees", metavar="TEXT",
+                        help="who attended the review meeting, comma-separated, as the app knows them: at least one "
+                             "of the pupil's parents or carers and at least one professional")
+    decide.add_argument("--absent-reason", metavar="TEXT",
+                        help="why no parent or carer, or no professional, could attend the review meeting")
 
     due = sub.add_parser("due", help="what needs attention as of today")
     due.add_argument("--within", type=int, metavar="DAYS", help="look this many days ahead (default: 30)",
@@ -381,7 +386,8 @@ class Runner:
         args = self.args
         overrides = {rule.upper(): args.reason or "" for rule in args.override}
         result = service.decide(actor, args.id, args.action, reason=args.reason, overrides=overrides,
-                                until=args.until, on=args.on, attendees=args.attendees)
+                                until=args.until, on=args.on, attendees=args.attendees,
+                                absent_reason=args.absent_reason)
         view = result.request
         self.say(f"{args.id}: {args.action} done; {view.ref} is now {view.status}"
                  + (f", {result.booked} session(s) booked" if result.booked else "")

@@ -951,6 +951,7 @@ def _check_request(check: _Checker, request: dict[str, Any], path: str, pupil_by
         else:
             check.ref(request["extends"], request_ids, f"{path}.extends", "request")
     check.text(request, "extension_reason", path, required=False, limit=None)
+    check.text(request, "outside_school_day", path, required=False, limit=None)
     check.choice(request, "status", path, REQUEST_STATUSES)
     for index, entry in enumerate(_list(check, request, "history", path)):
         hpath = f"{path}.history[{index}]"

@@ -42,9 +42,21 @@ def _entry(entry: RegisterEntry) -> list[Flowable]:
     summary = table(["Class", "Setting", "Period", "Extends"],
                     [[entry.class_name, entry.setting, entry.period, entry.extends or "not an extension"]],
                     [0.12, 0.12, 0.56, 0.2], frame_width=WIDTH)
-    rules = table(["Rule", "Met", "Detail"], [[rule_label(rule), met(ok), detail] for rule, ok, detail in entry.rules],
-                  [0.18, 0.08, 0.74], frame_width=WIDTH)
-    story: list[Flowable] = [KeepTogether([heading, summary, Spacer(1, 6), text("Rules", "H2"), rules])]
+    outside = text(f"Outside the school day: {entry.outside_school_day or 'not recorded'}", "Body")
+    if entry.verdicts:  # the rules as they stood at the decision, today's beside them where they differ
+        rules_title = f"Rules at the decision ({entry.decision})"
+        rules = table(["Rule", "Met", "Detail at the decision", "Today, where it differs"],
+                      [[rule_label(rule), met(ok), detail + (f" Overridden: {override}" if override else ""),
+                        or_dash(now)] for rule, ok, detail, override, now in entry.verdicts],
+                      [0.15, 0.08, 0.47, 0.3], frame_width=WIDTH)
+    else:
+        rules_title = "Rules" if entry.decision is None else \
+            f"Rules today (verdicts at the time not recorded; {entry.decision})"
+        rules = table(["Rule", "Met", "Detail"],
+                      [[rule_label(rule), met(ok), detail] for rule, ok, detail in entry.rules],
+                      [0.18, 0.08, 0.74], frame_width=WIDTH)
+    story: list[Flowable] = [KeepTogether([heading, summary, Spacer(1, 4), outside, Spacer(1, 4),
+                                           text(rules_title, "H2"), rules])]
     story.append(text("History", "H2"))
     if entry.history:
         rows = [[moment(at), by + (f", on behalf of {behalf}" if behalf else ""), action, or_dash(reason)]

@@ -14,6 +14,7 @@ from ..domain.bookings import TITLE_TO_REVIEW
 from ..domain.bookings import initials as booking_initials
 from ..domain.checks import day_text
 from ..domain.errors import InvalidInput, Problem
+from ..domain.lifecycle import compare
 from ..domain.permissions import require
 from ..domain.professionals import KIND_LABELS
 from ..domain.school import AREA_LABELS, roles_text, year_group_label
@@ -138,6 +139,13 @@ class RegisterEntry:
     rules: tuple[tuple[str, bool, str], ...]
     history: tuple[tuple[datetime, str, str, str | None, str | None], ...]  # at, by, action, reason, on behalf of
     overrides: tuple[tuple[str, str, str, datetime], ...]
+    #: the policy's first instance: why sessions outside the school day will not do (None: not recorded)
+    outside_school_day: str | None = None
+    #: the decision the rules were judged at ("approved on 23 Nov 2026"), None when undecided
+    decision: str | None = None
+    #: the rules at that decision: (rule, met then, detail then, override reason, today's words where it
+    #: differs); empty when the decision's verdicts were not recorded (``rules`` are then today's)
+    verdicts: tuple[tuple[str, bool, str, str | None, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -315,7 +323,14 @@ class ReportService:
                 f"{full.start_time:%H:%M}–{full.end_time:%H:%M}" + (f", {full.space}" if full.space else ""),
                 full.state, full.extends, tuple((r.rule, r.ok, r.detail) for r in full.results),
                 tuple((h.at, h.by, h.action, h.reason, (h.details or {}).get("on_behalf_of")) for h in full.history),
-                full.overrides))
+                full.overrides, full.outside_school_day,
+                f"{full.decision} on {day_text(full.decision_at.date())}" if full.decision and full.decision_at
+                else None,
+                tuple((line.rule, line.ok, line.detail, line.override,
+                       None if line.now_detail is None else
+                       f"now {'met' if line.now_ok else 'NOT MET'}: {line.now_detail}")
+                      for line in compare(full.verdicts_then, full.results, {o[0]: o[1] for o in full.overrides}))
+                if full.verdicts_then is not None else ()))
         delegations = tuple(d for d in requests.delegations(actor) if d[2] >= first and d[1] <= last)
         self._audit(actor, "authorisations", f"{first}..{last}", {"requests": len(entries)})
         return AuthorisationsRegister(self.services.school.settings().school_name, first, last,

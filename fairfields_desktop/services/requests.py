@@ -8,16 +8,29 @@ decision implies, in the same transaction. "Active", "completed" and "expired" a
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.checks import day_text
+from ..domain.checks import blocked_dates, day_text
 from ..domain.dataset import parse_date, parse_time
 from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
+from ..domain.lifecycle import (
+    DECISION_EVENTS,
+    DECISIONS,
+    UNDECIDED,
+    KnownPeople,
+    Verdict,
+    derived_state,
+    is_parent_or_carer,
+    refusal,
+    verdicts_from,
+    verdicts_json,
+)
+from ..domain.lifecycle import check as lifecycle_check
 from ..domain.permissions import allowed, require
 from ..domain.rules import (
     RULE_IDS,
@@ -39,6 +52,7 @@ from ..store.models import (
     BookingOccurrenceRow,
     BookingRow,
     BookingStaffRow,
+    ContactRow,
     DelegationRow,
     OffSiteSessionRow,
     ProfessionalRow,
@@ -61,8 +75,8 @@ from .school import load_calendar
 
 log = logging.getLogger(__name__)
 
-UNDECIDED = ("draft", "submitted")
-DECISIONS = ("approve", "decline", "extend", "suspend", "review-meeting", "reinstate", "end")
+__all__ = ["DECISIONS", "UNDECIDED", "DecisionResult", "HistoryEntry", "RequestService", "RequestView",
+           "derived_state"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,11 @@ class HistoryEntry:
     action: str
     reason: str | None
     details: dict | None = None
+
+    @property
+    def verdicts(self) -> tuple[Verdict, ...] | None:
+        """The rules' results this decision was taken on (None: not recorded, or not a decision)."""
+        return verdicts_from(self.details)
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,16 @@ class RequestView:
     results: tuple[RuleResult, ...]
     history: tuple[HistoryEntry, ...] = ()
     overrides: tuple[tuple[str, str, str, datetime], ...] = ()  # rule, reason, by, at
+    outside_school_day: str | None = None  # why sessions outside the school day will not do
+    #: the latest decision that judged the rules (approved, declined or reinstated) and when, if any
+    decision: str | None = None
+    decision_at: datetime | None = None
+    #: the rules' results at that decision; None when there is none or it was taken before they were kept
+    verdicts_then: tuple[Verdict, ...] | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.decision is not None
 
     @property
     def eligible(self) -> bool:
@@ -113,17 +142,6 @@ class DecisionResult:
     booked: int = 0
     cancelled: int = 0
     not_rebooked: tuple[str, ...] = ()  # dates a reinstatement could not re-book, with why
-
-
-def derived_state(status: str, first: date, last: date, today: date) -> str:
-    if status in UNDECIDED and first < today:
-        return "expired"
-    if status == "approved":
-        if today > last:
-            return "completed"
-        if first <= today:
-            return "active"
-    return status
 
 
 class _Decisions:
@@ -284,6 +302,8 @@ class RequestService:
             overrides = tuple((o.rule, o.reason, o.by, o.at) for o in session.scalars(
                 select(RequestOverrideRow).where(RequestOverrideRow.request_id == row.id)
                 .order_by(RequestOverrideRow.id)))
+        decision = next((e for e in reversed(row.history) if e.action in DECISION_EVENTS), None) \
+            if with_history else None
         return RequestView(
             id=row.id, ref=row.ext_id, pupil=f"{row.pupil.first_name} {row.pupil.last_name}", pupil_upn=row.pupil.upn,
             class_name=row.pupil.klass.name, professional=row.professional.name,
@@ -295,7 +315,9 @@ class RequestService:
             results=results,
             history=tuple(HistoryEntry(e.at, e.by, e.action, e.reason, e.details) for e in row.history)
             if with_history else (),
-            overrides=overrides,
+            overrides=overrides, outside_school_day=row.outside_school_day,
+            decision=decision.action if decision else None, decision_at=decision.at if decision else None,
+            verdicts_then=verdicts_from(decision.details) if decision else None,
         )
 
     def _query(self, with_history: bool = True):
@@ -390,7 +412,7 @@ class RequestService:
                 "personal_budget_linked": row.personal_budget_linked,
                 "classroom_sessions_agreed": row.classroom_sessions_agreed,
                 "extends": row.extends.ext_id if row.extends else None, "extension_reason": row.extension_reason,
-                "version": row.version,
+                "outside_school_day": row.outside_school_day, "version": row.version,
             }
 
     def evaluate_values(self, actor: Actor, values: dict[str, Any]) -> list[RuleResult]:
@@ -424,6 +446,13 @@ class RequestService:
                 assign_reference(session, new, "r")
                 self._event(session, new, actor, "created", None)
             if submit and new.status == "draft":
+                problems = lifecycle_check("submit", new.status, {"outside_school_day": new.outside_school_day},
+                                           ref=new.ext_id)
+                if problems:
+                    raise InvalidInput(Problem(
+                        "outside_school_day", "say whether sessions outside the school day (before or after "
+                        "school, at weekends or in the holidays) were considered, and why they will not do: "
+                        "the policy asks this first"))
                 new.status = "submitted"
                 self._event(session, new, actor, "submitted", values.get("note"))
             session.flush()
@@ -505,6 +534,7 @@ class RequestService:
         row.class_staff, row.class_staff_id = staff, staff.id if staff else None
         row.extends, row.extends_id = extends, extends.id if extends else None
         row.extension_reason = (values.get("extension_reason") or "").strip() or None
+        row.outside_school_day = (values.get("outside_school_day") or "").strip() or None
         return row
 
     # --- decisions ----------------------------------------------------------------------------------
@@ -556,9 +586,12 @@ class RequestService:
 
     def decide(self, actor: Actor, ref: str, action: str, *, reason: str | None = None,
                overrides: dict[str, str] | None = None, until: date | None = None, on: date | None = None,
-               attendees: str | None = None, expected_version: int | None = None) -> DecisionResult:
+               attendees: str | None = None, absent_reason: str | None = None,
+               expected_version: int | None = None) -> DecisionResult:
         """Take a decision on a request (the contract's ACTIONs); every transition is recorded.
 
+        The request's life is `domain.lifecycle`: an action not allowed from the request's status is
+        Refused; a field it needs missing or wrong is InvalidInput naming the field.
         ``expected_version``: the version the person saw the request at (StaleRecord, naming who changed
         it and when, if it changed since); two decisions at once are taken one after the other."""
         if action not in DECISIONS:
@@ -567,10 +600,14 @@ class RequestService:
         with self.db.session() as session:
             on_behalf = self._decider(session, actor, action)
             row = self._locked(session, ref, expected_version)
+            why = refusal(action, row.status, row.ext_id)
+            if why:
+                raise Refused(why)
             settings, calendar = session.get(SchoolSettingsRow, 1), load_calendar(session)
             handler = getattr(self, f"_{action.replace('-', '_')}")
             outcome = handler(session, actor, row, settings, calendar, reason=reason, overrides=overrides,
-                              until=until, on=on or self.clock.today(), attendees=attendees, on_behalf=on_behalf)
+                              until=until, on=on or self.clock.today(), attendees=attendees,
+                              absent_reason=absent_reason, on_behalf=on_behalf)
             session.flush()
             audit.record(session, actor, self.clock, action, "request", row.ext_id,
                          after={"status": row.status, "reason": reason, "overrides": overrides,
@@ -579,15 +616,30 @@ class RequestService:
             return DecisionResult(view, outcome.get("booked", 0), outcome.get("cancelled", 0),
                                   tuple(outcome.get("not_rebooked", ())))
 
+    def _fields(self, row: RequestRow, action: str, values: dict[str, Any]) -> None:
+        """InvalidInput naming each field ``action`` needs and lacks (domain.lifecycle.check)."""
+        problems = [p for p in lifecycle_check(action, row.status, {"today": self.clock.today(), **values},
+                                               ref=row.ext_id) if p.where != "status"]
+        if problems:
+            raise InvalidInput(problems)
+
     def _require_status(self, row: RequestRow, *allowed_statuses: str, action: str) -> None:
         if row.status not in allowed_statuses:
             raise Refused(f"{row.ext_id} is {row.status}: it cannot be {action} (only when "
                           f"{' or '.join(allowed_statuses)})")
 
+    def _results(self, session: Session, row: RequestRow, settings, calendar,
+                 reinstated_on: date | None = None) -> list[RuleResult]:
+        """Every rule as it stands now (for a reinstatement: as it stands once reinstated)."""
+        context = self._context(session, row, settings, calendar)
+        if reinstated_on is not None and context.suspension is not None:
+            context = replace(context, suspension=replace(context.suspension, reinstated_on=reinstated_on))
+        return evaluate(self._facts(row), context)
+
     def _approve(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,
                  overrides: dict[str, str], on_behalf: str | None, reason: str | None, **_: Any) -> dict:
         self._require_status(row, "submitted", "draft", action="approved")
-        results = evaluate(self._facts(row), self._context(session, row, settings, calendar))
+        results = self._results(session, row, settings, calendar)
         failed = [r for r in results if not r.ok]
         missing = [r for r in failed if not (overrides.get(r.rule) or "").strip()]
         if missing:
@@ -605,43 +657,60 @@ class RequestService:
         booked = self._book_sessions(session, actor, row, calendar, from_day=row.first_session)
         self._event(session, row, actor, "approved", reason, {
             "overrides": {r.rule: overrides[r.rule] for r in failed}, "on_behalf_of": on_behalf,
-            "bookings": booked})
+            "bookings": booked, "verdicts": verdicts_json(results)})
         return {"booked": booked}
 
-    def _decline(self, session: Session, actor: Actor, row: RequestRow, *_, reason: str | None,
+    def _decline(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *, reason: str | None,
                  on_behalf: str | None, **__: Any) -> dict:
-        self._require_status(row, "submitted", "draft", action="declined")
-        if not (reason or "").strip():
-            raise InvalidInput(Problem("reason", "say why the request is declined: the family is told"))
+        self._fields(row, "decline", {"reason": reason})
+        results = self._results(session, row, settings, calendar)
         row.status = "declined"
-        self._event(session, row, actor, "declined", reason, {"on_behalf_of": on_behalf})
+        self._event(session, row, actor, "declined", reason, {"on_behalf_of": on_behalf,
+                                                             "verdicts": verdicts_json(results)})
         return {}
 
     def _suspend(self, session: Session, actor: Actor, row: RequestRow, *_, reason: str | None, on: date,
                  on_behalf: str | None, **__: Any) -> dict:
-        self._require_status(row, "approved", action="suspended")
-        if not (reason or "").strip():
-            raise InvalidInput(Problem("reason",
-                                       "say why the sessions are stopped (the review meeting will discuss it)"))
+        self._fields(row, "suspend", {"reason": reason, "on": on})
         row.status = "suspended"
-        cancelled = self._cancel_future(session, actor, row, on, f"suspended: {reason.strip()}")
+        cancelled = self._cancel_future(session, actor, row, on, f"suspended: {(reason or '').strip()}")
         self._event(session, row, actor, "suspended", reason, {"on_behalf_of": on_behalf, "cancelled": cancelled},
                     at=datetime.combine(on, self.clock.now().time()))
         return {"cancelled": cancelled}
 
+    def _known_people(self, session: Session, row: RequestRow) -> KnownPeople:
+        """Who the app knows for a meeting about this pupil: contacts, professionals, staff."""
+        contacts = session.scalars(select(ContactRow).where(ContactRow.pupil_id == row.pupil_id)
+                                   .order_by(ContactRow.id)).all()
+        return KnownPeople(
+            parents=tuple(c.name for c in contacts if is_parent_or_carer(c.relationship_, c.parental_responsibility)),
+            contacts=tuple(c.name for c in contacts
+                           if not is_parent_or_carer(c.relationship_, c.parental_responsibility)),
+            professionals=tuple((ident, name) for ident, name in session.execute(
+                select(ProfessionalRow.ext_id, ProfessionalRow.name).order_by(ProfessionalRow.name))),
+            staff=tuple((ident, name) for ident, name in session.execute(
+                select(StaffRow.ext_id, StaffRow.name).order_by(StaffRow.name))))
+
+    def known_people(self, actor: Actor, ref: str) -> KnownPeople:
+        """Who may be named at this request's review meeting (the form's choices)."""
+        require(actor.roles, "requests.check", who=actor.username)
+        with self.db.read_session() as session:
+            return self._known_people(session, self._row(session, ref))
+
     def _review_meeting(self, session: Session, actor: Actor, row: RequestRow, *_, reason: str | None, on: date,
-                        attendees: str | None, **__: Any) -> dict:
-        self._require_status(row, "suspended", action="reviewed")
+                        attendees: str | None, absent_reason: str | None = None, **__: Any) -> dict:
         suspension = self._suspension(session, row)
-        if suspension and on < suspension.suspended_on:
-            raise InvalidInput(Problem("on", f"the review meeting must be on or after the suspension "
-                                       f"({day_text(suspension.suspended_on)})"))
-        if on > self.clock.today():
-            raise InvalidInput(Problem("on", "record a review meeting once it has been held"))
+        self._fields(row, "review-meeting", {
+            "on": on, "attendees": attendees, "absent_reason": absent_reason, "reason": reason,
+            "suspended_on": suspension.suspended_on if suspension else None,
+            "known": self._known_people(session, row)})
         session.add(ReviewMeetingRow(request_id=row.id, held_on=on, attendees=(attendees or "").strip() or None,
                                      outcome=(reason or "").strip() or None, recorded_by=actor.username,
                                      recorded_at=self.clock.now()))
-        self._event(session, row, actor, "review meeting", reason, {"held_on": on.isoformat(), "attendees": attendees})
+        details: dict[str, Any] = {"held_on": on.isoformat(), "attendees": attendees}
+        if (absent_reason or "").strip():
+            details["absent_reason"] = absent_reason.strip()  # type: ignore[union-attr]
+        self._event(session, row, actor, "review meeting", reason, details)
         return {}
 
     def _reinstate(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,
@@ -652,30 +721,28 @@ class RequestService:
         if suspension is None or suspension.review_meeting_on is None:
             raise Refused(f"{row.ext_id} cannot be reinstated before a review meeting with parents and professionals "
                           "(on or after the day of the suspension) is recorded")
-        row.status = "approved"
         today = self.clock.today()
-        booked, not_rebooked = self._rebook(session, actor, row, calendar, today)
+        results = self._results(session, row, settings, calendar, reinstated_on=today)
+        row.status = "approved"
+        booked, not_rebooked = self._rebook(session, actor, row, calendar, today, settings)
         self._event(session, row, actor, "reinstated", reason, {"on_behalf_of": on_behalf, "rebooked": booked,
-                                                               "not_rebooked": not_rebooked})
+                                                               "not_rebooked": not_rebooked,
+                                                               "verdicts": verdicts_json(results)})
         return {"booked": booked, "not_rebooked": not_rebooked}
 
     def _end(self, session: Session, actor: Actor, row: RequestRow, *_, reason: str | None, on: date,
              on_behalf: str | None, **__: Any) -> dict:
-        self._require_status(row, "approved", "suspended", action="ended")
+        self._fields(row, "end", {"reason": reason, "on": on})
         row.status = "ended"
-        cancelled = self._cancel_future(session, actor, row, on, f"authorisation ended: {reason or 'no reason given'}")
+        cancelled = self._cancel_future(session, actor, row, on, f"authorisation ended: {(reason or '').strip()}")
         self._event(session, row, actor, "ended", reason, {"on_behalf_of": on_behalf, "cancelled": cancelled})
         return {"cancelled": cancelled}
 
     def _extend(self, session: Session, actor: Actor, row: RequestRow, settings, calendar, *,
                 reason: str | None, until: date | None, overrides: dict[str, str], on_behalf: str | None,
                 **_: Any) -> dict:
-        self._require_status(row, "approved", "suspended", "ended", action="extended")
-        if until is None or until <= row.last_session:
-            raise InvalidInput(Problem("until", f"give the new end date, after {day_text(row.last_session)}"))
-        if not (reason or "").strip():
-            raise InvalidInput(Problem("reason", "say why the sessions are extended (e.g. rehabilitation after an "
-                                       "operation), as discussed with the headteacher"))
+        self._fields(row, "extend", {"until": until, "reason": reason, "last_session": row.last_session})
+        assert until is not None and reason is not None  # checked just above
         step = timedelta(days=7)
         first = row.last_session + step
         while first <= until and not calendar.is_school_day(first):
@@ -691,7 +758,8 @@ class RequestService:
             start_time=row.start_time, end_time=row.end_time, ehcp_approval_on=row.ehcp_approval_on,
             ehcp_approval_reference=row.ehcp_approval_reference, personal_budget_linked=row.personal_budget_linked,
             classroom_sessions_agreed=row.classroom_sessions_agreed, space_id=row.space_id,
-            class_staff_id=row.class_staff_id, extends_id=row.id, extension_reason=reason.strip(), status="submitted")
+            class_staff_id=row.class_staff_id, extends_id=row.id, extension_reason=reason.strip(), status="submitted",
+            outside_school_day=row.outside_school_day)
         session.add(new)
         assign_reference(session, new, "r")
         session.refresh(new)
@@ -739,8 +807,10 @@ class RequestService:
             occ.individually = True
         return len(occurrences)
 
-    def _rebook(self, session: Session, actor: Actor, row: RequestRow, calendar, today: date) -> tuple[int, list[str]]:
-        """Re-book the future sessions whose space is still free; list the rest with why."""
+    def _rebook(self, session: Session, actor: Actor, row: RequestRow, calendar, today: date,
+                settings: SchoolSettingsRow | None = None) -> tuple[int, list[str]]:
+        """Re-book the future sessions whose space is still free and on whose day the professional's checks
+        hold; list the rest with why ("12 Jan 2027: DBS school check lapsed …")."""
         if row.setting != "in_school" or row.space is None:
             return 0, []
         self._lock_bookings(session, row)
@@ -750,8 +820,16 @@ class RequestService:
             BookingOccurrenceRow.starts_at >= datetime.combine(today, time.min),
             BookingOccurrenceRow.cancel_reason.like("suspended:%"))).all()
         clashes = self.bookings.clashes_in_session(session, row.space_id, [(o.starts_at, o.ends_at) for o in cancelled])
+        blocked = blocked_dates(checks_of(row.professional), [o.starts_at.date() for o in cancelled],
+                                settings.dbs_recheck_years if settings else 3)
         booked, not_rebooked = 0, []
         for occ, found in zip(cancelled, clashes, strict=True):
+            status = blocked.get(occ.starts_at.date())
+            if status is not None:
+                why = "; ".join(f.message for f in status.blocking)
+                not_rebooked.append(f"{day_text(occ.starts_at.date())}: {row.professional.name}'s checks do not "
+                                    f"hold on the day ({why})")
+                continue
             if found:
                 not_rebooked.append(f"{day_text(occ.starts_at.date())}: {row.space.name} is taken by {found[0].who}")
                 continue

@@ -265,6 +265,7 @@ class _Gatherer:
             "classroom_sessions_agreed": r.classroom_sessions_agreed,
             "space": r.space.name if r.space else None, "class_staff": r.class_staff.name if r.class_staff else None,
             "extends": r.extends.ext_id if r.extends else None, "extension_reason": r.extension_reason,
+            "outside_school_day": r.outside_school_day,
             "history": [{"at": e.at, "by": e.by, "action": e.action, "reason": e.reason, "details": e.details}
                         for e in r.history],
             "overrides": [{"rule": o.rule, "reason": o.reason, "by": o.by, "on_behalf_of": o.on_behalf_of,

@@ -298,6 +298,7 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
             space=spaces.get(request.get("space")) if request.get("space") else None,
             class_staff=staff.get(request.get("class_staff")) if request.get("class_staff") else None,
             extension_reason=request.get("extension_reason"),
+            outside_school_day=request.get("outside_school_day"),
             status=request["status"],
             history=[ids.own(h, RequestEventRow(at=_dt(h["at"]), by=h["by"], action=h["action"],
                                                 reason=h.get("reason")))
@@ -764,6 +765,7 @@ def _request_dict(r: RequestRow) -> dict[str, Any]:
     approval = None
     if r.ehcp_approval_on is not None or r.ehcp_approval_reference is not None:
         approval = {"on": _iso(r.ehcp_approval_on), "reference": r.ehcp_approval_reference}
+    first_instance = {"outside_school_day": r.outside_school_day} if r.outside_school_day else {}
     return {
         "id": r.ext_id, "pupil": r.pupil.upn, "professional": r.professional.ext_id, "setting": r.setting,
         "first_session": _iso(r.first_session), "last_session": _iso(r.last_session), "weekday": r.weekday,
@@ -771,6 +773,6 @@ def _request_dict(r: RequestRow) -> dict[str, Any]:
         "personal_budget_linked": r.personal_budget_linked, "classroom_sessions_agreed": r.classroom_sessions_agreed,
         "space": r.space.name if r.space else None, "class_staff": r.class_staff.ext_id if r.class_staff else None,
         "extends": r.extends.ext_id if r.extends else None, "extension_reason": r.extension_reason,
-        "status": r.status,
+        **first_instance, "status": r.status,
         "history": [{"at": _moment(h.at), "by": h.by, "action": h.action, "reason": h.reason} for h in r.history],
     }

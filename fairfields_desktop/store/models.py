@@ -375,6 +375,8 @@ class RequestRow(Base):
     class_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     extends_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
     extension_reason: Mapped[str | None] = mapped_column(Text)
+    #: the policy's first instance: were sessions outside the school day considered, and why they will not do
+    outside_school_day: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     pupil: Mapped[PupilRow] = relationship()
     professional: Mapped[ProfessionalRow] = relationship()

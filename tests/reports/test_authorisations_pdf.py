@@ -86,3 +86,45 @@ class TestWithTheServices:
         assert re.search(r"Attendance\s+NOT MET\s+attendance 91\.5% on 20 Nov 2026", text)
         assert "No one acted for the headteacher in this period." in text
         assert "Amara Osei" in flat(text) and "Z319700118114" not in text
+
+
+class TestVerdictsAtTheDecision:
+    def test_a_rule_met_at_approval_and_not_today_shows_both(self, sqlite_school, actor, tmp_path, read_pdf):
+        head = actor(sqlite_school, "hcarter")
+        sqlite_school.requests.decide(head, "r-001", "approve", reason="all rules met")
+        sqlite_school.requests.decide(head, "r-002", "approve", overrides={"ATTENDANCE": "rising since September"})
+        csv = ("UPN,Legal Surname,Legal Forename,DOB,Year,Reg Group,Attendance %\n"
+               "Z319700118114,Osei,Amara,11/03/2014,Year 8,Oak,88.1\n")
+        sqlite_school.mis.apply(actor(sqlite_school, "sbrown"), csv, date(2026, 11, 27))
+        data = sqlite_school.reports.authorisations(head, date(2026, 9, 1), date(2027, 8, 31))
+        [amara] = [e for e in data.entries if e.ref == "r-001"]
+        [attendance] = [v for v in amara.verdicts if v[0] == "ATTENDANCE"]
+        assert attendance[1] is True and "97.2%" in attendance[2]
+        assert attendance[4] == "now NOT MET: attendance 88.1% on 27 Nov 2026 is below the school's 95.0%"
+        assert [r for r in amara.rules if r[0] == "ATTENDANCE"][0][1] is False  # today's, kept beside
+        text = flat(render(tmp_path, read_pdf, data, Printing(data.school, "hcarter", datetime(2026, 11, 27, 9, 0))))
+        assert "Rules at the decision (approved on 23 Nov 2026)" in text
+        assert re.search(r"Attendance met attendance 97\.2% on 20 Nov 2026 meets the school's 95\.0% now NOT MET: "
+                         r"attendance 88\.1% on 27 Nov 2026", text)
+        # an override is shown with the verdict it overrode; the rule that is the same today shows a dash
+        ben = text[text.index("r-002:"):text.index("r-003:")]
+        assert re.search(r"Attendance NOT MET attendance 91\.5% on 20 Nov 2026 is below the school's 95\.0% "
+                         r"Overridden: \S* ?rising since September", ben)
+        assert "now" not in ben  # nothing differs today: no second verdict
+        assert "Outside the school day: not recorded" in text
+
+    def test_a_decision_from_before_shows_todays_rules_and_says_so(self, open_school, tmp_path, example_doc, actor,
+                                                                  read_pdf):
+        example_doc["requests"][2]["status"] = "approved"
+        example_doc["requests"][2]["history"] = [{"at": "2026-09-01T09:00:00", "by": "hcarter",
+                                                  "action": "approved"}]
+        example_doc["requests"][2]["outside_school_day"] = "the clinic is closed after school"
+        services = open_school(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        services.dataset.load(example_doc)
+        head = actor(services, "hcarter")
+        data = services.reports.authorisations(head, date(2026, 9, 1), date(2027, 8, 31))
+        [dev] = [e for e in data.entries if e.ref == "r-003"]
+        assert dev.verdicts == () and dev.decision == "approved on 1 Sep 2026"
+        text = flat(render(tmp_path, read_pdf, data, Printing(data.school, "hcarter", datetime(2026, 11, 27, 9, 0))))
+        assert "Rules today (verdicts at the time not recorded; approved on 1 Sep 2026)" in text
+        assert "Outside the school day: the clinic is closed after school" in text

@@ -190,6 +190,10 @@ def build_school(services) -> None:
     services.assessments.stop(senco, assessment.id, date(2026, 11, 23), "the LA decided not to issue")
     services.pupils.mark_left(head, _pupil_id(services, "X319700121005"), date(2026, 11, 20))
     services.requests.decide(head, "r-003", "extend", until=date(2027, 5, 14), reason="after surgery")
+    services.requests.save_draft(senco, {  # the policy's first instance recorded
+        "pupil": "X319700119023", "professional": "ind-ot-1", "setting": "off_site", "first_session": "2027-01-06",
+        "last_session": "2027-02-24", "start_time": "13:30", "end_time": "14:15",
+        "outside_school_day": "after school he is too tired to take part"}, submit=True)
 
     # a user locked out after wrong passwords
     for _ in range(5):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QTimeEdit,
@@ -28,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem, StaleRecord
+from ...domain.errors import FairfieldsError, InvalidInput, NotAllowed, StaleRecord
+from ...domain.lifecycle import KnownPeople
 from ...domain.school import WEEKDAYS
 from ...services.requests import RequestView
 from ...domain.rules import join_words
@@ -44,6 +47,7 @@ FIELD_LABELS = {
     "start_time": "Start", "end_time": "End", "space": "Where", "class_staff": "Class staff",
     "ehcp_approval_on": "EHCP approval date", "ehcp_approval_reference": "EHCP approval reference",
     "extends": "Extends", "extension_reason": "Extension reason",
+    "outside_school_day": "Outside the school day",
 }
 
 
@@ -183,9 +187,15 @@ class RequestDialog(QDialog):
         self.extends = QLineEdit()
         self.extends.setPlaceholderText("the request it extends, e.g. r-001 (empty: not an extension)")
         self.extension_reason = QLineEdit()
+        self.outside_school_day = QLineEdit()
+        self.outside_school_day.setPlaceholderText("were sessions before or after school, at weekends or in the "
+                                                   "holidays considered? why will they not do?")
+        self.outside_school_day.setToolTip("The policy's first instance: therapy happens outside the school day "
+                                           "unless it cannot. Needed to submit the request.")
         form = QFormLayout()
         for label, widget in (("&Pupil", self.pupil), ("Pro&fessional", self.professional),
-                              ("&Setting", self.setting), ("F&irst session", self.first),
+                              ("&Setting", self.setting), ("Outside the school da&y", self.outside_school_day),
+                              ("F&irst session", self.first),
                               ("&Last session", self.last), ("Weekday", self.weekday), ("S&tart", self.start),
                               ("E&nd", self.end), ("&Where", self.space), ("Class st&aff", self.class_staff),
                               ("", self.has_ehcp), ("Approval &date", self.ehcp_on),
@@ -273,6 +283,7 @@ class RequestDialog(QDialog):
         self.agreed.setChecked(v["classroom_sessions_agreed"])
         self.extends.setText(v["extends"] or "")
         self.extension_reason.setText(v["extension_reason"] or "")
+        self.outside_school_day.setText(v.get("outside_school_day") or "")
 
     def values(self) -> dict[str, Any]:
         in_school = self.setting.currentData() == "in_school"
@@ -291,6 +302,7 @@ class RequestDialog(QDialog):
             "classroom_sessions_agreed": self.agreed.isChecked(),
             "extends": self.extends.text().strip() or None,
             "extension_reason": self.extension_reason.text().strip() or None,
+            "outside_school_day": self.outside_school_day.text().strip() or None,
             "version": self.version,
         }
 
@@ -321,8 +333,49 @@ class RequestDialog(QDialog):
         self.message.setText("Not saved. " + problems_text(problems))
 
 
+class AttendeesPicker(QWidget):
+    """Who attended a review meeting: the pupil's parents and carers, the professionals and the staff as
+    choices to tick, and a line for others (names as the app knows them). ``text()`` is what is sent."""
+
+    def __init__(self, known: KnownPeople, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Attendees the app knows")
+        for name, what in ([(n, "parent or carer") for n in known.parents]
+                           + [(name, "professional") for _id, name in known.professionals]
+                           + [(name, "staff") for _id, name in known.staff]
+                           + [(n, "contact") for n in known.contacts]):
+            item = QListWidgetItem(f"{name} ({what})")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.list.setMinimumHeight(140)
+        self.list.setMinimumWidth(360)
+        self.others = QLineEdit()
+        self.others.setPlaceholderText("others, separated by commas")
+        self.others.setAccessibleName("Other attendees")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addWidget(self.others)
+
+    def tick(self, *names: str) -> None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) in names:
+                item.setCheckState(Qt.CheckState.Checked)
+
+    def text(self) -> str:
+        ticked = [self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())
+                  if self.list.item(r).checkState() == Qt.CheckState.Checked]
+        others = self.others.text().strip()
+        return ", ".join(ticked + ([others] if others else []))
+
+
 class DecisionDialog(FormDialog):
-    """A decision's form: the fields it needs (those in ``required`` must be filled) and a line above them."""
+    """A decision's form: the fields the request's life asks for (``domain.lifecycle.requirements``),
+    those in ``required`` marked so, and a line above them. The service says what is wrong."""
 
     def __init__(self, title: str, intro: str, fields: list[tuple[str, str, QWidget]], required: tuple[str, ...] = (),
                  ok_text: str = "OK", parent=None) -> None:  # noqa: ANN001
@@ -338,13 +391,10 @@ class DecisionDialog(FormDialog):
 
     def text(self, key: str) -> str:
         widget = self.fields[key]
-        return widget.text().strip() if isinstance(widget, QLineEdit) else ""
+        return widget.text().strip() if isinstance(widget, (QLineEdit, AttendeesPicker)) else ""
 
     def date(self, key: str) -> date:
         return self.fields[key].date().toPython()
-
-    def missing(self) -> list[Problem]:
-        return [Problem(key, "required") for key in self.required if not self.text(key)]
 
 
 class ActingHeadDialog(FormDialog):

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput, Problem
+from ...domain.lifecycle import ACTIONS, DECISIONS, NOT_RECORDED, allowed_actions, compare, requirements
 from ...domain.permissions import allowed
+from ...domain.rules import RuleResult
 from ...services.requests import DecisionResult, RequestView
 from ..shortcuts import add_shortcut
 from ..models.base import ITEM_ROLE, fit_columns, tune_table
@@ -44,14 +46,15 @@ from ..models.requests import (
 from ..change_hub import watch_record
 from ..operations import Job, job
 from .people_view import run_form
-from .request_dialogs import ActingHeadDialog, DecisionDialog, RequestDialog, RulePanel, date_edit
+from .request_dialogs import (
+    ActingHeadDialog,
+    AttendeesPicker,
+    DecisionDialog,
+    RequestDialog,
+    RulePanel,
+    date_edit,
+)
 
-#: which stored statuses allow each decision (the service refuses the others and says why)
-ACTION_STATUSES = {
-    "approve": ("draft", "submitted"), "decline": ("draft", "submitted"),
-    "extend": ("approved", "suspended", "ended"), "suspend": ("approved",), "review-meeting": ("suspended",),
-    "reinstate": ("suspended",), "end": ("approved", "suspended"),
-}
 UNDECIDED_FILTER, ALL_FILTER = "undecided", "all"
 
 
@@ -160,10 +163,9 @@ class RequestsScreen(QWidget):
         self.summary.setAccessibleName("The chosen request")
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for action, text in (("approve", "&Approve…"), ("decline", "De&cline…"), ("extend", "E&xtend…"),
-                             ("suspend", "&Suspend…"), ("review-meeting", "Record re&view meeting…"),
-                             ("reinstate", "Re&instate…"), ("end", "En&d…")):
-            button = QPushButton(text)
+        for action in DECISIONS:  # the request's life (domain.lifecycle) gives the buttons and their words
+            button = QPushButton(ACTIONS[action].label)
+            button.setToolTip(ACTIONS[action].help)
             button.setEnabled(False)
             button.clicked.connect(lambda _checked=False, a=action: self.on_decision(a))
             self.buttons[action] = button
@@ -244,6 +246,7 @@ class RequestsScreen(QWidget):
         if view is None:
             self.summary.setText("No request chosen." if self.can_check else "")
             self.panel.model.set_rows([])
+            self.panel.title.setText("<b>Rules</b>")
             self.panel.summary.setText("")
             self.overrides.set_rows([])
             self.history.set_rows([])
@@ -253,11 +256,13 @@ class RequestsScreen(QWidget):
                 where += f", {view.space or 'in the classroom'}"
                 where += f"; class staff: {view.class_staff or 'none named'}"
             extends = f"<br>Extends {escape(view.extends)}" if view.extends else ""
+            outside = view.outside_school_day or "not recorded"
             self.summary.setText(
                 f"<b>{escape(view.ref)}: {escape(view.pupil)} ({escape(view.class_name)}) with "
                 f"{escape(view.professional)}</b><br>{escape(period_text(view))}<br>{escape(where)}{extends}<br>"
+                f"Outside the school day: {escape(outside)}<br>"
                 f"Status: <b>{escape(state_text(view.state))}</b> · {escape(verdict_text(view))}")
-            self.panel.set_results(view.results)
+            self.show_rules(view)
             self.overrides.set_rows(list(view.overrides))
             self.history.set_rows(list(view.history))
             for table in (self.overrides_table, self.history_table):
@@ -265,12 +270,39 @@ class RequestsScreen(QWidget):
                 table.resizeRowsToContents()
         self.update_buttons()
 
+    def show_rules(self, view: RequestView) -> None:
+        """Undecided: the rules today. Decided: the rules as they stood at the decision, each with its
+        override, and today's result beside it where it differs (never instead)."""
+        if not view.decided or view.decision_at is None:
+            self.panel.title.setText("<b>Rules</b>")
+            self.panel.set_results(view.results)
+            return
+        when = f"{view.decision} on {day_text(view.decision_at.date())}"
+        if view.verdicts_then is None:
+            self.panel.title.setText(f"<b>Rules today</b> ({NOT_RECORDED}; {escape(when)})")
+            self.panel.set_results(view.results)
+            return
+        overrides = {o[0]: o[1] for o in view.overrides}
+        rows = []
+        for line in compare(view.verdicts_then, view.results, overrides):
+            detail = line.detail
+            if line.override:
+                detail += f" — overridden: {line.override}"
+            if line.now_detail is not None:
+                detail += f"\nNow: {'met' if line.now_ok else 'NOT MET'}: {line.now_detail}"
+            rows.append(RuleResult(line.rule, line.ok, detail))
+        self.panel.title.setText(f"<b>Rules at the decision</b> ({escape(when)}; today's shown beside where "
+                                 "they differ)")
+        self.panel.set_results(rows)
+
     def update_buttons(self) -> None:
-        status = self.current.status if self.current else None
+        """Exactly the actions the request's status allows (domain.lifecycle), for who may take them."""
+        possible = allowed_actions(self.current.status) if self.current else ()
         for action, button in self.buttons.items():
             may = self.can_review if action == "review-meeting" else self.decide_problem is None
-            button.setEnabled(bool(may and status in ACTION_STATUSES[action]))
-        self.edit_button.setEnabled(self.can_edit and status in ("draft", "submitted"))
+            button.setEnabled(bool(may and action in possible))
+        self.edit_button.setEnabled(self.can_edit and self.current is not None
+                                    and self.current.status in ("draft", "submitted"))
 
     # --- new and edit ------------------------------------------------------------------------------
     def on_new_clicked(self) -> None:
@@ -320,82 +352,60 @@ class RequestsScreen(QWidget):
         self.reload(view.ref)
 
     def _decision_form(self, action: str, view: RequestView):  # noqa: ANN202
+        """The form for ``action`` built from what the request's life asks for (domain.lifecycle); the
+        service decides and its refusal is what the form shows."""
         today = self.services.clock.today()
         service = self.services.requests
-
-        def decide(*args, **kwargs) -> Job:  # noqa: ANN002, ANN003
-            """The decision with what the form says, read here: made off the UI thread by run_form."""
-            return job(service.decide, *args, **kwargs)
-        ref = view.ref
-        title = f"{ref}: {view.pupil} with {view.professional}"
+        spec = ACTIONS[action]
+        failed = [r for r in view.results if not r.ok] if action == "approve" else []
+        fields: list[tuple[str, str, QWidget]] = []
+        required: list[str] = []
+        for need in requirements(action):
+            if need.kind == "overrides":
+                for r in failed:
+                    fields.append((r.rule, f"{rule_label(r.rule)} override reason", QLineEdit()))
+                    required.append(r.rule)
+                continue
+            label = need.label if need.required else f"{need.label} (optional)"
+            widget: QWidget
+            if need.kind == "date":
+                widget = date_edit(view.last_session + timedelta(weeks=4) if need.key == "until" else today)
+            elif need.kind == "attendees":
+                widget = AttendeesPicker(service.known_people(self.actor, view.ref))
+            else:
+                widget = QLineEdit()
+                widget.setPlaceholderText(need.help)
+            widget.setToolTip(need.help)
+            fields.append((need.key, label, widget))
+            if need.required:
+                required.append(need.key)
+        intro = escape(spec.help, quote=False)
         if action == "approve":
-            failed = [r for r in view.results if not r.ok]
-            fields = [(r.rule, f"{rule_label(r.rule)} override reason", QLineEdit()) for r in failed]
-            fields.append(("reason", "&Note (optional)", QLineEdit()))
             intro = ("Every rule is met." if not failed else
                      "Rules not met — give a reason for overriding each one (all required):<br>"
                      + "<br>".join(f"✗ <b>{escape(rule_label(r.rule))}</b>: {escape(r.detail)}" for r in failed))
-            dialog = DecisionDialog(f"Approve {title}", intro, fields, tuple(r.rule for r in failed), "Approve", self)
-
-            def call() -> DecisionResult:
-                self._require(dialog)
-                return decide(self.actor, ref, "approve", reason=dialog.text("reason") or None,
-                              overrides={r.rule: dialog.text(r.rule) for r in failed})
-        elif action == "decline":
-            dialog = DecisionDialog(f"Decline {title}", "Say why: the family is told.",
-                                    [("reason", "&Reason", QLineEdit())], ("reason",), "Decline", self)
-
-            def call() -> DecisionResult:
-                self._require(dialog)
-                return decide(self.actor, ref, "decline", reason=dialog.text("reason"))
         elif action == "extend":
-            until = date_edit(view.last_session + timedelta(weeks=4))
-            dialog = DecisionDialog(f"Extend {title}", f"The sessions now end on {day_text(view.last_session)}.",
-                                    [("until", "New &end date", until), ("reason", "&Reason", QLineEdit())],
-                                    ("reason",), "Extend", self)
+            intro = f"The sessions now end on {day_text(view.last_session)}. " + intro
+        ok_text = spec.ok_text
+        title = f"{view.ref}: {view.pupil} with {view.professional}"
+        heading = "Review meeting for" if action == "review-meeting" else ok_text
+        dialog = DecisionDialog(f"{heading} {title}", intro, fields, tuple(required), ok_text, self)
+        dialog.setMinimumWidth(720)
+        keys = {need.key: need for need in requirements(action)}
+        ref = view.ref
 
-            def call() -> DecisionResult:
-                self._require(dialog)
-                return decide(self.actor, ref, "extend", reason=dialog.text("reason"), until=dialog.date("until"))
-        elif action == "suspend":
-            dialog = DecisionDialog(f"Suspend {title}", "The future sessions are cancelled (kept, marked "
-                                    "cancelled); a review meeting must come before reinstatement.",
-                                    [("on", "&From", date_edit(today)), ("reason", "&Reason", QLineEdit())],
-                                    ("reason",), "Suspend", self)
-
-            def call() -> DecisionResult:
-                self._require(dialog)
-                return decide(self.actor, ref, "suspend", reason=dialog.text("reason"), on=dialog.date("on"))
-        elif action == "review-meeting":
-            dialog = DecisionDialog(f"Review meeting for {title}", "The meeting with parents and professionals.",
-                                    [("on", "&Held on", date_edit(today)), ("attendees", "&Attendees", QLineEdit()),
-                                     ("reason", "&Outcome", QLineEdit())], ("attendees", "reason"), "Record", self)
-
-            def call() -> DecisionResult:
-                self._require(dialog)
-                return decide(self.actor, ref, "review-meeting", reason=dialog.text("reason"),
-                              on=dialog.date("on"), attendees=dialog.text("attendees"))
-        elif action == "reinstate":
-            dialog = DecisionDialog(f"Reinstate {title}", "The future sessions are re-booked where the space is "
-                                    "still free.", [("reason", "&Reason (optional)", QLineEdit())], (),
-                                    "Reinstate", self)
-
-            def call() -> DecisionResult:
-                return decide(self.actor, ref, "reinstate", reason=dialog.text("reason") or None)
-        else:
-            dialog = DecisionDialog(f"End {title}", "The future sessions are cancelled.",
-                                    [("reason", "&Reason", QLineEdit())], ("reason",), "End", self)
-
-            def call() -> DecisionResult:
-                self._require(dialog)
-                return decide(self.actor, ref, "end", reason=dialog.text("reason"))
+        def call() -> Job:
+            """The decision with what the form says, read here: made off the UI thread by run_form."""
+            kwargs: dict = {}
+            for key, need in keys.items():
+                if need.kind == "overrides":
+                    kwargs["overrides"] = {r.rule: dialog.text(r.rule) for r in failed}
+                elif need.kind == "date":
+                    kwargs[key] = dialog.date(key)
+                else:
+                    kwargs[key] = dialog.text(key) or None
+            return job(service.decide, self.actor, ref, action, **kwargs)
         return dialog, call
-
-    @staticmethod
-    def _require(dialog: DecisionDialog) -> None:
-        missing = dialog.missing()
-        if missing:
-            raise InvalidInput(missing)
 
     @staticmethod
     def outcome_text(action: str, view: RequestView, result: DecisionResult) -> str:
