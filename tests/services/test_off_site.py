@@ -96,6 +96,27 @@ class TestSigningOut:
                 school.requests.log_off_site(head, "r-003", datetime(2027, 1, 8, 13, 30), exception_reason=reason)
 
 
+class TestKeptWhenTheSchoolMoves:
+    def test_an_exception_is_dumped_with_its_reason_and_a_plain_session_without_the_keys(self, school, actor,
+                                                                                         monkeypatch, open_school,
+                                                                                         tmp_path):
+        today(school, monkeypatch, FRIDAY)
+        school.requests.log_off_site(actor(school, "sbrown"), "r-003", datetime(2027, 1, 8, 13, 20))
+        school.requests.log_off_site(actor(school, "hcarter"), "r-003", datetime(2027, 1, 11, 13, 30),
+                                     exception_reason="clinic moved the session this week")
+        doc = school.dataset.dump(actor(school, "admin"))
+        plain, exception = doc["off_site_sessions"]
+        assert "exception_reason" not in plain and "exception_by" not in plain
+        assert (exception["exception_reason"], exception["exception_by"]) == ("clinic moved the session this week",
+                                                                              "hcarter")
+        moved = open_school(f"sqlite:///{tmp_path / 'moved.sqlite3'}")
+        moved.dataset.load(doc)
+        with moved.db.read_session() as session:
+            rows = session.scalars(select(OffSiteSessionRow).order_by(OffSiteSessionRow.id)).all()
+            assert [(r.exception_reason, r.exception_by) for r in rows] == [
+                (None, None), ("clinic moved the session this week", "hcarter")]
+
+
 class TestBack:
     def out_at(self, school, actor, monkeypatch, hh: int, mm: int) -> int:
         today(school, monkeypatch, FRIDAY)
