@@ -915,7 +915,7 @@ class RequestService:
                          after={"back": time_back, "mark": mark})
 
     def off_site_authorisations(self, actor: Actor) -> list[tuple[str, str]]:
-        """Approved off-site authorisations running today, as (ref, "Pupil with Professional, Fridays 13:30")."""
+        """Approved off-site authorisations running today, as (ref, "Pupil with Professional, Fridays 13:30–15:00")."""
         require(actor.roles, "requests.off_site", who=actor.username)
         today = self.clock.today()
         with self.db.read_session() as session:
@@ -923,7 +923,7 @@ class RequestService:
                 RequestRow.setting == "off_site", RequestRow.status == "approved",
                 RequestRow.first_session <= today, RequestRow.last_session >= today).order_by(RequestRow.ext_id))
             return [(r.ext_id, f"{r.pupil.first_name} {r.pupil.last_name} with {r.professional.name}, "
-                               f"{r.weekday.capitalize()}s {r.start_time:%H:%M}") for r in rows]
+                               f"{r.weekday.capitalize()}s {r.start_time:%H:%M}–{r.end_time:%H:%M}") for r in rows]
 
     def session_dates(self, actor: Actor, ref: str) -> list[date]:
         """The school days a request's sessions fall on (its weekday, term time, closures left out)."""
