@@ -91,12 +91,16 @@ ROW_TABLES: dict[str, dict[str, str]] = {
                     "created_by": "text60", "created_at": "datetime", "ended_at": "datetime?"},
     "off_site_sessions": {"id": "int", "request_id": "int>requests", "session_on": "date", "time_out": "datetime",
                           "time_back": "datetime?", "taken_by": "text200?", "attendance_mark": "text10?",
-                          "recorded_by": "text60"},
+                          "recorded_by": "text60", "exception_reason": "text?", "exception_by": "text60?"},
     "advice_chases": {"id": "int", "advice_id": "int>advice_requests", "chased_on": "date", "how": "text200?",
                       "chased_by": "text60"},
     "audit_events": {"id": "int", "at": "datetime", "username": "text60", "action": "text60", "entity": "text60",
                      "entity_id": "text60?", "before": "json?", "after": "json?", "note": "text?",
                      "prev_hash": "text64?", "hash": "text64?"},
+}
+#: columns of `ROW_TABLES` added after the format: `dump` writes them only when set (a load leaves them null)
+ROW_LATER_COLUMNS: dict[str, frozenset[str]] = {
+    "off_site_sessions": frozenset({"exception_reason", "exception_by"}),
 }
 
 #: The columns of the sections' own tables that their keys do not hold, carried in an optional `row`

@@ -867,6 +867,11 @@ class BookingService:
         session.flush()
         return [_notice(n) for n in notices]
 
+    def tell_of_change(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, what: str) -> list[Notice]:
+        """Record, in the caller's transaction, who must be told of ``what`` happened to the sessions of ``occ``'s
+        booking (a request suspended or ended cancels them): as a move or cancellation for priority does."""
+        return self._notices_in(session, actor, occ, what)
+
     def notices(self, actor: Actor, occurrence_id: int | None = None, *, untold_only: bool = False) -> list[Notice]:
         """Who must be told of changes to sessions. A teacher reads the parents and class teachers to be told
         of a session only when every pupil in it is of their class (else "the family of a pupil")."""

@@ -21,6 +21,7 @@ class DashItem:
     screen: str  # the main window's screen key
     key: str | None = None  # what to select there
     urgent: bool = False
+    notice_id: int | None = None  # a booking notice: the item can mark its person told, there on the dashboard
 
 
 #: the most items a section lists; the rest are counted ("and 12 more on the Requests screen")
@@ -61,6 +62,14 @@ class Dashboard:
 
 
 CHECK_KINDS = ("dbs", "insurance", "registration")
+#: who a booking notice is for, in words (a class teacher's notice names the class already)
+AUDIENCE_WORDS = {"professional": "the professional", "parents": "parents or carers"}
+
+
+def _how_to_reach(notice) -> str:  # noqa: ANN001
+    """" (the professional, karen@example.co.uk)": who they are to the pupil and how to reach them, if known."""
+    parts = [w for w in (AUDIENCE_WORDS.get(notice.audience), notice.contact) if w]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 class _Facts:
@@ -280,7 +289,8 @@ class DashboardService:
             *self._blocked_this_week(facts),
         ]
         if allowed(actor.roles, "bookings.create"):
-            untold = tuple(DashItem(f"Tell {n.who} ({n.audience}): {n.what}", "spaces", None, True)
+            untold = tuple(DashItem(f"Tell {n.who}" + _how_to_reach(n) + f": {n.what}", "spaces", None, True,
+                                    notice_id=n.id)
                            for n in self.services.bookings.notices(actor, untold_only=True))
             sections.append(listed("People to tell about changed bookings", untold,
                                    "Everyone has been told of the bookings that changed.", "spaces"))

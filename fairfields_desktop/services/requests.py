@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain.attendance import MARKS, MORNING_ENDS, SchoolSessions, allowed_marks_text, suggest_mark
 from ..domain.checks import blocked_dates, day_text
 from ..domain.dataset import parse_date, parse_time
 from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused
@@ -142,6 +143,31 @@ class DecisionResult:
     booked: int = 0
     cancelled: int = 0
     not_rebooked: tuple[str, ...] = ()  # dates a reinstatement could not re-book, with why
+
+
+@dataclass(frozen=True)
+class MarkSuggestion:
+    """The attendance mark suggested when a pupil is back from an off-site session, and what may be chosen."""
+
+    code: str
+    why: str
+    choices: tuple[str, ...]  # the codes offered (domain.attendance.MARKS), in order
+    registered: bool  # taken as registered at the registration of the session they left in
+    session: str  # "morning" | "afternoon": the session they left in
+    registration: time  # when that session's register is taken
+
+
+#: how long before an authorised off-site session's start the pupil may be signed out (travel to the clinic)
+OFF_SITE_EARLY = timedelta(minutes=30)
+
+
+def _checked_mark(code: str | None) -> str:
+    """``code`` when it is one of the marks offered, else InvalidInput on the field "attendance mark"."""
+    code = (code or "").strip()
+    if code not in MARKS:
+        raise InvalidInput(Problem("attendance mark", ("choose" if not code else f"{code!r} is not a mark offered: "
+                                                       "choose") + " one of " + allowed_marks_text()))
+    return code
 
 
 class _Decisions:
@@ -800,11 +826,26 @@ class RequestService:
         self._lock_bookings(session, row)
         occurrences = session.scalars(select(BookingOccurrenceRow).join(BookingRow).where(
             BookingRow.request_id == row.id, BookingOccurrenceRow.status == "booked",
-            BookingOccurrenceRow.starts_at >= datetime.combine(on, time.min))).all()
+            BookingOccurrenceRow.starts_at >= datetime.combine(on, time.min))
+            .order_by(BookingOccurrenceRow.starts_at)).all()
         now = self.clock.now()
         for occ in occurrences:
             occ.status, occ.cancelled_by, occ.cancelled_at, occ.cancel_reason = "cancelled", actor.username, now, reason
             occ.individually = True
+        if occurrences:
+            # the professional, the family and the class teacher must be told (on the office's dashboard until
+            # each is marked told): one notice each for all the sessions, never the head's reason (it may be
+            # confidential; the family's letter says what they need)
+            session.flush()
+            first, last = occurrences[0], occurrences[-1]
+            which = (f"the session on {day_text(first.starts_at.date())}" if len(occurrences) == 1 else
+                     f"the {len(occurrences)} sessions from {day_text(first.starts_at.date())} to "
+                     f"{day_text(last.starts_at.date())}")
+            why = ("the authorisation is suspended until a review meeting" if reason.startswith("suspended")
+                   else "the authorisation has ended")
+            self.bookings.tell_of_change(session, actor, first, f"{row.ext_id}: {which} "
+                                         f"({row.weekday.capitalize()}s {row.start_time:%H:%M}, {first.space.name}) "
+                                         f"cancelled: {why}")
         return len(occurrences)
 
     def _rebook(self, session: Session, actor: Actor, row: RequestRow, calendar, today: date,
@@ -835,30 +876,118 @@ class RequestService:
                 continue
             occ.status, occ.cancelled_by, occ.cancelled_at, occ.cancel_reason = "booked", None, None, None
             booked += 1
+        restarted = [o for o in cancelled if o.status == "booked"]
+        if restarted:  # the professional, the family and the class teacher are told the sessions restart
+            session.flush()
+            first = restarted[0]
+            which = (f"the session on {day_text(first.starts_at.date())}" if len(restarted) == 1 else
+                     f"{len(restarted)} sessions from {day_text(first.starts_at.date())}")
+            self.bookings.tell_of_change(session, actor, first, f"{row.ext_id}: {which} "
+                                         f"({row.weekday.capitalize()}s {row.start_time:%H:%M}, {row.space.name}) "
+                                         "booked again: the authorisation is reinstated")
         return booked, not_rebooked
 
     # --- off-site sessions and the pupils off site now ------------------------------------------------
+    def off_site_problem(self, actor: Actor, ref: str, time_out: datetime) -> str | None:
+        """Why the pupil of ``ref`` may not leave at ``time_out`` under the authorisation (its day, term time,
+        closures, its times with OFF_SITE_EARLY before the start), or None when they may. The window asks
+        the headteacher for a reason, and tells anyone else, before `log_off_site` refuses."""
+        require(actor.roles, "requests.off_site", who=actor.username)
+        with self.db.read_session() as session:
+            row = self._row(session, ref)
+            self._require_off_site(row)
+            return self._off_site_problem(session, row, time_out)
+
+    def _require_off_site(self, row: RequestRow) -> None:
+        if row.setting != "off_site" or row.status != "approved":
+            raise Refused(f"{row.ext_id} is not an approved off-site authorisation"
+                          + (f" (it is {row.status})" if row.setting == "off_site" else ""))
+
+    def _off_site_problem(self, session: Session, row: RequestRow, time_out: datetime) -> str | None:
+        day = time_out.date()
+        calendar = load_calendar(session)
+        authorised = (f"{row.ext_id} is authorised for {row.weekday.capitalize()}s "
+                      f"{row.start_time:%H:%M}–{row.end_time:%H:%M}")
+        when = "today is" if day == self.clock.today() else "the day given is"
+        if day not in session_dates(self._facts(row), calendar):
+            why = ""
+            if WEEKDAYS[day.weekday()] == row.weekday:
+                closed = calendar.why_not_school_day(day)
+                why = (f" ({closed})" if closed else
+                       f" (outside the authorisation, {day_text(row.first_session)} to {day_text(row.last_session)})")
+            return f"{authorised}; {when} {day:%A} {day_text(day)}{why}"
+        earliest = datetime.combine(day, row.start_time) - OFF_SITE_EARLY
+        latest = datetime.combine(day, row.end_time)
+        if not earliest <= time_out < latest:
+            return (f"{authorised}; the pupil may leave from {earliest:%H:%M} (30 minutes before the start) until "
+                    f"{latest:%H:%M}, not at {time_out:%H:%M}")
+        return None
+
     def log_off_site(self, actor: Actor, ref: str, time_out: datetime, *, taken_by: str | None = None,
                      time_back: datetime | None = None, attendance_mark: str | None = None,
-                     expected_version: int | None = None) -> int:
+                     exception_reason: str | None = None, expected_version: int | None = None) -> int:
+        """Sign the pupil of off-site authorisation ``ref`` out at ``time_out``: on an authorised session day,
+        from OFF_SITE_EARLY before the start until the end. Any other day or time is refused, unless the
+        headteacher (or an acting head) gives ``exception_reason``: recorded, and audited, as an exception."""
         require(actor.roles, "requests.off_site", who=actor.username)
+        reason = (exception_reason or "").strip() or None
         with self.db.session() as session:
             row = self._locked(session, ref, expected_version)
-            if row.setting != "off_site" or row.status != "approved":
-                raise Refused(f"{row.ext_id} is not an approved off-site authorisation")
+            self._require_off_site(row)
+            problem = self._off_site_problem(session, row, time_out)
+            exception_by = None
+            if problem:
+                if reason is None:
+                    raise Refused(f"{problem}. Only the headteacher (or an acting head) may let the pupil go outside "
+                                  "the authorisation, giving a reason")
+                if "headteacher" not in actor.roles:
+                    delegation = self._delegation_problem(session, actor, self.clock.today())
+                    if delegation:
+                        raise NotAllowed(f"{problem}: only the headteacher, or an acting head, may let the pupil go "
+                                         f"outside the authorisation ({delegation})")
+                exception_by = actor.username
+            else:
+                reason = None
             if time_back is not None and time_back <= time_out:
                 raise InvalidInput(Problem("time_back", "the pupil came back before leaving"))
+            if attendance_mark is not None:
+                attendance_mark = _checked_mark(attendance_mark)
             log_row = OffSiteSessionRow(request_id=row.id, session_on=time_out.date(), time_out=time_out,
                                         time_back=time_back, taken_by=(taken_by or "").strip() or None,
-                                        attendance_mark=attendance_mark, recorded_by=actor.username)
+                                        attendance_mark=attendance_mark, recorded_by=actor.username,
+                                        exception_reason=reason, exception_by=exception_by)
             session.add(log_row)
             session.flush()
             audit.record(session, actor, self.clock, "off_site", "request", row.ext_id,
-                         after={"out": time_out, "back": time_back, "mark": attendance_mark})
+                         after={"out": time_out, "back": time_back, "mark": attendance_mark,
+                                **({"exception": problem, "exception_reason": reason} if exception_by else {})})
             return log_row.id
 
-    def mark_back(self, actor: Actor, log_id: int, time_back: datetime, attendance_mark: str | None = None) -> None:
+    def suggest_back_mark(self, actor: Actor, log_id: int, time_back: datetime,
+                          registered: bool | None = None) -> MarkSuggestion:
+        """The attendance mark suggested for the pupil of off-site session ``log_id`` back at ``time_back``
+        (the 2024 codes, `domain.attendance`), why, and the codes the attendance lead may choose from.
+        ``registered`` defaults to whether the pupil left after their session's registration."""
         require(actor.roles, "requests.off_site", who=actor.username)
+        with self.db.read_session() as session:
+            log_row = session.get(OffSiteSessionRow, log_id)
+            if log_row is None:
+                raise NotFound(f"there is no off-site session {log_id}")
+            settings = session.get(SchoolSettingsRow, 1)
+            sessions = SchoolSessions.of_day(settings.school_day_start, settings.school_day_end)
+            out = log_row.time_out
+            session_name, registration = (("morning", sessions.morning[0]) if out.time() < MORNING_ENDS
+                                          else ("afternoon", sessions.afternoon[0]))
+            if registered is None:
+                registered = out.time() >= registration
+            code, why = suggest_mark(sessions, registered, out, time_back)
+            return MarkSuggestion(code, why, tuple(MARKS), registered, session_name, registration)
+
+    def mark_back(self, actor: Actor, log_id: int, time_back: datetime, attendance_mark: str | None) -> None:
+        """The pupil is back at ``time_back``; ``attendance_mark``: the code the attendance lead chose (one of
+        `domain.attendance.MARKS`; `suggest_back_mark` suggests one). Never defaults."""
+        require(actor.roles, "requests.off_site", who=actor.username)
+        mark = _checked_mark(attendance_mark)
         with self.db.session() as session:
             request_id = session.scalar(select(OffSiteSessionRow.request_id).where(OffSiteSessionRow.id == log_id))
             if request_id is None:
@@ -868,11 +997,12 @@ class RequestService:
             if time_back <= log_row.time_out:
                 raise InvalidInput(Problem("time_back", "the pupil came back before leaving"))
             log_row.time_back = time_back
-            log_row.attendance_mark = attendance_mark or log_row.attendance_mark
-            audit.record(session, actor, self.clock, "back", "off_site_session", log_id, after={"back": time_back})
+            log_row.attendance_mark = mark
+            audit.record(session, actor, self.clock, "back", "off_site_session", log_id,
+                         after={"back": time_back, "mark": mark})
 
     def off_site_authorisations(self, actor: Actor) -> list[tuple[str, str]]:
-        """Approved off-site authorisations running today, as (ref, "Pupil with Professional, Fridays 13:30")."""
+        """Approved off-site authorisations running today, as (ref, "Pupil with Professional, Fridays 13:30–15:00")."""
         require(actor.roles, "requests.off_site", who=actor.username)
         today = self.clock.today()
         with self.db.read_session() as session:
@@ -880,7 +1010,7 @@ class RequestService:
                 RequestRow.setting == "off_site", RequestRow.status == "approved",
                 RequestRow.first_session <= today, RequestRow.last_session >= today).order_by(RequestRow.ext_id))
             return [(r.ext_id, f"{r.pupil.first_name} {r.pupil.last_name} with {r.professional.name}, "
-                               f"{r.weekday.capitalize()}s {r.start_time:%H:%M}") for r in rows]
+                               f"{r.weekday.capitalize()}s {r.start_time:%H:%M}–{r.end_time:%H:%M}") for r in rows]
 
     def session_dates(self, actor: Actor, ref: str) -> list[date]:
         """The school days a request's sessions fall on (its weekday, term time, closures left out)."""

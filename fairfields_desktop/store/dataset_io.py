@@ -19,6 +19,7 @@ from ..domain.dataset import (
     EXTRA_SETTINGS_DEFAULTS,
     FORMAT,
     ROW_EXTRAS,
+    ROW_LATER_COLUMNS,
     ROW_TABLES,
     SECTION_WALK,
     SETTINGS_DEFAULTS,
@@ -632,7 +633,9 @@ def read_dataset(session: Session) -> dict[str, Any]:
         table = Base.metadata.tables[name]
         rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
         if rows:
-            doc[name] = [{column: _to_json(row[column]) for column in spec} for row in rows]
+            later = ROW_LATER_COLUMNS.get(name, frozenset())
+            doc[name] = [{column: _to_json(row[column]) for column in spec
+                          if not (column in later and row[column] is None)} for row in rows]
     return doc
 
 

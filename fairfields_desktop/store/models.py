@@ -594,6 +594,9 @@ class OffSiteSessionRow(Base):
     taken_by: Mapped[str | None]
     attendance_mark: Mapped[str | None] = mapped_column(String(10))
     recorded_by: Mapped[str] = mapped_column(String(60))
+    #: a session outside the authorised day or times, let go by the headteacher (or an acting head): why, and who
+    exception_reason: Mapped[str | None] = mapped_column(Text)
+    exception_by: Mapped[str | None] = mapped_column(String(60))
 
 
 class BudgetDiscussionRow(Base):

@@ -150,7 +150,7 @@ class TestOffSite:
         log_id = sqlite_school.requests.log_off_site(office, "r-003", datetime(2027, 1, 8, 13, 20), taken_by="Dad")
         [(ident, pupil, pro, out, by)] = sqlite_school.requests.off_site_now(office)
         assert (ident, pupil, pro, by) == (log_id, "Dev Sharma", "Peter Quinn", "Dad")
-        sqlite_school.requests.mark_back(office, log_id, datetime(2027, 1, 8, 15, 5), "B")
+        sqlite_school.requests.mark_back(office, log_id, datetime(2027, 1, 8, 15, 5), "\\")
         assert sqlite_school.requests.off_site_now(office) == []
 
 

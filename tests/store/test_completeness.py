@@ -145,7 +145,11 @@ def build_school(services) -> None:
     services.bookings.clock = services.clock
     services.requests.decide(head, "r-003", "approve")
     log_id = services.requests.log_off_site(office, "r-003", datetime(2027, 1, 8, 13, 20), taken_by="Dad")
-    services.requests.mark_back(office, log_id, datetime(2027, 1, 8, 15, 5), "B")
+    services.requests.mark_back(office, log_id, datetime(2027, 1, 8, 15, 5), "\\")
+    # a Monday: outside the authorisation, let go by the headteacher with her reason (kept with the session)
+    exception = services.requests.log_off_site(head, "r-003", datetime(2027, 1, 11, 13, 30), taken_by="Mum",
+                                               exception_reason="the clinic moved this week's session")
+    services.requests.mark_back(office, exception, datetime(2027, 1, 11, 15, 30), "M")
 
     # pupils: the team, a budget discussion, consent given and withdrawn, attendance from the MIS
     services.pupils.add_team_member(senco, amara, "nhs-slt-1", "Speech and language therapist")

@@ -239,3 +239,42 @@ class TestRefresh:
         window.show_screen("dashboard")
         assert dashboard.lists["Requests awaiting your decision"].count() == 2
         assert dashboard.links["Requests awaiting your decision"].text() == "Requests awaiting your decision (2)"
+
+
+class TestWhoMustBeTold:
+    def test_each_person_stays_on_the_office_dashboard_until_marked_told_there(self, window_for, sqlite_school, actor,
+                                                                              qtbot, tmp_path):
+        import os
+
+        head = actor(sqlite_school, "hcarter")
+        sqlite_school.requests.decide(head, "r-001", "approve")
+        sqlite_school.requests.decide(head, "r-001", "suspend", reason="concerns about the sessions")
+        window = window_for("sbrown")
+        screen = window.screens["dashboard"]
+        window.show_screen("dashboard")
+        title = "People to tell about changed bookings"
+        items = screen.lists[title]
+        first_count = items.count()
+        assert first_count == 3  # the professional, a parent, the class teacher
+        texts = [items.item(row).text() for row in range(items.count())]
+        assert any(t.startswith("Tell Karen Walsh (the professional") for t in texts), texts
+        assert all("r-001: the 10 sessions from 1 Dec 2026 to 23 Feb 2027" in t and "suspended" in t for t in texts)
+        button = screen.told_buttons[title]
+        assert not button.isEnabled()  # nobody chosen yet
+        if os.environ.get("FAIRFIELDS_SCREENSHOTS"):
+            screen.grab().save(os.path.join(os.environ["FAIRFIELDS_SCREENSHOTS"], "dashboard-who-to-tell.png"))
+        told = []
+        while screen.lists.get(title) is not None:
+            items = screen.lists[title]
+            who = items.item(0).text()
+            items.setCurrentRow(0)
+            button = screen.told_buttons[title]
+            assert button.isEnabled()
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            told.append(who)
+            assert who not in [screen.lists[title].item(r).text() for r in range(screen.lists[title].count())] \
+                if title in screen.lists else True
+            assert "marked as told at" in screen.message.text()
+        assert len(told) == first_count
+        assert screen.links[title].text() == f"{title} (0)"
+        assert sqlite_school.bookings.notices(actor(sqlite_school, "sbrown"), untold_only=True) == []

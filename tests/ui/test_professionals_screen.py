@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QDialog
 
 from fairfields_desktop.ui.models.base import ITEM_ROLE
@@ -94,26 +94,119 @@ class TestVisitors:
 
 
 class TestPupilsOffSite:
-    def test_a_pupil_out_for_therapy_is_listed_beside_the_visitors_until_back(self, screen, sqlite_school, actor,
-                                                                              monkeypatch):
+    """r-003: Dev Sharma with Peter Quinn off site, Fridays 13:30–15:00 from 8 Jan 2027."""
+
+    @staticmethod
+    def at(sqlite_school, monkeypatch, when) -> None:  # noqa: ANN001
+        monkeypatch.setattr(sqlite_school.clock, "today", lambda: when.date())
+        monkeypatch.setattr(sqlite_school.clock, "now", lambda: when)
+
+    @pytest.fixture
+    def approved(self, sqlite_school, actor, monkeypatch):  # noqa: ANN001, ANN201
+        from PySide6.QtWidgets import QInputDialog
+
+        sqlite_school.requests.decide(actor(sqlite_school, "hcarter"), "r-003", "approve")
+        monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
+        return sqlite_school
+
+    def test_a_pupil_out_for_therapy_is_listed_beside_the_visitors_until_back(self, screen, approved, monkeypatch,
+                                                                              tmp_path):
+        import os
         from datetime import datetime
 
         from PySide6.QtWidgets import QInputDialog
 
-        head = actor(sqlite_school, "hcarter")
-        sqlite_school.requests.decide(head, "r-003", "approve")
-        monkeypatch.setattr(sqlite_school.clock, "today", lambda: datetime(2027, 1, 8).date())
-        monkeypatch.setattr(sqlite_school.clock, "now", lambda: datetime(2027, 1, 8, 13, 15))
-        monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
+        from fairfields_desktop.ui.views.professionals_view import OffSiteReturnDialog
+
+        self.at(approved, monkeypatch, datetime(2027, 1, 8, 13, 15))
         monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Anjali Sharma (mother)", True))
         screen.out_button.click()
         assert screen.off_site_model.rowCount() == 1
         assert screen.off_site_model.index(0, 0).data() == "Dev Sharma"
         assert screen.off_site_model.index(0, 3).data() == "Anjali Sharma (mother)"
         screen.off_site_table.selectRow(0)
-        monkeypatch.setattr(sqlite_school.clock, "now", lambda: datetime(2027, 1, 8, 15, 0))
+        self.at(approved, monkeypatch, datetime(2027, 1, 8, 14, 50))
+        seen = {}
+
+        def fake_exec(dialog: OffSiteReturnDialog) -> int:
+            offered = [dialog.mark.itemData(i) for i in range(dialog.mark.count())]
+            seen["offered"] = offered
+            # registered at the afternoon registration, back within the session: the register mark stands
+            seen["first"] = (dialog.mark.currentData(), dialog.why.text(), dialog.registered.isChecked())
+            dialog.show()
+            if os.environ.get("FAIRFIELDS_SCREENSHOTS"):
+                dialog.grab().save(os.path.join(os.environ["FAIRFIELDS_SCREENSHOTS"], "off-site-return.png"))
+            dialog.registered.setChecked(False)  # not registered: the afternoon is missed for the appointment
+            seen["unregistered"] = dialog.mark.currentData()
+            dialog.registered.setChecked(True)
+            dialog.back.setTime(QTime(15, 40))  # after the end of the school day: still the register mark
+            seen["later"] = dialog.mark.currentData()
+            dialog.back.setTime(QTime(14, 50))
+            dialog.mark.setCurrentIndex(dialog.mark.findData("M"))  # the attendance lead decides
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(OffSiteReturnDialog, "exec", fake_exec)
         screen.back_button.click()
+        assert "M" in seen["offered"] and "B" in seen["offered"] and "P" not in seen["offered"]
+        code, why, registered = seen["first"]
+        assert code == "\\" and registered and "The register mark stands (present" in why
+        assert seen["unregistered"] == "M"
+        assert seen["later"] != "B"
         assert screen.off_site_model.rowCount() == 0
+        assert screen.visit_message.text() == "Dev Sharma is back at 14:50, marked M (medical or dental appointment)."
+
+    def test_a_whole_afternoon_away_suggests_m_and_never_b(self, screen, approved, monkeypatch):
+        from datetime import datetime
+
+        from fairfields_desktop.ui.views.professionals_view import OffSiteReturnDialog
+
+        self.at(approved, monkeypatch, datetime(2027, 1, 8, 13, 0))
+        office = screen.actor
+        log_id = approved.requests.log_off_site(office, "r-003", datetime(2027, 1, 8, 13, 0))
+        screen.reload_visits()
+        screen.off_site_table.selectRow(0)
+        self.at(approved, monkeypatch, datetime(2027, 1, 8, 15, 5))
+        seen = {}
+
+        def fake_exec(dialog: OffSiteReturnDialog) -> int:
+            dialog.registered.setChecked(False)
+            seen["mark"], seen["why"] = dialog.mark.currentData(), dialog.why.text()
+            return QDialog.DialogCode.Rejected
+
+        monkeypatch.setattr(OffSiteReturnDialog, "exec", fake_exec)
+        screen.back_button.click()
+        assert seen["mark"] == "M" and "not registered at the afternoon registration" in seen["why"]
+        assert [r[0] for r in approved.requests.off_site_now(office)] == [log_id]  # cancelled: still out
+
+    def test_on_a_monday_the_office_is_told_why_not_and_nothing_is_recorded(self, screen, approved, monkeypatch):
+        from datetime import datetime
+
+        self.at(approved, monkeypatch, datetime(2027, 1, 11, 13, 30))
+        screen.out_button.click()
+        assert screen.visit_message.text() == (
+            "Not recorded: r-003 is authorised for Fridays 13:30–15:00; today is Monday 11 Jan 2027. Only the "
+            "headteacher (or an acting head) may let the pupil go outside the authorisation.")
+        assert screen.off_site_model.rowCount() == 0
+
+    def test_on_a_monday_the_headteacher_lets_the_pupil_go_with_a_reason(self, qtbot, approved, actor, monkeypatch):
+        from datetime import datetime
+
+        from PySide6.QtWidgets import QInputDialog
+
+        head_screen = ProfessionalsScreen(approved, actor(approved, "hcarter"))
+        qtbot.addWidget(head_screen)
+        self.at(approved, monkeypatch, datetime(2027, 1, 11, 13, 30))
+        asked = []
+
+        def get_text(_parent, title, label, *a, **k):  # noqa: ANN001, ANN202
+            asked.append(label)
+            return ("clinic moved this week's session", True) if title == "Outside the authorisation" else ("Mum", True)
+
+        monkeypatch.setattr(QInputDialog, "getText", get_text)
+        head_screen.out_button.click()
+        assert asked[0].startswith("r-003 is authorised for Fridays 13:30–15:00; today is Monday 11 Jan 2027.")
+        assert head_screen.off_site_model.rowCount() == 1
+        assert "an exception to the authorisation" in head_screen.visit_message.text()
 
 
 class TestFormerProfessionals:

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import FairfieldsError
 from ...domain.permissions import allowed
+from ..operations import perform
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 3
+NOTICE_ROLE = Qt.ItemDataRole.UserRole + 4  # a booking notice's id: its person can be marked told here
 
 #: a screen key in words, for the links ("the EHCP & reviews screen")
 SCREEN_WORDS = {"requests": "Requests", "ehcp": "EHCP & reviews", "professionals": "Professionals",
@@ -74,6 +76,8 @@ class DashboardScreen(QWidget):
         self.greeting = QLabel("")
         self.greeting.setObjectName("greeting")
         self.greeting.setWordWrap(True)
+        self.message = QLabel("")  # what the last action on an item did
+        self.message.setWordWrap(True)
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.setContentsMargins(4, 4, 4, 4)
@@ -97,9 +101,11 @@ class DashboardScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.greeting)
+        layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         self.lists: dict[str, QListWidget] = {}
         self.links: dict[str, QPushButton] = {}  # section title → its heading link (with the count)
+        self.told_buttons: dict[str, QPushButton] = {}  # section title → its "Mark … told" button
         self.dashboard = None
         self._problem: str | None = None
         self._built = False  # the lists are built at the first reload, shown or not
@@ -178,6 +184,7 @@ class DashboardScreen(QWidget):
                 widget.deleteLater()
         self.lists.clear()
         self.links.clear()
+        self.told_buttons.clear()
         if self.dashboard is None:
             self.body_layout.addWidget(QLabel(f"The dashboard could not be made: {self._problem}"))
             self.tabs.setTabText(0, "What needs your attention")
@@ -219,6 +226,7 @@ class DashboardScreen(QWidget):
         for entry in section.items:
             item = QListWidgetItem(entry.text)
             item.setData(TARGET_ROLE, (entry.screen, entry.key))
+            item.setData(NOTICE_ROLE, entry.notice_id)
             item.setToolTip(entry.text)
             if entry.urgent:
                 item.setFont(bold)
@@ -226,6 +234,18 @@ class DashboardScreen(QWidget):
         items.itemActivated.connect(self.on_item_activated)
         box_layout.addWidget(items)
         self.lists[section.title] = items
+        if any(entry.notice_id is not None for entry in section.items):
+            told = QPushButton("Mark the chosen person as &told")
+            told.setObjectName("markTold")
+            told.setToolTip("Choose a person in the list above once they have been told, then press this")
+            told.setAccessibleName(f"Mark the chosen person as told ({section.title})")
+            told.setEnabled(False)
+            items.currentItemChanged.connect(
+                lambda current, _previous, button=told: button.setEnabled(
+                    current is not None and current.data(NOTICE_ROLE) is not None))
+            told.clicked.connect(lambda _=False, found=items: self.on_mark_told_clicked(found))
+            box_layout.addWidget(told)
+            self.told_buttons[section.title] = told
         if section.more:
             more = QPushButton(f"…and {section.more} more on the {where} screen")
             more.setObjectName("moreLink")
@@ -235,6 +255,21 @@ class DashboardScreen(QWidget):
             more.clicked.connect(lambda _=False, s=section: self.open_requested.emit(s.more_screen, s.more_key))
             box_layout.addWidget(more)
         return box
+
+    def on_mark_told_clicked(self, items: QListWidget) -> None:
+        """The chosen person has been told of the changed booking: recorded, and the item leaves the list."""
+        item = items.currentItem()
+        notice_id = item.data(NOTICE_ROLE) if item is not None else None
+        if notice_id is None:
+            self.message.setText("Choose the person who has been told.")
+            return
+        try:
+            notice = perform(self, lambda: self.services.bookings.mark_told(self.actor, notice_id))
+        except FairfieldsError as exc:
+            self.message.setText(f"Not recorded: {exc}")
+            return
+        self.message.setText(f"{notice.who} marked as told at {notice.told_at:%H:%M}.")
+        self.reload()
 
     def on_item_activated(self, item: QListWidgetItem) -> None:
         screen, key = item.data(TARGET_ROLE)

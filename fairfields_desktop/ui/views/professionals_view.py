@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTime
 from PySide6.QtGui import QKeySequence, QTextDocument, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTextBrowser,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from ...domain.attendance import mark_words
 from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
@@ -238,6 +240,80 @@ class ProfessionalDialog(QDialog):
     def show_problems(self, problems) -> None:  # noqa: ANN001
         self.message.setText("Not saved. " + "\n".join(f"{FIELD_LABELS.get(p.where, p.where)}: {p.message}"
                                                        for p in problems))
+
+
+class OffSiteReturnDialog(QDialog):
+    """A pupil back from off-site therapy: the time back, whether they were registered before leaving, and the
+    attendance mark, chosen by the person recording from the 2024 codes with the suggestion pre-selected (never B
+    by default) and why it is suggested. The service suggests (`suggest_back_mark`) and checks the mark."""
+
+    def __init__(self, services, actor, log_id: int, pupil: str, out_at, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.services, self.actor, self.log_id, self.out_at = services, actor, log_id, out_at
+        self.setWindowTitle("Pupil is back")
+        now = services.clock.now()
+        self.back = QTimeEdit(QTime(now.hour, now.minute))
+        self.back.setDisplayFormat("HH:mm")
+        self.back.setAccessibleName("Time back")
+        first = services.requests.suggest_back_mark(actor, log_id, self._back_at())
+        self.registered = QCheckBox(f"Registered at the {first.session} registration ({first.registration:%H:%M}) "
+                                    "before leaving")
+        self.registered.setChecked(first.registered)
+        self.mark = QComboBox()
+        self.mark.setAccessibleName("Attendance mark")
+        for code in first.choices:
+            self.mark.addItem(mark_words(code), code)
+        self.why = QLabel("")
+        self.why.setWordWrap(True)
+        self.why.setObjectName("hint")
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"<b>{escape(pupil)}</b> went out at {out_at:%H:%M} on {day_text(out_at.date())}."))
+        form.addRow("&Back at", self.back)
+        form.addRow("", self.registered)
+        form.addRow("Attendance &mark", self.mark)
+        form.addRow("Suggested", self.why)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(error_style())
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Record the return")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.suggested: str | None = None
+        self.show_suggestion(first)
+        self.back.timeChanged.connect(self.on_facts_changed)
+        self.registered.toggled.connect(self.on_facts_changed)
+        self.setMinimumWidth(560)
+
+    def _back_at(self):  # noqa: ANN202
+        from datetime import datetime as _datetime
+
+        value = self.back.time()
+        return _datetime.combine(self.out_at.date(), time(value.hour(), value.minute()))
+
+    def on_facts_changed(self, *_: object) -> None:
+        """The time back or the registration changed: suggest again (the service decides), pre-selected."""
+        if self._back_at() <= self.out_at:
+            self.why.setText("The time back is before the pupil left.")
+            return
+        try:
+            suggestion = self.services.requests.suggest_back_mark(self.actor, self.log_id, self._back_at(),
+                                                                  self.registered.isChecked())
+        except FairfieldsError as exc:
+            self.why.setText(str(exc))
+            return
+        self.show_suggestion(suggestion)
+
+    def show_suggestion(self, suggestion) -> None:  # noqa: ANN001
+        self.suggested = suggestion.code
+        self.mark.setCurrentIndex(self.mark.findData(suggestion.code))
+        why = suggestion.why[:1].upper() + suggestion.why[1:]
+        self.why.setText(f"{escape(why)}.<br><i>You decide: choose another mark if this one is wrong.</i>")
+
+    def values(self) -> tuple:
+        return self._back_at(), self.mark.currentData()
 
 
 class SignInVisitorDialog(QDialog):
@@ -576,8 +652,8 @@ class ProfessionalsScreen(QWidget):
             return
 
     def on_pupil_out_clicked(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
+        """Sign a pupil out for authorised off-site therapy. Outside its day or times the headteacher (or an acting
+        head) is asked for a reason, kept with the session; anyone else is told why not."""
         choices = self.services.requests.off_site_authorisations(self.actor)
         if not choices:
             self.visit_message.setText("No off-site therapy is authorised for today.")
@@ -586,38 +662,59 @@ class ProfessionalsScreen(QWidget):
         choice, ok = QInputDialog.getItem(self, "Pupil leaves for therapy", "Authorisation:", labels, 0, False)
         if not ok:
             return
+        ref, now = choices[labels.index(choice)][0], self.services.clock.now()
+        exception_reason = None
+        try:
+            problem = self.services.requests.off_site_problem(self.actor, ref, now)
+        except FairfieldsError as exc:
+            self.visit_message.setText(f"Not recorded: {exc}")
+            return
+        if problem:
+            if self.services.requests.can_decide(self.actor) is not None:
+                self.visit_message.setText(f"Not recorded: {problem}. Only the headteacher (or an acting head) may "
+                                           "let the pupil go outside the authorisation.")
+                return
+            exception_reason, ok = QInputDialog.getText(
+                self, "Outside the authorisation", f"{problem}.\nYou may let the pupil go as an exception: "
+                "why? (kept with the session)")
+            if not ok or not exception_reason.strip():
+                self.visit_message.setText(f"Not recorded: {problem}.")
+                return
         taken_by, ok = QInputDialog.getText(self, "Pupil leaves for therapy", "Who takes the pupil?")
         if not ok:
             return
         try:
-            self.services.requests.log_off_site(self.actor, choices[labels.index(choice)][0],
-                                                self.services.clock.now(), taken_by=taken_by)
+            self.services.requests.log_off_site(self.actor, ref, now, taken_by=taken_by,
+                                                exception_reason=exception_reason)
         except FairfieldsError as exc:
             self.visit_message.setText(f"Not recorded: {exc}")
             return
         self.reload_visits()
-        self.visit_message.setText(f"{choice.split(' with ')[0]} is out for therapy.")
+        self.visit_message.setText(f"{choice.split(' with ')[0]} is out for therapy"
+                                   + (" (an exception to the authorisation, with your reason)." if exception_reason
+                                      else "."))
 
     def on_pupil_back_clicked(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
         index = self.off_site_table.currentIndex()
         if not index.isValid():
             self.visit_message.setText("Choose the pupil who is back.")
             return
         row = self.off_site_model.row(index.row())
-        mark, ok = QInputDialog.getItem(self, "Pupil is back", "Attendance mark for the session:",
-                                        ["B (educated off site)", "C (authorised absence)", "P (present)"], 0, False)
-        if not ok:
+        dialog = OffSiteReturnDialog(self.services, self.actor, row[0], row[1], row[3], self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            back, mark = dialog.values()
+            try:
+                perform(dialog, lambda back=back, mark=mark: self.services.requests.mark_back(
+                    self.actor, row[0], back, mark))
+            except InvalidInput as exc:
+                dialog.message.setText("Not recorded. " + " ".join(f"{p.where}: {p.message}" for p in exc.problems))
+                continue
+            except FairfieldsError as exc:
+                dialog.message.setText(f"Not recorded: {exc}")
+                continue
+            self.reload_visits()
+            self.visit_message.setText(f"{row[1]} is back at {back:%H:%M}, marked {mark_words(mark)}.")
             return
-        try:
-            now = self.services.clock.now()
-            perform(self, lambda: self.services.requests.mark_back(self.actor, row[0], now, mark.split()[0]))
-        except FairfieldsError as exc:
-            self.visit_message.setText(f"Not recorded: {exc}")
-            return
-        self.reload_visits()
-        self.visit_message.setText(f"{row[1]} is back.")
 
     def on_sign_out_clicked(self) -> None:
         index = self.visits_table.currentIndex()
