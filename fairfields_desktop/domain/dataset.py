@@ -179,6 +179,15 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 LONGEST_SERIES = timedelta(days=10 * 366)
 
 
+
+def _shown(value: Any) -> str:
+    """``value`` as words for a message; a number too long for Python to write (over 4,300 digits) is not
+    a reason to fail."""
+    try:
+        return str(value)
+    except ValueError:
+        return "(a number too long to show)"
+
 def shown(value: object, limit: int = 60) -> str:
     """``repr(value)`` for a message: cut short when long, and never failing (an integer of 5000 digits)."""
     try:
@@ -611,7 +620,7 @@ def validate_dataset(doc: object) -> list[Problem]:
                 for day in dates:
                     occurrences.setdefault(space, []).append((
                         datetime.combine(day, start.time()), datetime.combine(day, end.time()),
-                        path, str(booking.get("id")),
+                        path, _shown(booking.get("id")),
                     ))
     for space, slots in occurrences.items():
         slots.sort()
