@@ -142,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "decision, a review meeting, a session moved): kept with the event")
     letter.add_argument("id", metavar="ID")
     letter.add_argument("--event", dest="event_id", type=int, metavar="EVENT",
-                        help="the id of the request's event to write about; default: the latest the family must hear of")
+                        help="the id of the request's event to write about (default: the latest one "
+                             "the family must hear of)")
     report_sub.add_parser("checks", help="the safeguarding checks register of professionals")
     visits = report_sub.add_parser("visits", help="the visits log, with pupils off site")
     visits.add_argument("--from", dest="first", type=_date, metavar="DATE")

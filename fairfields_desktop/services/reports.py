@@ -391,7 +391,7 @@ class ReportService:
         for kept in self._letters_sent(request.id):
             sent.setdefault(kept.event_id, []).append(kept.printed_at)
         names = self._people({h.by for h in request.history})
-        return tuple(LetterEvent(h.id, h.action, h.at, names.get(h.by, (h.by, frozenset()))[0],
+        return tuple(LetterEvent(h.id, h.action, h.at, names.get(h.by, (h.by, ""))[0],
                                  tuple(sent.get(h.id, ()))) for h in request.history
                      if h.action in LETTER_EVENTS and h.id is not None)
 
@@ -514,25 +514,26 @@ class ReportService:
                          for r in session.scalars(select(RequestLetterRow).where(
                              RequestLetterRow.request_id == request_id).order_by(RequestLetterRow.id)))
 
-    def _people(self, usernames: set[str]) -> dict[str, tuple[str, frozenset[str]]]:
-        """Each user's name (their staff record's, else the username) and roles."""
+    def _people(self, usernames: set[str]) -> dict[str, tuple[str, str]]:
+        """Each user's name and role in words (their staff record's, else the username and roles)."""
         from sqlalchemy import select
         from sqlalchemy.orm import selectinload
 
         from ..store.models import UserRow
 
         with self.services.db.read_session() as session:
-            return {u.username: (u.staff.name if u.staff else u.username, frozenset(u.roles.split(",")))
+            return {u.username: (u.staff.name if u.staff else u.username,
+                                 (u.staff.role if u.staff and u.staff.role else "")
+                                 or roles_text(frozenset(u.roles.split(","))))
                     for u in session.scalars(select(UserRow).options(selectinload(UserRow.staff))
                                              .where(UserRow.username.in_(usernames)))}
 
     def _signature(self, by: str, on_behalf_of: str | None) -> tuple[str, str]:
         """Who signs: who decided, with their role; an acting head signs "for the headteacher"."""
         people = self._people({by} | ({on_behalf_of} if on_behalf_of else set()))
-        name, roles = people.get(by, (by, frozenset()))
-        role = roles_text(roles) if roles else ""
+        name, role = people.get(by, (by, ""))
         if on_behalf_of:
-            head = people.get(on_behalf_of, (on_behalf_of, frozenset()))[0]
+            head = people.get(on_behalf_of, (on_behalf_of, ""))[0]
             return name, f"Acting headteacher, for the headteacher ({head})"
         return name, role
 
