@@ -640,8 +640,10 @@ def _change_words(action: str, details: dict, reason: str | None) -> str:
     what = f"The session on {when}" + (f" in {space}" if space else "")
     moved = details.get("moved_to")
     if action == "session moved" and moved:
-        where = f" in {moved['space']}" if moved.get("space") and moved.get("space") != space else ""
-        what += f" has moved to {day_text(date.fromisoformat(moved['on']))} at {moved['at']}{where}"
+        where = f", in {moved['space']}" if moved.get("space") and moved.get("space") != space else ""
+        moved_on = date.fromisoformat(moved["on"])
+        when_moved = "the same day" if session_on and moved_on.isoformat() == session_on else day_text(moved_on)
+        what += f" has moved to {moved['at']} {'on ' if when_moved != 'the same day' else ''}{when_moved}{where}"
     else:
         what += " has been cancelled"
     if not reason or reason == PRIORITY_REASON:

@@ -179,7 +179,7 @@ class TestEveryEventHasItsLetter:
 
     def test_the_session_moved_for_a_statutory_service(self, story, tmp_path, read_pdf):
         text, _ = self.letter(story, tmp_path, read_pdf, "r-001", "session moved")
-        assert ("The session on 12 Jan 2027 at 10:30 in Therapy Room 1 has moved to 12 Jan 2027 at 13:30 in Sensory "
+        assert ("The session on 12 Jan 2027 at 10:30 in Therapy Room 1 has moved to 13:30 the same day, in Sensory "
                 "Room, because the room was needed at that time for a therapy service that the school must "
                 "provide") in text
         assert "Yours sincerely, Sarah Brown Office manager" in text

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.permissions import allowed
-from ...services.requests import DecisionResult, RequestView
+from ...services.requests import DecisionResult, HistoryEntry, RequestView
 from ..shortcuts import add_shortcut
 from ..models.base import ITEM_ROLE, fit_columns, tune_table
 from ..models.requests import (
@@ -259,11 +259,21 @@ class RequestsScreen(QWidget):
                 f"Status: <b>{escape(state_text(view.state))}</b> · {escape(verdict_text(view))}")
             self.panel.set_results(view.results)
             self.overrides.set_rows(list(view.overrides))
-            self.history.set_rows(list(view.history))
+            self.history.set_rows(self.history_rows(view))
             for table in (self.overrides_table, self.history_table):
                 table.resizeColumnsToContents()
                 table.resizeRowsToContents()
         self.update_buttons()
+
+    def history_rows(self, view: RequestView) -> list[HistoryEntry]:
+        """The request's events, with each letter sent to the family about one of them, in time order."""
+        try:
+            sent = self.services.reports.letters_sent(self.actor, view.ref)
+        except FairfieldsError:
+            sent = ()
+        letters = [HistoryEntry(s.printed_at, s.printed_by, "letter sent", s.words, {"event": s.event_id})
+                   for s in sent]
+        return sorted([*view.history, *letters], key=lambda e: e.at)
 
     def update_buttons(self) -> None:
         status = self.current.status if self.current else None
