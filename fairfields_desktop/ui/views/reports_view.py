@@ -186,6 +186,7 @@ class ReportsScreen(QWidget):
         self.visits_to = _date_edit(today, "Visits to")
         self.request_combo = QComboBox()
         self.request_combo.setAccessibleName("Request decided")
+        self._events_of: str | None = None  # the request whose events the event box lists
         self.event_combo = QComboBox()
         self.event_combo.setObjectName("letterEvent")
         self.event_combo.setAccessibleName("Which event the letter is about")
@@ -359,11 +360,14 @@ class ReportsScreen(QWidget):
         except FairfieldsError as exc:
             self.message.setText(failure_text(exc, "Cannot list the request's events"))
             events = ()
+        kept = self.event_combo.currentData() if ref == self._events_of else None
+        self._events_of = ref
         self.event_combo.blockSignals(True)
         self.event_combo.clear()
         for event in reversed(events):
             self.event_combo.addItem(event.words, event.id)
-        self.event_combo.setCurrentIndex(0 if events else -1)
+        index = self.event_combo.findData(kept) if kept is not None else -1
+        self.event_combo.setCurrentIndex(index if index >= 0 else (0 if events else -1))
         self.event_combo.blockSignals(False)
 
     @staticmethod
