@@ -152,8 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     register = report_sub.add_parser("authorisations", help="the register of independent-therapy requests")
     register.add_argument("--from", dest="first", type=_date, metavar="DATE")
     register.add_argument("--to", dest="last", type=_date, metavar="DATE")
-    letter = report_sub.add_parser("letter", help="the letter to the family about a decision on a request")
+    letter = report_sub.add_parser("letter", help="the letter to the family about an event of a request (a "
+                                   "decision, a review meeting, a session moved): kept with the event")
     letter.add_argument("id", metavar="ID")
+    letter.add_argument("--event", dest="event_id", type=int, metavar="EVENT",
+                        help="the id of the request's event to write about (default: the latest one "
+                             "the family must hear of)")
     report_sub.add_parser("checks", help="the safeguarding checks register of professionals")
     visits = report_sub.add_parser("visits", help="the visits log, with pupils off site")
     visits.add_argument("--from", dest="first", type=_date, metavar="DATE")
@@ -413,7 +417,7 @@ class Runner:
         return EXIT_OK
 
     def cmd_report(self) -> int:
-        from ..reports.make import make
+        from ..reports.make import keep_letter, make
 
         actor = self.actor()
         args = self.args
@@ -423,10 +427,12 @@ class Runner:
             made = make(self.services(), actor, args.report_command, partial, upn=getattr(args, "upn", None),
                         recipient=getattr(args, "recipient", None), week=getattr(args, "week", None),
                         first=getattr(args, "first", None), last=getattr(args, "last", None),
-                        ref=getattr(args, "id", None))
+                        ref=getattr(args, "id", None), event_id=getattr(args, "event_id", None))
             partial.replace(out)  # never a half-written PDF under the name asked for
         finally:
             partial.unlink(missing_ok=True)
+        if made.key == "letter":  # saved to be sent: kept with its event
+            keep_letter(self.services(), actor, made, out)
         self.say(f"{made.title}: written to {out}")
         return EXIT_OK
 

@@ -45,6 +45,10 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
 }
 #: settings of ours beyond the format (written by `dump` only when changed from these defaults)
 EXTRA_SETTINGS_DEFAULTS: dict[str, int] = {"idle_lock_minutes": 10, "retention_years": 31}
+#: the letterhead of letters to families (optional settings keys, written only when set): the postal
+#: address, one line each, and the telephone
+LETTERHEAD_KEYS = ("address", "telephone")
+ADDRESS_LIMIT, TELEPHONE_LIMIT = 400, 40
 
 #: the format's sections (the contract's, then the EHCP records added later)
 RECORD_SECTIONS = (
@@ -94,6 +98,9 @@ ROW_TABLES: dict[str, dict[str, str]] = {
                           "recorded_by": "text60", "exception_reason": "text?", "exception_by": "text60?"},
     "advice_chases": {"id": "int", "advice_id": "int>advice_requests", "chased_on": "date", "how": "text200?",
                       "chased_by": "text60"},
+    "request_letters": {"id": "int", "request_id": "int>requests", "event_id": "int>request_events",
+                        "kind": "text40", "printed_at": "datetime", "printed_by": "text60", "to": "text",
+                        "body": "text", "pdf_sha256": "text64"},
     "audit_events": {"id": "int", "at": "datetime", "username": "text60", "action": "text60", "entity": "text60",
                      "entity_id": "text60?", "before": "json?", "after": "json?", "note": "text?",
                      "prev_hash": "text64?", "hash": "text64?"},
@@ -392,6 +399,30 @@ def settings_problems(settings: dict[str, Any], path: str = "settings") -> list[
     return check.problems
 
 
+def _check_letterhead(check: _Checker, settings: dict[str, Any], path: str) -> None:
+    """The school's address (lines of a postal address) and telephone: optional, each within its length."""
+    address = settings.get("address")
+    if address is not None:
+        if not isinstance(address, str):
+            check.add(f"{path}.address", "must be text: the postal address, one line each")
+        elif len(address) > ADDRESS_LIMIT:
+            check.add(f"{path}.address", f"is too long: at most {ADDRESS_LIMIT} characters")
+        elif len([line for line in address.splitlines() if line.strip()]) > 7:
+            check.add(f"{path}.address", "has more than 7 lines: a postal address fits in 7")
+        elif any(ord(c) < 32 and c not in "\n\r" for c in address):
+            check.add(f"{path}.address", "holds a control character: type the address again")
+    telephone = settings.get("telephone")
+    if telephone is not None:
+        if not isinstance(telephone, str):
+            check.add(f"{path}.telephone", "must be text: the school's telephone number")
+        elif len(telephone) > TELEPHONE_LIMIT:
+            check.add(f"{path}.telephone", f"is too long: at most {TELEPHONE_LIMIT} characters")
+        elif telephone.strip() and (sum(c.isdigit() for c in telephone) < 6
+                                    or any(not (c.isdigit() or c in " +()-") for c in telephone.strip())):
+            check.add(f"{path}.telephone", "is not a telephone number: digits, spaces, +, ( ) and - only, "
+                      "e.g. 0113 496 0000")
+
+
 def _check_settings(check: _Checker, settings: dict[str, Any], path: str) -> None:
     merged = {**SETTINGS_DEFAULTS, **settings}
     check.text(merged, "school_name", path)
@@ -403,6 +434,7 @@ def _check_settings(check: _Checker, settings: dict[str, Any], path: str) -> Non
         merged.setdefault(key, default)
     check.number(merged, "idle_lock_minutes", path, 1, 120, integer=True)
     check.number(merged, "retention_years", path, 25, 100, integer=True)
+    _check_letterhead(check, merged, path)
     day = check.obj(merged.get("school_day"), f"{path}.school_day")
     if day is not None:
         start = check.clock(day, "start", f"{path}.school_day")

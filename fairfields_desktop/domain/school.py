@@ -62,4 +62,10 @@ class SchoolSettings:
     under_five_review_months: int = 6
     idle_lock_minutes: int = 10  # the window locks after this many minutes without input
     retention_years: int = 31  # a pupil who left is kept until their date of birth + this many years
+    address: str | None = None  # the letterhead: the postal address, one line each
+    telephone: str | None = None
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in (self.address or "").splitlines() if line.strip())
 

@@ -16,7 +16,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "review-pack": ("Review pack", "a pupil (and who it is for)"),
     "timetable": ("Room timetable", "a school week"),
     "authorisations": ("Authorisations register", "a period"),
-    "letter": ("Decision letter to the family", "a request"),
+    "letter": ("Letter to the family", "a request and which of its events"),
     "checks": ("Safeguarding checks register", "nothing: today"),
     "visits": ("Visits log", "a period"),
 }
@@ -27,6 +27,7 @@ class Made:
     key: str
     title: str  # "Review pack: Amara Osei"
     subject: str  # the pupil, the week, the period…
+    data: Any = None  # the figures laid out (a letter is kept with them when printed or saved)
 
 
 def printing_for(services, actor) -> Printing:
@@ -35,8 +36,10 @@ def printing_for(services, actor) -> Printing:
 
 def make(services, actor, key: str, out: str | Path | IO[bytes], *, upn: str | None = None,
          recipient: str | None = None, week: date | None = None, first: date | None = None,
-         last: date | None = None, ref: str | None = None) -> Made:
-    """Write report ``key`` to ``out`` and say what was made."""
+         last: date | None = None, ref: str | None = None, event_id: int | None = None,
+         keep: bool = False) -> Made:
+    """Write report ``key`` to ``out`` and say what was made. A letter (about ``event_id`` of request ``ref``,
+    the latest event when None) is kept with its event when ``keep`` (it is being sent: saved or printed)."""
     reports = services.reports
     printing = printing_for(services, actor)
     if key == "review-pack":
@@ -63,9 +66,12 @@ def make(services, actor, key: str, out: str | Path | IO[bytes], *, upn: str | N
     if key == "letter":
         from . import letters
 
-        data = reports.decision_letter(actor, ref or "")
+        data = reports.letter(actor, ref or "", event_id)
         letters.render(data, out, printing)
-        return Made(key, f"Letter about {data.pupil}'s therapy sessions", ref or "")
+        made = Made(key, f"Letter about {data.pupil}'s therapy sessions", ref or "", data)
+        if keep:
+            keep_letter(services, actor, made, out)
+        return made
     if key == "checks":
         from . import registers
 
@@ -83,3 +89,15 @@ def make(services, actor, key: str, out: str | Path | IO[bytes], *, upn: str | N
         registers.render_visits(data, out, printing)
         return Made(key, "Visits log", f"{begin} to {end}")
     raise ValueError(f"unknown report {key!r}")
+
+
+def keep_letter(services, actor, made: Made, out: str | Path | IO[bytes]) -> None:
+    """Keep a letter made (``made``, written to ``out``) with its event: it is being printed or saved."""
+    from . import letters
+
+    if isinstance(out, (str, Path)):
+        pdf = Path(out).read_bytes()
+    else:
+        out.seek(0)
+        pdf = out.read()
+    services.reports.keep_letter(actor, made.data, letters.body(made.data), pdf)

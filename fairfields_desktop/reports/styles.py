@@ -48,7 +48,8 @@ def register_fonts() -> None:
 
 @lru_cache(maxsize=1)
 def stylesheet() -> StyleSheet1:
-    """Paragraph styles by name: Title, Subtitle, H1, H2, Body, Small, Cell, CellBold, Notice, Muted."""
+    """Paragraph styles by name: Title, Subtitle, H1, H2, Body, Small, Cell, CellBold, Notice, Muted, Letter,
+    LetterSign."""
     register_fonts()
     sheet = StyleSheet1()
     base = ParagraphStyle("Body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK, alignment=TA_LEFT,
@@ -68,6 +69,7 @@ def stylesheet() -> StyleSheet1:
                              borderWidth=0.8, borderPadding=5, spaceBefore=6, spaceAfter=10))
     sheet.add(ParagraphStyle("Muted", parent=base, textColor=MUTED))
     sheet.add(ParagraphStyle("Letter", parent=base, fontSize=11, leading=15, spaceAfter=8))
+    sheet.add(ParagraphStyle("LetterSign", parent=base, fontSize=11, leading=14, spaceAfter=0))
     return sheet
 
 

@@ -43,6 +43,8 @@ from ..store.models import (
     ClassRow,
     ProfessionalRow,
     PupilRow,
+    RequestEventRow,
+    RequestRow,
     SchoolSettingsRow,
     SpaceClosureRow,
     SpaceRow,
@@ -795,8 +797,18 @@ class BookingService:
         commissioned service needs, and list who must be told. Never silent: every notice is recorded."""
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
+            self._lock_requests_of(session, [occurrence_id])
             self.lock_bookings(session, [occurrence_id])
             return self._give_way_in(session, actor, occurrence_id, move_to, reason)
+
+    @staticmethod
+    def _lock_requests_of(session: Session, occurrence_ids: Iterable[int]) -> None:
+        """Lock the requests whose sessions these are (before their bookings, as a decision does): a session
+        that gives way is an event of its request, which the family hears of by letter."""
+        ids = sorted(set(session.scalars(select(BookingRow.request_id).join(BookingOccurrenceRow).where(
+            BookingOccurrenceRow.id.in_(list(occurrence_ids)), BookingRow.request_id.is_not(None)))))
+        for request_id in ids:
+            guard.root(session, RequestRow, request_id)
 
     def _give_way_in(self, session: Session, actor: Actor, occurrence_id: int,
                      move_to: tuple[str, datetime] | None, reason: str) -> list[Notice]:
@@ -805,6 +817,7 @@ class BookingService:
             raise Refused("only an independent session gives way to a statutory or commissioned service")
         original = (f"{occ.booking.purpose or 'session'} in {occ.space.name} on {day_text(occ.starts_at.date())} "
                     f"at {occ.starts_at:%H:%M}")
+        occ_day, occ_start, occ_space = occ.starts_at.date(), occ.starts_at, occ.space.name
         if move_to is not None:
             space, start = move_to
             self._move_in(session, actor, occ, start, start + (occ.ends_at - occ.starts_at), space, False)
@@ -812,6 +825,15 @@ class BookingService:
         else:
             self._cancel_in(session, actor, occ, reason, False)
             what = f"cancelled ({reason})"
+        if occ.booking.request_id is not None:  # the request's history says so (and its letter to the family)
+            details: dict = {"session_on": occ_day.isoformat(), "session_at": f"{occ_start:%H:%M}",
+                             "space": occ_space}
+            if move_to is not None:
+                details["moved_to"] = {"space": move_to[0], "on": move_to[1].date().isoformat(),
+                                       "at": f"{move_to[1]:%H:%M}"}
+            session.add(RequestEventRow(request_id=occ.booking.request_id, at=self.clock.now(), by=actor.username,
+                                        action="session moved" if move_to is not None else "session cancelled",
+                                        reason=reason, details=details))
         session.flush()
         return self._notices_in(session, actor, occ, f"{original} {what}")
 
@@ -822,6 +844,7 @@ class BookingService:
         None to cancel) and book the draft, all in one transaction: if the booking is refused, nothing moved."""
         require(actor.roles, "bookings.create", who=actor.username)
         with self.db.session() as session:
+            self._lock_requests_of(session, list(give_way))
             self.lock_bookings(session, list(give_way))  # before the space, as a move takes them
             space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == draft.space))
             if space_id is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from ..domain import deadlines
-from ..domain.bookings import TITLE_TO_REVIEW
+from ..domain.bookings import PRIORITY_REASON, TITLE_TO_REVIEW
 from ..domain.bookings import initials as booking_initials
 from ..domain.checks import day_text
 from ..domain.errors import InvalidInput, Problem
@@ -157,23 +157,80 @@ class AuthorisationsRegister:
     delegations: tuple[tuple[str, date, date, str], ...]  # delegate, from, to, by
 
 
+#: the events of a request a family must hear of, each with a letter of its own (in words for the chooser)
+LETTER_EVENTS: dict[str, str] = {
+    "approved": "approved", "declined": "declined", "suspended": "suspended",
+    "review meeting": "review meeting held", "reinstated": "reinstated", "extended": "extended", "ended": "ended",
+    "session moved": "a session moved", "session cancelled": "a session cancelled",
+}
+
+
 @dataclass(frozen=True)
 class DecisionLetter:
-    """A letter to the family about a decision on a request: no UPN, nothing about other pupils."""
+    """A letter to the family about one event of a request (a decision, a meeting, a session that gave way),
+    written from the event itself: no UPN, nothing about other pupils."""
 
     school: str
     to: tuple[str, ...]  # the parents with parental responsibility, or the young person
     pupil: str
     professional: str
     discipline: str
-    decision: str  # approved | declined | suspended
-    decided_on: date
-    decided_by: str
+    decision: str  # the event's action: one of LETTER_EVENTS
+    decided_on: date  # the event's date
+    decided_by: str  # who decided (their username)
     period: str
     sessions: str  # "Tuesdays 10:30–11:15 in Therapy Room 1, 10 sessions"
-    reasons: tuple[str, ...]  # plain words: why declined (the failed rules), why suspended
-    signatory: str
-    signatory_role: str = ""
+    reasons: tuple[str, ...]  # plain words: why declined (the failed rules), suspended, ended
+    signatory: str  # who decided, by name
+    signatory_role: str = ""  # their role; "…, for the headteacher (name)" when an acting head decided
+    ref: str = ""
+    event_id: int | None = None
+    address: tuple[str, ...] = ()  # the letterhead: the school's postal address, one line each
+    telephone: str | None = None
+    restart_on: date | None = None  # reinstated: the first session again
+    not_rebooked: tuple[str, ...] = ()  # reinstated: the sessions that could not be re-booked, in plain words
+    until: date | None = None  # extended: the new last session
+    held_on: date | None = None  # review meeting: the day it was held
+    outcome: str | None = None  # review meeting: what it agreed
+    change: str | None = None  # a session moved or cancelled: what happened to it, in plain words
+    cancelled: int | None = None  # suspended or ended: the sessions cancelled
+    times: str = ""  # "Tuesdays 10:30–11:15 in Therapy Room 1"
+    last_on: date | None = None  # the last session of the authorisation
+
+
+@dataclass(frozen=True)
+class LetterEvent:
+    """An event of a request a letter can be written about, for choosing which."""
+
+    id: int
+    action: str
+    at: datetime
+    by: str  # the name of who decided
+    sent: tuple[datetime, ...] = ()  # when a letter about it was printed or saved
+
+    @property
+    def words(self) -> str:
+        told = f"; letter sent {day_text(self.sent[-1].date())}" if self.sent else ""
+        return f"{LETTER_EVENTS.get(self.action, self.action).capitalize()} on {day_text(self.at.date())} " \
+               f"by {self.by}{told}"
+
+
+@dataclass(frozen=True)
+class LetterSent:
+    """A letter printed or saved for the family, kept with the event it was about."""
+
+    id: int
+    event_id: int
+    kind: str
+    printed_at: datetime
+    printed_by: str
+    to: str
+    body: str
+
+    @property
+    def words(self) -> str:
+        return f"Letter sent to the family on {day_text(self.printed_at.date())} " \
+               f"({LETTER_EVENTS.get(self.kind, self.kind)})"
 
 
 @dataclass(frozen=True)
@@ -337,14 +394,48 @@ class ReportService:
                                       tuple(sorted(entries, key=lambda e: e.ref)), delegations)
 
     def decision_letter(self, actor: Actor, ref: str) -> DecisionLetter:
-        """The letter to the parents (or the young person) about the latest decision on a request."""
+        """The letter to the parents (or the young person) about the latest event of a request they must
+        hear of (kept for the callers from before every event had a letter)."""
+        return self.letter(actor, ref)
+
+    def letter_events(self, actor: Actor, ref: str) -> tuple[LetterEvent, ...]:
+        """The events of a request the family must hear of, oldest first, each with the letters sent about it."""
+        require(actor.roles, "report.authorisations", who=actor.username)
+        request = self.services.requests.get(actor, ref)
+        sent: dict[int, list[datetime]] = {}
+        for kept in self._letters_sent(request.id):
+            sent.setdefault(kept.event_id, []).append(kept.printed_at)
+        names = self._people({h.by for h in request.history})
+        return tuple(LetterEvent(h.id, h.action, h.at, names.get(h.by, (h.by, ""))[0],
+                                 tuple(sent.get(h.id, ()))) for h in request.history
+                     if h.action in LETTER_EVENTS and h.id is not None)
+
+    def letters_sent(self, actor: Actor, ref: str) -> tuple[LetterSent, ...]:
+        """Every letter printed or saved for the family about a request, oldest first."""
+        require(actor.roles, "requests.check", who=actor.username)
+        return self._letters_sent(self.services.requests.get(actor, ref).id)
+
+    def letter(self, actor: Actor, ref: str, event_id: int | None = None) -> DecisionLetter:
+        """The letter to the parents (or the young person) about one event of a request (``event_id``; the
+        latest the family must hear of when None), written from the event itself: its action, date, reason
+        and details, signed by who decided it."""
         require(actor.roles, "report.authorisations", who=actor.username)
         s = self.services
         request = s.requests.get(actor, ref)
-        decisions = [h for h in request.history if h.action in ("approved", "declined", "suspended")]
-        if not decisions:
-            raise InvalidInput(Problem("request", f"{ref} has no decision yet to write to the family about"))
-        decision = decisions[-1]
+        events = [h for h in request.history if h.action in LETTER_EVENTS]
+        if event_id is None:
+            if not events:
+                raise InvalidInput(Problem("request", f"{ref} has no decision yet to write to the family about"))
+            event = events[-1]
+        else:
+            found = next((h for h in request.history if h.id == event_id), None)
+            if found is None:
+                raise InvalidInput(Problem("event", f"{ref} has no event {event_id}: choose one of its events"))
+            if found.action not in LETTER_EVENTS:
+                raise InvalidInput(Problem("event", f"the family is not written to about {found.action!r}: "
+                                           "choose a decision, a review meeting or a session moved"))
+            event = found
+        details = event.details or {}
         detail = s.pupils.get_pupil(actor, s.pupils.id_of(actor, request.pupil_upn))
         summary = detail.summary
         if summary.year_group >= 12:  # past compulsory school age: the young person decides
@@ -353,29 +444,113 @@ class ReportService:
             to = tuple(c.name for c in detail.contacts if c.parental_responsibility) or \
                 tuple(c.name for c in detail.contacts[:1])
         pro = next((p for p in s.professionals.list_professionals(actor) if p.ext_id == request.professional_id), None)
-        count = len(s.requests.session_dates(actor, ref))
+        dates = s.requests.session_dates(actor, ref)
         if request.setting == "off_site":
             where = " off site"
         else:
             where = f" in {request.space}" if request.space else " in school"
-        sessions = (f"{request.weekday.title()}s {request.start_time:%H:%M}–{request.end_time:%H:%M}{where}, "
-                    f"{count} session{'s' if count != 1 else ''}")
-        if decision.action == "declined":
-            reasons = tuple(RULE_WORDS.get(r.rule, r.detail) for r in request.results if not r.ok)
-            if decision.reason:
-                reasons += (f"In the headteacher's words: {decision.reason}",) if reasons else (decision.reason,)
-        elif decision.action == "suspended":
-            reasons = (decision.reason,) if decision.reason else ()
-        else:
-            reasons = ()
+        count = len(dates)
+        times = f"{request.weekday.title()}s {request.start_time:%H:%M}–{request.end_time:%H:%M}{where}"
+        sessions = f"{times}, {count} session{'s' if count != 1 else ''}"
+        on = event.at.date()
+        extra: dict = {}
+        reasons: tuple[str, ...] = ()
+        if event.action == "declined":
+            verdicts = details.get("verdicts")
+            if verdicts is not None:  # the rules as they stood when the request was declined
+                reasons = tuple(RULE_WORDS.get(v.get("rule"), v.get("detail") or "") for v in verdicts
+                                if not v.get("ok"))
+            else:  # a decision from before verdicts were kept: today's evaluation
+                reasons = tuple(RULE_WORDS.get(r.rule, r.detail) for r in request.results if not r.ok)
+            if event.reason:
+                reasons += (f"In the headteacher's words: {event.reason}",) if reasons else (event.reason,)
+        elif event.action in ("suspended", "ended"):
+            reasons = (event.reason,) if event.reason else ()
+            extra["cancelled"] = details.get("cancelled")
+        elif event.action == "review meeting":
+            held = details.get("held_on")
+            extra["held_on"] = date.fromisoformat(held) if held else on
+            extra["outcome"] = event.reason
+        elif event.action == "reinstated":
+            missed = tuple(_not_rebooked_words(item) for item in details.get("not_rebooked") or ())
+            missed_days = {item.split(":")[0].strip() for item in details.get("not_rebooked") or ()}
+            extra["not_rebooked"] = missed
+            extra["restart_on"] = next((d for d in dates if d >= on and day_text(d) not in missed_days), None)
+            reasons = (event.reason,) if event.reason else ()
+        elif event.action == "extended":
+            until = details.get("until")
+            extra["until"] = date.fromisoformat(until) if until else None
+            reasons = (event.reason,) if event.reason else ()
+        elif event.action in ("session moved", "session cancelled"):
+            extra["change"] = _change_words(event.action, details, event.reason)
         settings = s.school.settings()
-        self._audit(actor, "decision_letter", ref, {"decision": decision.action})
+        name, role = self._signature(event.by, details.get("on_behalf_of"))
+        self._audit(actor, "decision_letter", ref, {"decision": event.action, "event": event.id})
         return DecisionLetter(
             settings.school_name, to, summary.name, request.professional,
-            pro.discipline_label if pro else "therapy", decision.action, decision.at.date(),
-            (decision.details or {}).get("on_behalf_of") or decision.by,
+            pro.discipline_label if pro else "therapy", event.action, on, event.by,
             f"{day_text(request.first_session)} to {day_text(request.last_session)}", sessions, reasons,
-            actor.display_name, roles_text(actor.roles))
+            name, role, ref=ref, event_id=event.id, address=settings.address_lines, telephone=settings.telephone,
+            times=times, last_on=request.last_session, **extra)
+
+    def keep_letter(self, actor: Actor, letter: DecisionLetter, body: str, pdf: bytes) -> LetterSent:
+        """Keep a letter printed or saved for the family with the event it is about (its words and the PDF's
+        hash), recorded in the audit trail in the same transaction."""
+        require(actor.roles, "report.authorisations", who=actor.username)
+        import hashlib
+
+        from sqlalchemy import select
+
+        from ..store.models import RequestEventRow, RequestLetterRow, RequestRow
+        from . import audit
+
+        digest = hashlib.sha256(pdf).hexdigest()
+        with self.services.db.session() as session:
+            found = session.execute(select(RequestEventRow.id, RequestRow.id).join(RequestRow).where(
+                RequestEventRow.id == letter.event_id, RequestRow.ext_id == letter.ref)).first()
+            if found is None:
+                raise InvalidInput(Problem("event", f"{letter.ref} has no event {letter.event_id}"))
+            row = RequestLetterRow(request_id=found[1], event_id=found[0], kind=letter.decision,
+                                   printed_at=self.services.clock.now(), printed_by=actor.username,
+                                   to=" and ".join(letter.to) or "Parent or carer", body=body, pdf_sha256=digest)
+            session.add(row)
+            session.flush()
+            audit.record(session, actor, self.services.clock, "letter", "request", letter.ref,
+                         after={"event": letter.event_id, "kind": letter.decision, "to": row.to, "sha256": digest})
+            return LetterSent(row.id, row.event_id, row.kind, row.printed_at, row.printed_by, row.to, row.body)
+
+    def _letters_sent(self, request_id: int) -> tuple[LetterSent, ...]:
+        from sqlalchemy import select
+
+        from ..store.models import RequestLetterRow
+
+        with self.services.db.read_session() as session:
+            return tuple(LetterSent(r.id, r.event_id, r.kind, r.printed_at, r.printed_by, r.to, r.body)
+                         for r in session.scalars(select(RequestLetterRow).where(
+                             RequestLetterRow.request_id == request_id).order_by(RequestLetterRow.id)))
+
+    def _people(self, usernames: set[str]) -> dict[str, tuple[str, str]]:
+        """Each user's name and role in words (their staff record's, else the username and roles)."""
+        from sqlalchemy import select
+        from sqlalchemy.orm import selectinload
+
+        from ..store.models import UserRow
+
+        with self.services.db.read_session() as session:
+            return {u.username: (u.staff.name if u.staff else u.username,
+                                 (u.staff.role if u.staff and u.staff.role else "")
+                                 or roles_text(frozenset(u.roles.split(","))))
+                    for u in session.scalars(select(UserRow).options(selectinload(UserRow.staff))
+                                             .where(UserRow.username.in_(usernames)))}
+
+    def _signature(self, by: str, on_behalf_of: str | None) -> tuple[str, str]:
+        """Who signs: who decided, with their role; an acting head signs "for the headteacher"."""
+        people = self._people({by} | ({on_behalf_of} if on_behalf_of else set()))
+        name, role = people.get(by, (by, ""))
+        if on_behalf_of:
+            head = people.get(on_behalf_of, (on_behalf_of, ""))[0]
+            return name, f"Acting headteacher, for the headteacher ({head})"
+        return name, role
 
     def checks_register(self, actor: Actor) -> ChecksRegister:
         """Every active professional's safeguarding checks today (single-central-record style)."""
@@ -456,6 +631,42 @@ RULE_WORDS = {
     "NOT_SUSPENDED": "the sessions are suspended until a review meeting has been held",
     "CHECKS": "the therapist's safeguarding checks are not complete",
 }
+
+
+def _not_rebooked_words(item: str) -> str:
+    """A session a reinstatement could not re-book, in words for the family: its day and why, never who
+    holds the room (it may name another pupil)."""
+    day, _, why = item.partition(":")
+    why = why.lower()
+    if "taken" in why or "booked" in why or "clash" in why:
+        because = "the room is in use at that time"
+    elif "check" in why or "dbs" in why or "insurance" in why or "registration" in why:
+        because = "the therapist's safeguarding checks do not cover that day"
+    else:
+        because = "it could not be arranged"
+    return f"{day.strip()}: {because}"
+
+
+def _change_words(action: str, details: dict, reason: str | None) -> str:
+    """A session moved or cancelled, in words for the family (never naming another pupil)."""
+    session_on = details.get("session_on")
+    when = f"{day_text(date.fromisoformat(session_on))} at {details.get('session_at')}" if session_on else "a day"
+    space = details.get("space")
+    what = f"The session on {when}" + (f" in {space}" if space else "")
+    moved = details.get("moved_to")
+    if action == "session moved" and moved:
+        where = f", in {moved['space']}" if moved.get("space") and moved.get("space") != space else ""
+        moved_on = date.fromisoformat(moved["on"])
+        when_moved = "the same day" if session_on and moved_on.isoformat() == session_on else day_text(moved_on)
+        what += f" has moved to {moved['at']} {'on ' if when_moved != 'the same day' else ''}{when_moved}{where}"
+    else:
+        what += " has been cancelled"
+    if not reason or reason == PRIORITY_REASON:
+        why = ("the room was needed at that time for a therapy service that the school must provide (a statutory "
+               "or commissioned service), and these come first")
+    else:
+        why = reason
+    return f"{what}, because {why}."
 
 
 def _initials(name: str) -> str:

@@ -87,6 +87,7 @@ class HistoryEntry:
     action: str
     reason: str | None
     details: dict | None = None
+    id: int | None = None  # the request event's id (a letter about it names it)
 
     @property
     def verdicts(self) -> tuple[Verdict, ...] | None:
@@ -339,7 +340,7 @@ class RequestService:
             extends=row.extends.ext_id if row.extends else None, status=row.status,
             state=derived_state(row.status, row.first_session, row.last_session, self.clock.today()),
             results=results,
-            history=tuple(HistoryEntry(e.at, e.by, e.action, e.reason, e.details) for e in row.history)
+            history=tuple(HistoryEntry(e.at, e.by, e.action, e.reason, e.details, e.id) for e in row.history)
             if with_history else (),
             overrides=overrides, outside_school_day=row.outside_school_day,
             decision=decision.action if decision else None, decision_at=decision.at if decision else None,

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.calendar import Closure, SchoolCalendar, Term
-from ..domain.dataset import settings_problems, term_problems
+from ..domain.dataset import LETTERHEAD_KEYS, settings_problems, term_problems
 from ..domain.errors import InvalidInput
 from ..domain.permissions import require
 from ..domain.school import SchoolSettings
@@ -39,6 +39,7 @@ def _settings(values: dict[str, Any]) -> SchoolSettings:
         under_five_review_months=int(values["under_five_review_months"]),
         idle_lock_minutes=int(values.get("idle_lock_minutes", 10)),
         retention_years=int(values.get("retention_years", 31)),
+        address=values.get("address") or None, telephone=values.get("telephone") or None,
     )
 
 
@@ -75,6 +76,8 @@ class SchoolService:
         with self.db.read_session() as session:
             row = session.get(SchoolSettingsRow, 1)
             values = settings_dict(row)
+            for key in LETTERHEAD_KEYS:  # the screen edits them even when unset (and an undo clears them)
+                values.setdefault(key, None)
             if with_version:
                 values["version"] = row.version if row is not None else None
             return values
@@ -102,7 +105,8 @@ class SchoolService:
             else:
                 for column in ("school_name", "attendance_threshold_percent", "max_authorised_weeks",
                                "school_day_start", "school_day_end", "dbs_recheck_years",
-                               "under_five_review_months", "idle_lock_minutes", "retention_years"):
+                               "under_five_review_months", "idle_lock_minutes", "retention_years", "address",
+                               "telephone"):
                     setattr(row, column, getattr(new, column))
             old, changed = audit.changed_fields(before, settings_dict(new))
             if changed:

@@ -18,6 +18,7 @@ from ..domain.dataset import (
     EXTRA_DEFAULTS,
     EXTRA_SETTINGS_DEFAULTS,
     FORMAT,
+    LETTERHEAD_KEYS,
     ROW_EXTRAS,
     ROW_LATER_COLUMNS,
     ROW_TABLES,
@@ -150,7 +151,17 @@ def settings_row_from(settings: dict[str, Any]) -> SchoolSettingsRow:
         under_five_review_months=merged["under_five_review_months"],
         idle_lock_minutes=int(merged.get("idle_lock_minutes", EXTRA_SETTINGS_DEFAULTS["idle_lock_minutes"])),
         retention_years=int(merged.get("retention_years", EXTRA_SETTINGS_DEFAULTS["retention_years"])),
+        address=_letterhead(merged.get("address")), telephone=_letterhead(merged.get("telephone")),
     )
+
+
+def _letterhead(value: str | None) -> str | None:
+    """An address or telephone as kept: trimmed lines, None when blank."""
+    if value is None:
+        return None
+    lines = [line.strip() for line in value.replace("\r\n", "\n").split("\n")]
+    kept = "\n".join(line for line in lines if line)
+    return kept or None
 
 
 def settings_dict(row: SchoolSettingsRow | None) -> dict[str, Any]:
@@ -165,6 +176,7 @@ def settings_dict(row: SchoolSettingsRow | None) -> dict[str, Any]:
         "under_five_review_months": row.under_five_review_months,
         **{key: getattr(row, key) for key, default in EXTRA_SETTINGS_DEFAULTS.items()
            if getattr(row, key) is not None and getattr(row, key) != default},
+        **{key: getattr(row, key) for key in LETTERHEAD_KEYS if getattr(row, key)},
     }
 
 

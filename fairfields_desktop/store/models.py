@@ -62,6 +62,9 @@ class SchoolSettingsRow(Base):
     # pupils who left are kept until their date of birth + this many years (IRMS toolkit: SEN records)
     idle_lock_minutes: Mapped[int] = mapped_column(default=10, server_default="10")
     retention_years: Mapped[int] = mapped_column(default=31, server_default="31")
+    # the letterhead of letters to families: the postal address (one line each) and the telephone
+    address: Mapped[str | None] = mapped_column(Text)
+    telephone: Mapped[str | None] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -403,6 +406,23 @@ class RequestEventRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None]
     request: Mapped[RequestRow] = relationship(back_populates="history")
+
+
+class RequestLetterRow(Base):
+    """A letter to the family about one event of a request, as it was printed or saved: who, when, to whom,
+    its words (what the family was told) and the SHA-256 of the PDF. Never edited or removed."""
+
+    __tablename__ = "request_letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("request_events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # the event's action: approved, suspended, reinstated…
+    printed_at: Mapped[datetime]
+    printed_by: Mapped[str] = mapped_column(String(60))
+    to: Mapped[str] = mapped_column(Text)  # the addressees, as the letter greets them
+    body: Mapped[str] = mapped_column(Text)  # the letter's words, as printed
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
 
 
 class AdviceRequestRow(Base):

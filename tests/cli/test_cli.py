@@ -334,6 +334,28 @@ class TestReport:
         text = pdf_text(register)
         assert "r-001" in text and "r-002" in text and "r-003" in text
 
+    def test_a_letter_about_the_event_chosen_is_written_and_kept(self, cli, loaded, tmp_path):
+        def run(*args: str):
+            return cli("--db", loaded, "--as", "hcarter", "--today", "2026-11-23", *args, password="demo-head-2026")
+
+        assert run("requests", "decide", "r-002", "decline", "--reason", "no room free").code == 0
+        out = tmp_path / "letter.pdf"
+        unknown = run("report", "letter", "r-002", "--event", "9999", "--out", str(out))
+        assert unknown.code == 4 and "has no event 9999" in unknown.err and not out.exists()
+        result = run("report", "letter", "r-002", "--out", str(out))
+        assert result.code == 0, result.err
+        text = " ".join(pdf_text(out).split())
+        assert "not able to agree" in text and "Yours sincerely, Helen Carter Headteacher" in text
+        from fairfields_desktop.app import open_services
+
+        services = open_services(loaded)
+        try:
+            head = services.auth.sign_in("hcarter", "demo-head-2026")
+            [sent] = services.reports.letters_sent(head, "r-002")
+            assert sent.kind == "declined" and "no room free" in sent.body
+        finally:
+            services.close()
+
     def test_a_teacher_exports_the_calendar_of_their_own_class_only(self, cli, loaded, tmp_path):
         out = tmp_path / "willow.ics"
         other = cli("--db", loaded, "--as", "ttaylor", "--today", "2026-11-23", "calendar", "export", "--class",

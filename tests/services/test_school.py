@@ -78,3 +78,30 @@ class TestTerms:
         with pytest.raises(NotAllowed):
             sqlite_school.school.save_terms(actor(sqlite_school, "sbrown"), [])
         assert len(sqlite_school.school.terms()) == 3
+
+
+class TestLetterhead:
+    def test_the_address_and_telephone_are_kept_trimmed_and_carried_by_a_dump(self, sqlite_school, actor):
+        admin = actor(sqlite_school, "admin")
+        assert sqlite_school.school.settings_values()["address"] is None
+        assert "address" not in sqlite_school.dataset.dump(admin)["settings"]  # unset: not written
+        sqlite_school.school.update_settings(admin, {"address": "  Fairfields Lane \n\nLeeds LS6 2AB\n",
+                                                     "telephone": "0113 496 0000"})
+        saved = sqlite_school.school.settings()
+        assert saved.address_lines == ("Fairfields Lane", "Leeds LS6 2AB") and saved.telephone == "0113 496 0000"
+        settings = sqlite_school.dataset.dump(admin)["settings"]
+        assert (settings["address"], settings["telephone"]) == ("Fairfields Lane\nLeeds LS6 2AB", "0113 496 0000")
+        sqlite_school.school.update_settings(admin, {"address": "", "telephone": ""})
+        assert sqlite_school.school.settings().address is None and sqlite_school.school.settings().telephone is None
+
+    @pytest.mark.parametrize(("values", "words"), [
+        ({"telephone": "ring the office"}, "is not a telephone number"),
+        ({"telephone": "12"}, "is not a telephone number"),
+        ({"address": "x" * 401}, "at most 400 characters"),
+        ({"address": "\n".join("line" for _ in range(8))}, "more than 7 lines"),
+    ])
+    def test_a_bad_letterhead_is_refused_naming_the_field(self, sqlite_school, actor, values, words):
+        with pytest.raises(InvalidInput, match=words) as refused:
+            sqlite_school.school.update_settings(actor(sqlite_school, "admin"), values)
+        assert refused.value.problems[0].where == f"settings.{next(iter(values))}"
+        assert sqlite_school.school.settings().telephone is None

@@ -16,6 +16,7 @@ The one difference allowed: each path records itself in the target's audit trail
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import date, datetime, time
 from pathlib import Path
@@ -82,7 +83,9 @@ def build_school(services) -> None:
     amara = _pupil_id(services, AMARA)
 
     # the school: settings changed, a term closure added, a space out of use, a new user
-    services.school.update_settings(admin, {**services.school.settings_values(), "school_name": "Fairfields"})
+    services.school.update_settings(admin, {**services.school.settings_values(), "school_name": "Fairfields",
+                                            "address": "Fairfields Lane\nLeeds LS6 2AB",
+                                            "telephone": "0113 496 0000"})
     terms = services.school.terms_values()
     terms[0]["closures"].append({"from": "2026-12-11", "to": "2026-12-11", "why": "Staff training"})
     services.school.save_terms(admin, terms)
@@ -141,6 +144,11 @@ def build_school(services) -> None:
     services.requests.decide(senco, "r-001", "review-meeting", on=date(2026, 12, 2),
                              attendees="Abena Osei, Karen Walsh, Tom Taylor", reason="resume in January")
     services.requests.decide(head, "r-001", "reinstate", reason="agreed at the review")
+    # the letter about the suspension, printed for the family: kept with its event
+    from fairfields_desktop.reports.make import make
+
+    [suspended] = [e for e in services.reports.letter_events(head, "r-001") if e.action == "suspended"]
+    make(services, head, "letter", io.BytesIO(), ref="r-001", event_id=suspended.id, keep=True)
     services.requests.clock = services.clock
     services.bookings.clock = services.clock
     services.requests.decide(head, "r-003", "approve")

@@ -273,3 +273,55 @@ def test_a_period_with_no_review_makes_no_batch(qtbot, screen_for, monkeypatch, 
     screen.batch_to.setDate(QDate(2027, 4, 1))
     qtbot.mouseClick(screen.make_packs_button, LEFT)
     assert screen.batch_label.text() == "The end of the period is before its start."
+
+
+def test_the_letter_is_about_the_event_chosen_and_a_saved_letter_shows_in_the_history(
+        qtbot, screen_for, sqlite_school, actor, monkeypatch, tmp_path):
+    import os
+    from datetime import date
+
+    from fairfields_desktop.services.context import Clock
+    from fairfields_desktop.ui.views.requests_view import RequestsScreen
+
+    head, senco = actor(sqlite_school, "hcarter"), actor(sqlite_school, "mokafor")
+    sqlite_school.requests.decide(head, "r-001", "approve")
+    sqlite_school.clock = sqlite_school.requests.clock = sqlite_school.bookings.clock = Clock(date(2026, 12, 2))
+    sqlite_school.requests.decide(head, "r-001", "suspend", reason="the sessions clash with the phonics group")
+    sqlite_school.requests.decide(senco, "r-001", "review-meeting", on=date(2026, 12, 2),
+                                  attendees="Abena Osei (mother), Karen Walsh (OT)", reason="resume in January")
+    sqlite_school.requests.decide(head, "r-001", "reinstate", reason="agreed at the review")
+    screen = screen_for("hcarter")
+    click_report(qtbot, screen, "letter")
+    words = [screen.event_combo.itemText(i) for i in range(screen.event_combo.count())]
+    assert words == ["Reinstated on 2 Dec 2026 by Helen Carter",
+                     "Review meeting held on 2 Dec 2026 by Michael Okafor",
+                     "Suspended on 2 Dec 2026 by Helen Carter", "Approved on 23 Nov 2026 by Helen Carter"]
+    assert screen.event_combo.currentIndex() == 0  # the latest by default
+    screen.event_combo.setCurrentIndex(2)  # the suspension, chosen explicitly
+    preview(qtbot, screen)
+    assert screen.document.pageCount() == 1
+    out = tmp_path / "letter.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(out), "PDF files (*.pdf)"))
+    qtbot.mouseClick(screen.save_button, LEFT)
+    text = " ".join(pdf_text(out).split())
+    assert "the school suspended Amara Osei's sessions with Karen Walsh" in text and "restart from" not in text
+    assert screen.message.text().endswith("The request's history shows the letter was sent.")
+    assert screen.event_combo.currentText() == "Suspended on 2 Dec 2026 by Helen Carter; letter sent 2 Dec 2026"
+    shots = os.environ.get("FAIRFIELDS_SCREENSHOTS")
+    if shots:
+        screen.grab().save(str(Path(shots) / "reports-letter-event.png"))
+
+    requests = RequestsScreen(sqlite_school, head)
+    qtbot.addWidget(requests)
+    requests.show()
+    from fairfields_desktop.ui.models.base import ITEM_ROLE
+
+    requests.filter.setCurrentIndex(requests.filter.findData("all"))
+    refs = [requests.proxy.data(requests.proxy.index(r, 0), ITEM_ROLE).ref for r in range(requests.proxy.rowCount())]
+    requests.table.selectRow(refs.index("r-001"))
+    history = [requests.history.row(r) for r in range(requests.history.rowCount())]
+    assert [(h.action, h.reason) for h in history][-1] == (
+        "letter sent", "Letter sent to the family on 2 Dec 2026 (suspended)")
+    if shots:
+        requests.resize(1300, 850)
+        requests.grab().save(str(Path(shots) / "requests-history-letter.png"))

@@ -95,3 +95,22 @@ class TestModels:
         index = terms.index(0, TermsModel.FIRST_DAY)
         assert terms.data(index) == "Thu 03 Sep 2026"
         assert terms.data(index, Qt.ItemDataRole.EditRole) == "2026-09-03"
+
+
+class TestLetterheadSettings:
+    def test_an_admin_types_the_address_and_telephone_for_the_letters(self, screen_for, sqlite_school, qtbot):
+        screen = screen_for("admin")
+        screen.address.setPlainText("Fairfields Lane\nLeeds LS6 2AB")
+        qtbot.keyClicks(screen.telephone, "0113 496 0000")
+        with qtbot.waitSignal(screen.settings_saved, timeout=2000):
+            qtbot.mouseClick(screen.save_settings_button, Qt.MouseButton.LeftButton)
+        saved = sqlite_school.school.settings()
+        assert saved.address_lines == ("Fairfields Lane", "Leeds LS6 2AB") and saved.telephone == "0113 496 0000"
+
+    def test_a_telephone_that_is_not_one_is_refused_in_words(self, screen_for, sqlite_school, qtbot):
+        screen = screen_for("admin")
+        qtbot.keyClicks(screen.telephone, "ask at reception")
+        qtbot.mouseClick(screen.save_settings_button, Qt.MouseButton.LeftButton)
+        assert "Telephone" in screen.settings_message.text() and "not a telephone number" in \
+            screen.settings_message.text()
+        assert sqlite_school.school.settings().telephone is None

@@ -28,7 +28,7 @@ STATE_WORDS = {
     "declined": "declined", "suspended": "suspended", "ended": "ended",
 }
 SETTING_WORDS = {"in_school": "in school", "off_site": "off site"}
-ACTION_WORDS = {"review meeting": "review meeting held"}
+ACTION_WORDS = {"review meeting": "review meeting held", "letter sent": "letter sent to the family"}
 #: pale backgrounds (dark text keeps WCAG AA contrast); the words say it too, colour is never alone
 MET_BACKGROUND, NOT_MET_BACKGROUND = "#e6f4ea", "#fbe3e3"
 #: the text on those backgrounds: fixed with them, so a high-contrast palette's white text cannot vanish on them

@@ -134,6 +134,7 @@ class ReportsScreen(QWidget):
         self._shown: tuple | None = None  # the choices the preview was made from
         self._shown_path: Path | None = None
         self._shown_title = ""
+        self._shown_made: Any = None
         self._batch: Any = None
         self._batch_outcome: tuple | None = None
         self._batch_errors: list[tuple[str, str]] = []
@@ -185,6 +186,13 @@ class ReportsScreen(QWidget):
         self.visits_to = _date_edit(today, "Visits to")
         self.request_combo = QComboBox()
         self.request_combo.setAccessibleName("Request decided")
+        self._events_of: str | None = None  # the request whose events the event box lists
+        self.event_combo = QComboBox()
+        self.event_combo.setObjectName("letterEvent")
+        self.event_combo.setAccessibleName("Which event the letter is about")
+        self.event_combo.setToolTip("Each decision, review meeting and session moved has its own letter, written "
+                                    "from that event; the latest comes first")
+        self.request_combo.currentIndexChanged.connect(lambda _index: self.reload_events())
         self.request_hint = QLabel("")
         self.request_hint.setObjectName("hint")
         self.request_hint.setWordWrap(True)
@@ -313,6 +321,7 @@ class ReportsScreen(QWidget):
             row("&To", self.auth_to)
         elif key == "letter":
             row("Re&quest", self.request_combo)
+            row("E&vent", self.event_combo)
             form.addRow(self.request_hint)
         elif key == "visits":
             row("Fro&m", self.visits_from)
@@ -339,8 +348,27 @@ class ReportsScreen(QWidget):
                                                   for r in decided])
                 self.request_hint.setText("" if decided else
                                           "No request has been decided yet: a letter follows a decision.")
+                self.reload_events()
         except FairfieldsError as exc:
             self.message.setText(failure_text(exc, "Cannot list what reports are about"))
+
+    def reload_events(self) -> None:
+        """The chosen request's events the family must hear of, the latest first (the letter's default)."""
+        ref = self.request_combo.currentData()
+        try:
+            events = self.services.reports.letter_events(self.actor, ref) if ref else ()
+        except FairfieldsError as exc:
+            self.message.setText(failure_text(exc, "Cannot list the request's events"))
+            events = ()
+        kept = self.event_combo.currentData() if ref == self._events_of else None
+        self._events_of = ref
+        self.event_combo.blockSignals(True)
+        self.event_combo.clear()
+        for event in reversed(events):
+            self.event_combo.addItem(event.words, event.id)
+        index = self.event_combo.findData(kept) if kept is not None else -1
+        self.event_combo.setCurrentIndex(index if index >= 0 else (0 if events else -1))
+        self.event_combo.blockSignals(False)
 
     @staticmethod
     def _refill(combo: QComboBox, entries: list[tuple[str, object]]) -> None:
@@ -394,7 +422,7 @@ class ReportsScreen(QWidget):
         if key == "letter":
             if self.request_combo.currentData() is None:
                 return "Choose a decided request first: a letter follows the headteacher's decision."
-            return key, {"ref": self.request_combo.currentData()}
+            return key, {"ref": self.request_combo.currentData(), "event_id": self.event_combo.currentData()}
         return key, {}
 
     @staticmethod
@@ -470,6 +498,7 @@ class ReportsScreen(QWidget):
         if previous is not None and previous != path:
             previous.unlink(missing_ok=True)
         self._shown, self._shown_path, self._shown_title = signature, path, made.title
+        self._shown_made = made
         self.preview_stack.setCurrentWidget(self.view)
         self.view.pageNavigator().jump(0, QPointF(0, 0))
         self.status.setText(f"{made.title} — {pages_text(self.document.pageCount())}")
@@ -505,6 +534,7 @@ class ReportsScreen(QWidget):
         if pages:
             self.message.setText(f"Sent {self._shown_title} to {printer.printerName() or 'the printer'} "
                                  f"({pages_text(pages)}).")
+            self.keep_letter(self._shown_made, self._shown_path)
 
     def print_to(self, printer: QPrinter) -> int:
         """Draw every page of the shown report on ``printer``, each scaled to fit the paper; the page count."""
@@ -558,6 +588,7 @@ class ReportsScreen(QWidget):
                 self.message.setText(f"Not saved: {exc.strerror or exc} ({target}).")
                 return
             self.message.setText(f"Saved {self._shown_title} to {target}.")
+            self.keep_letter(self._shown_made, target)
             return
 
         def saved(made: Any, out: Path, _signature: tuple) -> None:
@@ -568,8 +599,23 @@ class ReportsScreen(QWidget):
                 self.message.setText(f"Not saved: {exc.strerror or exc} ({target}).")
                 return
             self.message.setText(f"Saved {made.title} to {target}.")
+            self.keep_letter(made, target)
 
         self._make(part, saved)
+
+    def keep_letter(self, made: Any, path: Path | None) -> None:
+        """A letter printed or saved is kept with its event (the request's history shows it was sent)."""
+        if made is None or made.key != "letter" or path is None:
+            return
+        from ...reports.make import keep_letter
+
+        try:
+            keep_letter(self.services, self.actor, made, path)
+        except FairfieldsError as exc:
+            self.message.setText(self.message.text() + " " + failure_text(exc, "The letter was not recorded"))
+            return
+        self.message.setText(self.message.text() + " The request's history shows the letter was sent.")
+        self.reload_events()
 
     # --- the batch of review packs (a worker process) -------------------------------------------------
     def _batch_group(self, today: date) -> QGroupBox:

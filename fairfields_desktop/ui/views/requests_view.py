@@ -28,7 +28,7 @@ from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.lifecycle import ACTIONS, DECISIONS, NOT_RECORDED, allowed_actions, compare, requirements
 from ...domain.permissions import allowed
 from ...domain.rules import RuleResult
-from ...services.requests import DecisionResult, RequestView
+from ...services.requests import DecisionResult, HistoryEntry, RequestView
 from ..shortcuts import add_shortcut
 from ..models.base import ITEM_ROLE, fit_columns, tune_table
 from ..models.requests import (
@@ -264,7 +264,7 @@ class RequestsScreen(QWidget):
                 f"Status: <b>{escape(state_text(view.state))}</b> · {escape(verdict_text(view))}")
             self.show_rules(view)
             self.overrides.set_rows(list(view.overrides))
-            self.history.set_rows(list(view.history))
+            self.history.set_rows(self.history_rows(view))
             for table in (self.overrides_table, self.history_table):
                 table.resizeColumnsToContents()
                 table.resizeRowsToContents()
@@ -294,6 +294,16 @@ class RequestsScreen(QWidget):
         self.panel.title.setText(f"<b>Rules at the decision</b> ({escape(when)}; today's shown beside where "
                                  "they differ)")
         self.panel.set_results(rows)
+
+    def history_rows(self, view: RequestView) -> list[HistoryEntry]:
+        """The request's events, with each letter sent to the family about one of them, in time order."""
+        try:
+            sent = self.services.reports.letters_sent(self.actor, view.ref)
+        except FairfieldsError:
+            sent = ()
+        letters = [HistoryEntry(s.printed_at, s.printed_by, "letter sent", s.words, {"event": s.event_id})
+                   for s in sent]
+        return sorted([*view.history, *letters], key=lambda e: e.at)
 
     def update_buttons(self) -> None:
         """Exactly the actions the request's status allows (domain.lifecycle), for who may take them."""

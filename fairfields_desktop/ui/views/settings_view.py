@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -50,6 +51,8 @@ FIELD_LABELS = {
     "under_five_review_months": "Under-five review every",
     "idle_lock_minutes": "Lock the window after",
     "retention_years": "Keep leavers' records for",
+    "address": "Postal address",
+    "telephone": "Telephone",
     "name": "name",
     "first_day": "first day",
     "last_day": "last day",
@@ -219,8 +222,19 @@ class SettingsScreen(QWidget):
         self.retention.setRange(25, 100)
         self.retention.setSuffix(" years from birth")
         self.retention.setObjectName("retentionYears")
+        self.address = QPlainTextEdit()
+        self.address.setObjectName("schoolAddress")
+        self.address.setTabChangesFocus(True)
+        self.address.setPlaceholderText("One line each, e.g.\nFairfields Lane\nLeeds\nLS6 2AB")
+        self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 5 + 12)
+        self.telephone = QLineEdit()
+        self.telephone.setObjectName("schoolTelephone")
+        self.telephone.setPlaceholderText("e.g. 0113 496 0000")
         rows = (
             ("Sc&hool name", self.school_name, "The name printed on every report"),
+            ("Postal address, l&ine by line", self.address,
+             "The school's address, printed at the head of every letter to a family"),
+            ("Telephone", self.telephone, "The school's telephone number, printed at the head of every letter"),
             ("&Attendance threshold", self.threshold,
              "Good attendance for independent therapy in the school day: at or above this figure"),
             ("&Maximum weeks", self.max_weeks, "The longest authorisation without an extension"),
@@ -240,7 +254,7 @@ class SettingsScreen(QWidget):
             widget.setAccessibleName(label.replace("&", ""))
             widget.setAccessibleDescription(tip)
             widget.setEnabled(self.can_edit_settings)
-            widget.setMaximumWidth(420 if widget is self.school_name else 200)
+            widget.setMaximumWidth(420 if widget in (self.school_name, self.address) else 200)
             form.addRow(label, widget)
         self.save_settings_button = QPushButton("Save settings")
         self.save_settings_button.setObjectName("saveSettings")
@@ -348,6 +362,8 @@ class SettingsScreen(QWidget):
         self.under_five.setValue(int(values["under_five_review_months"]))
         self.idle_lock.setValue(int(values.get("idle_lock_minutes", 10)))
         self.retention.setValue(int(values.get("retention_years", 31)))
+        self.address.setPlainText(values.get("address") or "")
+        self.telephone.setText(values.get("telephone") or "")
 
     def load_terms(self) -> None:
         if self.terms_watch is not None:
@@ -370,6 +386,8 @@ class SettingsScreen(QWidget):
             "under_five_review_months": self.under_five.value(),
             "idle_lock_minutes": self.idle_lock.value(),
             "retention_years": self.retention.value(),
+            "address": self.address.toPlainText().strip(),
+            "telephone": self.telephone.text().strip(),
         }
 
     # --- slots ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ An off-site session logged outside the authorised day or times is refused, unles
 acting head) lets the pupil go with a reason: the session keeps the reason and who gave it.
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-07 16:00:00
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0014'
-down_revision = '0011'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
