@@ -177,6 +177,7 @@ def _request(services, actor) -> dict:
     """A new request submitted each round (a declined one cannot be decided again)."""
     head = actor("hcarter")
     values = services.requests.values(head, "r-002")
+    values["outside_school_day"] = "the family works shifts; the clinic sees children only in the day"
     saved = services.requests.save_draft(head, {k: v for k, v in values.items() if k not in ("id", "version")},
                                          submit=True)
     return {"ref": saved.ref}
