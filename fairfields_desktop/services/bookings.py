@@ -45,6 +45,7 @@ from ..store.models import (
     ClassRow,
     ProfessionalRow,
     PupilRow,
+    RequestRow,
     SchoolSettingsRow,
     SpaceClosureRow,
     SpaceRow,
@@ -88,6 +89,10 @@ class Block:
     cancel_reason: str | None = None
     notes: str | None = None  # only for the roles that may read them (bookings.view_notes)
     title_needs_review: bool = False  # the title names a pupil: an administrator mends it
+    request_ref: str | None = None  # the approved request that made it ("r-003")
+    #: booked directly by the headteacher without a request: True; her reason only for those who read notes
+    direct: bool = False
+    direct_reason: str | None = None
 
     @property
     def who(self) -> str:
@@ -295,9 +300,10 @@ class BookingService:
         query = (select(occ.id, booking.id, booking.ext_id, occ.space_id, space.name, occ.starts_at, occ.ends_at,
                         occ.status, pro.kind, pro.name, pro.ext_id, booking.purpose, booking.repeat_weekly_until,
                         occ.cancelled_by, occ.cancelled_at, occ.cancel_reason, booking.notes,
-                        booking.title_needs_review)
+                        booking.title_needs_review, RequestRow.ext_id, booking.direct_reason)
                  .join(booking, booking.id == occ.booking_id).join(space, space.id == occ.space_id)
                  .outerjoin(pro, pro.id == booking.professional_id)
+                 .outerjoin(RequestRow, RequestRow.id == booking.request_id)
                  # a booking lies inside one day, so it starts at most a day before ``first``: that bound
                  # lets the (space, start) index narrow the search
                  .where(occ.starts_at < last, occ.ends_at > first, occ.starts_at > first - timedelta(days=1))
@@ -337,7 +343,8 @@ class BookingService:
                       end=r[6], status=r[7], kind=r[8] or "school", professional=r[9], professional_id=r[10],
                       staff=tuple(staff.get(r[1], ())), pupils=tuple(pupils.get(r[1], ())), title=titles[r[1]],
                       repeating=r[12] is not None, cancelled_by=r[13], cancelled_at=r[14], cancel_reason=r[15],
-                      notes=r[16] if who.notes else None, title_needs_review=bool(r[17]))
+                      notes=r[16] if who.notes else None, title_needs_review=bool(r[17]), request_ref=r[18],
+                      direct=r[19] is not None, direct_reason=r[19] if who.notes else None)
                 for r in rows]
 
     def blocks_by_id(self, session: Session, occurrence_ids: Iterable[int], *, reader: Actor) -> list[Block]:

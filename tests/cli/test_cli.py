@@ -215,7 +215,7 @@ class TestImportMis:
 class TestBook:
     def test_a_weekly_booking_lists_every_date_it_booked(self, cli, loaded):
         result = cli("--db", loaded, "--as", "sbrown", "book", "Therapy Room 1", "2026-12-01T10:15",
-                     "2026-12-01T10:45", "--for", "ind-ot-1", "--pupil", "Z319700118114", "--weekly-until",
+                     "2026-12-01T10:45", "--for", "nhs-physio-1", "--pupil", "Z319700118114", "--weekly-until",
                      "2026-12-18", "--json", password="demo-office-2026")
         assert result.code == 0, result.err
         bookings = json.loads(result.out)["bookings"]
