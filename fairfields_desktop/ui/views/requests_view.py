@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.permissions import allowed
-from ...services.requests import DecisionResult, RequestView
+from ...services.requests import DecisionResult, RequestView, sessions_summary
 from ..shortcuts import add_shortcut
 from ..models.base import ITEM_ROLE, fit_columns, tune_table
 from ..models.requests import (
@@ -196,6 +196,7 @@ class RequestsScreen(QWidget):
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
+        layout.addWidget(self._sessions_label())
         layout.addLayout(row)
         layout.addWidget(self.decider_hint)
         layout.addWidget(splitter, 1)
@@ -263,7 +264,34 @@ class RequestsScreen(QWidget):
             for table in (self.overrides_table, self.history_table):
                 table.resizeColumnsToContents()
                 table.resizeRowsToContents()
+        self.show_sessions(view)
         self.update_buttons()
+
+    # --- the request's sessions (the bookings it made) ------------------------------------------------
+    def _sessions_label(self) -> QLabel:
+        self.sessions = QLabel("")
+        self.sessions.setObjectName("requestSessions")
+        self.sessions.setWordWrap(True)
+        self.sessions.setAccessibleName("The request's sessions")
+        self.sessions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                              | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sessions.setVisible(False)
+        return self.sessions
+
+    def show_sessions(self, view: RequestView | None) -> None:
+        """"Sessions: 10 booked in Therapy Room 2 (2 cancelled: …)", each date in the tooltip; for a decided
+        request only (an undecided one has no bookings yet)."""
+        if view is None or view.status in ("draft", "submitted", "declined"):
+            self.sessions.setVisible(False)
+            return
+        try:
+            found = self.services.requests.sessions_of(self.actor, view.ref)
+        except FairfieldsError as exc:
+            self.sessions.setText(f"Sessions could not be read: {exc}")
+        else:
+            self.sessions.setText(f"<b>Sessions:</b> {escape(sessions_summary(found))}")
+            self.sessions.setToolTip("\n".join(s.text() for s in found))
+        self.sessions.setVisible(True)
 
     def update_buttons(self) -> None:
         status = self.current.status if self.current else None
