@@ -26,10 +26,9 @@ def needs_authorisation(kind: str, has_pupils: bool, start: datetime, end: datet
 def independent_refusal(professional: str) -> str:
     """Why a booking of an independent therapist with pupils in the school day is refused, and the way on."""
     return (f"{professional} is an independent therapist: an independent therapist works with a pupil in the "
-            "school day only under the headteacher's authorisation. Start a request for the headteacher (the "
-            "booking window offers \"Start a request for the headteacher…\"), or ask the headteacher, who alone "
-            "may book it directly with a recorded reason. A meeting or an observation without pupils can be "
-            "booked as it is")
+            "school day only under the headteacher's authorisation. Start a request for the headteacher (in the "
+            "window: Requests, New request), or ask the headteacher, who alone may book it directly with a "
+            "recorded reason. A meeting or an observation without pupils can be booked as it is")
 
 
 def overlaps(start_a: datetime, end_a: datetime, start_b: datetime, end_b: datetime) -> bool:
