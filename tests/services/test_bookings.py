@@ -10,7 +10,6 @@ import vobject
 from fairfields_desktop.domain.errors import InvalidInput, NotAllowed, Refused
 from fairfields_desktop.services.bookings import BookingDraft
 
-
 #: an independent therapist with a pupil in the school day is booked by an approved request, or directly by
 #: the headteacher with a reason: the tests of priority book their independent sessions so
 HEADS_REASON = "Parent-arranged OT, agreed at the annual review while the request is considered"
