@@ -693,17 +693,20 @@ next(b for b in data["bookings"] if b["purpose"] == "Art therapy (parent-arrange
     "Parent-arranged art therapy named in the pupil's EHCP outcomes: agreed for the autumn term by the headteacher "
     "while a request for the spring term is prepared")
 
-# The sessions of each approved in-school request hold its space: approving booked them, and each booking
-# names its request (its `row.request_id`: a request's database id is its place in the list). Suspending or
-# ending the request cancels them.
+# The sessions still to come of each approved in-school request hold its space, and each booking names its
+# request (its `row.request_id`: a request's database id is its place in the list): suspending or ending the
+# request cancels them. (The demo's records start on DEMO_TODAY: the sessions before it are not on them.)
 for position, r in enumerate(data["requests"], start=1):
     if r["status"] == "approved" and r["setting"] == "in_school" and r["space"]:
         discipline = next(p["discipline"] for p in data["professionals"] if p["id"] == r["professional"])
+        first = d(r["first_session"])
+        while first < DEMO_TODAY:
+            first += dt.timedelta(days=7)
         data["bookings"].append({
             "id": f"b-{len(data['bookings']) + 1:03d}",
             "space": r["space"],
-            "start": f"{r['first_session']}T{r['start_time']}",
-            "end": f"{r['first_session']}T{r['end_time']}",
+            "start": f"{first.isoformat()}T{r['start_time']}",
+            "end": f"{first.isoformat()}T{r['end_time']}",
             "professional": r["professional"],
             "staff": [r["class_staff"]] if r["class_staff"] else [],
             "pupils": [r["pupil"]],
