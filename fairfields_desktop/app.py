@@ -80,7 +80,6 @@ class Services:
 
     def __post_init__(self) -> None:
         self.auth = AuthService(self.db, self.clock)
-        self.dataset = DatasetService(self.db, self.clock)
         self.school = SchoolService(self.db, self.clock)
         self.pupils = PupilService(self.db, self.clock)
         self.professionals = ProfessionalService(self.db, self.clock)
@@ -88,6 +87,7 @@ class Services:
         self.mis = MisImportService(self.db, self.clock)
         self.bookings = BookingService(self.db, self.clock)
         self.requests = RequestService(self.db, self.clock, self.bookings)
+        self.dataset = DatasetService(self.db, self.clock, self.requests)
         self.due = DueService(self.db, self.clock)
         self.sessions = SessionService(self.db, self.clock, self.bookings)
         self.advice = AdviceService(self.db, self.clock)

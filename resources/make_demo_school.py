@@ -692,6 +692,34 @@ data["requests"] += [
             [hist("2026-11-20T11:00", "mokafor", "submitted", "Extension of the autumn OT block")]),
 ]
 
+# Grace's art therapy was booked directly by the headteacher, with her reason (no request was made for it)
+next(b for b in data["bookings"] if b["purpose"] == "Art therapy (parent-arranged)")["direct_reason"] = (
+    "Parent-arranged art therapy named in the pupil's EHCP outcomes: agreed for the autumn term by the headteacher "
+    "while a request for the spring term is prepared")
+
+# The sessions still to come of each approved in-school request hold its space, and each booking names its
+# request (its `row.request_id`: a request's database id is its place in the list): suspending or ending the
+# request cancels them. (The demo's records start on DEMO_TODAY: the sessions before it are not on them.)
+for position, r in enumerate(data["requests"], start=1):
+    if r["status"] == "approved" and r["setting"] == "in_school" and r["space"]:
+        discipline = next(p["discipline"] for p in data["professionals"] if p["id"] == r["professional"])
+        first = d(r["first_session"])
+        while first < DEMO_TODAY:
+            first += dt.timedelta(days=7)
+        data["bookings"].append({
+            "id": f"b-{len(data['bookings']) + 1:03d}",
+            "space": r["space"],
+            "start": f"{first.isoformat()}T{r['start_time']}",
+            "end": f"{first.isoformat()}T{r['end_time']}",
+            "professional": r["professional"],
+            "staff": [r["class_staff"]] if r["class_staff"] else [],
+            "pupils": [r["pupil"]],
+            "purpose": f"Independent {discipline.replace('_', ' ')} ({r['id']})",
+            "repeat_weekly_until": r["last_session"],
+            "status": "booked",
+            "row": {"request_id": position},
+        })
+
 # ----- advice requests ----------------------------------------------------------------
 
 
@@ -1194,7 +1222,12 @@ def check(data: dict, original: dict) -> dict:  # noqa: C901 - one long list of 
         need(b["id"] not in bookings, where + ": duplicate id")
         bookings[b["id"]] = b
         keys_exact(b, ["id", "space", "start", "end", "professional", "staff", "pupils", "purpose",
-                       "repeat_weekly_until", "status"], where)
+                       "repeat_weekly_until", "status"], where, optional=("row", "direct_reason"))
+        request_id = (b.get("row") or {}).get("request_id")
+        if request_id is not None:
+            made_by = data["requests"][request_id - 1]
+            need(made_by["status"] == "approved" and made_by["space"] == b["space"]
+                 and made_by["pupil"] in b["pupils"] and made_by["id"] in b["purpose"], where + ": its request")
         start, end = dt.datetime.fromisoformat(b["start"]), dt.datetime.fromisoformat(b["end"])
         need(start.date() == end.date(), where + ": not the same day")
         need(start < end, where + ": end not after start")
@@ -1220,7 +1253,9 @@ def check(data: dict, original: dict) -> dict:  # noqa: C901 - one long list of 
         if b["professional"]:
             resources.add(("professional", b["professional"]))
         for day in weekly_dates(start.date(), until):
-            occupancy.append((b["id"], day, start.time(), end.time(), resources))
+            # a request's own booking holds the slot the request holds: one label, never a clash with itself
+            label = data["requests"][request_id - 1]["id"] if request_id is not None else b["id"]
+            occupancy.append((label, day, start.time(), end.time(), resources))
 
     # requests
     requests = {r["id"]: r for r in data["requests"]}

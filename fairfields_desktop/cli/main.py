@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     book.add_argument("--weekly-until", type=_date, metavar="DATE", help="repeat weekly on school days until DATE")
     book.add_argument("--skip", action="append", type=_date, default=[], metavar="DATE",
                       help="leave out a date of the series (repeatable)")
+    book.add_argument("--reason", metavar="TEXT", help="the headteacher only: why an independent therapist is "
+                      "booked with pupils in the school day without an approved request (kept on the booking)")
     book.add_argument("--json", action="store_true", help="print the result as JSON")
 
     calendar = sub.add_parser("calendar", help="bookings as an iCalendar (.ics) file, for Outlook")
@@ -257,7 +259,10 @@ class Runner:
                 raise NotAllowed("--demo fills an empty database only: this one already holds a school")
             counts = services.dataset.load_demo()
             self.say(f"demo school loaded: {counts['pupils']} pupils, {counts['professionals']} professionals, "
-                     f"{counts['spaces']} spaces, {counts['bookings']} bookings")
+                     f"{counts['spaces']} spaces, {counts['bookings']} bookings"
+                     + (f", {counts['request_sessions_booked']} sessions of approved requests booked"
+                        if counts.get("request_sessions_booked") else ""))
+            self._say_problems(counts.problems)
         self.say(f"{info.description} is ready (schema {info.schema_revision})")
         return EXIT_OK
 
@@ -269,7 +274,16 @@ class Runner:
         actor = self.actor(required=False) if self.args.as_user and not services.dataset.is_empty() else None
         counts = services.dataset.load(doc, actor)
         self.say(f"loaded {path.name}: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+        self._say_problems(counts.problems)
         return EXIT_OK
+
+    def _say_problems(self, problems: Sequence[str]) -> None:
+        """What a load could not do (an approved request's session whose space is taken), each on a line."""
+        if problems:
+            self.say(f"{len(problems)} session(s) of approved requests could not be booked (left unbooked; "
+                     "book them by hand or move what holds the space):")
+            for problem in problems:
+                self.say(f"  {problem}")
 
     def cmd_dump(self) -> int:
         actor = self.actor()
@@ -322,7 +336,7 @@ class Runner:
         actor = self.actor()
         draft = BookingDraft(space=args.space, start=args.start, end=end, professional=args.professional,
                              staff=tuple(args.staff or ()), pupils=tuple(args.pupil), title=args.purpose,
-                             notes=args.notes, weekly_until=args.weekly_until)
+                             notes=args.notes, weekly_until=args.weekly_until, direct_reason=args.reason)
         try:
             blocks = self.services().bookings.book(actor, draft, skip=args.skip)
         except Refused as exc:

@@ -15,6 +15,22 @@ PRIORITY = {"statutory": 2, "commissioned": 2, "school": 2, "independent": 1}
 PRIORITY_REASON = "priority to a statutory/commissioned service"
 
 
+def needs_authorisation(kind: str, has_pupils: bool, start: datetime, end: datetime, day_start: time,
+                        day_end: time) -> bool:
+    """An independent professional working with pupils at a time that touches the school day: only an
+    approved request (or the headteacher, with a recorded reason) may book it. Meetings and observations
+    without pupils, and anything wholly outside the school day, are not such sessions."""
+    return kind == "independent" and has_pupils and start.time() < day_end and end.time() > day_start
+
+
+def independent_refusal(professional: str) -> str:
+    """Why a booking of an independent therapist with pupils in the school day is refused, and the way on."""
+    return (f"{professional} is an independent therapist: an independent therapist works with a pupil in the "
+            "school day only under the headteacher's authorisation. Start a request for the headteacher (in the "
+            "window: Requests, New request), or ask the headteacher, who alone may book it directly with a "
+            "recorded reason. A meeting or an observation without pupils can be booked as it is")
+
+
 def overlaps(start_a: datetime, end_a: datetime, start_b: datetime, end_b: datetime) -> bool:
     """Half-open ranges [start, end): one ending at 10:30 and one starting at 10:30 do not overlap."""
     return start_a < end_b and start_b < end_a

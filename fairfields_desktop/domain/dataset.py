@@ -617,10 +617,11 @@ def validate_dataset(doc: object) -> list[Problem]:
             check.add(f"{path}.purpose", "must be text")
         elif booking.get("purpose") is not None:
             check.text(booking, "purpose", path, required=False, limit=None)
-        if booking.get("notes") is not None and not isinstance(booking.get("notes"), str):
-            check.add(f"{path}.notes", "must be text")
-        elif booking.get("notes") is not None:
-            check.text(booking, "notes", path, required=False, limit=None)
+        for optional in ("notes", "direct_reason"):
+            if booking.get(optional) is not None and not isinstance(booking.get(optional), str):
+                check.add(f"{path}.{optional}", "must be text")
+            elif booking.get(optional) is not None:
+                check.text(booking, optional, path, required=False, limit=None)
         status = check.choice(booking, "status", path, BOOKING_STATUSES)
         until = check.day(booking, "repeat_weekly_until", path, required=False)
         if start is None or end is None:

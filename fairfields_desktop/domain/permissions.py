@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "bookings.view": EVERYONE,
     "bookings.create": frozenset({"office", "admin", "headteacher", "senco"}),
     "bookings.view_notes": frozenset({"headteacher", "senco"}),  # a booking's title is public, its notes are not
+    # an independent therapist with pupils in the school day without a request: the head alone, with a reason
+    "bookings.direct_independent": frozenset({"headteacher"}),
     "bookings.mend_titles": frozenset({"admin"}),  # titles that name a pupil, found by a migration or a load
     "spaces.out_of_use": frozenset({"admin"}),
     "sessions.mark": frozenset({"office", "teacher", "senco", "headteacher"}),

@@ -24,6 +24,8 @@ from ..domain.bookings import (
     Busy,
     booking_problems,
     free_slots,
+    independent_refusal,
+    needs_authorisation,
     may_displace,
     overlaps,
 )
@@ -88,6 +90,10 @@ class Block:
     cancel_reason: str | None = None
     notes: str | None = None  # only for the roles that may read them (bookings.view_notes)
     title_needs_review: bool = False  # the title names a pupil: an administrator mends it
+    request_ref: str | None = None  # the approved request that made it ("r-003")
+    #: booked directly by the headteacher without a request: True; her reason only for those who read notes
+    direct: bool = False
+    direct_reason: str | None = None
 
     @property
     def who(self) -> str:
@@ -140,6 +146,9 @@ class BookingDraft:
     title: str | None = None  # public: everyone who may see the booking reads it
     weekly_until: date | None = None
     notes: str | None = None  # for the roles that may read a booking's notes only
+    #: the headteacher's reason to book an independent therapist with pupils in the school day without a
+    #: request (anyone else giving one is refused); stored on the booking and in the audit
+    direct_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,11 @@ class BookingPlan:
     draft: BookingDraft
     dates: tuple[PlannedDate, ...]
     warnings: tuple[str, ...] = field(default=())
+    #: why the booking is refused as a whole: an independent therapist with pupils in the school day, with
+    #: no approved request and no reason of the headteacher's (None when it may be booked)
+    needs_request: str | None = None
+    #: the headteacher books it directly, with the draft's reason (stored on the booking)
+    direct: bool = False
 
     @property
     def clashing(self) -> tuple[PlannedDate, ...]:
@@ -184,7 +198,7 @@ class BookingPlan:
 
     @property
     def ok(self) -> bool:
-        return bool(self.dates) and not self.clashing
+        return bool(self.dates) and not self.clashing and self.needs_request is None
 
 
 @dataclass(frozen=True)
@@ -287,9 +301,10 @@ class BookingService:
         query = (select(occ.id, booking.id, booking.ext_id, occ.space_id, space.name, occ.starts_at, occ.ends_at,
                         occ.status, pro.kind, pro.name, pro.ext_id, booking.purpose, booking.repeat_weekly_until,
                         occ.cancelled_by, occ.cancelled_at, occ.cancel_reason, booking.notes,
-                        booking.title_needs_review)
+                        booking.title_needs_review, RequestRow.ext_id, booking.direct_reason)
                  .join(booking, booking.id == occ.booking_id).join(space, space.id == occ.space_id)
                  .outerjoin(pro, pro.id == booking.professional_id)
+                 .outerjoin(RequestRow, RequestRow.id == booking.request_id)
                  # a booking lies inside one day, so it starts at most a day before ``first``: that bound
                  # lets the (space, start) index narrow the search
                  .where(occ.starts_at < last, occ.ends_at > first, occ.starts_at > first - timedelta(days=1))
@@ -329,7 +344,8 @@ class BookingService:
                       end=r[6], status=r[7], kind=r[8] or "school", professional=r[9], professional_id=r[10],
                       staff=tuple(staff.get(r[1], ())), pupils=tuple(pupils.get(r[1], ())), title=titles[r[1]],
                       repeating=r[12] is not None, cancelled_by=r[13], cancelled_at=r[14], cancel_reason=r[15],
-                      notes=r[16] if who.notes else None, title_needs_review=bool(r[17]))
+                      notes=r[16] if who.notes else None, title_needs_review=bool(r[17]), request_ref=r[18],
+                      direct=r[19] is not None, direct_reason=r[19] if who.notes else None)
                 for r in rows]
 
     def blocks_by_id(self, session: Session, occurrence_ids: Iterable[int], *, reader: Actor) -> list[Block]:
@@ -432,7 +448,12 @@ class BookingService:
         require(actor.roles, "bookings.create", who=actor.username)
         self._may_write_notes(actor, draft.notes)
         with self.db.read_session() as session:
-            return self._plan(session, draft)
+            return self._plan(session, draft, actor)
+
+    def plan_in_session(self, session: Session, actor: Actor, draft: BookingDraft, *,
+                        for_request: bool = False) -> BookingPlan:
+        """The plan of a draft in the caller's transaction (a request's sessions, booked by a load)."""
+        return self._plan(session, draft, actor, for_request=for_request)
 
     def title_problem(self, actor: Actor, title: str | None) -> str | None:
         """Why ``title`` may not be a booking's title (it names a pupil on the roll), or None: what the
@@ -446,7 +467,10 @@ class BookingService:
         if (notes or "").strip():
             require(actor.roles, "bookings.view_notes", who=actor.username)
 
-    def _plan(self, session: Session, draft: BookingDraft) -> BookingPlan:
+    def _plan(self, session: Session, draft: BookingDraft, actor: Actor, *, for_request: bool = False) -> BookingPlan:
+        """What the draft would book, date by date; the one place every way of booking goes through, so the
+        window shows a refusal before "Book" as the command line meets it. ``for_request``: the bookings of
+        an approved request (the headteacher's authorisation itself)."""
         day_start, day_end, recheck = self._settings(session)
         problems = [Problem(f, m) for f, m in booking_problems(draft.start, draft.end, day_start, day_end)]
         space = session.scalar(select(SpaceRow).where(SpaceRow.name == draft.space))
@@ -498,7 +522,24 @@ class BookingService:
         if checks is not None:
             status = evaluate_checks(checks, draft.start.date(), recheck)
             warnings = tuple(f.message for f in status.warnings)
-        return BookingPlan(draft, tuple(planned), warnings)
+        needs_request, direct = self._authorisation(actor, draft, pro, day_start, day_end, for_request)
+        return BookingPlan(draft, tuple(planned), warnings, needs_request, direct)
+
+    @staticmethod
+    def _authorisation(actor: Actor, draft: BookingDraft, pro: ProfessionalRow | None, day_start: time,
+                       day_end: time, for_request: bool) -> tuple[str | None, bool]:
+        """(why it is refused, or None; booked directly by the headteacher). Independent therapy with pupils
+        in the school day exists only through an approved request, or the headteacher's recorded reason."""
+        reason = (draft.direct_reason or "").strip()
+        if reason and not allowed(actor.roles, "bookings.direct_independent"):
+            raise NotAllowed(f"{actor.username} may not book an independent therapist directly with a reason: "
+                             "only the headteacher may. Start a request for the headteacher instead")
+        if for_request or pro is None or not needs_authorisation(pro.kind, bool(draft.pupils), draft.start,
+                                                                 draft.end, day_start, day_end):
+            return None, False
+        if reason:
+            return None, True
+        return independent_refusal(pro.name), False
 
     def clashes_in_session(self, session: Session, space_id: int, ranges: list[tuple[datetime, datetime]],
                  ignore: set[int] = frozenset()) -> list[list[Clash]]:
@@ -562,10 +603,15 @@ class BookingService:
             return self.book_in_session(session, actor, draft, space_id, set(skip))
 
     def book_in_session(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int | None,
-                 skip: set[date]) -> list[Block]:
+                        skip: set[date], *, for_request: bool = False) -> list[Block]:
+        """Book the draft in the caller's transaction. ``for_request``: the sessions of an approved request
+        (the request's own path only: anything else is refused an independent therapist with pupils in the
+        school day, unless the headteacher gives a reason)."""
         if space_id is not None:
             self.lock_spaces(session, [space_id])  # again is harmless: the lock is the transaction's
-        plan = self._plan(session, draft)
+        plan = self._plan(session, draft, actor, for_request=for_request)
+        if plan.needs_request is not None:
+            raise Refused(plan.needs_request)
         wanted = [d for d in plan.dates if d.day not in skip]
         blocked = [d for d in wanted if d.blocked]
         if blocked:
@@ -583,12 +629,15 @@ class BookingService:
         if not wanted:
             raise InvalidInput(Problem("dates", "every date of the series was skipped: nothing to book"))
         row = self._insert(session, actor, draft, space_id, wanted)
+        after = {"space": draft.space, "start": draft.start, "end": draft.end,
+                 "professional": draft.professional, "staff": list(draft.staff),
+                 "pupils": len(draft.pupils), "title": row.purpose, "notes": bool(row.notes),
+                 "weekly_until": draft.weekly_until, "dates": len(wanted), "skipped": sorted(skip)}
+        if plan.direct:
+            row.direct_reason = (draft.direct_reason or "").strip()
+            after["direct_reason"] = row.direct_reason  # the headteacher's, without a request
         session.flush()
-        audit.record(session, actor, self.clock, "create", "booking", row.ext_id,
-                     after={"space": draft.space, "start": draft.start, "end": draft.end,
-                            "professional": draft.professional, "staff": list(draft.staff),
-                            "pupils": len(draft.pupils), "title": row.purpose, "notes": bool(row.notes),
-                            "weekly_until": draft.weekly_until, "dates": len(wanted), "skipped": sorted(skip)})
+        audit.record(session, actor, self.clock, "create", "booking", row.ext_id, after=after)
         return self._blocks_of(session, [o.id for o in row.occurrences], reader=actor)
 
     def _insert(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int,
@@ -683,9 +732,24 @@ class BookingService:
                 raise StaleRecord(f"this session of booking {occ.booking.ext_id} was changed"
                                   f"{audit.last_change(session, 'booking', occ.booking.ext_id)} since you opened "
                                   "it: reload the timetable, then make your change again")
+            self._may_move(session, actor, occ, start, end)
             moved = self._move_in(session, actor, occ, start, end, space, whole_series)
             session.flush()
             return self._blocks_of(session, moved, reader=actor)
+
+    def _may_move(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, start: datetime,
+                  end: datetime) -> None:
+        """An independent therapist's session with pupils, made neither by an approved request nor by the
+        headteacher with a reason (a booking from before the rule), is not moved into the school day by anyone
+        but the headteacher: a request puts it there."""
+        b = occ.booking
+        if b.request_id is not None or b.direct_reason or b.professional is None:
+            return
+        if allowed(actor.roles, "bookings.direct_independent"):
+            return
+        day_start, day_end, _ = self._settings(session)
+        if needs_authorisation(b.professional.kind, bool(b.pupil_links), start, end, day_start, day_end):
+            raise Refused(independent_refusal(b.professional.name))
 
     def _move_in(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, start: datetime, end: datetime,
                  space: str | None, whole_series: bool) -> list[int]:
@@ -849,7 +913,9 @@ class BookingService:
             space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == draft.space))
             if space_id is not None:
                 self.lock_spaces(session, [space_id])
-            plan = self._plan(session, draft)
+            plan = self._plan(session, draft, actor)
+            if plan.needs_request is not None:
+                raise Refused(plan.needs_request)
             kind = "school"
             if draft.professional:
                 kind = session.scalar(select(ProfessionalRow.kind).where(

@@ -813,7 +813,7 @@ class RequestService:
                              title=f"Independent {row.professional.discipline.replace('_', ' ')} ({row.ext_id})",
                              weekly_until=dates[-1] if len(dates) > 1 else None)
         skip = [d for d in session_dates(self._facts(row), calendar) if d not in dates]
-        blocks = self.bookings.book_in_session(session, actor, draft, row.space_id, set(skip))
+        blocks = self.bookings.book_in_session(session, actor, draft, row.space_id, set(skip), for_request=True)
         session.execute(BookingRow.__table__.update().where(BookingRow.id == blocks[0].booking_id)
                         .values(request_id=row.id))
         return len(blocks)
@@ -1079,3 +1079,144 @@ class RequestService:
         row.history.append(RequestEventRow(at=at or self.clock.now(), by=actor.username, action=action,
                                            reason=(reason or "").strip() or None, details=details))
 
+
+    # --- the sessions of a request, and the bookings a load gives approved requests -----------------
+    def sessions_of(self, actor: Actor, ref: str) -> list[RequestSession]:
+        """Each date of a request's sessions with what became of it: booked (where), cancelled (why, by
+        whom), moved (to when and where), or not booked (an off-site request, or a session no booking holds)."""
+        require(actor.roles, "requests.check", who=actor.username)
+        with self.db.read_session() as session:
+            row = self._row(session, ref)
+            dates = session_dates(self._facts(row), load_calendar(session))
+            occurrences = session.execute(
+                select(BookingOccurrenceRow.starts_at, BookingOccurrenceRow.ends_at, BookingOccurrenceRow.status,
+                       BookingOccurrenceRow.cancel_reason, BookingOccurrenceRow.cancelled_by, SpaceRow.name,
+                       BookingRow.ext_id, BookingRow.starts_at)
+                .join(BookingRow, BookingRow.id == BookingOccurrenceRow.booking_id)
+                .join(SpaceRow, SpaceRow.id == BookingOccurrenceRow.space_id)
+                .where(BookingRow.request_id == row.id)
+                .order_by(BookingOccurrenceRow.starts_at, BookingOccurrenceRow.id)).all()
+            by_day: dict[date, tuple] = {}
+            moved_away: list[tuple] = []
+            for occ in occurrences:
+                start = occ[0]
+                if start.date() in dates and start.date() not in by_day:
+                    by_day[start.date()] = occ
+                else:
+                    moved_away.append(occ)
+            found = []
+            for day in dates:
+                occ = by_day.get(day)
+                if occ is None:
+                    # a session moved to another day keeps its booking: the first such one stands for it
+                    occ = moved_away.pop(0) if moved_away and row.setting == "in_school" else None
+                    if occ is None:
+                        found.append(RequestSession(day, "off site" if row.setting != "in_school" else "not booked"))
+                        continue
+                start, end, status, reason, by, space, booking, _first = occ
+                moved = start.date() != day or start.time() != row.start_time or end.time() != row.end_time \
+                    or (row.space is not None and space != row.space.name)
+                state = "cancelled" if status == "cancelled" else ("moved" if moved else "booked")
+                found.append(RequestSession(day, state, space, start, end, booking, reason, by))
+            return found
+
+    def book_approved_in_session(self, session: Session, actor: Actor) -> tuple[int, list[str]]:
+        """Book the sessions of every approved in-school request that has not ended (its last session is
+        today or later) and that no booking names yet: what a load does, so that a loaded school's
+        authorisations hold their space. Every date, from the first session, as approving books them; a
+        date whose space is taken (or whose professional's checks block it, or whose space is out of use)
+        is left unbooked and listed, with why. Returns (sessions booked, problems)."""
+        today = self.clock.today()
+        has_booking = select(BookingRow.id).where(BookingRow.request_id == RequestRow.id).exists()
+        rows = session.scalars(self._query(with_history=False).where(
+            RequestRow.status == "approved", RequestRow.setting == "in_school", RequestRow.space_id.is_not(None),
+            RequestRow.last_session >= today, ~has_booking).order_by(RequestRow.ext_id)).all()
+        if not rows:
+            return 0, []
+        calendar = load_calendar(session)
+        booked, problems = 0, []
+        for row in rows:
+            count, found = self._book_free_sessions(session, actor, row, calendar)
+            booked += count
+            problems += found
+        return booked, problems
+
+    def _book_free_sessions(self, session: Session, actor: Actor, row: RequestRow, calendar) -> tuple[int, list[str]]:
+        dates = session_dates(self._facts(row), calendar)
+        if not dates:
+            return 0, []
+        draft = BookingDraft(space=row.space.name, start=datetime.combine(dates[0], row.start_time),
+                             end=datetime.combine(dates[0], row.end_time), professional=row.professional.ext_id,
+                             staff=(row.class_staff.ext_id,) if row.class_staff else (), pupils=(row.pupil.upn,),
+                             title=f"Independent {row.professional.discipline.replace('_', ' ')} ({row.ext_id})",
+                             weekly_until=dates[-1] if len(dates) > 1 else None)
+        self.bookings.lock_spaces(session, [row.space_id])
+        try:
+            plan = self.bookings.plan_in_session(session, actor, draft, for_request=True)
+        except (InvalidInput, Refused) as exc:
+            return 0, [f"{row.ext_id}: no session booked: {exc}"]
+        problems = []
+        for planned in plan.clashing:
+            when = f"{row.ext_id} on {planned.day:%a} {day_text(planned.day)} {planned.start:%H:%M}–{planned.end:%H:%M}"
+            why = [f"{c.space} is held by {c.who} ({c.booking_ref})" for c in planned.clashes]
+            if planned.blocked:
+                why.append(f"{row.professional.name} cannot be booked: {planned.blocked}")
+            if planned.unavailable:
+                why.append(planned.unavailable)
+            problems.append(f"{when}: not booked: {'; '.join(why)}")
+        skip = {d.day for d in plan.clashing}
+        if len(skip) == len(plan.dates):
+            return 0, problems
+        blocks = self.bookings.book_in_session(session, actor, draft, row.space_id, skip, for_request=True)
+        session.execute(BookingRow.__table__.update().where(BookingRow.id == blocks[0].booking_id)
+                        .values(request_id=row.id))
+        audit.record(session, actor, self.clock, "book_sessions", "request", row.ext_id,
+                     after={"booked": len(blocks), "not_booked": sorted(d.isoformat() for d in skip)},
+                     note="the sessions of an approved request, booked by a load")
+        return len(blocks), problems
+
+
+@dataclass(frozen=True)
+class RequestSession:
+    """One date of a request's sessions and what became of it."""
+
+    day: date
+    state: str  # booked | cancelled | moved | not booked | off site
+    space: str | None = None
+    start: datetime | None = None  # where it is (a moved session: its new time)
+    end: datetime | None = None
+    booking: str | None = None  # the booking's reference
+    cancel_reason: str | None = None
+    cancelled_by: str | None = None
+
+    def text(self) -> str:
+        when = f"{self.day:%a} {day_text(self.day)}"
+        if self.state == "booked":
+            return f"{when}: booked in {self.space}"
+        if self.state == "cancelled":
+            return f"{when}: cancelled ({self.cancel_reason or 'no reason recorded'})"
+        if self.state == "moved" and self.start is not None and self.end is not None:
+            return (f"{when}: moved to {self.start:%a} {day_text(self.start.date())} "
+                    f"{self.start:%H:%M}–{self.end:%H:%M} in {self.space}")
+        return f"{when}: {self.state}"
+
+
+def sessions_summary(sessions: list[RequestSession]) -> str:
+    """"10 booked in Therapy Room 2 (2 cancelled: pupil ill; 1 moved)": a request's sessions in a line."""
+    if not sessions:
+        return "no session dates"
+    if all(s.state == "off site" for s in sessions):
+        return f"{len(sessions)} off site (no space booked)"
+    booked = [s for s in sessions if s.state == "booked"]
+    spaces = sorted({s.space for s in booked if s.space})
+    text = f"{len(booked)} booked" + (f" in {', '.join(spaces)}" if spaces else "")
+    others = []
+    cancelled = [s for s in sessions if s.state == "cancelled"]
+    if cancelled:
+        reasons = list(dict.fromkeys(s.cancel_reason or "no reason recorded" for s in cancelled))
+        others.append(f"{len(cancelled)} cancelled: {'; '.join(reasons)}")
+    for state in ("moved", "not booked"):
+        count = sum(s.state == state for s in sessions)
+        if count:
+            others.append(f"{count} {state}")
+    return text + (f" ({', '.join(others)})" if others else "")

@@ -504,7 +504,8 @@ def _booking_row(booking: dict[str, Any], spaces: dict, professionals: dict, sta
     row = BookingRow(
         ext_id=booking["id"], space=space, starts_at=start, ends_at=end,
         professional=professionals.get(booking.get("professional")) if booking.get("professional") else None,
-        purpose=booking.get("purpose"), notes=booking.get("notes"), repeat_weekly_until=until,
+        purpose=booking.get("purpose"), notes=booking.get("notes"), direct_reason=booking.get("direct_reason"),
+        repeat_weekly_until=until,
         status=booking["status"],
         staff_links=[BookingStaffRow(staff=staff[s], position=i) for i, s in enumerate(booking.get("staff") or [])],
         pupil_links=[BookingPupilRow(pupil=pupils[u], position=i) for i, u in enumerate(booking.get("pupils") or [])],
@@ -575,7 +576,8 @@ def read_dataset(session: Session) -> dict[str, Any]:
          "staff": [link.staff.ext_id for link in b.staff_links],
          "pupils": [link.pupil.upn for link in b.pupil_links],
          "purpose": b.purpose, "repeat_weekly_until": _iso(b.repeat_weekly_until), "status": b.status,
-         **({"notes": b.notes} if b.notes is not None else {})}
+         **({"notes": b.notes} if b.notes is not None else {}),
+         **({"direct_reason": b.direct_reason} if b.direct_reason is not None else {})}
         for b in bookings
     ], bookings, "bookings")
     requests = session.scalars(select(RequestRow).options(

@@ -302,6 +302,9 @@ class BookingRow(Base):
     purpose: Mapped[str | None] = mapped_column(Text)  # the title: seen by everyone who sees the booking
     notes: Mapped[str | None] = mapped_column(Text)  # seen only by the roles that may read them
     title_needs_review: Mapped[bool] = mapped_column(default=False, server_default="0")  # names a pupil
+    # the headteacher's reason for booking an independent therapist with pupils in the school day without a
+    # request (null for every other booking)
+    direct_reason: Mapped[str | None] = mapped_column(Text)
     repeat_weekly_until: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="booked")
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)

@@ -212,10 +212,62 @@ class TestImportMis:
         assert result.code == 5
 
 
+class TestIndependentTherapyInTheSchoolDay:
+    """Karen Walsh (independent) with a pupil, weekly: only through a request, or the head with --reason."""
+
+    OT = ("book", "Therapy Room 1", "2026-12-02T10:30", "11:15", "--for", "ind-ot-1", "--weekly-until", "2026-12-16")
+
+    def test_the_office_is_refused_and_told_the_way(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "sbrown", *self.OT, "--pupil", "Z319700118114",
+                     password="demo-office-2026")
+        assert result.code == 3
+        assert "works with a pupil in the school day only under the headteacher's authorisation" in result.err
+        assert "Start a request for the headteacher" in result.err
+        dump = json.loads(cli("--db", loaded, "--as", "admin", "dump", password="demo-admin-2026").out)
+        assert [b["professional"] for b in dump["bookings"]].count("ind-ot-1") == 0
+
+    def test_a_meeting_without_pupils_is_booked(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "sbrown", *self.OT, "--purpose", "OT: advice to Oak staff",
+                     password="demo-office-2026")
+        assert result.code == 0, result.err
+
+    def test_the_head_with_a_reason_books_it_and_the_dump_keeps_the_reason(self, cli, loaded):
+        assert cli("--db", loaded, "--as", "hcarter", *self.OT, "--pupil", "Z319700118114",
+                   password="demo-head-2026").code == 3  # no reason: refused
+        result = cli("--db", loaded, "--as", "hcarter", *self.OT, "--pupil", "Z319700118114", "--reason",
+                     "Parent-arranged OT agreed at the annual review", password="demo-head-2026")
+        assert result.code == 0, result.err
+        dump = json.loads(cli("--db", loaded, "--as", "admin", "dump", password="demo-admin-2026").out)
+        [booked] = [b for b in dump["bookings"] if b["professional"] == "ind-ot-1"]
+        assert booked["direct_reason"] == "Parent-arranged OT agreed at the annual review"
+
+    def test_a_senco_giving_a_reason_exits_5(self, cli, loaded):
+        result = cli("--db", loaded, "--as", "mokafor", *self.OT, "--pupil", "Z319700118114", "--reason", "agreed",
+                     password="demo-senco-2026")
+        assert result.code == 5 and "only the headteacher" in result.err
+
+
+class TestLoadBooksApprovedRequests:
+    def test_a_clash_is_listed_on_stderr_and_the_load_goes_on(self, cli, sqlite_url, tmp_path, example_doc):
+        request = example_doc["requests"][0]
+        request["status"] = "approved"
+        example_doc["bookings"].append({
+            "id": "b-004", "space": "Therapy Room 1", "start": "2026-12-08T10:15", "end": "2026-12-08T11:00",
+            "professional": "nhs-slt-1", "staff": [], "pupils": [], "purpose": "SLT: staff training",
+            "repeat_weekly_until": None, "status": "booked"})
+        path = tmp_path / "school.json"
+        path.write_text(json.dumps(example_doc), encoding="utf-8")
+        result = cli("--db", sqlite_url, "load", str(path))
+        assert result.code == 0, result.err
+        assert "9 request sessions booked" in result.err
+        assert "1 session(s) of approved requests could not be booked" in result.err
+        assert "  r-001 on Tue 8 Dec 2026 10:30–11:15: not booked: Therapy Room 1 is held by Rachel Green" in result.err
+
+
 class TestBook:
     def test_a_weekly_booking_lists_every_date_it_booked(self, cli, loaded):
         result = cli("--db", loaded, "--as", "sbrown", "book", "Therapy Room 1", "2026-12-01T10:15",
-                     "2026-12-01T10:45", "--for", "ind-ot-1", "--pupil", "Z319700118114", "--weekly-until",
+                     "2026-12-01T10:45", "--for", "nhs-physio-1", "--pupil", "Z319700118114", "--weekly-until",
                      "2026-12-18", "--json", password="demo-office-2026")
         assert result.code == 0, result.err
         bookings = json.loads(result.out)["bookings"]

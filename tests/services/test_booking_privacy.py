@@ -97,9 +97,11 @@ class TestTheTeacherReadsOtherClassesUnnamed:
 
     def test_notices_of_a_group_name_no_family_of_another_class_to_the_teacher(self, sqlite_school, actor):
         office, teacher = actor(sqlite_school, "sbrown"), actor(sqlite_school, "ttaylor")
-        [ot] = sqlite_school.bookings.book(office, BookingDraft(
+        # an independent session with pupils in the school day: the headteacher books it, with her reason
+        [ot] = sqlite_school.bookings.book(actor(sqlite_school, "hcarter"), BookingDraft(
             space="Therapy Room 1", start=datetime(2026, 11, 24, 10, 15), end=datetime(2026, 11, 24, 11, 0),
-            professional="ind-ot-1", pupils=(AMARA, DEV), title="OT pair"))
+            professional="ind-ot-1", pupils=(AMARA, DEV), title="OT pair",
+            direct_reason="Parent-arranged OT pair, agreed while the request is considered"))
         told = sqlite_school.bookings.give_priority(office, ot.occurrence_id)
         assert any("Dev" in n.who or "Willow" in n.who for n in told)  # the office reads who to tell
         shown = sqlite_school.bookings.notices(teacher, ot.occurrence_id)

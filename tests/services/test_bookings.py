@@ -10,6 +10,10 @@ import vobject
 from fairfields_desktop.domain.errors import InvalidInput, NotAllowed, Refused
 from fairfields_desktop.services.bookings import BookingDraft
 
+#: an independent therapist with a pupil in the school day is booked by an approved request, or directly by
+#: the headteacher with a reason: the tests of priority book their independent sessions so
+HEADS_REASON = "Parent-arranged OT, agreed at the annual review while the request is considered"
+
 
 def at(day: str, hm: str) -> datetime:
     return datetime.fromisoformat(f"{day}T{hm}")
@@ -146,8 +150,10 @@ class TestSeriesEdits:
 class TestPriority:
     def test_a_statutory_booking_moves_an_independent_session_and_records_who_must_be_told(self, school, actor):
         office = actor(school, "sbrown")
-        [ot] = school.bookings.book(office, slt(at("2026-12-02", "10:00"), at("2026-12-02", "10:45"),
-                                                professional="ind-ot-1", pupils=("Z319700118114",), title="OT"))
+        # an independent session with a pupil in the school day: booked by the headteacher, with her reason
+        [ot] = school.bookings.book(actor(school, "hcarter"), slt(
+            at("2026-12-02", "10:00"), at("2026-12-02", "10:45"), professional="ind-ot-1",
+            pupils=("Z319700118114",), title="OT", direct_reason=HEADS_REASON))
         plan = school.bookings.plan(office, slt(at("2026-12-02", "10:00"), at("2026-12-02", "10:30")))
         [clash] = school.bookings.displaceable(plan, "statutory")
         slots = school.bookings.suggest_slots(office, clash.occurrence_id, avoid=(plan.draft.start, plan.draft.end))
@@ -197,8 +203,9 @@ class TestCalendarExport:
 class TestPriorityInOneTransaction:
     def test_if_the_booking_is_refused_the_independent_session_does_not_move(self, sqlite_school, actor):
         office = actor(sqlite_school, "sbrown")
-        [ot] = sqlite_school.bookings.book(office, slt(at("2026-11-24", "10:15"), at("2026-11-24", "11:00"),
-                                                       professional="ind-ot-1", pupils=("Z319700118114",)))
+        [ot] = sqlite_school.bookings.book(actor(sqlite_school, "hcarter"), slt(
+            at("2026-11-24", "10:15"), at("2026-11-24", "11:00"), professional="ind-ot-1",
+            pupils=("Z319700118114",), direct_reason=HEADS_REASON))
         # the statutory draft also clashes with b-001 (statutory, 09:30-10:15): it cannot give way
         draft = slt(at("2026-11-24", "10:00"), at("2026-11-24", "10:45"), professional="music-1")
         with pytest.raises(Refused, match="already booked"):
@@ -209,8 +216,9 @@ class TestPriorityInOneTransaction:
 
     def test_giving_way_and_booking_together(self, sqlite_school, actor):
         office = actor(sqlite_school, "sbrown")
-        [ot] = sqlite_school.bookings.book(office, slt(at("2026-11-24", "10:15"), at("2026-11-24", "11:00"),
-                                                       professional="ind-ot-1", pupils=("Z319700118114",)))
+        [ot] = sqlite_school.bookings.book(actor(sqlite_school, "hcarter"), slt(
+            at("2026-11-24", "10:15"), at("2026-11-24", "11:00"), professional="ind-ot-1",
+            pupils=("Z319700118114",), direct_reason=HEADS_REASON))
         draft = slt(at("2026-11-24", "10:15"), at("2026-11-24", "10:45"), professional="music-1")
         blocks, notices = sqlite_school.bookings.book_with_priority(office, draft, {ot.occurrence_id: None})
         assert blocks[0].professional == "Grace Lee"

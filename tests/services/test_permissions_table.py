@@ -71,6 +71,10 @@ CALLS = {
     "bookings.view_notes": lambda s, a, t: s.bookings.plan(a, BookingDraft(  # who reads notes writes them
         space="Meeting Room", start=datetime(2026, 11, 30, 9, 0), end=datetime(2026, 11, 30, 9, 30),
         staff=("ttaylor",), title="meeting", notes="the parents asked for a quiet room")),
+    # an independent therapist with a pupil in the school day, without a request: the head alone, with a reason
+    "bookings.direct_independent": lambda s, a, t: s.bookings.plan(a, BookingDraft(
+        "Therapy Room 1", datetime(2026, 12, 2, 10, 0), datetime(2026, 12, 2, 10, 45), professional="ind-ot-1",
+        pupils=(AMARA,), direct_reason="agreed at the annual review")),
     "bookings.mend_titles": lambda s, a, t: s.bookings.titles_to_review(a),
     "spaces.out_of_use": lambda s, a, t: s.bookings.set_out_of_use(a, "Meeting Room", date(2026, 12, 1),
                                                                    date(2026, 12, 2), "painting"),

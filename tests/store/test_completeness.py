@@ -106,9 +106,11 @@ def build_school(services) -> None:
         professional="nhs-slt-1", pupils=(AMARA,), weekly_until=date(2026, 12, 14)))
     services.bookings.cancel(office, series[1].occurrence_id, "therapist on a course")
     services.bookings.move(office, series[2].occurrence_id, at("2026-12-14", "14:00"), at("2026-12-14", "14:30"))
-    services.bookings.book(office, BookingDraft(
+    # an independent session with a pupil in the school day: the headteacher books it directly, with her reason
+    services.bookings.book(head, BookingDraft(
         space="Therapy Room 1", start=at("2026-12-02", "10:00"), end=at("2026-12-02", "10:45"),
-        professional="ind-ot-1", pupils=(AMARA,), title="OT"))
+        professional="ind-ot-1", pupils=(AMARA,), title="OT",
+        direct_reason="Parent-arranged OT agreed at the annual review while the request is considered"))
     plan = services.bookings.plan(office, BookingDraft(
         space="Therapy Room 1", start=at("2026-12-02", "10:00"), end=at("2026-12-02", "10:30"),
         professional="nhs-slt-1"))

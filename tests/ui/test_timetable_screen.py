@@ -166,16 +166,16 @@ class TestBooking:
             draft = dialog.draft()
             assert (draft.space, draft.start, draft.end) == ("Sensory Room", datetime(2026, 12, 1, 11, 0),
                                                              datetime(2026, 12, 1, 11, 45))
-            dialog.choose_professional("ind-ot-1")
+            dialog.choose_professional("nhs-physio-1")  # statutory: an independent one needs a request
             dialog.choose_pupils(["X319700117077"])
-            dialog.title_field.setText("OT: sensory diet")
+            dialog.title_field.setText("Physio: sensory diet")
             dialog.ok_button.click()
             return dialog.result()
 
         monkeypatch.setattr(BookingDialog, "exec", fake_exec)
         qtbot.mouseDClick(screen.canvas, LEFT, pos=screen.canvas.point_at(sensory, time(11, 2)))
-        (new,) = [b for b in blocks(screen) if b.professional == "Karen Walsh"]
-        assert new.space_id == sensory and new.kind == "independent" and new.pupils == ("Chloe Nowak",)
+        (new,) = [b for b in blocks(screen) if b.professional == "Omar Haddad"]
+        assert new.space_id == sensory and new.kind == "statutory" and new.pupils == ("Chloe Nowak",)
         assert screen.canvas.selected_block() == new
         assert column_at(screen, screen.canvas.block_rect(new.occurrence_id).center()).title == "Sensory Room"
         assert screen.message.text().startswith(f"Booked {new.booking_ref}: Sensory Room, 11:00–11:45, 1 Dec 2026")
@@ -265,11 +265,13 @@ class TestBooking:
         assert sqlite_school.bookings.bookings_between(screen.actor, date(2026, 11, 23), date(2026, 12, 31)) == before
 
     def test_giving_priority_moves_an_independent_session_and_says_who_must_be_told(
-            self, screen_for, sqlite_school, monkeypatch, qtbot):
+            self, screen_for, sqlite_school, monkeypatch, qtbot, actor):
         screen = screen_for()
-        sqlite_school.bookings.book(screen.actor, BookingDraft(
+        # an independent session with a pupil in the school day: the headteacher booked it, with her reason
+        sqlite_school.bookings.book(actor(sqlite_school, "hcarter"), BookingDraft(
             "Therapy Room 1", datetime(2026, 11, 30, 10, 0), datetime(2026, 11, 30, 10, 45),
-            professional="ind-ot-1", pupils=("X319700119023",), title="OT: handwriting"))
+            professional="ind-ot-1", pupils=("X319700119023",), title="OT: handwriting",
+            direct_reason="Parent-arranged OT agreed while the request is considered"))
         screen.set_day(date(2026, 11, 30))
         (walsh,) = blocks(screen)
         offered = []

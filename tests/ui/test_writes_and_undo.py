@@ -74,9 +74,9 @@ def press_undo(qtbot, window: MainWindow) -> None:
 def fill_booking(dialog: BookingDialog) -> None:
     dialog.space.setCurrentIndex(dialog.space.findText("Sensory Room"))
     dialog.set_when(DAY, time(11, 0), time(11, 45))
-    dialog.choose_professional("ind-ot-1")
+    dialog.choose_professional("nhs-physio-1")  # statutory: an independent one with a pupil needs a request
     dialog.choose_pupils(["X319700117077"])
-    dialog.title_field.setText("OT: sensory diet")
+    dialog.title_field.setText("Physio: sensory diet")
 
 
 class HeldLock:
@@ -185,7 +185,7 @@ class TestWritesOffTheUiThread:
             screen.new_button.click()
         assert lock.busy == ["Booking…"]  # the busy indicator appeared (after 0.4 s)
         assert lock.ticks_while_busy >= 3 and lock.disabled == lock.ticks_while_busy  # events went on
-        (new,) = [b for b in screen.canvas.blocks() if b.professional == "Karen Walsh"]
+        (new,) = [b for b in screen.canvas.blocks() if b.professional == "Omar Haddad"]
         assert screen.message.text().startswith(f"Booked {new.booking_ref}: Sensory Room, 11:00–11:45")
         assert screen.isEnabled()
 
@@ -236,8 +236,8 @@ class TestWritesOffTheUiThread:
                                  "nothing was changed; free some space (or ask the IT technician), then try again.")]
         assert person.buttons == [["Try again", "Keep my form"]]
         assert len(calls) == 2
-        (new,) = [b for b in screen.canvas.blocks() if b.professional == "Karen Walsh"]
-        assert new.title == "OT: sensory diet"  # what was typed, booked the second time
+        (new,) = [b for b in screen.canvas.blocks() if b.professional == "Omar Haddad"]
+        assert new.title == "Physio: sensory diet"  # what was typed, booked the second time
 
     def test_a_form_left_open_keeps_what_was_typed_and_saves_when_tried_again(self, window_for, monkeypatch,
                                                                              answer, sqlite_school):
@@ -397,10 +397,10 @@ class TestUndoPerScreen:
 
         monkeypatch.setattr(BookingDialog, "exec", fake_exec)
         screen.new_button.click()
-        (new,) = [b for b in screen.canvas.blocks() if b.professional == "Karen Walsh"]
+        (new,) = [b for b in screen.canvas.blocks() if b.professional == "Omar Haddad"]
         assert undo_entry(window).label == f"Undo booking of {new.booking_ref}"
         press_undo(qtbot, window)
-        assert not [b for b in screen.canvas.blocks() if b.professional == "Karen Walsh"]  # cancelled
+        assert not [b for b in screen.canvas.blocks() if b.professional == "Omar Haddad"]  # cancelled
         assert blocks(screen, "b-001")[0].space == "Sensory Room"  # the earlier move stays
         assert screen.message.text() == f"Undone: booking of {new.booking_ref}."
         assert undo_entry(window).label == "Undo move of b-001"

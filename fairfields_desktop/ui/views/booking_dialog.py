@@ -193,6 +193,8 @@ class BookingDialog(QDialog):
         self.for_professional.setChecked(True)
         self.professional = QComboBox()
         self.professional.setAccessibleName("Professional")
+        # nobody is chosen for the person: they choose the professional the booking is for
+        self.professional.addItem("— choose —", None)
         self._kinds: dict[str, str] = {}
         for p in services.professionals.list_professionals(actor, on=start.date()):
             if not p.active:  # no longer works with the school: not offered for new bookings
@@ -238,6 +240,12 @@ class BookingDialog(QDialog):
         self.notes_field.setPlaceholderText("seen by the headteacher and the SENCo only")
         self.notes_field.setAccessibleName("Notes")
         self.may_write_notes = allowed(actor.roles, "bookings.view_notes")
+        # the headteacher's reason to book an independent therapist with pupils in the school day without a
+        # request: shown to her when the plan says an authorisation is needed (the service decides)
+        self.direct_reason = QLineEdit()
+        self.direct_reason.setAccessibleName("Reason to book directly")
+        self.direct_reason.setPlaceholderText("why this is booked without a request (kept on the booking)")
+        self.may_book_directly = allowed(actor.roles, "bookings.direct_independent")
         self.repeat = QCheckBox("Repeat &weekly until")
         self.until = _date_edit(services.bookings.default_until(start.date()) or start.date())
         self.until.setEnabled(False)
@@ -256,12 +264,15 @@ class BookingDialog(QDialog):
         for label, widget in (("S&pace", self.space), ("&Date", self.date), (time_label, times), ("", self.space_note),
                               ("For", self.for_professional), ("", self.professional), ("", self.for_school),
                               ("St&aff", self.staff), ("P&upils", self.pupils), ("Titl&e", title_box),
-                              ("&Notes", self.notes_field), ("Repeat", repeat_row)):
+                              ("&Notes", self.notes_field), ("Repeat", repeat_row),
+                              ("Reason to book directl&y", self.direct_reason)):
             if isinstance(widget, QWidget) and isinstance(label, str) and label:
                 widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
         self.title_field.setAccessibleName("Title")
         form.setRowVisible(self.notes_field, self.may_write_notes)
+        self.form = form
+        form.setRowVisible(self.direct_reason, False)
         self.start_time.setAccessibleName("Start time")
         self.end_time.setAccessibleName("End time")
         self.until.setAccessibleName("Repeat weekly until")
@@ -281,8 +292,14 @@ class BookingDialog(QDialog):
         self.priority_button = QPushButton("Give p&riority…")
         self.priority_button.setToolTip("Ask the independent sessions holding these times to move or be cancelled; "
                                         "the therapist, the parents and the class teacher must then be told")
+        self.request_button = QPushButton("Start a &request for the headteacher…")
+        self.request_button.setToolTip("Opens a new request filled from this booking: the headteacher decides it, "
+                                       "and approving it books the sessions")
+        self.request_button.setVisible(False)
+        self.may_start_request = allowed(actor.roles, "requests.edit")
+        self.request_saved: str | None = None  # the request started from this booking
         plan_buttons = QHBoxLayout()
-        for button in (self.skip_button, self.priority_button, self.give_up_button):
+        for button in (self.request_button, self.skip_button, self.priority_button, self.give_up_button):
             button.setAutoDefault(False)
             plan_buttons.addWidget(button)
         plan_buttons.addStretch(1)
@@ -328,6 +345,7 @@ class BookingDialog(QDialog):
         self.skip_button.clicked.connect(self.on_skip_clicked)
         self.give_up_button.clicked.connect(self.reject)
         self.priority_button.clicked.connect(self.on_priority_clicked)
+        self.request_button.clicked.connect(self.on_request_clicked)
         for signal in (self.space.currentIndexChanged, self.date.dateChanged, self.start_time.timeChanged,
                        self.end_time.timeChanged, self.professional.currentIndexChanged, self.title_field.textChanged,
                        self.notes_field.textChanged,
@@ -378,7 +396,8 @@ class BookingDialog(QDialog):
             staff=selected(self.staff), pupils=selected(self.pupils),
             title=self.title_field.text().strip() or None,
             notes=(self.notes_field.text().strip() or None) if self.may_write_notes else None,
-            weekly_until=_date(self.until.date()) if self.repeat.isChecked() else None)
+            weekly_until=_date(self.until.date()) if self.repeat.isChecked() else None,
+            direct_reason=(self.direct_reason.text().strip() or None) if self.may_book_directly else None)
 
     def on_for_changed(self, professional: bool) -> None:
         self.professional.setEnabled(professional)
@@ -442,13 +461,78 @@ class BookingDialog(QDialog):
             self.show_error(exc)
             return False
         self.warnings = plan.warnings
+        if plan.needs_request is not None:
+            self.show_authorisation(plan)
+            return False
         if plan.ok:
             return self._book(draft, ())
         self.show_plan(plan)
         return False
 
+    def show_authorisation(self, plan: BookingPlan) -> None:
+        """An independent therapist with pupils in the school day: say so before anything is booked, and
+        offer the way on: a request for the headteacher, or (to her) a reason to book it directly."""
+        self.plan = plan
+        self.clash_list.clear()
+        self.clash_list.setVisible(False)
+        self.skip_button.setVisible(False)
+        self.priority_button.setVisible(False)
+        self.plan_box.setTitle("The headteacher's authorisation is needed")
+        if self.may_book_directly:
+            self.plan_summary.setText(f"{plan.needs_request}.\n\nAs headteacher you may book it directly: give "
+                                      "your reason below (it is kept on the booking), then Book.")
+            self.form.setRowVisible(self.direct_reason, True)
+            self.request_button.setVisible(False)
+            self.ok_button.setEnabled(True)
+            self.direct_reason.setFocus()
+        else:
+            self.plan_summary.setText(f"{plan.needs_request}. Nothing has been booked.")
+            self.request_button.setVisible(self.may_start_request)
+            self.ok_button.setEnabled(False)
+            (self.request_button if self.may_start_request else self.give_up_button).setFocus()
+        self.plan_box.setVisible(True)
+
+    def request_values(self) -> dict:
+        """The request form's fields as this booking fills them: pupil, professional, in school, the first
+        session the date, the last the series' end (or the date), the weekday, the times, the space."""
+        draft = self.plan.draft if self.plan is not None else self.draft()
+        last = draft.start.date()
+        if draft.weekly_until is not None:
+            dates = [d.day for d in self.plan.dates] if self.plan is not None else []
+            last = dates[-1] if dates else draft.weekly_until
+        return {"pupil": draft.pupils[0] if draft.pupils else None, "professional": draft.professional,
+                "setting": "in_school", "first_session": draft.start.date().isoformat(),
+                "last_session": last.isoformat(), "start_time": f"{draft.start:%H:%M}",
+                "end_time": f"{draft.end:%H:%M}", "space": draft.space}
+
+    def request_dialog(self):  # noqa: ANN201 (a RequestDialog)
+        from .request_dialogs import RequestDialog
+
+        dialog = RequestDialog(self.services, self.actor, None, self)
+        dialog.prefill(self.request_values())
+        return dialog
+
+    def on_request_clicked(self) -> None:
+        """Open the request form filled from the booking; once saved, this booking is not made."""
+        from ..operations import job
+        from .people_view import run_form
+
+        dialog = self.request_dialog()
+        saved = run_form(dialog, lambda: job(self.services.requests.save_draft, self.actor, dialog.values(), None,
+                                             submit=dialog.submit))
+        if saved is None:
+            return
+        self.request_saved = saved.ref
+        where = "saved as a draft" if saved.status == "draft" else "submitted for the headteacher's decision"
+        self.plan_summary.setText(f"Request {saved.ref} {where}. Approving it books the sessions; nothing was "
+                                  "booked here.")
+        self.request_button.setVisible(False)
+
     def show_plan(self, plan: BookingPlan) -> None:
         self.plan = plan
+        self.clash_list.setVisible(True)
+        self.skip_button.setVisible(True)
+        self.request_button.setVisible(False)
         clashing = plan.clashing
         self.clash_list.clear()
         for planned in clashing:

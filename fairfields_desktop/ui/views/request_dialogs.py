@@ -285,6 +285,20 @@ class RequestDialog(QDialog):
         self.extension_reason.setText(v["extension_reason"] or "")
         self.outside_school_day.setText(v.get("outside_school_day") or "")
 
+    def prefill(self, v: dict[str, Any]) -> None:
+        """A new request filled from what is known (a booking that needs one): only the fields given."""
+        for key, combo in (("pupil", self.pupil), ("professional", self.professional), ("setting", self.setting),
+                           ("space", self.space), ("class_staff", self.class_staff)):
+            if v.get(key) is not None and combo.findData(v[key]) >= 0:
+                combo.setCurrentIndex(combo.findData(v[key]))
+        for key, edit in (("first_session", self.first), ("last_session", self.last)):
+            if v.get(key):
+                edit.setDate(qdate(date.fromisoformat(v[key])))
+        for key, edit in (("start_time", self.start), ("end_time", self.end)):
+            if v.get(key):
+                moment = time.fromisoformat(v[key])
+                edit.setTime(QTime(moment.hour, moment.minute))
+
     def values(self) -> dict[str, Any]:
         in_school = self.setting.currentData() == "in_school"
         first = self.first.date()

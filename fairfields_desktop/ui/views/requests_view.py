@@ -28,7 +28,7 @@ from ...domain.errors import FairfieldsError, InvalidInput, Problem
 from ...domain.lifecycle import ACTIONS, DECISIONS, NOT_RECORDED, allowed_actions, compare, requirements
 from ...domain.permissions import allowed
 from ...domain.rules import RuleResult
-from ...services.requests import DecisionResult, HistoryEntry, RequestView
+from ...services.requests import DecisionResult, HistoryEntry, RequestView, sessions_summary
 from ..shortcuts import add_shortcut
 from ..models.base import ITEM_ROLE, fit_columns, tune_table
 from ..models.requests import (
@@ -198,6 +198,7 @@ class RequestsScreen(QWidget):
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
+        layout.addWidget(self._sessions_label())
         layout.addLayout(row)
         layout.addWidget(self.decider_hint)
         layout.addWidget(splitter, 1)
@@ -268,6 +269,7 @@ class RequestsScreen(QWidget):
             for table in (self.overrides_table, self.history_table):
                 table.resizeColumnsToContents()
                 table.resizeRowsToContents()
+        self.show_sessions(view)
         self.update_buttons()
 
     def show_rules(self, view: RequestView) -> None:
@@ -304,6 +306,32 @@ class RequestsScreen(QWidget):
         letters = [HistoryEntry(s.printed_at, s.printed_by, "letter sent", s.words, {"event": s.event_id})
                    for s in sent]
         return sorted([*view.history, *letters], key=lambda e: e.at)
+
+    # --- the request's sessions (the bookings it made) ------------------------------------------------
+    def _sessions_label(self) -> QLabel:
+        self.sessions = QLabel("")
+        self.sessions.setObjectName("requestSessions")
+        self.sessions.setWordWrap(True)
+        self.sessions.setAccessibleName("The request's sessions")
+        self.sessions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                              | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sessions.setVisible(False)
+        return self.sessions
+
+    def show_sessions(self, view: RequestView | None) -> None:
+        """"Sessions: 10 booked in Therapy Room 2 (2 cancelled: …)", each date in the tooltip; for a decided
+        request only (an undecided one has no bookings yet)."""
+        if view is None or view.status in ("draft", "submitted", "declined"):
+            self.sessions.setVisible(False)
+            return
+        try:
+            found = self.services.requests.sessions_of(self.actor, view.ref)
+        except FairfieldsError as exc:
+            self.sessions.setText(f"Sessions could not be read: {exc}")
+        else:
+            self.sessions.setText(f"<b>Sessions:</b> {escape(sessions_summary(found))}")
+            self.sessions.setToolTip("\n".join(s.text() for s in found))
+        self.sessions.setVisible(True)
 
     def update_buttons(self) -> None:
         """Exactly the actions the request's status allows (domain.lifecycle), for who may take them."""

@@ -72,6 +72,9 @@ def render_block(block) -> str:  # noqa: ANN001
         ("Title", block.title or "not given"),
         *([("Notes", block.notes)] if block.notes else []),  # the service gives notes only to who may read them
         ("Booking", f"{block.booking_ref}, " + ("part of a weekly series" if block.repeating else "a single booking")),
+        *([("Authorised", f"made by request {block.request_ref}")] if block.request_ref else []),
+        *([("Authorised", "booked directly by the headteacher"
+            + (f": {block.direct_reason}" if block.direct_reason else ""))] if block.direct else []),
         ("Status", "Cancelled" if cancelled else "Booked"),
     ]
     if cancelled:

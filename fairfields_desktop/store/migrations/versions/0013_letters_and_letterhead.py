@@ -4,7 +4,7 @@ The school's postal address and telephone (the letterhead of letters to families
 family about an event of a request, as printed or saved: who, when, to whom, its words and the PDF's hash.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-08 10:00:00
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
