@@ -179,6 +179,9 @@ class Attendance:
     unknown: tuple[str, ...] = ()
 
 
+_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
 def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -197,6 +200,8 @@ def classify(attendees: str | None, known: KnownPeople) -> Attendance:
     found: dict[str, list[str]] = {"parents": [], "professionals": [], "others": [], "unknown": []}
     for name in split_names(attendees):
         key = _fold(name)
+        if key not in parents and key not in pros and key not in others:
+            key = _fold(_NOTE.sub("", name))  # "Abena Osei (mother)": the name, a note in brackets after it
         if key in parents:
             found["parents"].append(parents[key])
         elif key in pros:

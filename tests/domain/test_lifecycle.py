@@ -75,3 +75,9 @@ def test_derived_states():
     assert derived_state("submitted", date(2026, 12, 1), date(2027, 2, 1), date(2026, 12, 2)) == "expired"
     assert derived_state("approved", date(2026, 12, 1), date(2027, 2, 1), date(2026, 12, 2)) == "active"
     assert derived_state("approved", date(2026, 12, 1), date(2027, 2, 1), date(2027, 2, 2)) == "completed"
+
+
+def test_a_note_in_brackets_after_a_name_is_read_as_the_name():
+    found = classify("Abena Osei (mother), Karen Walsh (OT), Someone (aunt)", KNOWN)
+    assert found.parents == ("Abena Osei",) and found.professionals == ("Karen Walsh",)
+    assert found.unknown == ("Someone (aunt)",)
