@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QItemSelectionModel, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -20,12 +21,13 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -37,13 +39,20 @@ from ...domain.school import AREAS_OF_NEED, YEAR_GROUPS, year_group_label
 from ..commands import ServiceCommand, outcome_text
 from ..contrast import error_style
 from ..shortcuts import add_shortcut
-from ..forms import FormDialog, run_form
+from ..forms import FormDialog, reserve_lines, run_form, set_reserved_text
+from ..models.contacts import EMAIL as CONTACT_EMAIL  # noqa: F401 (tests name the columns)
+from ..models.contacts import NAME as CONTACT_NAME
+from ..models.contacts import PARENTAL_RESPONSIBILITY as CONTACT_PR
+from ..models.contacts import PHONE as CONTACT_PHONE
+from ..models.contacts import RELATIONSHIP as CONTACT_RELATIONSHIP
+from ..models.contacts import ContactsModel
 from ..change_hub import watch_record
 from ..operations import job, perform
 from ..undo import push_done
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from ...domain.school import AREA_LABELS
+from ...domain.professionals import KIND_LABELS
 from .consent_dialog import ConsentDialog  # noqa: F401 (tests take it from here too)
 from .pupil_detail import render_pupil
 
@@ -146,15 +155,32 @@ class PupilDialog(QDialog):
             self.key_worker.addItem(label, reference)
         form.addRow("&Key worker", self.key_worker)
 
-        self.contacts = QPlainTextEdit()
-        self.contacts.setPlaceholderText("One contact a line: name; relationship; PR (yes/no); phone; email\n"
-                                         "e.g. Abena Osei; mother; yes; 07700 900412; abena@example.org")
-        self.contacts.setAccessibleName("Contacts, one a line")
-        self.contacts.setFixedHeight(80)
+        self.contacts_model = ContactsModel(self)
+        self.contacts = QTableView()
+        self.contacts.setModel(self.contacts_model)
+        self.contacts.setAccessibleName("Contacts (parents and carers)")
+        self.contacts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.contacts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.contacts.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.contacts.verticalHeader().hide()
+        header = self.contacts.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, share in ((CONTACT_NAME, 12), (CONTACT_RELATIONSHIP, 9), (CONTACT_PR, 13), (CONTACT_PHONE, 9)):
+            self.contacts.setColumnWidth(column, self.fontMetrics().averageCharWidth() * share + 16)
+        self.contacts.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.add_contact_button = QPushButton("Add a contact")
+        self.remove_contact_button = QPushButton("Remove the contact")
+        self.add_contact_button.clicked.connect(self.on_add_contact_clicked)
+        self.remove_contact_button.clicked.connect(self.on_remove_contact_clicked)
+        contact_buttons = QHBoxLayout()
+        contact_buttons.addWidget(QLabel("Contacts (parents and carers): tick parental responsibility where they "
+                                         "have it"), 1)
+        contact_buttons.addWidget(self.add_contact_button)
+        contact_buttons.addWidget(self.remove_contact_button)
 
-        self.message = QLabel("")
+        self.message = reserve_lines(QLabel(""), 3)
         self.message.setObjectName("formMessage")
-        self.message.setWordWrap(True)
         self.message.setStyleSheet(error_style())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.on_save_clicked)
@@ -167,8 +193,8 @@ class PupilDialog(QDialog):
         if areas_box is not None:
             layout.addWidget(areas_box)
         layout.addWidget(self.looked_after)
-        layout.addWidget(QLabel("Contacts (parents and carers)"))
-        layout.addWidget(self.contacts)
+        layout.addLayout(contact_buttons)
+        layout.addWidget(self.contacts, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.saved_values: dict[str, Any] | None = None
@@ -240,9 +266,7 @@ class PupilDialog(QDialog):
         for index in range(self.key_worker.count()):
             if self.key_worker.itemData(index) == v.get("key_worker"):
                 self.key_worker.setCurrentIndex(index)
-        self.contacts.setPlainText("\n".join(
-            "; ".join([c["name"], c["relationship"], "yes" if c.get("parental_responsibility") else "no",
-                       c.get("phone") or "", c.get("email") or ""]) for c in v.get("contacts") or []))
+        self.contacts_model.set_contacts(list(v.get("contacts") or []))
 
     def values(self) -> dict[str, Any]:
         iso = lambda edit: edit.date().toString("yyyy-MM-dd")  # noqa: E731
@@ -253,14 +277,7 @@ class PupilDialog(QDialog):
                     "last_review": None if self.no_review_yet.isChecked() else iso(self.ehcp_last_review),
                     "personal_budget": {"reference": reference, "annual_amount_gbp": self.budget_amount.value()}
                     if reference else None}
-        contacts = []
-        for line in self.contacts.toPlainText().splitlines():
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(";")] + [""] * 5
-            contacts.append({"name": parts[0], "relationship": parts[1],
-                             "parental_responsibility": parts[2].lower() in ("yes", "y", "true", "pr"),
-                             "phone": parts[3] or None, "email": parts[4] or None})
+        contacts = self.contacts_model.contacts()
         attendance = self.attendance.value()
         values = {
             "upn": self.upn.text().strip().upper(), "first_name": self.first_name.text(),
@@ -280,13 +297,27 @@ class PupilDialog(QDialog):
             values.pop("areas_of_need")
         return values
 
+    def on_add_contact_clicked(self) -> None:
+        """A new row, its name cell open for typing."""
+        row = self.contacts_model.add_contact()
+        index = self.contacts_model.index(row, CONTACT_NAME)
+        self.contacts.setCurrentIndex(index)
+        self.contacts.edit(index)
+
+    def on_remove_contact_clicked(self) -> None:
+        index = self.contacts.currentIndex()
+        if not index.isValid():
+            set_reserved_text(self.message, "Choose the contact to remove first.")
+            return
+        self.contacts_model.remove_contact(index.row())
+
     def on_save_clicked(self) -> None:
         """Check with the service without saving yet is not possible: save, and show what was wrong."""
         self.saved_values = self.values()
         self.accept()
 
     def show_problems(self, problems: list[Problem]) -> None:
-        self.message.setText("Not saved. " + problem_text(problems))
+        set_reserved_text(self.message, "Not saved. " + problem_text(problems))
 
 
 class PupilsScreen(QWidget):
@@ -601,7 +632,7 @@ class PupilsScreen(QWidget):
             self.message.setText("Choose a pupil first.")
             return
         choices = [p for p in self.services.professionals.list_professionals(self.actor) if p.active]
-        labels = [f"{p.name} ({p.discipline_label}, {p.kind})" for p in choices]
+        labels = [f"{p.name} ({p.discipline_label}, {KIND_LABELS.get(p.kind, p.kind)})" for p in choices]
         choice, ok = QInputDialog.getItem(self, "Add to the team", "Professional:", labels, 0, False)
         if not ok:
             return
