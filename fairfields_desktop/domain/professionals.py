@@ -36,7 +36,8 @@ def professional_problems(values: dict[str, Any], today: date) -> list[Problem]:
     problems = professional_field_problems(values)
     ident = values.get("id")
     if isinstance(ident, str) and ident and not _ID.fullmatch(ident):
-        problems.append(Problem("id", "use a short id of lower-case letters, digits and hyphens (e.g. nhs-slt-2), or leave it out and one is made"))
+        problems.append(Problem("id", "use a short id of lower-case letters, digits and hyphens (e.g. nhs-slt-2), "
+                                      "or leave it out and one is made"))
     checks = values.get("checks") or {}
     dbs = (checks.get("dbs") or {}) if isinstance(checks, dict) else {}
     dbs = dbs if isinstance(dbs, dict) else {}
