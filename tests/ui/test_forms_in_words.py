@@ -288,3 +288,42 @@ class TestTheDayViewArrangedPerUser:
         titles = self.titles(screen)
         assert titles[-1] == "Meeting Room"  # nothing booked there in those weeks
         assert self.titles(self.make(qtbot, sqlite_school, actor)) == titles
+
+
+class TestAtASchoolLaptopsSize:
+    """The professional form and the pupil form's contacts table at 1366×768, at normal and at 150 % text."""
+
+    @pytest.mark.parametrize("scale", [1.0, 1.5])
+    def test_the_forms_fit_and_are_shot(self, scale, qtbot, qapp, sqlite_school, actor):
+        from PySide6.QtGui import QFont
+
+        from fairfields_desktop.ui.launch import load_style
+
+        old, old_sheet = qapp.font(), qapp.styleSheet()
+        big = QFont(old)
+        big.setPointSizeF(old.pointSizeF() * scale)
+        qapp.setFont(big)
+        load_style(qapp)  # as the app does at start
+        try:
+            office, senco = actor(sqlite_school, "sbrown"), actor(sqlite_school, "mokafor")
+            pro = ProfessionalDialog(sqlite_school, office, sqlite_school.professionals.values(
+                office, sqlite_school.professionals.list_professionals(office)[0].id))
+            amara = next(p for p in sqlite_school.pupils.list_pupils(senco) if p.first_name == "Amara")
+            view = sqlite_school.pupils.edit_view(senco, amara.id)
+            pupil = PupilDialog(sqlite_school, senco, sqlite_school.pupils.class_names(), view.values,
+                                edits_needs=view.edits_needs)
+            pupil.contacts_model.add_contact()
+            for dialog, name in ((pro, "professional-form"), (pupil, "pupil-form-contacts")):
+                qtbot.addWidget(dialog)
+                dialog.show()
+                qtbot.waitExposed(dialog)
+                QApplication.processEvents()
+                size = dialog.size()
+                assert size.width() <= 1366 and size.height() <= 768 - 40, (name, scale, size)  # the taskbar
+                shoot(dialog, f"{name}-{int(scale * 100)}")
+            header = pupil.contacts.horizontalHeader()
+            assert header.sectionSize(PARENTAL_RESPONSIBILITY) >= header.fontMetrics().horizontalAdvance(
+                "Parental responsibility")  # the tick's heading is read whole
+        finally:
+            qapp.setStyleSheet(old_sheet)
+            qapp.setFont(old)

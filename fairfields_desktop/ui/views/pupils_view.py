@@ -7,10 +7,11 @@ import time
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -166,9 +169,11 @@ class PupilDialog(QDialog):
         header = self.contacts.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, share in ((CONTACT_NAME, 12), (CONTACT_RELATIONSHIP, 9), (CONTACT_PR, 13), (CONTACT_PHONE, 9)):
-            self.contacts.setColumnWidth(column, self.fontMetrics().averageCharWidth() * share + 16)
-        self.contacts.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+        for column, chars in ((CONTACT_NAME, 18), (CONTACT_RELATIONSHIP, 12), (CONTACT_PR, 0), (CONTACT_PHONE, 14)):
+            self.contacts.setColumnWidth(column, max(header.sectionSizeHint(column),
+                                                     self.fontMetrics().averageCharWidth() * chars + 16))
+        rows = self.contacts.verticalHeader().defaultSectionSize()
+        self.contacts.setFixedHeight(self.contacts.horizontalHeader().sizeHint().height() + rows * 4 + 4)
         self.add_contact_button = QPushButton("Add a contact")
         self.remove_contact_button = QPushButton("Remove the contact")
         self.add_contact_button.clicked.connect(self.on_add_contact_clicked)
@@ -186,17 +191,34 @@ class PupilDialog(QDialog):
         buttons.accepted.connect(self.on_save_clicked)
         buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        body = QWidget()
+        fields = QVBoxLayout(body)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addLayout(form)
         if self.ehcp_box is not None:
-            layout.addWidget(self.ehcp_box)
+            fields.addWidget(self.ehcp_box)
         if areas_box is not None:
-            layout.addWidget(areas_box)
-        layout.addWidget(self.looked_after)
+            fields.addWidget(areas_box)
+        fields.addWidget(self.looked_after)
+        fields.addStretch(1)
+        # the fields scroll on a small screen; the contacts, the problems and Save never do (always in sight)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
         layout.addLayout(contact_buttons)
-        layout.addWidget(self.contacts, 1)
+        layout.addWidget(self.contacts)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        wanted = body.sizeHint()
+        scroll.setMinimumWidth(wanted.width() + scroll.verticalScrollBar().sizeHint().width())
+        screen = QApplication.primaryScreen()
+        room = screen.availableGeometry().height() - 80 if screen is not None else 700
+        extra = self.message.height() + buttons.sizeHint().height() + self.contacts.height() + 80
+        self.resize(self.sizeHint().width(), min(wanted.height() + extra, room))
         self.saved_values: dict[str, Any] | None = None
         if values:
             self._fill(values)
