@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "Fairfields Desktop"
 APP_AUTHOR = "Fairfields"
@@ -67,6 +68,8 @@ class LocalSettings:
 
     database_url: str | None = None
     second_backup_folder: str | None = None
+    #: each user's day view on this PC: {"username": {"order": "school"|"busiest"|"chosen", "chosen": [names]}}
+    day_views: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> LocalSettings:
@@ -77,16 +80,32 @@ class LocalSettings:
             return cls()
         except (OSError, ValueError):
             return cls()
+        views = raw.get("day_views")
         return cls(database_url=raw.get("database_url") or None,
-                   second_backup_folder=raw.get("second_backup_folder") or None)
+                   second_backup_folder=raw.get("second_backup_folder") or None,
+                   day_views={k: v for k, v in views.items() if isinstance(v, dict)} if isinstance(views, dict) else {})
 
     def save(self) -> None:
         path = settings_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"database_url": self.database_url,
-                                   "second_backup_folder": self.second_backup_folder}, indent=2), encoding="utf-8")
+        raw: dict[str, Any] = {"database_url": self.database_url, "second_backup_folder": self.second_backup_folder}
+        if self.day_views:
+            raw["day_views"] = self.day_views
+        tmp.write_text(json.dumps(raw, indent=2), encoding="utf-8")
         tmp.replace(path)
+
+
+def day_view_of(username: str) -> dict[str, Any]:
+    """How ``username`` arranged the day view's spaces on this PC ({} when they never did)."""
+    return dict(LocalSettings.load().day_views.get(username) or {})
+
+
+def keep_day_view(username: str, order: str, chosen: list[str]) -> None:
+    """Keep ``username``'s day view arrangement on this PC (read fresh first: other settings stay)."""
+    settings = LocalSettings.load()
+    settings.day_views[username] = {"order": order, "chosen": list(chosen)}
+    settings.save()
 
 
 def resolve_database_url(cli_url: str | None = None) -> str:

@@ -151,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
                            "only what consent allows is included")
     week = report_sub.add_parser("timetable", help="every space's bookings for the school week holding DATE")
     week.add_argument("--week", type=_date, metavar="DATE", required=True)
+    week.add_argument("--all-spaces", action="store_true",
+                      help="print every space, also those with nothing booked that week (left out otherwise)")
     register = report_sub.add_parser("authorisations", help="the register of independent-therapy requests")
     register.add_argument("--from", dest="first", type=_date, metavar="DATE")
     register.add_argument("--to", dest="last", type=_date, metavar="DATE")
@@ -441,7 +443,8 @@ class Runner:
             made = make(self.services(), actor, args.report_command, partial, upn=getattr(args, "upn", None),
                         recipient=getattr(args, "recipient", None), week=getattr(args, "week", None),
                         first=getattr(args, "first", None), last=getattr(args, "last", None),
-                        ref=getattr(args, "id", None), event_id=getattr(args, "event_id", None))
+                        ref=getattr(args, "id", None), event_id=getattr(args, "event_id", None),
+                        all_spaces=getattr(args, "all_spaces", False))
             partial.replace(out)  # never a half-written PDF under the name asked for
         finally:
             partial.unlink(missing_ok=True)

@@ -18,6 +18,17 @@ VISIT_PURPOSES = ("therapy", "observation", "assessment", "meeting")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 
 
+_KIND_PREFIX = {"statutory": "st", "commissioned": "com", "independent": "ind"}
+
+
+def reference_prefix(kind: str, discipline: str) -> str:
+    """The start of an id the app makes: the kind and the discipline's initials (``ind-slt``, ``st-ot``);
+    a one-word discipline gives its first letters (``physiotherapy`` -> ``physio``)."""
+    words = [w for w in re.split(r"[^a-z]+", (discipline or "").casefold()) if w and w != "and"]
+    short = ("".join(w[0] for w in words) if len(words) > 1 else (words[0][:6] if words else "pro"))
+    return f"{_KIND_PREFIX.get(kind, 'pro')}-{short}"
+
+
 def professional_problems(values: dict[str, Any], today: date) -> list[Problem]:
     """Every problem with a professional's details and checks, each naming its field and the fix."""
     if not isinstance(values, dict):
@@ -25,7 +36,8 @@ def professional_problems(values: dict[str, Any], today: date) -> list[Problem]:
     problems = professional_field_problems(values)
     ident = values.get("id")
     if isinstance(ident, str) and ident and not _ID.fullmatch(ident):
-        problems.append(Problem("id", "use a short id of lower-case letters, digits and hyphens (e.g. nhs-slt-2)"))
+        problems.append(Problem("id", "use a short id of lower-case letters, digits and hyphens (e.g. nhs-slt-2), "
+                                      "or leave it out and one is made"))
     checks = values.get("checks") or {}
     dbs = (checks.get("dbs") or {}) if isinstance(checks, dict) else {}
     dbs = dbs if isinstance(dbs, dict) else {}

@@ -37,9 +37,10 @@ def printing_for(services, actor) -> Printing:
 def make(services, actor, key: str, out: str | Path | IO[bytes], *, upn: str | None = None,
          recipient: str | None = None, week: date | None = None, first: date | None = None,
          last: date | None = None, ref: str | None = None, event_id: int | None = None,
-         keep: bool = False) -> Made:
+         keep: bool = False, all_spaces: bool = False) -> Made:
     """Write report ``key`` to ``out`` and say what was made. A letter (about ``event_id`` of request ``ref``,
-    the latest event when None) is kept with its event when ``keep`` (it is being sent: saved or printed)."""
+    the latest event when None) is kept with its event when ``keep`` (it is being sent: saved or printed).
+    The timetable leaves out spaces with nothing booked that week unless ``all_spaces``."""
     reports = services.reports
     printing = printing_for(services, actor)
     if key == "review-pack":
@@ -51,7 +52,7 @@ def make(services, actor, key: str, out: str | Path | IO[bytes], *, upn: str | N
     if key == "timetable":
         from . import timetable
 
-        data = reports.timetable(actor, week or services.clock.today())
+        data = reports.timetable(actor, week or services.clock.today(), all_spaces)
         timetable.render(data, out, printing)
         return Made(key, f"Room timetable, week of {day_text(data.monday)}", data.monday.isoformat())
     if key == "authorisations":

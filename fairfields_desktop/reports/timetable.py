@@ -3,7 +3,9 @@
 Each cell lists the day's bookings in that space, "09:30–10:15 Rachel Green · SLT: AAC programme · pupils AO"
 (pupils by initials for a reader who may see them, "a pupil" otherwise, as the service gives them; a title
 that names a pupil is printed as "(title to be reviewed)"; notes never); a space with nothing booked says
-"free"; a day that is not a school day says why.
+"free"; a day that is not a school day says why. Spaces with nothing booked that week are left out (the
+service names them, and the page says so) unless every space was asked for. A space is one row of the grid,
+and a row moves whole to the next page (under the repeated heading): a space is never split across pages.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def render(data: RoomTimetable, out: str | Path | IO[bytes], printing: Printing)
         text(f"{data.school}: {count} booking{'s' if count != 1 else ''} this week, Monday to Friday. Pupils are "
              "shown by their initials (\u201ca pupil\u201d where you may not see who), and never named in a "
              "title.", "Muted"),
+        *([text(f"Not shown, nothing booked this week: {', '.join(data.left_out)}.", "Muted")]
+          if data.left_out else []),
         Spacer(1, 4),
         _grid(data),
     ]

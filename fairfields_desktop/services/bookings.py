@@ -358,6 +358,17 @@ class BookingService:
         with self.db.read_session() as session:
             return self._spaces(session, bookable_only)
 
+    def space_use(self, actor: Actor, first: date, last: date) -> dict[int, int]:
+        """Booked sessions in each space from ``first`` to ``last`` (the day view's "most booked first")."""
+        require(actor.roles, "bookings.view", who=actor.username)
+        counts: dict[int, int] = {}
+        with self.db.read_session() as session:
+            for block in self._blocks(session, datetime.combine(first, time.min), datetime.combine(last, time.max),
+                                      None, False, reader=actor):
+                if block.status == "booked":
+                    counts[block.space_id] = counts.get(block.space_id, 0) + 1
+        return counts
+
     def day_view(self, actor: Actor, day: date, include_cancelled: bool = False) -> Timetable:
         """Every bookable space side by side for one day."""
         require(actor.roles, "bookings.view", who=actor.username)

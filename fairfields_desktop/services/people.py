@@ -14,6 +14,7 @@ from ..domain.errors import InvalidInput, NotFound, Problem
 from ..domain.permissions import require
 from ..store.database import Database
 from ..store.models import ClassRow, PupilRow, SpaceRow, StaffRow, UserRow
+from ..store.references import assign_reference
 from . import audit, guard
 from .context import Actor, Clock
 
@@ -72,11 +73,15 @@ class PeopleService:
     def save_staff(self, actor: Actor, values: dict[str, Any], staff_id: int | None = None,
                    expected_version: int | None = None) -> StaffMember:
         """Add a member of staff (``staff_id`` None) or change one; ``expected_version`` is the version the
-        form was opened with (StaleRecord, naming who changed it, if it was changed since)."""
+        form was opened with (StaleRecord, naming who changed it, if it was changed since).
+
+        Without an id (the window never asks for one) a new member of staff is given ``s-NNN`` made from the
+        row's number, and an edit keeps the id they have; an id given (command line, dataset) is kept."""
         require(actor.roles, "staff.edit", who=actor.username)
         problems = []
         ext_id = (values.get("id") or "").strip()
-        if not _STAFF_ID.fullmatch(ext_id):
+        made = not ext_id
+        if not made and not _STAFF_ID.fullmatch(ext_id):
             problems.append(Problem("id", "give a short id of lower-case letters and digits (e.g. jsmith)"))
         for key, label in (("name", "name"), ("role", "role (e.g. Class teacher)")):
             value = values.get(key)
@@ -92,7 +97,9 @@ class PeopleService:
             row = guard.lock(session, StaffRow, staff_id)
             if staff_id is not None and row is None:
                 raise NotFound(f"there is no member of staff {staff_id}")
-            clash = session.scalar(select(StaffRow).where(StaffRow.ext_id == ext_id))
+            if made and row is not None:
+                ext_id = row.ext_id
+            clash = None if made else session.scalar(select(StaffRow).where(StaffRow.ext_id == ext_id))
             if clash is not None and (row is None or clash.id != row.id):
                 problems.append(Problem("id", f"{ext_id!r} is already {clash.name}'s id"))
             if problems:
@@ -107,6 +114,8 @@ class PeopleService:
                 session.add(row)
             row.ext_id, row.name, row.role = ext_id, values["name"].strip(), values["role"].strip()
             row.klass = classes.get(class_name) if class_name else None
+            if made and before is None:
+                ext_id = assign_reference(session, row, "s")
             session.flush()
             audit.record_change(session, actor, self.clock, "staff", row.ext_id, before, _staff_values(row))
         return next(s for s in self.list_staff(actor) if s.ext_id == ext_id)
@@ -180,7 +189,7 @@ class PeopleService:
         if features is not None and (not isinstance(features, str) or text_problem(features, None)):
             problems.append(Problem("features", "describe the features as text"))
         if not re.fullmatch(r"[a-z_]{2,40}", kind):
-            problems.append(Problem("kind", "choose a kind such as therapy_room, sensory_room, pool, classroom"))
+            problems.append(Problem("kind", "choose the kind of space from the list (for example Therapy room)"))
         if isinstance(capacity, bool) or not isinstance(capacity, int) or not 0 <= capacity <= 1000:
             problems.append(Problem("capacity", "give how many people it holds (0 to 1000)"))
         with self.db.session() as session:

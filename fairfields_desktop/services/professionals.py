@@ -18,7 +18,8 @@ from ..domain.checks import CheckStatus, ProfessionalChecks, evaluate_checks
 from ..domain.dataset import parse_date
 from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused, StaleRecord
 from ..domain.permissions import allowed, require
-from ..domain.professionals import VISIT_PURPOSES, professional_problems
+from ..domain.professionals import VISIT_PURPOSES, professional_problems, reference_prefix
+from ..domain.words import discipline_words
 from ..store.database import Database
 from ..store.models import (
     ClassRow,
@@ -29,6 +30,7 @@ from ..store.models import (
     VisitPupilRow,
     VisitRow,
 )
+from ..store.references import assign_reference
 from . import audit, guard
 from .context import Actor, Clock
 
@@ -51,7 +53,7 @@ class ProfessionalSummary:
 
     @property
     def discipline_label(self) -> str:
-        return self.discipline.replace("_", " ")
+        return discipline_words(self.discipline)
 
     @property
     def contact(self) -> str:
@@ -154,22 +156,34 @@ class ProfessionalService:
     # --- changing -------------------------------------------------------------------------------
     def save(self, actor: Actor, values: dict[str, Any], professional_id: int | None = None,
              expected_version: int | None = None) -> ProfessionalSummary:
-        """Add or change a professional and their checks; every field checked first, then audited."""
+        """Add or change a professional and their checks; every field checked first, then audited.
+
+        A new professional without an id (the window never asks for one) is given one made from their kind
+        and discipline and the row's number (``ind-slt-012``); an id given (the command line, a dataset) is
+        kept as it is. Editing without an id keeps the one they have."""
         require(actor.roles, "professionals.edit", who=actor.username)
-        problems = professional_problems(values, self.clock.today())
+        given = values.get("id")
+        made = given is None or (isinstance(given, str) and not given.strip())
+        checked = {**values, "id": "new"} if made else values  # the id is the service's to make
+        problems = professional_problems(checked, self.clock.today())
         with self.db.session() as session:
             row = self._locked(session, professional_id, expected_version) if professional_id is not None else None
-            clash = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == values.get("id")))
+            clash = None if made else session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == given))
             if clash is not None and (row is None or clash.id != row.id):
-                problems.append(Problem("id", f"{values.get('id')!r} is already the id of {clash.name}: "
+                problems.append(Problem("id", f"{given!r} is already the id of {clash.name}: "
                                         "choose another short id"))
             if problems:
                 raise InvalidInput(problems)
             before = professional_values(row) if row is not None else None
+            if made:
+                values = {**values, "id": row.ext_id if row is not None else ""}
             if row is None:
-                row = ProfessionalRow(ext_id=values["id"], name="", discipline="", kind=values["kind"])
+                row = ProfessionalRow(ext_id=values["id"], name="", discipline="",
+                                      kind=values["kind"])
                 session.add(row)
             _apply(row, values)
+            if made and before is None:
+                assign_reference(session, row, reference_prefix(values["kind"], values["discipline"]))
             session.flush()
             strip = lambda v: {k: x for k, x in v.items() if k != "version"} if v else None  # noqa: E731
             audit.record_change(session, actor, self.clock, "professional", row.ext_id, strip(before),

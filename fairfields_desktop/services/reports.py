@@ -20,6 +20,7 @@ from ..domain.professionals import KIND_LABELS
 from ..domain.school import AREA_LABELS, roles_text, year_group_label
 from ..domain.sharing import PARTS, Recipient
 from ..domain.sharing import left_out as parts_left_out
+from ..domain.space_order import school_order
 from .context import Actor
 from .outcomes import Outcome
 from .pupils import TeamEntry
@@ -118,6 +119,7 @@ class RoomTimetable:
     days: tuple[tuple[date, str | None], ...]  # each weekday, with why it is not a school day (None: it is)
     spaces: tuple[str, ...]
     entries: dict[tuple[str, date], tuple[TimetableEntry, ...]]  # (space, day) → the day's bookings in order
+    left_out: tuple[str, ...] = ()  # spaces with nothing booked that week, left out (unless all were asked for)
 
     @property
     def count(self) -> int:
@@ -339,15 +341,18 @@ class ReportService:
                                                         "left_out": [what for what, _why in left_out]})
         return pack
 
-    def timetable(self, actor: Actor, day: date) -> RoomTimetable:
-        """Every space's bookings, day by day, for the school week (Monday to Friday) holding ``day``."""
+    def timetable(self, actor: Actor, day: date, all_spaces: bool = False) -> RoomTimetable:
+        """Every space's bookings, day by day, for the school week (Monday to Friday) holding ``day``.
+
+        The spaces come in the school's order (therapy rooms, hall… first, classrooms last); a space with
+        nothing booked that week is left out (named in ``left_out``) unless ``all_spaces``."""
         require(actor.roles, "report.timetable", who=actor.username)
         s = self.services
         monday = day - timedelta(days=day.weekday())
         friday = monday + timedelta(days=4)
         calendar = s.school.calendar()
         blocks = [b for b in s.bookings.bookings_between(actor, monday, friday) if b.status == "booked"]
-        spaces = tuple(sp.name for sp in s.bookings.spaces(actor, bookable_only=False))
+        spaces = tuple(sp.name for sp in school_order(s.bookings.spaces(actor, bookable_only=False)))
         entries: dict[tuple[str, date], list[TimetableEntry]] = {}
         for b in sorted(blocks, key=lambda b: (b.space, b.start)):
             who = b.professional or ", ".join(b.staff) or "school use"
@@ -360,8 +365,11 @@ class ReportService:
         days = tuple((monday + timedelta(days=i), calendar.why_not_school_day(monday + timedelta(days=i)))
                      for i in range(5))
         self._audit(actor, "timetable", monday.isoformat(), {"bookings": len(blocks)})
-        return RoomTimetable(s.school.settings().school_name, monday, days, spaces,
-                             {k: tuple(v) for k, v in entries.items()})
+        booked = {space for space, _day in entries}
+        left_out = () if all_spaces else tuple(sp for sp in spaces if sp not in booked)
+        return RoomTimetable(s.school.settings().school_name, monday, days,
+                             tuple(sp for sp in spaces if sp not in left_out),
+                             {k: tuple(v) for k, v in entries.items()}, left_out)
 
     def authorisations(self, actor: Actor, first: date, last: date) -> AuthorisationsRegister:
         """Every independent-therapy request with a session in the period: rules, decisions, overrides,

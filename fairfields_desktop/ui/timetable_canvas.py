@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QScrollArea, QToolTip, QWidget
 
+from ..domain.words import space_kind_words
 from ..domain.checks import day_text
 from ..domain.professionals import KIND_LABELS
 from .models.professionals import KIND_COLOURS
@@ -246,7 +247,7 @@ class TimetableCanvas(QWidget):
             for space in tt.spaces:
                 closed = space.out_of_use_on(info.day)
                 reason = info.why_not_school_day or (f"Out of use: {closed}" if closed else None)
-                kind = (space.kind or "").replace("_", " ")
+                kind = space_kind_words(space.kind)
                 columns.append(CanvasColumn(space.id, space.name, reason or kind, info.day, space, reason))
         else:
             only = tt.spaces[0] if len(tt.spaces) == 1 else None

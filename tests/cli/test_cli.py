@@ -386,6 +386,26 @@ class TestReport:
         text = pdf_text(register)
         assert "r-001" in text and "r-002" in text and "r-003" in text
 
+    def test_the_timetable_leaves_out_spaces_with_nothing_booked_unless_all_are_asked_for(self, cli, loaded,
+                                                                                          tmp_path):
+        def week(*more: str) -> str:
+            out = tmp_path / "week.pdf"
+            result = cli("--db", loaded, "--as", "sbrown", "--today", "2026-11-23", "report", "timetable",
+                         "--week", "2026-11-25", *more, "--out", str(out), password="demo-office-2026")
+            assert result.code == 0, result.err
+            return pdf_text(out)
+
+        booked = week()
+        rows = [line.split("  ")[0].strip() for line in booked.splitlines() if line.strip()]
+        assert "Therapy Room 1" in rows and "Sensory Room" in rows
+        assert "Oak Classroom" not in rows and "Willow Classroom" not in rows and "Meeting Room" not in rows
+        assert "Not shown, nothing booked this week: Meeting Room, Oak Classroom, Willow Classroom." in \
+            " ".join(booked.split())
+        assert booked.index("Therapy Room 1") < booked.index("Sensory Room")  # the school's order
+        every = week("--all-spaces")
+        assert "Oak Classroom" in every and "Willow Classroom" in every and "Meeting Room" in every
+        assert "Not shown" not in every
+
     def test_a_letter_about_the_event_chosen_is_written_and_kept(self, cli, loaded, tmp_path):
         def run(*args: str):
             return cli("--db", loaded, "--as", "hcarter", "--today", "2026-11-23", *args, password="demo-head-2026")

@@ -195,10 +195,9 @@ def office_day(qtbot, monkeypatch, services, url, open_school, actor, budget: in
     professionals.tabs.setCurrentIndex(0)
 
     def add(dialog: ProfessionalDialog) -> None:
-        dialog.ident.setText("ind-slt-9")
         dialog.name.setText(NINA)
         dialog.kind.setCurrentIndex(dialog.kind.findData("independent"))
-        dialog.discipline.setText("speech_and_language_therapy")
+        dialog.discipline.setCurrentText("Speech and language therapy")  # in words, from the list
         dialog.dbs_type.setCurrentIndex(dialog.dbs_type.findData("school_check"))
         dialog.dbs_date.setDate(date(2026, 10, 2))
         dialog.dbs_certificate.setText("001512887341")

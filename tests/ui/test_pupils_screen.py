@@ -180,7 +180,15 @@ class TestModels:
 
 def _dialog_text(dialog: QDialog) -> str:
     """Every word the dialog shows: labels, group titles, check boxes, fields' contents and names, tooltips."""
-    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QPlainTextEdit,
+        QTableView,
+        QWidget,
+    )
 
     words = []
     for widget in dialog.findChildren(QWidget):
@@ -190,6 +198,10 @@ def _dialog_text(dialog: QDialog) -> str:
             words.append(widget.placeholderText())
         if isinstance(widget, QPlainTextEdit):
             words.append(widget.toPlainText())
+        if isinstance(widget, QTableView):  # the contacts' rows
+            model = widget.model()
+            words += [str(model.index(r, c).data() or "") for r in range(model.rowCount())
+                      for c in range(model.columnCount())]
         if isinstance(widget, QGroupBox):
             words.append(widget.title())
         words += [widget.toolTip(), widget.accessibleName()]

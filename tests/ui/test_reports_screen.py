@@ -325,3 +325,13 @@ def test_the_letter_is_about_the_event_chosen_and_a_saved_letter_shows_in_the_hi
     if shots:
         requests.resize(1300, 850)
         requests.grab().save(str(Path(shots) / "requests-history-letter.png"))
+
+
+def test_the_timetable_leaves_out_empty_spaces_unless_the_box_is_ticked(qtbot, screen_for):
+    screen = screen_for("sbrown")
+    click_report(qtbot, screen, "timetable")
+    assert screen.all_spaces.isVisible() and not screen.all_spaces.isChecked()
+    assert screen.choices()[1]["all_spaces"] is False
+    screen.all_spaces.setChecked(True)
+    key, values = screen.choices()
+    assert key == "timetable" and values["all_spaces"] is True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import FairfieldsError, InvalidInput, StaleRecord
 from ...domain.permissions import allowed
 from ...domain.school import ROLE_LABELS
+from ...domain.words import SPACE_KINDS, code_from_words, space_kind_words
 from ..forms import FormDialog, run_form  # noqa: F401 (run_form: requests_view takes it from here)
 from ...services.people import SchoolClass
 from ..operations import job, perform
@@ -32,6 +34,14 @@ from ..undo import push_done
 def staff_values(member) -> dict[str, Any]:  # noqa: ANN001
     """A member of staff as the form (and the service's save) has it."""
     return {"id": member.ext_id, "name": member.name, "role": member.role, "class": member.class_name}
+
+
+def kind_code(combo: QComboBox) -> str:
+    """The stored code of the kind of space chosen, or typed in words."""
+    index = combo.findText(combo.currentText().strip(), Qt.MatchFlag.MatchFixedString)
+    if index >= 0 and combo.itemData(index):
+        return combo.itemData(index)
+    return code_from_words(combo.currentText(), SPACE_KINDS)
 
 
 def space_values(space) -> dict[str, Any]:  # noqa: ANN001
@@ -158,7 +168,7 @@ class StaffTab(RegisterTab):
         self.edit_button.clicked.connect(lambda: self.edit(self.current()))
 
     def edit(self, member) -> None:  # noqa: ANN001
-        ident, name, role = QLineEdit(), QLineEdit(), QLineEdit()
+        name, role = QLineEdit(), QLineEdit()
         klass = QComboBox()
         klass.addItem("(no class)", None)
         for c in self.services.people.list_classes(self.actor):
@@ -167,19 +177,18 @@ class StaffTab(RegisterTab):
 
         def fill(shown) -> None:  # noqa: ANN001
             opened[0] = shown
-            ident.setText(shown.ext_id)
             name.setText(shown.name)
             role.setText(shown.role)
             klass.setCurrentIndex(max(0, klass.findData(shown.class_name)))
 
         if member is not None:
             fill(member)
-        dialog = FormDialog("Member of staff", [("id", "Short &id", ident), ("name", "&Name", name),
+        dialog = FormDialog("Member of staff", [("name", "&Name", name),
                                                 ("role", "&Role", role), ("class", "&Class", klass)], self)
         if member is not None:
             watch_record(dialog, self.services, "people", "staff", member.ext_id, f"{member.name}'s record")
         saved = run_edit_form(dialog, lambda: job(self.services.people.save_staff,
-            self.actor, {"id": ident.text(), "name": name.text(), "role": role.text(), "class": klass.currentData()},
+            self.actor, {"id": member.ext_id if member else "", "name": name.text(), "role": role.text(), "class": klass.currentData()},
             member.id if member else None, opened[0].version if opened[0] else None),
             lambda: fill(next(s for s in self.services.people.list_staff(self.actor) if s.id == member.id)))
         if saved is not None:
@@ -262,7 +271,7 @@ class SpacesTab(RegisterTab):
         self.services, self.actor = services, actor
         columns = [
             Column("Space", lambda s: s.name, lambda s: s.name.casefold()),
-            Column("Kind", lambda s: s.kind.replace("_", " ")),
+            Column("Kind", lambda s: space_kind_words(s.kind), lambda s: space_kind_words(s.kind).casefold()),
             Column("Capacity", lambda s: s.capacity),
             Column("Bookable", lambda s: "yes" if s.bookable else "no"),
             Column("Features", lambda s: s.features or ""),
@@ -274,10 +283,11 @@ class SpacesTab(RegisterTab):
 
     def edit(self, space) -> None:  # noqa: ANN001
         name, features = QLineEdit(), QLineEdit()
-        kind = QComboBox()
+        kind = QComboBox()  # the kinds in words; another kind can be typed in words
         kind.setEditable(True)
-        kind.addItems(["therapy_room", "sensory_room", "soft_play", "pool", "meeting_room", "group_room",
-                       "library", "hall", "classroom"])
+        kind.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for code, words in SPACE_KINDS.items():
+            kind.addItem(words, code)
         capacity = QSpinBox()
         capacity.setRange(0, 1000)
         bookable = QCheckBox("Can be booked")
@@ -287,7 +297,11 @@ class SpacesTab(RegisterTab):
         def fill(shown) -> None:  # noqa: ANN001
             opened[0] = shown
             name.setText(shown.name)
-            kind.setCurrentText(shown.kind)
+            index = kind.findData(shown.kind)
+            if index < 0:
+                kind.addItem(space_kind_words(shown.kind), shown.kind)
+                index = kind.count() - 1
+            kind.setCurrentIndex(index)
             capacity.setValue(shown.capacity)
             features.setText(shown.features or "")
             bookable.setChecked(shown.bookable)
@@ -300,7 +314,7 @@ class SpacesTab(RegisterTab):
         if space is not None:
             watch_record(dialog, self.services, "spaces", "space", space.id, space.name)
         saved = run_edit_form(dialog, lambda: job(self.services.people.save_space,
-            self.actor, {"name": name.text(), "kind": kind.currentText(), "capacity": capacity.value(),
+            self.actor, {"name": name.text(), "kind": kind_code(kind), "capacity": capacity.value(),
                          "features": features.text(), "bookable": bookable.isChecked()},
             space.id if space else None, opened[0].version if opened[0] else None),
             lambda: fill(next(s for s in self.services.people.list_spaces(self.actor) if s.id == space.id)))

@@ -38,10 +38,11 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
+from ...domain.words import DISCIPLINES, code_from_words, discipline_words
 from ..commands import ServiceCommand, outcome_text
 from ..contrast import error_style, readable
 from ..shortcuts import add_shortcut
-from ..forms import run_form
+from ..forms import reserve_lines, run_form, set_reserved_text
 from ..change_hub import watch_record
 from ..operations import job, perform
 from ..models.base import Column, RowsModel, fit_columns, make_table
@@ -57,7 +58,7 @@ from ..models.professionals import (
 )
 
 FIELD_LABELS = {
-    "id": "Short id", "name": "Name", "discipline": "Discipline", "kind": "Kind", "email": "Email",
+    "id": "Id", "name": "Name", "discipline": "Discipline", "kind": "Kind", "email": "Email",
     "checks.dbs.type": "DBS record", "checks.dbs.date": "DBS date", "checks.dbs.given_by": "Assurance given by",
     "checks.dbs.certificate": "Certificate number", "checks.registration.body": "Registration body",
     "checks.registration.number": "Registration number", "checks.registration.checked_on": "Register checked on",
@@ -97,19 +98,23 @@ class ProfessionalDialog(QDialog):
         self.setWindowTitle("Edit professional" if values else "Add a professional")
         today = services.clock.today()
         qtoday = QDate(today.year, today.month, today.day)
-        self.ident = QLineEdit()
-        self.ident.setPlaceholderText("short id, e.g. nhs-slt-2")
+        self.ext_id = ""  # the app makes the id of a new professional; an edit keeps theirs
         self.name = QLineEdit()
         self.kind = QComboBox()
         for kind, label in KIND_LABELS.items():
             self.kind.addItem(label, kind)
-        self.discipline = QLineEdit()
-        self.discipline.setPlaceholderText("e.g. speech_and_language_therapy")
+        self.discipline = QComboBox()  # the school's words; another discipline can be typed in words
+        self.discipline.setEditable(True)
+        self.discipline.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.discipline.addItem("", "")
+        for code, label in DISCIPLINES.items():
+            self.discipline.addItem(label, code)
+        self.discipline.lineEdit().setPlaceholderText("choose from the list, or type another in words")
         self.organisation = QLineEdit()
         self.email = QLineEdit()
         self.phone = QLineEdit()
         form = QFormLayout()
-        for label, widget in (("Short &id", self.ident), ("&Name", self.name), ("&Kind", self.kind),
+        for label, widget in (("&Name", self.name), ("&Kind", self.kind),
                               ("&Discipline", self.discipline), ("&Organisation", self.organisation),
                               ("&Email", self.email), ("&Phone", self.phone)):
             widget.setAccessibleName(label.replace("&", ""))
@@ -152,12 +157,10 @@ class ProfessionalDialog(QDialog):
             edit.setDisplayFormat("dd/MM/yyyy")
             edit.setCalendarPopup(True)
 
-        self.status = QLabel("")
+        self.status = reserve_lines(QLabel(""), 3, padding=6)
         self.status.setObjectName("checkStatus")
-        self.status.setWordWrap(True)
         self.status.setAccessibleName("Checks as they stand")
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = reserve_lines(QLabel(""), 3)
         self.message.setStyleSheet(error_style())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -176,7 +179,6 @@ class ProfessionalDialog(QDialog):
         layout.addWidget(buttons)
         if values:
             self._fill(values)
-            self.ident.setReadOnly(False)
         for signal in (self.kind.currentIndexChanged, self.dbs_type.currentIndexChanged, self.dbs_date.dateChanged,
                        self.dbs_barred.toggled, self.reg_body.currentTextChanged, self.reg_checked.dateChanged,
                        self.has_insurance.toggled, self.insurance.dateChanged):
@@ -185,10 +187,10 @@ class ProfessionalDialog(QDialog):
 
     def _fill(self, v: dict[str, Any]) -> None:
         today = self.dbs_date.date()
-        self.ident.setText(v["id"])
+        self.ext_id = v["id"]
         self.name.setText(v["name"])
         self.kind.setCurrentIndex(self.kind.findData(v["kind"]))
-        self.discipline.setText(v["discipline"])
+        self.set_discipline(v["discipline"])
         self.organisation.setText(v.get("organisation") or "")
         self.email.setText(v.get("email") or "")
         self.phone.setText(v.get("phone") or "")
@@ -220,26 +222,42 @@ class ProfessionalDialog(QDialog):
         body = self.reg_body.currentText().strip()
         registration = ({"body": body, "number": self.reg_number.text().strip(), "checked_on": iso(self.reg_checked)}
                         if body else None)
-        return {"id": self.ident.text().strip(), "name": self.name.text().strip(), "kind": self.kind.currentData(),
-                "discipline": self.discipline.text().strip(), "organisation": self.organisation.text().strip() or None,
+        return {"id": self.ext_id, "name": self.name.text().strip(), "kind": self.kind.currentData(),
+                "discipline": self.discipline_code(), "organisation": self.organisation.text().strip() or None,
                 "email": self.email.text().strip() or None, "phone": self.phone.text().strip() or None,
                 "checks": {"dbs": dbs, "registration": registration,
                            "insurance_expires": iso(self.insurance) if self.has_insurance.isChecked() else None}}
+
+    def set_discipline(self, code: str) -> None:
+        """Show a discipline in words (one the list does not know is added to it in words)."""
+        index = self.discipline.findData(code)
+        if index < 0:
+            self.discipline.addItem(discipline_words(code), code)
+            index = self.discipline.count() - 1
+        self.discipline.setCurrentIndex(index)
+
+    def discipline_code(self) -> str:
+        """The stored code of the discipline chosen or typed in words."""
+        text = self.discipline.currentText().strip()
+        index = self.discipline.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0 and self.discipline.itemData(index):
+            return self.discipline.itemData(index)
+        return code_from_words(text, DISCIPLINES)
 
     def on_form_changed(self, *_args) -> None:  # noqa: ANN002
         self.insurance.setEnabled(self.has_insurance.isChecked())
         try:
             status = self.services.professionals.status(self.actor, self.values())
         except (ValueError, FairfieldsError) as exc:
-            self.status.setText(str(exc))
+            set_reserved_text(self.status, str(exc))
             return
         level = status.level
-        self.status.setText(f"<b>{LEVEL_WORDS[level]}</b> today: {escape(status.summary)}")
+        set_reserved_text(self.status, f"<b>{LEVEL_WORDS[level]}</b> today: {escape(status.summary)}")
         self.status.setStyleSheet(f"background: {LEVEL_BACKGROUNDS[level]}; color: {LEVEL_TEXT}; padding: 6px")
 
     def show_problems(self, problems) -> None:  # noqa: ANN001
-        self.message.setText("Not saved. " + "\n".join(f"{FIELD_LABELS.get(p.where, p.where)}: {p.message}"
-                                                       for p in problems))
+        set_reserved_text(self.message, "Not saved. " + "\n".join(
+            f"{FIELD_LABELS.get(p.where, p.where)}: {p.message}" for p in problems))
 
 
 class OffSiteReturnDialog(QDialog):

@@ -7,9 +7,11 @@ import time
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -17,15 +19,18 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
+    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -37,13 +42,20 @@ from ...domain.school import AREAS_OF_NEED, YEAR_GROUPS, year_group_label
 from ..commands import ServiceCommand, outcome_text
 from ..contrast import error_style
 from ..shortcuts import add_shortcut
-from ..forms import FormDialog, run_form
+from ..forms import FormDialog, reserve_lines, run_form, set_reserved_text
+from ..models.contacts import EMAIL as CONTACT_EMAIL  # noqa: F401 (tests name the columns)
+from ..models.contacts import NAME as CONTACT_NAME
+from ..models.contacts import PARENTAL_RESPONSIBILITY as CONTACT_PR
+from ..models.contacts import PHONE as CONTACT_PHONE
+from ..models.contacts import RELATIONSHIP as CONTACT_RELATIONSHIP
+from ..models.contacts import ContactsModel
 from ..change_hub import watch_record
 from ..operations import job, perform
 from ..undo import push_done
 from ..models.base import fit_columns, make_table
 from ..models.pupils import PUPIL_ROLE, PupilFilterProxy, PupilsModel
 from ...domain.school import AREA_LABELS
+from ...domain.professionals import KIND_LABELS
 from .consent_dialog import ConsentDialog  # noqa: F401 (tests take it from here too)
 from .pupil_detail import render_pupil
 
@@ -146,31 +158,67 @@ class PupilDialog(QDialog):
             self.key_worker.addItem(label, reference)
         form.addRow("&Key worker", self.key_worker)
 
-        self.contacts = QPlainTextEdit()
-        self.contacts.setPlaceholderText("One contact a line: name; relationship; PR (yes/no); phone; email\n"
-                                         "e.g. Abena Osei; mother; yes; 07700 900412; abena@example.org")
-        self.contacts.setAccessibleName("Contacts, one a line")
-        self.contacts.setFixedHeight(80)
+        self.contacts_model = ContactsModel(self)
+        self.contacts = QTableView()
+        self.contacts.setModel(self.contacts_model)
+        self.contacts.setAccessibleName("Contacts (parents and carers)")
+        self.contacts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.contacts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.contacts.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.contacts.verticalHeader().hide()
+        header = self.contacts.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, chars in ((CONTACT_NAME, 18), (CONTACT_RELATIONSHIP, 12), (CONTACT_PR, 0), (CONTACT_PHONE, 14)):
+            self.contacts.setColumnWidth(column, max(header.sectionSizeHint(column),
+                                                     self.fontMetrics().averageCharWidth() * chars + 16))
+        rows = self.contacts.verticalHeader().defaultSectionSize()
+        self.contacts.setFixedHeight(self.contacts.horizontalHeader().sizeHint().height() + rows * 4 + 4)
+        self.add_contact_button = QPushButton("Add a contact")
+        self.remove_contact_button = QPushButton("Remove the contact")
+        self.add_contact_button.clicked.connect(self.on_add_contact_clicked)
+        self.remove_contact_button.clicked.connect(self.on_remove_contact_clicked)
+        contact_buttons = QHBoxLayout()
+        contact_buttons.addWidget(QLabel("Contacts (parents and carers): tick parental responsibility where they "
+                                         "have it"), 1)
+        contact_buttons.addWidget(self.add_contact_button)
+        contact_buttons.addWidget(self.remove_contact_button)
 
-        self.message = QLabel("")
+        self.message = reserve_lines(QLabel(""), 3)
         self.message.setObjectName("formMessage")
-        self.message.setWordWrap(True)
         self.message.setStyleSheet(error_style())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.on_save_clicked)
         buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        body = QWidget()
+        fields = QVBoxLayout(body)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addLayout(form)
         if self.ehcp_box is not None:
-            layout.addWidget(self.ehcp_box)
+            fields.addWidget(self.ehcp_box)
         if areas_box is not None:
-            layout.addWidget(areas_box)
-        layout.addWidget(self.looked_after)
-        layout.addWidget(QLabel("Contacts (parents and carers)"))
+            fields.addWidget(areas_box)
+        fields.addWidget(self.looked_after)
+        fields.addStretch(1)
+        # the fields scroll on a small screen; the contacts, the problems and Save never do (always in sight)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(contact_buttons)
         layout.addWidget(self.contacts)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        wanted = body.sizeHint()
+        scroll.setMinimumWidth(wanted.width() + scroll.verticalScrollBar().sizeHint().width())
+        screen = QApplication.primaryScreen()
+        room = screen.availableGeometry().height() - 80 if screen is not None else 700
+        extra = self.message.height() + buttons.sizeHint().height() + self.contacts.height() + 80
+        self.resize(self.sizeHint().width(), min(wanted.height() + extra, room))
         self.saved_values: dict[str, Any] | None = None
         if values:
             self._fill(values)
@@ -240,9 +288,7 @@ class PupilDialog(QDialog):
         for index in range(self.key_worker.count()):
             if self.key_worker.itemData(index) == v.get("key_worker"):
                 self.key_worker.setCurrentIndex(index)
-        self.contacts.setPlainText("\n".join(
-            "; ".join([c["name"], c["relationship"], "yes" if c.get("parental_responsibility") else "no",
-                       c.get("phone") or "", c.get("email") or ""]) for c in v.get("contacts") or []))
+        self.contacts_model.set_contacts(list(v.get("contacts") or []))
 
     def values(self) -> dict[str, Any]:
         iso = lambda edit: edit.date().toString("yyyy-MM-dd")  # noqa: E731
@@ -253,14 +299,7 @@ class PupilDialog(QDialog):
                     "last_review": None if self.no_review_yet.isChecked() else iso(self.ehcp_last_review),
                     "personal_budget": {"reference": reference, "annual_amount_gbp": self.budget_amount.value()}
                     if reference else None}
-        contacts = []
-        for line in self.contacts.toPlainText().splitlines():
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(";")] + [""] * 5
-            contacts.append({"name": parts[0], "relationship": parts[1],
-                             "parental_responsibility": parts[2].lower() in ("yes", "y", "true", "pr"),
-                             "phone": parts[3] or None, "email": parts[4] or None})
+        contacts = self.contacts_model.contacts()
         attendance = self.attendance.value()
         values = {
             "upn": self.upn.text().strip().upper(), "first_name": self.first_name.text(),
@@ -280,13 +319,27 @@ class PupilDialog(QDialog):
             values.pop("areas_of_need")
         return values
 
+    def on_add_contact_clicked(self) -> None:
+        """A new row, its name cell open for typing."""
+        row = self.contacts_model.add_contact()
+        index = self.contacts_model.index(row, CONTACT_NAME)
+        self.contacts.setCurrentIndex(index)
+        self.contacts.edit(index)
+
+    def on_remove_contact_clicked(self) -> None:
+        index = self.contacts.currentIndex()
+        if not index.isValid():
+            set_reserved_text(self.message, "Choose the contact to remove first.")
+            return
+        self.contacts_model.remove_contact(index.row())
+
     def on_save_clicked(self) -> None:
         """Check with the service without saving yet is not possible: save, and show what was wrong."""
         self.saved_values = self.values()
         self.accept()
 
     def show_problems(self, problems: list[Problem]) -> None:
-        self.message.setText("Not saved. " + problem_text(problems))
+        set_reserved_text(self.message, "Not saved. " + problem_text(problems))
 
 
 class PupilsScreen(QWidget):
@@ -601,7 +654,7 @@ class PupilsScreen(QWidget):
             self.message.setText("Choose a pupil first.")
             return
         choices = [p for p in self.services.professionals.list_professionals(self.actor) if p.active]
-        labels = [f"{p.name} ({p.discipline_label}, {p.kind})" for p in choices]
+        labels = [f"{p.name} ({p.discipline_label}, {KIND_LABELS.get(p.kind, p.kind)})" for p in choices]
         choice, ok = QInputDialog.getItem(self, "Add to the team", "Professional:", labels, 0, False)
         if not ok:
             return

@@ -26,6 +26,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -179,6 +180,9 @@ class ReportsScreen(QWidget):
                                         "family's consent lets them see, saying what was left out")
         self.week_edit = _date_edit(today, "Week of")
         self.week_edit.setToolTip("Any day of the school week to print (Monday to Friday)")
+        self.all_spaces = QCheckBox("Also spaces with &nothing booked that week")
+        self.all_spaces.setToolTip("Left out, the timetable shows only the spaces booked that week (and names the "
+                                   "others under the title)")
         school_year = today.year if today.month >= 9 else today.year - 1
         self.auth_from = _date_edit(date(school_year, 9, 1), "Authorisations from")
         self.auth_to = _date_edit(date(school_year + 1, 8, 31), "Authorisations to")
@@ -316,6 +320,7 @@ class ReportsScreen(QWidget):
             row("&For", self.recipient_combo)
         elif key == "timetable":
             row("&Week of", self.week_edit)
+            form.addRow("", self.all_spaces)
         elif key == "authorisations":
             row("Fro&m", self.auth_from)
             row("&To", self.auth_to)
@@ -414,7 +419,7 @@ class ReportsScreen(QWidget):
                 return "Choose a pupil first."
             return key, {"upn": self.pupil_combo.currentData(), "recipient": self.recipient_combo.currentData()}
         if key == "timetable":
-            return key, {"week": _date(self.week_edit.date())}
+            return key, {"week": _date(self.week_edit.date()), "all_spaces": self.all_spaces.isChecked()}
         if key == "authorisations":
             return key, {"first": _date(self.auth_from.date()), "last": _date(self.auth_to.date())}
         if key == "visits":

@@ -6,6 +6,7 @@ timetables on a ``TimetableCanvas``, gathers input in dialogs, and shows the ser
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from html import escape
 
@@ -28,7 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...config import day_view_of, keep_day_view
 from ...domain.checks import day_text
+from ...domain.space_order import BUSIEST, CHOSEN, ORDER_WORDS, SCHOOL, order_spaces, school_order
 from ...domain.errors import FairfieldsError
 from ...domain.permissions import allowed
 from ..change_hub import watch_record
@@ -51,6 +54,7 @@ from .booking_dialog import (
     error_text,
     notice_text,
 )
+from .space_choice import ChooseSpacesDialog
 
 MODES = ("day", "week", "class")
 
@@ -152,6 +156,7 @@ class TimetableScreen(QWidget):
         self.date_edit.setDisplayFormat("ddd dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setAccessibleName("Date shown")
+        self._arrange_controls()
         self.show_cancelled = QCheckBox("Show &cancelled")
         self.show_cancelled.setToolTip("Show cancelled bookings struck through, with who cancelled them and why")
 
@@ -206,6 +211,8 @@ class TimetableScreen(QWidget):
             view_row.addWidget(button)
         view_row.addWidget(self.space_combo)
         view_row.addWidget(self.class_combo)
+        view_row.addWidget(self.order_combo)
+        view_row.addWidget(self.choose_button)
         view_row.addSpacing(12)
         for widget in (self.previous_button, self.today_button, self.next_button, self.date_edit):
             view_row.addWidget(widget)
@@ -279,6 +286,8 @@ class TimetableScreen(QWidget):
         self.refresh()
 
     def _show_mode_controls(self) -> None:
+        self.order_combo.setVisible(self.mode == "day")
+        self.choose_button.setVisible(self.mode == "day")
         self.space_combo.setVisible(self.mode == "week")
         self.class_combo.setVisible(self.mode == "class")
         unit = "day" if self.mode == "day" else "week"
@@ -314,7 +323,7 @@ class TimetableScreen(QWidget):
         bookings = self.services.bookings
         try:
             if self.mode == "day":
-                timetable = bookings.day_view(self.actor, self.day, include_cancelled=include)
+                timetable = self._arranged(bookings.day_view(self.actor, self.day, include_cancelled=include))
             elif self.mode == "week":
                 if self.space_combo.currentData() is None:
                     self.message.setText("There is no bookable space to show.")
@@ -333,6 +342,61 @@ class TimetableScreen(QWidget):
             title += f" — not a school day ({timetable.days[0].why_not_school_day})"
         self.timetable_title.setText(title)
         self.show_detail(self.canvas.selected_block())
+
+    # --- the day view's spaces, arranged by each person (kept per user on this PC) -----------------------
+    def _arrange_controls(self) -> None:
+        kept = day_view_of(self.actor.username)
+        self.chosen_spaces: list[str] = [n for n in kept.get("chosen") or [] if isinstance(n, str)]
+        self._use: tuple[date, dict[int, int]] | None = None
+        self.order_combo = QComboBox()
+        self.order_combo.setAccessibleName("Order of the spaces")
+        self.order_combo.setToolTip("The order of the day view's spaces, kept for you on this PC")
+        for how, words in ORDER_WORDS.items():
+            self.order_combo.addItem(words, how)
+        index = self.order_combo.findData(kept.get("order"))
+        self.order_combo.setCurrentIndex(max(0, index))
+        self.choose_button = QPushButton("C&hoose spaces…")
+        self.choose_button.setToolTip("Tick and order the spaces the day view shows (My chosen spaces)")
+        self.order_combo.currentIndexChanged.connect(self.on_order_changed)
+        self.choose_button.clicked.connect(self.on_choose_spaces_clicked)
+
+    def _arranged(self, timetable):  # noqa: ANN001, ANN202
+        """The day view's spaces in the order this person chose (the service's timetable, re-ordered)."""
+        how = self.order_combo.currentData()
+        counts = None
+        if how == BUSIEST:
+            monday = self.day - timedelta(days=self.day.weekday())
+            if self._use is None or self._use[0] != monday:  # the four weeks around the day shown
+                self._use = (monday, self.services.bookings.space_use(
+                    self.actor, monday - timedelta(days=14), monday + timedelta(days=25)))
+            counts = self._use[1]
+        spaces = order_spaces(timetable.spaces, how, counts, self.chosen_spaces)
+        return replace(timetable, spaces=tuple(spaces))
+
+    def on_order_changed(self, _index: int) -> None:
+        if self.order_combo.currentData() == CHOSEN and not self.chosen_spaces:
+            self.on_choose_spaces_clicked()
+            return
+        self._keep_arrangement()
+        self.refresh()
+
+    def on_choose_spaces_clicked(self) -> None:
+        spaces = school_order(self.services.bookings.spaces(self.actor))
+        dialog = ChooseSpacesDialog(spaces, self.chosen_spaces, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
+            self.chosen_spaces = dialog.chosen()
+            self.order_combo.blockSignals(True)
+            self.order_combo.setCurrentIndex(self.order_combo.findData(CHOSEN))
+            self.order_combo.blockSignals(False)
+        elif self.order_combo.currentData() == CHOSEN and not self.chosen_spaces:
+            self.order_combo.blockSignals(True)
+            self.order_combo.setCurrentIndex(self.order_combo.findData(SCHOOL))
+            self.order_combo.blockSignals(False)
+        self._keep_arrangement()
+        self.refresh()
+
+    def _keep_arrangement(self) -> None:
+        keep_day_view(self.actor.username, self.order_combo.currentData(), self.chosen_spaces)
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802
         super().showEvent(event)
