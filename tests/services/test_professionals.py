@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from fairfields_desktop.domain.errors import InvalidInput, NotAllowed
+from fairfields_desktop.domain.errors import InvalidInput, NotAllowed, Refused
 
 
 def pro(services, actor, ext_id: str):
