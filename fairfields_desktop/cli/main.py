@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem
 from ..domain.dataset import VISIT_PURPOSES, VISITOR_KINDS
+from ..domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem
 from ..domain.lifecycle import DECISIONS
 
 log = logging.getLogger(__name__)

@@ -24,6 +24,7 @@ from .context import Actor
 from .outcomes import Outcome
 from .pupils import TeamEntry
 from .sessions import ProvisionLine
+from .visitors import FireList
 
 #: what an annual review meeting goes through, in order (the SENCO's usual agenda)
 AGENDA = (
@@ -613,7 +614,7 @@ class ReportService:
                                     else "annual review", advice.requested_on, advice.due, advice.received_on, state))
         return tuple(sorted(lines, key=lambda a: (a.requested_on, a.professional)))
 
-    def fire_list(self, actor: Actor):  # noqa: ANN201 - a FireList
+    def fire_list(self, actor: Actor) -> FireList:
         """The fire list as printed: `VisitorService.fire_list`'s figures (the screen's), the printing audited."""
         data = self.services.visitors.fire_list(actor)
         self._audit(actor, "fire_list", data.at.isoformat(timespec="minutes"),

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from ..domain.errors import InvalidInput, Problem
 from ..domain.permissions import require
-from ..domain.visitors import DBS_KINDS, VisitorDraft, kind_words, visitor_problems
+from ..domain.visitors import DBS_KINDS, VisitorDraft, visitor_problems
 from ..store.database import Database
 from ..store.models import OffSiteSessionRow, ProfessionalRow, PupilRow, RequestRow, SchoolSettingsRow, VisitRow
 from . import audit
@@ -59,6 +59,7 @@ class OnSite:
 
 @dataclass(frozen=True)
 class OffSitePupil:
+    log: int  # the off-site session (the Visitors tab marks the pupil back by it)
     upn: str
     name: str
     where: str  # "Off-site therapy with Peter Quinn (Quinn Physio)"
@@ -73,6 +74,7 @@ class FireList:
     on_site: tuple[OnSite, ...]
     pupils_off_site: tuple[OffSitePupil, ...]
     staff_note: str  # staff signed in where the school uses that; else why there is no staff list
+    visits: tuple[Visit, ...] = ()  # the visits behind `on_site`, in the same order (the screen's table)
 
 
 class VisitorService:
@@ -184,24 +186,25 @@ class VisitorService:
         they are: the list shown on the Visitors tab and printed for an evacuation."""
         require(actor.roles, "visits.view", who=actor.username)
         now = self.clock.now()
+        visits = tuple(self.professionals.on_site_now(actor))
         on_site = tuple(OnSite(v.id, v.name, v.visitor_kind, v.kind_words, v.organisation, _where(v),
-                               v.signed_in_at, v.badge, v.dbs_words)
-                        for v in self.professionals.on_site_now(actor))
+                               v.signed_in_at, v.badge, v.dbs_words) for v in visits)
         with self.db.read_session() as session:
             settings = session.get(SchoolSettingsRow, 1)
             school = settings.school_name if settings else "the school"
             rows = session.execute(
-                select(PupilRow.upn, PupilRow.first_name, PupilRow.last_name, ProfessionalRow.name,
-                       ProfessionalRow.organisation, OffSiteSessionRow.time_out, OffSiteSessionRow.taken_by)
+                select(OffSiteSessionRow.id, PupilRow.upn, PupilRow.first_name, PupilRow.last_name,
+                       ProfessionalRow.name, ProfessionalRow.organisation, OffSiteSessionRow.time_out,
+                       OffSiteSessionRow.taken_by)
                 .join(RequestRow, RequestRow.id == OffSiteSessionRow.request_id)
                 .join(PupilRow, PupilRow.id == RequestRow.pupil_id)
                 .join(ProfessionalRow, ProfessionalRow.id == RequestRow.professional_id)
                 .where(OffSiteSessionRow.time_back.is_(None))
                 .order_by(PupilRow.last_name, PupilRow.first_name, OffSiteSessionRow.time_out))
-            off_site = tuple(OffSitePupil(upn, f"{first} {last}", f"Off-site therapy with {pro}"
+            off_site = tuple(OffSitePupil(log, upn, f"{first} {last}", f"Off-site therapy with {pro}"
                                           + (f" ({org})" if org else ""), out, by)
-                             for upn, first, last, pro, org, out, by in rows)
-        return FireList(school, now, on_site, off_site, NO_STAFF_SIGN_IN)
+                             for log, upn, first, last, pro, org, out, by in rows)
+        return FireList(school, now, on_site, off_site, NO_STAFF_SIGN_IN, visits)
 
 
 def _where(v: Visit) -> str:

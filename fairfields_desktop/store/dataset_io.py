@@ -24,8 +24,8 @@ from ..domain.dataset import (
     ROW_TABLES,
     SECTION_WALK,
     SETTINGS_DEFAULTS,
-    later_default,
     calendar_from_terms,
+    later_default,
     record_ids,
     row_ids,
 )
