@@ -779,8 +779,8 @@ class ProfessionalsScreen(QWidget):
                 dialog.message.setText(f"Not signed in: {exc}")
                 continue
             self.reload_visits()
-            self.visit_message.setText(f"{visit.name} ({visit.kind_words.lower()}) signed in at "
-                                       f"{visit.signed_in_at:%H:%M}.")
+            kind = "" if visit.visitor_kind == "professional" else f" ({visit.kind_words.lower()})"
+            self.visit_message.setText(f"{visit.name}{kind} signed in at {visit.signed_in_at:%H:%M}.")
             return
 
     def on_pupil_out_clicked(self) -> None:
