@@ -28,6 +28,7 @@ from .services.due import DueService
 from .services.mis_import import MisImportService
 from .services.people import PeopleService
 from .services.professionals import ProfessionalService
+from .services.visitors import VisitorService
 from .services.pupils import PupilService
 from .services.requests import RequestService
 from .services.retention import RetentionService
@@ -57,6 +58,7 @@ class Services:
     school: SchoolService = field(init=False)
     pupils: PupilService = field(init=False)
     professionals: ProfessionalService = field(init=False)
+    visitors: VisitorService = field(init=False)
     people: PeopleService = field(init=False)
     mis: MisImportService = field(init=False)
     bookings: BookingService = field(init=False)
@@ -83,6 +85,7 @@ class Services:
         self.school = SchoolService(self.db, self.clock)
         self.pupils = PupilService(self.db, self.clock)
         self.professionals = ProfessionalService(self.db, self.clock)
+        self.visitors = VisitorService(self.db, self.clock, self.professionals)
         self.people = PeopleService(self.db, self.clock)
         self.mis = MisImportService(self.db, self.clock)
         self.bookings = BookingService(self.db, self.clock)

@@ -120,3 +120,9 @@ def resources_dir() -> Path:
     if frozen:
         return Path(frozen) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+def reports_dir() -> Path:
+    """Where the window keeps the reports it prints in one action (the fire list): a PDF beside each print."""
+    home = home_override()
+    return home / "reports" if home else _platform_dir("data") / "reports"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..domain.dataset import VISIT_PURPOSES, VISITOR_KINDS
 from ..domain.errors import FairfieldsError, InvalidInput, NotAllowed, Problem
 from ..domain.lifecycle import DECISIONS
 
@@ -166,8 +167,38 @@ def build_parser() -> argparse.ArgumentParser:
     visits = report_sub.add_parser("visits", help="the visits log, with pupils off site")
     visits.add_argument("--from", dest="first", type=_date, metavar="DATE")
     visits.add_argument("--to", dest="last", type=_date, metavar="DATE")
-    for each in (pack, week, register, letter, visits, report_sub.choices["checks"]):
+    fire = report_sub.add_parser("fire-list", help="everyone on site now (visitors of every kind, professionals) "
+                                 "and the pupils off site, with where they are")
+    for each in (pack, week, register, letter, visits, report_sub.choices["checks"], fire):
         each.add_argument("--out", metavar="FILE.pdf", required=True, type=Path)
+
+    visitors = sub.add_parser("visitors", help="sign visitors of every kind in and out; who is on site now")
+    visitors_sub = visitors.add_subparsers(dest="visitors_command", metavar="ACTION", parser_class=_Parser,
+                                           required=True)
+    sign_in = visitors_sub.add_parser("sign-in", help="sign a visitor in (a professional by their register id, "
+                                      "checked as in the window)")
+    sign_in.add_argument("--name", required=True, metavar="NAME")
+    sign_in.add_argument("--kind", required=True, choices=VISITOR_KINDS)
+    sign_in.add_argument("--visiting", required=True, metavar="WHO", help="whom they are visiting")
+    sign_in.add_argument("--organisation", default="", metavar="ORG")
+    sign_in.add_argument("--professional", metavar="ID", help="the professional's register id (--kind professional)")
+    sign_in.add_argument("--id-checked", dest="id_checked", action="store_true", help="identity (photo ID) seen")
+    sign_in.add_argument("--id-seen", dest="id_seen", default="", metavar="TEXT",
+                         help="the identity seen (e.g. driving licence)")
+    sign_in.add_argument("--badge", default="", metavar="NUMBER", help="the visitor badge given")
+    sign_in.add_argument("--regulated", action="store_true", help="a contractor or supply staff in regulated "
+                         "activity: needs --dbs-certificate and --dbs-date, or --escorted")
+    sign_in.add_argument("--dbs-certificate", dest="dbs_certificate", default="", metavar="NUMBER")
+    sign_in.add_argument("--dbs-date", dest="dbs_date", type=_date, metavar="DATE")
+    sign_in.add_argument("--escorted", action="store_true", help="escorted all the time they are on site")
+    sign_in.add_argument("--purpose", choices=VISIT_PURPOSES, default="therapy",
+                         help="a professional's purpose (default: therapy)")
+    sign_in.add_argument("--json", action="store_true")
+    sign_out = visitors_sub.add_parser("sign-out", help="sign a visitor out")
+    sign_out.add_argument("id", metavar="ID", type=int, help="the visit's id (from sign-in or list)")
+    sign_out.add_argument("--json", action="store_true")
+    listing = visitors_sub.add_parser("list", help="who is on site now, and the pupils off site")
+    listing.add_argument("--json", action="store_true")
 
     backup = sub.add_parser("backup", help="a consistent copy of the whole database, taken while it is in use")
     backup.add_argument("file", metavar="FILE", type=Path)
@@ -453,6 +484,56 @@ class Runner:
         self.say(f"{made.title}: written to {out}")
         return EXIT_OK
 
+    def cmd_visitors(self) -> int:
+        from ..domain.visitors import VisitorDraft
+
+        args = self.args
+        actor = self.actor()
+        service = self.services().visitors
+        if args.visitors_command == "sign-in":
+            draft = VisitorDraft(kind=args.kind, name=args.name, visiting=args.visiting,
+                                 organisation=args.organisation, identity_checked=args.id_checked,
+                                 identity_note=args.id_seen, badge=args.badge, regulated=args.regulated,
+                                 dbs_certificate=args.dbs_certificate, dbs_date=args.dbs_date,
+                                 escorted=args.escorted, professional=args.professional, purpose=args.purpose)
+            if args.kind == "professional" and not args.professional:
+                raise InvalidInput(Problem("--professional", "a professional is signed in by their register id: "
+                                                             "add --professional ID"))
+            try:
+                visit = service.sign_in(actor, draft)
+            except FairfieldsError as exc:
+                if args.json:
+                    problems = exc.problems if isinstance(exc, InvalidInput) else []
+                    self.out.write(json.dumps({"refused": str(exc), "problems": [
+                        {"field": p.where, "message": p.message} for p in problems]}, ensure_ascii=False) + "\n")
+                raise
+            if args.json:
+                self.out.write(json.dumps({"visit": visit.id}) + "\n")
+            self.say(f"{visit.name} ({visit.kind_words}) signed in at {visit.signed_in_at:%H:%M}: visit {visit.id}")
+            return EXIT_OK
+        if args.visitors_command == "sign-out":
+            visit = service.sign_out(actor, args.id)
+            if args.json:
+                self.out.write(json.dumps({"visit": visit.id, "signed_out": _stamp(visit.signed_out_at)}) + "\n")
+            self.say(f"{visit.name} signed out at {visit.signed_out_at:%H:%M}")
+            return EXIT_OK
+        data = service.fire_list(actor)
+        if args.json:
+            self.out.write(json.dumps({
+                "on_site": [{"visit": p.visit, "name": p.name, "kind": p.kind, "since": _stamp(p.since),
+                             "organisation": p.organisation, "where": p.where, "badge": p.badge}
+                            for p in data.on_site],
+                "pupils_off_site": [{"pupil": p.upn, "since": _stamp(p.since), "name": p.name, "where": p.where}
+                                    for p in data.pupils_off_site]}, indent=2, ensure_ascii=False) + "\n")
+            return EXIT_OK
+        if not data.on_site:
+            self.out.write("no visitors on site\n")
+        for p in data.on_site:
+            self.out.write(f"{p.visit} {p.since:%H:%M} {p.name} ({p.kind_words}) {p.where}\n")
+        for p in data.pupils_off_site:
+            self.out.write(f"pupil {p.upn} {p.name} off site since {p.since:%H:%M}: {p.where}\n")
+        return EXIT_OK
+
     def cmd_backup(self) -> int:
         actor = self.actor()
         services = self.services()
@@ -522,6 +603,11 @@ class Runner:
         if self.window is None:
             raise UsageError("the window is started by `python -m fairfields_desktop gui` (the entry point)")
         return self.window(self.args.db, self.args.today, demo=getattr(self.args, "demo", False))
+
+
+def _stamp(value: datetime | None) -> str | None:
+    """A date-time as the contract writes it: ``2026-11-23T09:30``."""
+    return value.strftime("%Y-%m-%dT%H:%M") if value else None
 
 
 def _ask_terminal(prompt: str) -> str | None:

@@ -77,10 +77,13 @@ ROW_TABLES: dict[str, dict[str, str]] = {
     "space_closures": {"id": "int", "space_id": "int>spaces", "starts_on": "date", "ends_on": "date",
                        "reason": "text", "created_by": "text60", "created_at": "datetime",
                        "lifted_at": "datetime?", "lifted_by": "text60?"},
-    "visits": {"id": "int", "professional_id": "int>professionals", "signed_in_at": "datetime",
+    "visits": {"id": "int", "professional_id": "int?>professionals", "signed_in_at": "datetime",
                "signed_out_at": "datetime?", "identity_checked": "bool", "identity_note": "text200?",
-               "purpose": "text30", "space_id": "int?>spaces", "location": "text200?", "note": "text?",
-               "signed_in_by": "text60", "signed_out_by": "text60?", "version": "int"},
+               "purpose": "text30?", "space_id": "int?>spaces", "location": "text200?", "note": "text?",
+               "signed_in_by": "text60", "signed_out_by": "text60?", "version": "int",
+               "kind": "text20?", "name": "text200?", "organisation": "text200?", "visiting": "text200?",
+               "badge": "text40?", "regulated": "bool", "dbs_certificate": "text40?", "dbs_date": "date?",
+               "escorted": "bool"},
     "visit_pupils": {"visit_id": "int>visits", "pupil_id": "int>pupils"},
     "pupil_team": {"id": "int", "pupil_id": "int>pupils", "professional_id": "int>professionals",
                    "role": "text200?", "since": "date?", "ended_on": "date?"},
@@ -108,7 +111,20 @@ ROW_TABLES: dict[str, dict[str, str]] = {
 #: columns of `ROW_TABLES` added after the format: `dump` writes them only when set (a load leaves them null)
 ROW_LATER_COLUMNS: dict[str, frozenset[str]] = {
     "off_site_sessions": frozenset({"exception_reason", "exception_by"}),
+    "visits": frozenset({"kind", "name", "organisation", "visiting", "badge", "regulated", "dbs_certificate",
+                         "dbs_date", "escorted"}),
 }
+#: what a load gives a later column left out, where that is not null (or false for a flag)
+ROW_LATER_DEFAULTS: dict[str, dict[str, Any]] = {"visits": {"kind": "professional"}}
+#: who signs in (visits.kind): a professional on the register, or a visitor named on the visit
+VISITOR_KINDS = ("professional", "parent", "contractor", "governor", "student", "supply", "other")
+
+
+def later_default(table: str, column: str, spec: str) -> Any:
+    """The value a later column of `ROW_TABLES` takes when a dataset leaves it out (`dump` leaves it out then)."""
+    if column in ROW_LATER_DEFAULTS.get(table, {}):
+        return ROW_LATER_DEFAULTS[table][column]
+    return False if spec.split(">")[0] == "bool" else None
 
 #: The columns of the sections' own tables that their keys do not hold, carried in an optional `row`
 #: object on each record (written by `dump` only when a value differs from what a load without it gives:
@@ -1245,8 +1261,24 @@ def _check_row_rules(check: _Checker, tables: dict[str, list[tuple[str, dict[str
         if row.get("status", None) not in BOOKING_STATUSES:
             check.add(f"{path}.status", f"{shown(row.get('status'))} is not one of " + ", ".join(BOOKING_STATUSES))
     for path, row in tables["visits"]:
-        if row.get("purpose") not in VISIT_PURPOSES:
-            check.add(f"{path}.purpose", f"{shown(row.get('purpose'))} is not one of " + ", ".join(VISIT_PURPOSES))
+        kind = row.get("kind", "professional")
+        if kind not in VISITOR_KINDS:
+            check.add(f"{path}.kind", f"{shown(kind)} is not one of " + ", ".join(VISITOR_KINDS))
+            continue
+        if kind == "professional":
+            if row.get("purpose") not in VISIT_PURPOSES:
+                check.add(f"{path}.purpose", f"{shown(row.get('purpose'))} is not one of " + ", ".join(VISIT_PURPOSES))
+            if row.get("professional_id") is None:
+                check.add(f"{path}.professional_id", "is required for a professional's visit: give the id of a row "
+                          "of professionals")
+        else:
+            if row.get("purpose") is not None and row.get("purpose") not in VISIT_PURPOSES:
+                check.add(f"{path}.purpose", f"{shown(row.get('purpose'))} is not one of " + ", ".join(VISIT_PURPOSES))
+            if row.get("professional_id") is not None:
+                check.add(f"{path}.professional_id", f"a {kind}'s visit names no professional: remove it, or make "
+                          "the kind professional")
+            if not isinstance(row.get("name"), str) or not row.get("name", "").strip():
+                check.add(f"{path}.name", f"is required for a {kind}'s visit: give the visitor's name")
     for table, columns in (("session_records", ("occurrence_id",)), ("visit_pupils", ("visit_id", "pupil_id"))):
         seen: dict[tuple[Any, ...], str] = {}
         for path, row in tables[table]:

@@ -19,6 +19,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "letter": ("Letter to the family", "a request and which of its events"),
     "checks": ("Safeguarding checks register", "nothing: today"),
     "visits": ("Visits log", "a period"),
+    "fire-list": ("Fire list", "nothing: everyone on site now"),
 }
 
 
@@ -89,6 +90,12 @@ def make(services, actor, key: str, out: str | Path | IO[bytes], *, upn: str | N
         data = reports.visits_log(actor, begin, end)
         registers.render_visits(data, out, printing)
         return Made(key, "Visits log", f"{begin} to {end}")
+    if key == "fire-list":
+        from . import fire_list
+
+        data = reports.fire_list(actor)
+        fire_list.render(data, out, printing)
+        return Made(key, fire_list.title_of(data), data.at.isoformat(timespec="minutes"), data)
     raise ValueError(f"unknown report {key!r}")
 
 

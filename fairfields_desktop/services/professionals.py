@@ -18,7 +18,8 @@ from ..domain.checks import CheckStatus, ProfessionalChecks, evaluate_checks
 from ..domain.dataset import parse_date
 from ..domain.errors import InvalidInput, NotAllowed, NotFound, Problem, Refused, StaleRecord
 from ..domain.permissions import allowed, require
-from ..domain.professionals import VISIT_PURPOSES, professional_problems, reference_prefix
+from ..domain.professionals import KIND_LABELS, VISIT_PURPOSES, professional_problems, reference_prefix
+from ..domain.visitors import kind_words
 from ..domain.words import discipline_words
 from ..store.database import Database
 from ..store.models import (
@@ -62,11 +63,14 @@ class ProfessionalSummary:
 
 @dataclass(frozen=True)
 class Visit:
+    """A visit. For a visitor who is not a professional, ``professional_name`` is the visitor's name,
+    ``kind`` and ``visitor_kind`` their kind (a parent, a contractor...) and the professional's ids None."""
+
     id: int
-    professional_id: int
-    professional_ext_id: str
+    professional_id: int | None
+    professional_ext_id: str | None
     professional_name: str
-    kind: str
+    kind: str  # a professional's kind (statutory, commissioned, independent), else the visitor's kind
     signed_in_at: datetime
     signed_out_at: datetime | None
     identity_checked: bool
@@ -76,10 +80,38 @@ class Visit:
     pupils: tuple[str, ...]  # names
     signed_in_by: str
     signed_out_by: str | None
+    visitor_kind: str = "professional"
+    organisation: str | None = None
+    visiting: str | None = None
+    badge: str | None = None
+    regulated: bool = False
+    dbs_certificate: str | None = None
+    dbs_date: date | None = None
+    escorted: bool = False
 
     @property
     def on_site(self) -> bool:
         return self.signed_out_at is None
+
+    @property
+    def name(self) -> str:
+        return self.professional_name
+
+    @property
+    def kind_words(self) -> str:
+        """"Parent or carer", "Contractor"…; a professional as "Statutory professional"…"""
+        if self.visitor_kind == "professional":
+            return f"{KIND_LABELS.get(self.kind, self.kind)} professional"
+        return kind_words(self.visitor_kind)
+
+    @property
+    def dbs_words(self) -> str:
+        """A contractor's or supply staff's DBS status in words ("" when it does not matter)."""
+        if not self.regulated:
+            return ""
+        seen = (f"DBS {self.dbs_certificate} of {self.dbs_date:%d %b %Y} seen" if self.dbs_certificate
+                and self.dbs_date else "")
+        return "; ".join(x for x in (seen, "escorted" if self.escorted else "") if x)
 
 
 def checks_of(row: ProfessionalRow) -> ProfessionalChecks:
@@ -235,7 +267,8 @@ class ProfessionalService:
     def sign_in_visitor(self, actor: Actor, professional_id: int, *, identity_checked: bool,
                         purpose: str, pupil_ids: list[int] = (), space: str | None = None,
                         location: str | None = None, identity_note: str | None = None,
-                        at: datetime | None = None) -> Visit:
+                        at: datetime | None = None, visiting: str | None = None,
+                        badge: str | None = None) -> Visit:
         """Sign a professional in: identity checked every time; refused while a check blocks them."""
         require(actor.roles, "visits.record", who=actor.username)
         at = at or self.clock.now()
@@ -245,6 +278,9 @@ class ProfessionalService:
                                     "signing them in"))
         if purpose not in VISIT_PURPOSES:
             problems.append(Problem("purpose", "choose why they came: " + ", ".join(VISIT_PURPOSES)))
+        for field, value, limit in (("visiting", visiting, 200), ("badge", badge, 40)):
+            if len((value or "").strip()) > limit:
+                problems.append(Problem(field, f"the {field} is longer than {limit} characters: shorten it"))
         if problems:
             raise InvalidInput(problems)
         with self.db.session() as session:
@@ -255,7 +291,7 @@ class ProfessionalService:
             status = evaluate_checks(checks_of(pro), at.date(), self._recheck_years(session))
             if status.blocking and (purpose != "meeting" or pupil_ids):
                 reasons = "; ".join(f"{f.message} ({f.renew})" for f in status.blocking)
-                raise NotAllowed(f"{pro.name} cannot work with pupils today: {reasons}")
+                raise Refused(f"{pro.name} cannot work with pupils today: {reasons}")
             already = session.scalar(select(VisitRow).where(VisitRow.professional_id == pro.id,
                                                             VisitRow.signed_out_at.is_(None)))
             if already is not None:
@@ -272,6 +308,7 @@ class ProfessionalService:
             visit = VisitRow(professional=pro, signed_in_at=at, identity_checked=True,
                              identity_note=(identity_note or "").strip() or None, purpose=purpose,
                              space=space_row, location=(location or "").strip() or None,
+                             visiting=(visiting or "").strip() or None, badge=(badge or "").strip() or None,
                              signed_in_by=actor.username,
                              pupil_links=[VisitPupilRow(pupil=p) for p in pupils])
             session.add(visit)
@@ -289,7 +326,7 @@ class ProfessionalService:
                 raise NotFound(f"there is no visit {visit_id}")
             visit = self._visit_row(session, visit_id)
             if visit.signed_out_at is not None:
-                raise InvalidInput(Problem("visit", f"{visit.professional.name} was already signed out at "
+                raise InvalidInput(Problem("visit", f"{_visit(visit).name} was already signed out at "
                                            f"{visit.signed_out_at:%H:%M}"))
             if at < visit.signed_in_at:
                 raise InvalidInput(Problem("signed_out_at", "the time out is before the time in"))
@@ -347,11 +384,18 @@ def _visit_query():
 
 
 def _visit(v: VisitRow) -> Visit:
+    extra = dict(visitor_kind=v.kind, organisation=v.organisation, visiting=v.visiting, badge=v.badge,
+                 regulated=v.regulated, dbs_certificate=v.dbs_certificate, dbs_date=v.dbs_date, escorted=v.escorted)
+    pupils = tuple(f"{link.pupil.first_name} {link.pupil.last_name}" for link in v.pupil_links)
+    if v.professional is None:  # a visitor who is not a professional
+        where = v.space.name if v.space else (v.location or (f"visiting {v.visiting}" if v.visiting else
+                                                             "not recorded"))
+        return Visit(v.id, None, None, v.name or "", v.kind, v.signed_in_at, v.signed_out_at, v.identity_checked,
+                     v.identity_note, v.purpose or "", where, pupils, v.signed_in_by, v.signed_out_by, **extra)
     where = v.space.name if v.space else (v.location or "not recorded")
     return Visit(v.id, v.professional.id, v.professional.ext_id, v.professional.name, v.professional.kind,
-                 v.signed_in_at, v.signed_out_at, v.identity_checked, v.identity_note, v.purpose, where,
-                 tuple(f"{link.pupil.first_name} {link.pupil.last_name}" for link in v.pupil_links),
-                 v.signed_in_by, v.signed_out_by)
+                 v.signed_in_at, v.signed_out_at, v.identity_checked, v.identity_note, v.purpose or "", where,
+                 pupils, v.signed_in_by, v.signed_out_by, **extra)
 
 
 def _checks_from_values(values: dict[str, Any]) -> ProfessionalChecks:

@@ -25,6 +25,7 @@ from .context import Actor
 from .outcomes import Outcome
 from .pupils import TeamEntry
 from .sessions import ProvisionLine
+from .visitors import FireList
 
 #: what an annual review meeting goes through, in order (the SENCO's usual agenda)
 AGENDA = (
@@ -583,7 +584,7 @@ class ReportService:
     def visits_log(self, actor: Actor, first: date, last: date) -> VisitsLog:
         require(actor.roles, "visits.view", who=actor.username)
         s = self.services
-        visits = tuple((v.signed_in_at, v.signed_out_at, v.professional_name, KIND_LABELS.get(v.kind, v.kind),
+        visits = tuple((v.signed_in_at, v.signed_out_at, v.professional_name, v.kind_words,
                         v.purpose, v.where, ", ".join(v.pupils)) for v in s.professionals.visits(actor, first, last))
         off_site = tuple(s.requests.off_site_between(actor, first, last))
         self._audit(actor, "visits_log", f"{first}..{last}", {"visits": len(visits), "off_site": len(off_site)})
@@ -620,6 +621,13 @@ class ReportService:
             lines.append(AdviceLine(advice.professional, "needs assessment" if advice.kind == "needs_assessment"
                                     else "annual review", advice.requested_on, advice.due, advice.received_on, state))
         return tuple(sorted(lines, key=lambda a: (a.requested_on, a.professional)))
+
+    def fire_list(self, actor: Actor) -> FireList:
+        """The fire list as printed: `VisitorService.fire_list`'s figures (the screen's), the printing audited."""
+        data = self.services.visitors.fire_list(actor)
+        self._audit(actor, "fire_list", data.at.isoformat(timespec="minutes"),
+                    {"on_site": len(data.on_site), "pupils_off_site": len(data.pupils_off_site)})
+        return data
 
     def _audit(self, actor: Actor, report: str, subject: str, details: dict) -> None:
         from . import audit

@@ -25,6 +25,7 @@ from ..domain.dataset import (
     SECTION_WALK,
     SETTINGS_DEFAULTS,
     calendar_from_terms,
+    later_default,
     record_ids,
     row_ids,
 )
@@ -371,7 +372,10 @@ def write_dataset(session: Session, doc: dict[str, Any], hash_password, now: dat
         spec = ROW_TABLES[table.name]
         values = []
         for row, ident in zip(rows, row_ids(rows, "id" in spec), strict=True):
-            value = {column: _from_json(row.get(column, _column_default(column, column_spec)), column_spec)
+            later = ROW_LATER_COLUMNS.get(table.name, frozenset())
+            value = {column: _from_json(row.get(column, later_default(table.name, column, column_spec)
+                                                if column in later else _column_default(column, column_spec)),
+                                        column_spec)
                      for column, column_spec in spec.items() if column != "id"}
             if ident is not None:
                 value["id"] = ident
@@ -648,8 +652,9 @@ def read_dataset(session: Session) -> dict[str, Any]:
         rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
         if rows:
             later = ROW_LATER_COLUMNS.get(name, frozenset())
-            doc[name] = [{column: _to_json(row[column]) for column in spec
-                          if not (column in later and row[column] is None)} for row in rows]
+            doc[name] = [{column: _to_json(row[column]) for column, column_spec in spec.items()
+                          if not (column in later and row[column] == later_default(name, column, column_spec))}
+                         for row in rows]
     return doc
 
 

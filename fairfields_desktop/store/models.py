@@ -501,23 +501,35 @@ class VisitPupilRow(Base):
 
 
 class VisitRow(Base):
-    """A professional's visit: signed in (identity checked) and out, who they saw, where and why."""
+    """A visit: signed in and out. A professional's (``kind`` "professional") names them on the register, with
+    who they saw, where and why; any other visitor (a parent or carer, a contractor, a governor, a student,
+    supply staff...) is named here, with their organisation, whom they visit and, for a contractor or supply
+    staff in regulated activity, the DBS certificate seen or that they are escorted."""
 
     __tablename__ = "visits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="professional", server_default="professional")
+    professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    visiting: Mapped[str | None] = mapped_column(String(200))
+    badge: Mapped[str | None] = mapped_column(String(40))
+    regulated: Mapped[bool] = mapped_column(default=False, server_default="0")
+    dbs_certificate: Mapped[str | None] = mapped_column(String(40))
+    dbs_date: Mapped[date | None]
+    escorted: Mapped[bool] = mapped_column(default=False, server_default="0")
     signed_in_at: Mapped[datetime] = mapped_column(index=True)
     signed_out_at: Mapped[datetime | None]
     identity_checked: Mapped[bool] = mapped_column(default=False)
     identity_note: Mapped[str | None]
-    purpose: Mapped[str] = mapped_column(String(30))
+    purpose: Mapped[str | None] = mapped_column(String(30))
     space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id"))
     location: Mapped[str | None]
     note: Mapped[str | None] = mapped_column(Text)
     signed_in_by: Mapped[str] = mapped_column(String(60))
     signed_out_by: Mapped[str | None] = mapped_column(String(60))
-    professional: Mapped[ProfessionalRow] = relationship()
+    professional: Mapped[ProfessionalRow | None] = relationship()
     space: Mapped[SpaceRow | None] = relationship()
     pupil_links: Mapped[list[VisitPupilRow]] = relationship(cascade="all, delete-orphan")
     version: Mapped[int] = mapped_column(default=1)
@@ -525,6 +537,10 @@ class VisitRow(Base):
 
     __table_args__ = (
         CheckConstraint("purpose in ('therapy', 'observation', 'assessment', 'meeting')", name="purpose"),
+        CheckConstraint("kind in ('professional', 'parent', 'contractor', 'governor', 'student', 'supply', "
+                        "'other')", name="kind"),
+        CheckConstraint("(kind = 'professional') = (professional_id is not null)", name="who"),
+        CheckConstraint("kind = 'professional' or name is not null", name="named"),
     )
 
 

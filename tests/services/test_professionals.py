@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from fairfields_desktop.domain.errors import InvalidInput, NotAllowed
+from fairfields_desktop.domain.errors import InvalidInput, NotAllowed, Refused
 
 
 def pro(services, actor, ext_id: str):
@@ -75,7 +75,7 @@ class TestVisits:
         values = sqlite_school.professionals.values(office, karen.id)
         values["checks"]["insurance_expires"] = "2026-11-01"
         sqlite_school.professionals.save(office, values, karen.id)
-        with pytest.raises(NotAllowed, match="insurance expired"):
+        with pytest.raises(Refused, match="insurance expired"):
             sqlite_school.professionals.sign_in_visitor(office, karen.id, identity_checked=True, purpose="therapy")
         assert sqlite_school.professionals.on_site_now(office) == []
 

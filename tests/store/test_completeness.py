@@ -180,6 +180,17 @@ def build_school(services) -> None:
                                                    pupil_ids=[amara], space="Therapy Room 1",
                                                    at=datetime(2026, 11, 23, 9, 20))
     services.professionals.sign_out_visitor(office, visit.id, at=datetime(2026, 11, 23, 10, 5))
+    # a contractor in regulated activity (DBS seen), and an escorted supply teacher still on site
+    from fairfields_desktop.domain.visitors import VisitorDraft
+
+    services.visitors.sign_in(office, VisitorDraft(
+        kind="contractor", name="Gary Fix", visiting="Site manager", organisation="Acme Boilers",
+        identity_checked=True, identity_note="driving licence", badge="C3", regulated=True,
+        dbs_certificate="001234567890", dbs_date=date(2025, 3, 1), location="Boiler room"),
+        at=datetime(2026, 11, 23, 8, 45))
+    services.visitors.sign_in(office, VisitorDraft(kind="supply", name="Jo King", visiting="Birch class",
+                                                   regulated=True, escorted=True, identity_checked=True),
+                              at=datetime(2026, 11, 23, 8, 50))
 
     # an annual review: invitees (one removed), advice asked and chased, a circulation
     review = services.reviews.schedule(senco, BEN, date(2026, 12, 14), meeting_at=time(10, 0), place="Library")

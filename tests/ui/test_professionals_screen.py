@@ -90,7 +90,7 @@ class TestVisitors:
         screen.reload_visits()
         path = screen.save_on_site_pdf(str(tmp_path / "on-site.pdf"))
         text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True).stdout
-        assert "visitors on site" in text and "Rachel Green" in text and "Reception" in text
+        assert "Fire list" in text and "Rachel Green" in text and "Reception" in text
 
 
 class TestPupilsOffSite:

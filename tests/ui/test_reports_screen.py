@@ -61,9 +61,9 @@ def preview(qtbot, screen: ReportsScreen) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize(("username", "keys"), [
-    ("mokafor", ["review-pack", "timetable", "authorisations", "letter", "checks", "visits"]),
-    ("hcarter", ["review-pack", "timetable", "authorisations", "letter", "checks", "visits"]),
-    ("sbrown", ["timetable", "checks", "visits"]),
+    ("mokafor", ["review-pack", "timetable", "authorisations", "letter", "checks", "visits", "fire-list"]),
+    ("hcarter", ["review-pack", "timetable", "authorisations", "letter", "checks", "visits", "fire-list"]),
+    ("sbrown", ["timetable", "checks", "visits", "fire-list"]),
     ("ttaylor", ["timetable"]),
 ])
 def test_each_role_sees_only_the_reports_it_may_print(screen_for, username, keys):
@@ -80,7 +80,7 @@ def test_the_main_window_shows_the_reports_screen(qtbot, sqlite_school, actor):
     window.show()
     window.show_screen("reports")
     screen = window.stack.currentWidget()
-    assert isinstance(screen, ReportsScreen) and screen.report_keys() == ["timetable", "checks", "visits"]
+    assert isinstance(screen, ReportsScreen) and screen.report_keys() == ["timetable", "checks", "visits", "fire-list"]
 
 
 def test_choosing_a_report_shows_what_it_is_about(qtbot, screen_for):

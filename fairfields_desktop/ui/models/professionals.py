@@ -96,7 +96,7 @@ class ProfessionalFilterProxy(FilterProxy):
 
 class VisitsModel(ListTableModel):
     WHO, KIND, IN, OUT, PURPOSE, WHERE, PUPILS, IDENTITY = range(8)
-    HEADERS = ("Visitor", "Kind", "In", "Out", "Purpose", "Where", "Pupils seen", "Identity")
+    HEADERS = ("Visitor", "Kind", "In", "Out", "Purpose", "Where / visiting", "Pupils seen", "Identity")
 
     def set_visits(self, visits: list[Visit]) -> None:
         self.set_rows(visits)
@@ -111,11 +111,12 @@ class VisitsModel(ListTableModel):
         if role == ITEM_ROLE:
             return v
         if role == RAW_ROLE:
-            return (v.professional_name, v.kind, v.signed_in_at, v.signed_out_at or v.signed_in_at.max, v.purpose,
+            return (v.professional_name, v.kind_words, v.signed_in_at, v.signed_out_at or v.signed_in_at.max, v.purpose,
                     v.where, len(v.pupils), int(v.identity_checked))[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (v.professional_name, KIND_LABELS.get(v.kind, v.kind), f"{v.signed_in_at:%H:%M %d %b}",
-                    f"{v.signed_out_at:%H:%M}" if v.signed_out_at else "on site", v.purpose, v.where,
+            return (v.professional_name, v.kind_words, f"{v.signed_in_at:%H:%M %d %b}",
+                    f"{v.signed_out_at:%H:%M}" if v.signed_out_at else "on site", v.purpose or "—",
+                    v.where + (f", visiting {v.visiting}" if v.visiting and v.visitor_kind == "professional" else ""),
                     ", ".join(v.pupils), "checked" + (f" ({v.identity_note})" if v.identity_note else "")
                     if v.identity_checked else "not checked")[index.column()]
         return None

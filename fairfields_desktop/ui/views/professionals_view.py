@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+import os
+from datetime import date, time, timedelta
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTime
-from PySide6.QtGui import QKeySequence, QTextDocument, QUndoStack
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QInputDialog,
     QComboBox,
+    QCompleter,
+    QInputDialog,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,7 +40,9 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS, VISIT_PURPOSES
+from ...domain.visitors import DBS_KINDS, KIND_WORDS, ORGANISATION_WORDS, VisitorDraft
 from ...domain.words import DISCIPLINES, code_from_words, discipline_words
+from ..printing import default_printer, print_pdf
 from ..commands import ServiceCommand, outcome_text
 from ..contrast import error_style, readable
 from ..shortcuts import add_shortcut
@@ -335,15 +339,57 @@ class OffSiteReturnDialog(QDialog):
 
 
 class SignInVisitorDialog(QDialog):
+    """Sign anyone in: first who they are (the kind), then the fields that kind needs. A professional is
+    chosen from the register (purpose, space, pupils seen); anyone else is named, with their organisation; a
+    contractor or supply staff in regulated activity shows the DBS seen or the escort. A name seen before
+    fills in the visitor's last details."""
+
     def __init__(self, services, actor, professionals, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
+        self.services = services
+        self.actor = actor
         self.setWindowTitle("Sign a visitor in")
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Who is visiting")
+        for kind, words in KIND_WORDS.items():
+            self.kind.addItem(words, kind)
+        self.kind.setCurrentIndex(self.kind.findData("professional"))
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Visitor's name")
+        self.name.setPlaceholderText("as on their identity")
+        completer = QCompleter(services.visitors.regular_names(actor), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.name.setCompleter(completer)
+        self.known = QLabel("")
+        self.known.setWordWrap(True)
         self.professional = QComboBox()
+        self.professional.setAccessibleName("Professional")
         for p in professionals:
             self.professional.addItem(f"{p.name} — {KIND_LABELS.get(p.kind, p.kind)}, {p.discipline_label}", p.id)
+        self.organisation = QLineEdit()
+        self.organisation.setAccessibleName("Organisation")
+        self.visiting = QLineEdit()
+        self.visiting.setAccessibleName("Visiting")
+        self.visiting.setPlaceholderText("a member of staff, a class or the office")
         self.identity = QCheckBox("Identity checked (photo ID seen)")
         self.identity_note = QLineEdit()
         self.identity_note.setPlaceholderText("e.g. NHS badge, driving licence")
+        self.badge = QLineEdit()
+        self.badge.setAccessibleName("Badge number")
+        self.badge.setMaxLength(40)
+        self.regulated = QCheckBox("In regulated activity (working with or near the pupils)")
+        self.dbs_certificate = QLineEdit()
+        self.dbs_certificate.setAccessibleName("DBS certificate number")
+        self.dbs_certificate.setPlaceholderText("the enhanced DBS certificate seen, if any")
+        self.dbs_certificate.setMaxLength(40)
+        self.dbs_date = QDateEdit()
+        self.dbs_date.setAccessibleName("DBS certificate date")
+        self.dbs_date.setCalendarPopup(True)
+        self.dbs_date.setDisplayFormat("dd/MM/yyyy")
+        self.dbs_date.setMinimumDate(QDate(2000, 1, 1))
+        self.dbs_date.setSpecialValueText("not given")
+        self.dbs_date.setDate(self.dbs_date.minimumDate())
+        self.escorted = QCheckBox("Escorted all the time they are on site")
         self.purpose = QComboBox()
         self.purpose.addItems(VISIT_PURPOSES)
         self.space = QComboBox()
@@ -359,10 +405,20 @@ class SignInVisitorDialog(QDialog):
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, pupil_id)
             self.pupils.addItem(item)
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
+        form.addRow("&Who is visiting", self.kind)
+        form.addRow("&Name", self.name)
+        form.addRow("", self.known)
         form.addRow("&Visitor", self.professional)
+        form.addRow("&Organisation", self.organisation)
+        form.addRow("Visi&ting", self.visiting)
         form.addRow("", self.identity)
         form.addRow("Identity &seen", self.identity_note)
+        form.addRow("&Badge", self.badge)
+        form.addRow("", self.regulated)
+        form.addRow("&DBS certificate", self.dbs_certificate)
+        form.addRow("DBS d&ate", self.dbs_date)
+        form.addRow("", self.escorted)
         form.addRow("&Purpose", self.purpose)
         form.addRow("&Space", self.space)
         form.addRow("Or &where", self.location)
@@ -376,12 +432,72 @@ class SignInVisitorDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.kind.currentIndexChanged.connect(self.show_fields)
+        self.regulated.toggled.connect(self.show_fields)
+        self.name.editingFinished.connect(self.offer_known)
+        completer.activated.connect(lambda _text: self.offer_known())
+        self.show_fields()
 
-    def values(self) -> dict[str, Any]:
-        return {"professional_id": self.professional.currentData(), "identity_checked": self.identity.isChecked(),
-                "identity_note": self.identity_note.text(), "purpose": self.purpose.currentText(),
-                "space": self.space.currentData(), "location": self.location.text(),
-                "pupil_ids": [i.data(Qt.ItemDataRole.UserRole) for i in self.pupils.selectedItems()]}
+    def current_kind(self) -> str:
+        return self.kind.currentData()
+
+    def show_fields(self) -> None:
+        """Only the fields the chosen kind needs."""
+        kind = self.current_kind()
+        professional = kind == "professional"
+        dbs = kind in DBS_KINDS
+        regulated = dbs and self.regulated.isChecked()
+        for widget, shown in ((self.name, not professional), (self.known, not professional and bool(self.known.text())),
+                              (self.professional, professional), (self.organisation, not professional),
+                              (self.regulated, dbs), (self.dbs_certificate, regulated), (self.dbs_date, regulated),
+                              (self.escorted, regulated), (self.purpose, professional), (self.space, professional),
+                              (self.location, professional), (self.pupils, professional)):
+            self.form.setRowVisible(widget, shown)
+        label = self.form.labelForField(self.organisation)
+        if isinstance(label, QLabel):
+            label.setText("&" + ORGANISATION_WORDS.get(kind, "Organisation"))
+        self.organisation.setAccessibleName(ORGANISATION_WORDS.get(kind, "Organisation"))
+
+    def offer_known(self) -> None:
+        """A name seen before: their last visit's details filled in (the office checks and changes them)."""
+        known = self.services.visitors.known_visitor(self.actor, self.name.text())
+        if known is None:
+            self.known.setText("")
+            self.show_fields()
+            return
+        self.kind.setCurrentIndex(self.kind.findData(known.kind))
+        self.name.setText(known.name)
+        self.organisation.setText(known.organisation or "")
+        self.visiting.setText(known.visiting or "")
+        self.badge.setText(known.badge or "")
+        self.regulated.setChecked(known.regulated)
+        self.dbs_certificate.setText(known.dbs_certificate or "")
+        if known.dbs_date:
+            self.dbs_date.setDate(QDate(known.dbs_date.year, known.dbs_date.month, known.dbs_date.day))
+        self.escorted.setChecked(known.escorted)
+        self.known.setText(f"<i>A regular visitor ({known.visits} visit{'s' if known.visits != 1 else ''}, last "
+                           f"{day_text(known.last_seen.date())}): their last details are filled in — check them. "
+                           "Identity is checked each visit.</i>")
+        self.show_fields()
+
+    def draft(self) -> VisitorDraft:
+        kind = self.current_kind()
+        dbs_date = None
+        if self.dbs_date.date() != self.dbs_date.minimumDate():
+            value = self.dbs_date.date()
+            dbs_date = date(value.year(), value.month(), value.day())
+        if kind == "professional":
+            return VisitorDraft(kind=kind, professional_id=self.professional.currentData(),
+                                identity_checked=self.identity.isChecked(), identity_note=self.identity_note.text(),
+                                purpose=self.purpose.currentText(), space=self.space.currentData(),
+                                location=self.location.text(), visiting=self.visiting.text(), badge=self.badge.text(),
+                                pupil_ids=tuple(i.data(Qt.ItemDataRole.UserRole) for i in self.pupils.selectedItems()))
+        regulated = kind in DBS_KINDS and self.regulated.isChecked()
+        return VisitorDraft(kind=kind, name=self.name.text(), organisation=self.organisation.text(),
+                            visiting=self.visiting.text(), identity_checked=self.identity.isChecked(),
+                            identity_note=self.identity_note.text(), badge=self.badge.text(), regulated=regulated,
+                            dbs_certificate=self.dbs_certificate.text() if regulated else "",
+                            dbs_date=dbs_date if regulated else None, escorted=regulated and self.escorted.isChecked())
 
 
 class ProfessionalsScreen(QWidget):
@@ -594,9 +710,13 @@ class ProfessionalsScreen(QWidget):
         self.on_site_label.setObjectName("onSiteCount")
         self.sign_in_button = QPushButton("&Sign a visitor in")
         self.sign_out_button = QPushButton("Sign &out")
-        self.print_button = QPushButton("&Print the on-site list")
-        add_shortcut(self.sign_in_button, "Ctrl+N", "Sign a professional in as a visitor, with their identity checked")
-        add_shortcut(self.print_button, "Ctrl+P", "For a fire evacuation: everyone signed in and not yet out")
+        self.print_button = QPushButton("&Print fire list")
+        add_shortcut(self.sign_in_button, "Ctrl+N", "Sign a visitor in: a parent or carer, a contractor, a governor, "
+                     "a student, supply staff, a professional or another visitor")
+        add_shortcut(self.print_button, "Ctrl+P", "For a fire evacuation: everyone on site and the pupils off site, "
+                     "sent to the default printer at once and saved as a PDF in the reports folder")
+        #: the printer the fire list goes to (None: no printer set up; the PDF is kept and the office told)
+        self.printer_factory = default_printer
         can_record = allowed(self.actor.roles, "visits.record")
         self.sign_in_button.setEnabled(can_record)
         self.sign_out_button.setEnabled(can_record)
@@ -614,24 +734,28 @@ class ProfessionalsScreen(QWidget):
         layout = QVBoxLayout(tab)
         layout.addLayout(buttons)
         layout.addWidget(self.visit_message)
-        layout.addWidget(QLabel("On site now"))
-        layout.addWidget(self.visits_table, 1)
+        layout.addWidget(QLabel("On site now (the fire list)"))
+        layout.addWidget(self.visits_table, 2)
+        off_site_buttons = QHBoxLayout()
+        off_site_buttons.addWidget(QLabel("Pupils off site now (on the fire list too)"))
+        off_site_buttons.addStretch(1)
+        layout.addLayout(off_site_buttons)
+        self.off_site_model = RowsModel([
+            Column("Pupil", lambda r: r[1]), Column("Where", lambda r: r[2]),
+            Column("Out since", lambda r: f"{r[3]:%H:%M}", lambda r: r[3]), Column("Taken by", lambda r: r[4] or "")],
+            self)
+        self.off_site_table = make_table(self.off_site_model, "Pupils off site now", None)
+        layout.addWidget(self.off_site_table, 1)
+        self.staff_note = QLabel("")
+        self.staff_note.setWordWrap(True)
+        layout.addWidget(self.staff_note)
         layout.addWidget(QLabel("Visits in the last 7 days"))
         layout.addWidget(self.log_table, 1)
         if allowed(self.actor.roles, "requests.off_site"):
-            off_site_buttons = QHBoxLayout()
             self.out_button = QPushButton("Pupil leaves for &therapy…")
             self.back_button = QPushButton("Pupil is &back…")
-            off_site_buttons.addWidget(QLabel("Pupils off site now (authorised therapy)"))
-            off_site_buttons.addStretch(1)
             off_site_buttons.addWidget(self.out_button)
             off_site_buttons.addWidget(self.back_button)
-            layout.addLayout(off_site_buttons)
-            self.off_site_model = RowsModel([
-                Column("Pupil", lambda r: r[1]), Column("Therapy with", lambda r: r[2]),
-                Column("Out since", lambda r: f"{r[3]:%H:%M}", lambda r: r[3]), Column("Taken by", lambda r: r[4] or "")], self)
-            self.off_site_table = make_table(self.off_site_model, "Pupils off site now", None)
-            layout.addWidget(self.off_site_table, 1)
             self.out_button.clicked.connect(self.on_pupil_out_clicked)
             self.back_button.clicked.connect(self.on_pupil_back_clicked)
         self.sign_in_button.clicked.connect(self.on_sign_in_clicked)
@@ -640,24 +764,31 @@ class ProfessionalsScreen(QWidget):
         return tab
 
     def reload_visits(self) -> None:
-        if hasattr(self, "off_site_model"):
-            self.off_site_model.set_rows(self.services.requests.off_site_now(self.actor))
-        on_site = self.services.professionals.on_site_now(self.actor)
-        self.visits_model.set_visits(on_site)
-        self.on_site_label.setText(f"{len(on_site)} visitor(s) on site")
+        self.show_fire_list(self.services.visitors.fire_list(self.actor))
         today = self.services.clock.today()
         self.log_model.set_visits(self.services.professionals.visits(self.actor, today - timedelta(days=7), today))
+        if self.log_model.rowCount():
+            fit_columns(self.log_table)
+
+    def show_fire_list(self, data) -> None:  # noqa: ANN001 - a FireList
+        """The fire list on screen: the same figures the printed list is made from."""
+        self.fire_list = data
+        self.visits_model.set_visits(list(data.visits))
+        self.on_site_label.setText(f"{len(data.visits)} visitor(s) on site")
+        self.off_site_model.set_rows([(p.log, p.name, p.where, p.since, p.taken_by) for p in data.pupils_off_site])
+        self.staff_note.setText(data.staff_note)
+        for table, model in ((self.visits_table, self.visits_model), (self.off_site_table, self.off_site_model)):
+            if model.rowCount():
+                fit_columns(table)
 
     def on_sign_in_clicked(self) -> None:
         dialog = SignInVisitorDialog(self.services, self.actor,
                                      [p for p in self.services.professionals.list_professionals(self.actor)
                                       if p.active], self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
-            values = dialog.values()
-            professional = values.pop("professional_id")
+            draft = dialog.draft()
             try:
-                visit = perform(dialog, lambda professional=professional, values=values:
-                                self.services.professionals.sign_in_visitor(self.actor, professional, **values),
+                visit = perform(dialog, lambda draft=draft: self.services.visitors.sign_in(self.actor, draft),
                                 doing="Signing in…", verb="Not signed in")
             except InvalidInput as exc:
                 dialog.message.setText("Not signed in. " + " ".join(p.message for p in exc.problems))
@@ -666,7 +797,8 @@ class ProfessionalsScreen(QWidget):
                 dialog.message.setText(f"Not signed in: {exc}")
                 continue
             self.reload_visits()
-            self.visit_message.setText(f"{visit.professional_name} signed in at {visit.signed_in_at:%H:%M}.")
+            kind = "" if visit.visitor_kind == "professional" else f" ({visit.kind_words.lower()})"
+            self.visit_message.setText(f"{visit.name}{kind} signed in at {visit.signed_in_at:%H:%M}.")
             return
 
     def on_pupil_out_clicked(self) -> None:
@@ -748,41 +880,43 @@ class ProfessionalsScreen(QWidget):
         self.reload_visits()
         self.visit_message.setText(f"{done.professional_name} signed out at {done.signed_out_at:%H:%M}.")
 
-    def on_site_document(self) -> QTextDocument:
-        """The on-site list as a printable document (names, where, since when)."""
-        now = self.services.clock.now()
-        school = self.services.school.settings().school_name
-        rows = "".join(
-            f"<tr><td>{escape(v.professional_name)}</td><td>{escape(KIND_LABELS.get(v.kind, v.kind))}</td>"
-            f"<td>{escape(v.where)}</td><td>{v.signed_in_at:%H:%M}</td><td></td></tr>"
-            for v in (self.visits_model.visit(r) for r in range(self.visits_model.rowCount())))
-        html = (f"<h2>{escape(school)}: visitors on site</h2><p>Printed {now:%H:%M on %d %b %Y} by "
-                f"{escape(self.actor.display_name)}. Tick each person at the assembly point.</p>"
-                "<table border='1' cellspacing='0' cellpadding='4' width='100%'><tr><th>Name</th><th>Kind</th>"
-                f"<th>Where</th><th>In since</th><th>Accounted for</th></tr>{rows}</table>"
-                f"<p>{self.visits_model.rowCount()} visitor(s).</p>")
-        document = QTextDocument()
-        document.setHtml(html)
-        return document
-
     def on_print_clicked(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        """The fire list in one action: made from the figures now on screen's source, saved as a PDF in the
+        reports folder, and sent to the default printer (no dialog)."""
+        try:
+            path, made = self.save_fire_list()
+        except (FairfieldsError, OSError) as exc:
+            self.visit_message.setText(f"The fire list was not made: {exc}")
+            return
+        printer = self.printer_factory()
+        if printer is None:
+            self.visit_message.setText(f"No printer is set up on this computer: the fire list is saved as {path} "
+                                       "— open it and print it.")
+            return
+        pages = print_pdf(path, printer, made.title)
+        if not pages:
+            self.visit_message.setText(f"The printer could not be opened: the fire list is saved as {path}.")
+            return
+        self.visit_message.setText(f"The fire list was sent to {printer.printerName() or 'the printer'} and saved "
+                                   f"as {path}.")
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.on_site_document().print_(printer)
-            self.visit_message.setText("The on-site list was sent to the printer.")
+    def save_fire_list(self, path: str | Path | None = None):  # noqa: ANN201 - (Path, Made)
+        """Make the fire list as a PDF (in the reports folder unless ``path``) and show the same list on screen."""
+        from ...config import reports_dir
+        from ...reports.make import make
+
+        now = self.services.clock.now()
+        target = Path(path) if path else reports_dir() / f"fire-list-{now:%Y-%m-%d-%H%M%S}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        try:
+            made = make(self.services, self.actor, "fire-list", part)
+            os.replace(part, target)
+        finally:
+            part.unlink(missing_ok=True)
+        self.show_fire_list(made.data)
+        return target, made
 
     def save_on_site_pdf(self, path: str | None = None) -> str | None:
-        from PySide6.QtPrintSupport import QPrinter
-
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save the on-site list", "visitors-on-site.pdf", "PDF (*.pdf)")
-            if not path:
-                return None
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(path)
-        self.on_site_document().print_(printer)
-        return path
+        """The fire list saved as a PDF (at ``path``, else in the reports folder); its path."""
+        return str(self.save_fire_list(path)[0])

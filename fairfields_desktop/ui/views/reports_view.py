@@ -66,6 +66,7 @@ REPORT_PERMISSION: dict[str, str] = {
     "letter": "report.authorisations",
     "checks": "visits.view",
     "visits": "visits.view",
+    "fire-list": "visits.view",
 }
 DECIDED = ("approved", "declined", "suspended", "ended")
 WHOLE_PACK = "The review's invitees (whole pack)"
