@@ -883,8 +883,7 @@ class BookingService:
         if scope not in EDIT_SCOPES:
             raise InvalidInput(Problem("scope", "choose this date only, this and the following dates, or the whole "
                                                 "series"))
-        reads_notes = allowed(actor.roles, "bookings.view_notes")
-        if not reads_notes:
+        if not allowed(actor.roles, "bookings.view_notes"):
             self._may_write_notes(actor, changes.notes)
         with self.db.session() as session:
             self._lock_requests_of(session, [occurrence_id])
@@ -894,99 +893,127 @@ class BookingService:
                 raise NotFound(f"there is no booking occurrence {occurrence_id}")
             guard.root(session, BookingRow, booking_id, expected=expected_version,
                        refusal=lambda row: audit.stale(session, f"Booking {row.ext_id}", "booking", row.ext_id))
-            occ = self._occurrence(session, occurrence_id)
-            if occ.status != "booked":
-                raise Refused("a cancelled date cannot be edited: book it again instead")
-            b = occ.booking
-            old = self._draft_of(b, occ)
-            new = replace(changes, title=(changes.title or "").strip() or None,
-                          notes=((changes.notes or "").strip() or None) if reads_notes else old.notes,
-                          staff=tuple(dict.fromkeys(changes.staff)), pupils=tuple(dict.fromkeys(changes.pupils)),
-                          direct_reason=(changes.direct_reason or "").strip() or None)
-            occs = sorted(b.occurrences, key=lambda o: (o.starts_at, o.id))
-            members = {"this": [occ], "following": [o for o in occs if o.starts_at >= occ.starts_at],
-                       "series": occs}[scope]
-            whole = len(members) == len(occs)
-            for_request, new = self._edit_authorisation(actor, b, old, new)
-            day = occ.starts_at.date()
-            if scope != "this" and new.start.date() != day:
-                raise InvalidInput(Problem("start", "the dates of a series stay as they are: change the date for "
-                                                    "this date only, or move the series"))
-            if scope == "this" and not whole and new.weekly_until not in (None, old.weekly_until):
-                raise InvalidInput(Problem("weekly_until", "the series' end is changed for this and the following "
-                                                           "dates, or for the whole series"))
-            own_fields = (new.professional, new.staff, new.pupils, new.title, new.notes) != \
-                (old.professional, old.staff, old.pupils, old.title, old.notes)
-            snapshot = self._edit_snapshot(b, occs)
-            # where the dates given the new values start, and until when the part runs
-            if scope == "this":
-                anchor, until = new.start.date(), (new.weekly_until if whole else None)
-            else:
-                anchor, until = (b.starts_at.date() if whole else day), new.weekly_until
-            old_last = max(b.repeat_weekly_until or day, day) if scope != "this" else anchor
-            start_t, end_t = new.start.time(), new.end.time()
-            draft = replace(new, start=datetime.combine(anchor, start_t), end=datetime.combine(anchor, end_t),
-                            weekly_until=until)
-            cut = until if until is not None else anchor
-            if scope == "this":
-                retimed, beyond = [occ], []
-            else:
-                beyond = [o for o in members if o.starts_at.date() > cut]
-                retimed = [o for o in members if o.status == "booked" and (o is occ or not o.individually)
-                           and o not in beyond]
-            retimed_days = {anchor} if scope == "this" else {o.starts_at.date() for o in retimed}
-            extra = [d for d in self._calendar(session).weekly_dates(anchor, cut) if d > old_last] \
-                if until is not None else []
-            days_wanted = sorted(retimed_days | set(extra))
-            wanted = self._edit_plan(session, actor, draft, days_wanted, for_request, {o.id for o in occs})
-            plan_warnings = wanted[0][1] if wanted else ()
-            self._refuse_unbookable(draft, [p for p, _w in wanted])
-            kept = [o for o in members if o.status == "booked" and o not in retimed and o not in beyond]
-            if new.professional and new.professional != old.professional and kept:
-                self._refuse_blocked_checks(session, new.professional, [o.starts_at.date() for o in kept])
-            space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == new.space))
-            self.lock_spaces(session, {o.space_id for o in members} | {space_id})
-            split = not whole and (scope != "this" or own_fields)
-            if split:
-                target = self._insert(session, actor, draft, space_id, [])
-                target.request_id, target.direct_reason = b.request_id, new.direct_reason or b.direct_reason
-                target.created_by = b.created_by
-                for o in members:
-                    o.booking = target
-                if scope == "following":
-                    b.repeat_weekly_until = day - timedelta(days=1)
-            else:
-                target = b
-                if whole:
-                    self._set_booking_values(session, b, draft, space_id)
-            for o in retimed:
-                o_day = anchor if scope == "this" else o.starts_at.date()
-                o.starts_at, o.ends_at = datetime.combine(o_day, start_t), datetime.combine(o_day, end_t)
-                o.space_id = space_id
-                if scope == "this" and not whole:
-                    o.individually = True
-            ends = f"the series now ends on {day_text(cut)}"
-            noticed = set(session.scalars(select(BookingNoticeRow.occurrence_id).where(
-                BookingNoticeRow.occurrence_id.in_([o.id for o in beyond])))) if beyond else set()
-            now = self.clock.now()
-            for o in beyond:  # past the new end: gone, but a date someone was told of stays, cancelled
-                if o.id in noticed and o.status == "booked":
-                    o.status, o.cancelled_by, o.cancelled_at, o.cancel_reason = "cancelled", actor.username, now, ends
-                    o.individually = True
-                elif o.id not in noticed and o.status == "booked":
-                    target.occurrences.remove(o)
-            added = [BookingOccurrenceRow(space_id=space_id, starts_at=datetime.combine(d, start_t),
-                                          ends_at=datetime.combine(d, end_t), status="booked")
-                     for d in days_wanted if d not in retimed_days]
-            target.occurrences.extend(added)
-            session.flush()
-            self._audit_edit(session, actor, b, target, old, new, scope, len(retimed) + len(added), len(beyond))
-            session.flush()
-            changed = [o.id for o in retimed] + [o.id for o in added]
-            undo = EditUndo(b.id, b.ext_id, snapshot[0], snapshot[1], target.id if split else None,
-                            tuple(sorted({(b.id, b.version), (target.id, target.version)})))
-            return EditDone(tuple(self._blocks_of(session, changed, reader=actor)), target.ext_id, undo,
-                            plan_warnings)
+            done = self._edit_in(session, actor, occurrence_id, changes, scope, plan_only=False)
+            assert isinstance(done, EditDone)
+            return done
+
+    def plan_edit(self, actor: Actor, occurrence_id: int, changes: BookingDraft, scope: str = "this") -> BookingPlan:
+        """Each date the edit would change, with its clashes (or the check blocking it), as a new booking's
+        plan shows them: no writes. What the edit form shows before anything is saved."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        if scope not in EDIT_SCOPES:
+            raise InvalidInput(Problem("scope", "choose this date only, this and the following dates, or the whole "
+                                                "series"))
+        if not allowed(actor.roles, "bookings.view_notes"):
+            self._may_write_notes(actor, changes.notes)
+        with self.db.read_session() as session:
+            plan = self._edit_in(session, actor, occurrence_id, changes, scope, plan_only=True)
+            assert isinstance(plan, BookingPlan)
+            return plan
+
+    def _edit_in(self, session: Session, actor: Actor, occurrence_id: int, changes: BookingDraft, scope: str, *,
+                 plan_only: bool) -> EditDone | BookingPlan:
+        """The edit (its booking locked by the caller), or with ``plan_only`` its plan, nothing written."""
+        reads_notes = allowed(actor.roles, "bookings.view_notes")
+        occ = self._occurrence(session, occurrence_id)
+        if occ.status != "booked":
+            raise Refused("a cancelled date cannot be edited: book it again instead")
+        b = occ.booking
+        old = self._draft_of(b, occ)
+        new = replace(changes, title=(changes.title or "").strip() or None,
+                      notes=((changes.notes or "").strip() or None) if reads_notes else old.notes,
+                      staff=tuple(dict.fromkeys(changes.staff)), pupils=tuple(dict.fromkeys(changes.pupils)),
+                      direct_reason=(changes.direct_reason or "").strip() or None)
+        occs = sorted(b.occurrences, key=lambda o: (o.starts_at, o.id))
+        members = {"this": [occ], "following": [o for o in occs if o.starts_at >= occ.starts_at],
+                   "series": occs}[scope]
+        whole = len(members) == len(occs)
+        for_request, new = self._edit_authorisation(actor, b, old, new)
+        day = occ.starts_at.date()
+        if scope != "this" and new.start.date() != day:
+            raise InvalidInput(Problem("start", "the dates of a series stay as they are: change the date for "
+                                                "this date only, or move the series"))
+        if scope == "this" and not whole and new.weekly_until not in (None, old.weekly_until):
+            raise InvalidInput(Problem("weekly_until", "the series' end is changed for this and the following "
+                                                       "dates, or for the whole series"))
+        own_fields = (new.professional, new.staff, new.pupils, new.title, new.notes) != \
+            (old.professional, old.staff, old.pupils, old.title, old.notes)
+        snapshot = self._edit_snapshot(b, occs)
+        # where the dates given the new values start, and until when the part runs
+        if scope == "this":
+            anchor, until = new.start.date(), (new.weekly_until if whole else None)
+        else:
+            anchor, until = (b.starts_at.date() if whole else day), new.weekly_until
+        old_last = max(b.repeat_weekly_until or day, day) if scope != "this" else anchor
+        start_t, end_t = new.start.time(), new.end.time()
+        draft = replace(new, start=datetime.combine(anchor, start_t), end=datetime.combine(anchor, end_t),
+                        weekly_until=until)
+        cut = until if until is not None else anchor
+        if scope == "this":
+            retimed, beyond = [occ], []
+        else:
+            beyond = [o for o in members if o.starts_at.date() > cut]
+            retimed = [o for o in members if o.status == "booked" and (o is occ or not o.individually)
+                       and o not in beyond]
+        retimed_days = {anchor} if scope == "this" else {o.starts_at.date() for o in retimed}
+        extra = [d for d in self._calendar(session).weekly_dates(anchor, cut) if d > old_last] \
+            if until is not None else []
+        days_wanted = sorted(retimed_days | set(extra))
+        wanted, needs_request = self._edit_plan(session, actor, draft, days_wanted, for_request,
+                                                {o.id for o in occs})
+        plan_warnings = wanted[0][1] if wanted else ()
+        if plan_only:
+            return BookingPlan(draft, tuple(p for p, _w in wanted), plan_warnings, needs_request,
+                               bool(needs_request is None and new.direct_reason and not for_request))
+        if needs_request is not None:
+            raise Refused(needs_request)
+        self._refuse_unbookable(draft, [p for p, _w in wanted])
+        kept = [o for o in members if o.status == "booked" and o not in retimed and o not in beyond]
+        if new.professional and new.professional != old.professional and kept:
+            self._refuse_blocked_checks(session, new.professional, [o.starts_at.date() for o in kept])
+        space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == new.space))
+        self.lock_spaces(session, {o.space_id for o in members} | {space_id})
+        split = not whole and (scope != "this" or own_fields)
+        if split:
+            target = self._insert(session, actor, draft, space_id, [])
+            target.request_id, target.direct_reason = b.request_id, new.direct_reason or b.direct_reason
+            target.created_by = b.created_by
+            for o in members:
+                o.booking = target
+            if scope == "following":
+                b.repeat_weekly_until = day - timedelta(days=1)
+        else:
+            target = b
+            if whole:
+                self._set_booking_values(session, b, draft, space_id)
+        for o in retimed:
+            o_day = anchor if scope == "this" else o.starts_at.date()
+            o.starts_at, o.ends_at = datetime.combine(o_day, start_t), datetime.combine(o_day, end_t)
+            o.space_id = space_id
+            if scope == "this" and not whole:
+                o.individually = True
+        ends = f"the series now ends on {day_text(cut)}"
+        noticed = set(session.scalars(select(BookingNoticeRow.occurrence_id).where(
+            BookingNoticeRow.occurrence_id.in_([o.id for o in beyond])))) if beyond else set()
+        now = self.clock.now()
+        for o in beyond:  # past the new end: gone, but a date someone was told of stays, cancelled
+            if o.id in noticed and o.status == "booked":
+                o.status, o.cancelled_by, o.cancelled_at, o.cancel_reason = "cancelled", actor.username, now, ends
+                o.individually = True
+            elif o.id not in noticed and o.status == "booked":
+                target.occurrences.remove(o)
+        added = [BookingOccurrenceRow(space_id=space_id, starts_at=datetime.combine(d, start_t),
+                                      ends_at=datetime.combine(d, end_t), status="booked")
+                 for d in days_wanted if d not in retimed_days]
+        target.occurrences.extend(added)
+        session.flush()
+        self._audit_edit(session, actor, b, target, old, new, scope, len(retimed) + len(added), len(beyond))
+        session.flush()
+        changed = [o.id for o in retimed] + [o.id for o in added]
+        undo = EditUndo(b.id, b.ext_id, snapshot[0], snapshot[1], target.id if split else None,
+                        tuple(sorted({(b.id, b.version), (target.id, target.version)})))
+        return EditDone(tuple(self._blocks_of(session, changed, reader=actor)), target.ext_id, undo,
+                        plan_warnings)
 
     def _edit_authorisation(self, actor: Actor, b: BookingRow, old: BookingDraft,
                             new: BookingDraft) -> tuple[bool, BookingDraft]:
@@ -1010,12 +1037,10 @@ class BookingService:
         return False, new
 
     def _edit_plan(self, session: Session, actor: Actor, draft: BookingDraft, days: list[date], for_request: bool,
-                   ignore: set[int]) -> list[tuple[PlannedDate, tuple[str, ...]]]:
+                   ignore: set[int]) -> tuple[list[tuple[PlannedDate, tuple[str, ...]]], str | None]:
         """Each of ``days`` planned as a new booking of ``draft`` would be (the booking's own dates not
-        clashing); refused as a new booking would be when the headteacher's authorisation is needed."""
+        clashing), and why the headteacher's authorisation is needed (None when it is not)."""
         plan = self._plan(session, draft, actor, for_request=for_request, ignore=ignore)
-        if plan.needs_request is not None:
-            raise Refused(plan.needs_request)
         found = {d.day: (d, plan.warnings) for d in plan.dates}
         for day in days:
             if day not in found:  # a date moved off the series' weekday on its own
@@ -1023,7 +1048,7 @@ class BookingService:
                                                   end=datetime.combine(day, draft.end.time()), weekly_until=None),
                                  actor, for_request=for_request, ignore=ignore)
                 found[day] = (one.dates[0], one.warnings)
-        return [found[d] for d in days]
+        return [found[d] for d in days], plan.needs_request
 
     def _refuse_blocked_checks(self, session: Session, professional: str, days: list[date]) -> None:
         pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == professional))

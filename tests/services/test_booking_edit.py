@@ -210,10 +210,12 @@ class TestWholeSeries:
                                                   end=at("2026-12-10", "13:30"), staff=("hcarter",),
                                                   title="Governors"))
         before, version = dates(school, ref), booking(school, ref).version
+        earlier = replace(SERIES, start=at("2026-11-26", "13:00"), end=at("2026-11-26", "13:45"), title="Moved earlier")
+        plan = school.bookings.plan_edit(office, blocks[0].occurrence_id, earlier, "series")  # what the form shows
+        assert not plan.ok and [d.day for d in plan.clashing] == [date(2026, 12, 10)] and len(plan.dates) == 4
+        assert plan.clashing[0].clashes[0].who == "School: Governors"
         with pytest.raises(Refused, match="already booked") as caught:
-            school.bookings.edit(office, blocks[0].occurrence_id,
-                                 replace(SERIES, start=at("2026-11-26", "13:00"), end=at("2026-11-26", "13:45"),
-                                         title="Moved earlier"), "series")
+            school.bookings.edit(office, blocks[0].occurrence_id, earlier, "series")
         assert [c.start.date() for c in caught.value.reasons] == [date(2026, 12, 10)]
         assert dates(school, ref) == before
         assert booking(school, ref).version == version and booking(school, ref).purpose == "SLT: AAC programme"
