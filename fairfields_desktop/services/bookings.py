@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, text
@@ -247,6 +247,45 @@ class _Reader:
         return self.all_classes or (self.class_name is not None and class_name == self.class_name)
 
 
+#: how much of a series an edit changes: this date only, this and the following dates, or the whole series
+EDIT_SCOPES = ("this", "following", "series")
+
+
+@dataclass(frozen=True)
+class EditableBooking:
+    """A booked date and its booking as the edit form opens them, with the version the edit is saved over."""
+
+    occurrence_id: int
+    booking_ref: str
+    version: int
+    #: the booking's values at this date's time and space; ``weekly_until`` the series' end (None: one date);
+    #: notes only for the roles that may read them
+    draft: BookingDraft
+    repeating: bool
+    request_ref: str | None  # made by this approved request: its professional and pupils change there
+    direct: bool  # booked directly by the headteacher with her reason
+
+
+@dataclass(frozen=True)
+class EditUndo:
+    """What an edit changed, to be put back as it was (`BookingService.undo_edit`)."""
+
+    booking_id: int
+    booking_ref: str
+    booking: dict  # the booking's values before the edit (ids of its space, professional, staff, pupils)
+    occurrences: tuple[dict, ...]  # each of its dates before the edit
+    created_id: int | None  # the booking the edit made for the dates it split off the series
+    versions: tuple[tuple[int, int], ...]  # (booking id, version) as the edit left them
+
+
+@dataclass(frozen=True)
+class EditDone:
+    blocks: tuple[Block, ...]  # the dates the edit changed, as they are now
+    booking_ref: str  # the booking holding them: a new one when the series was split
+    undo: EditUndo
+    warnings: tuple[str, ...] = ()
+
+
 def roll_names(session: Session) -> list[tuple[str, str]]:
     """Every pupil's (first name, last name): what a title must not name."""
     return [(f, last) for f, last in session.execute(select(PupilRow.first_name, PupilRow.last_name))]
@@ -478,10 +517,12 @@ class BookingService:
         if (notes or "").strip():
             require(actor.roles, "bookings.view_notes", who=actor.username)
 
-    def _plan(self, session: Session, draft: BookingDraft, actor: Actor, *, for_request: bool = False) -> BookingPlan:
+    def _plan(self, session: Session, draft: BookingDraft, actor: Actor, *, for_request: bool = False,
+              ignore: set[int] = frozenset()) -> BookingPlan:
         """What the draft would book, date by date; the one place every way of booking goes through, so the
         window shows a refusal before "Book" as the command line meets it. ``for_request``: the bookings of
-        an approved request (the headteacher's authorisation itself)."""
+        an approved request (the headteacher's authorisation itself). ``ignore``: occurrences that do not
+        clash (a booking being edited does not clash with itself)."""
         day_start, day_end, recheck = self._settings(session)
         problems = [Problem(f, m) for f, m in booking_problems(draft.start, draft.end, day_start, day_end)]
         space = session.scalar(select(SpaceRow).where(SpaceRow.name == draft.space))
@@ -515,7 +556,7 @@ class BookingService:
         days = calendar.weekly_dates(draft.start.date(), draft.weekly_until) if draft.weekly_until else \
             [draft.start.date()]
         ranges = [(datetime.combine(d, draft.start.time()), datetime.combine(d, draft.end.time())) for d in days]
-        clashes = self.clashes_in_session(session, space.id, ranges)
+        clashes = self.clashes_in_session(session, space.id, ranges, ignore)
         closures = session.scalars(select(SpaceClosureRow).where(
             SpaceClosureRow.space_id == space.id, SpaceClosureRow.lifted_at.is_(None))).all()
         checks = checks_of(pro) if pro is not None else None
@@ -624,19 +665,7 @@ class BookingService:
         if plan.needs_request is not None:
             raise Refused(plan.needs_request)
         wanted = [d for d in plan.dates if d.day not in skip]
-        blocked = [d for d in wanted if d.blocked]
-        if blocked:
-            raise Refused(f"{draft.professional} cannot be booked on {day_text(blocked[0].day)}: "
-                          f"{blocked[0].blocked}", reasons=[{"date": d.day.isoformat(), "check": d.blocked}
-                                                             for d in blocked])
-        unavailable = [d for d in wanted if d.unavailable]
-        if unavailable:
-            raise Refused(f"{unavailable[0].unavailable} on {day_text(unavailable[0].day)}",
-                          reasons=[{"date": d.day.isoformat(), "reason": d.unavailable} for d in unavailable])
-        clashing = [c for d in wanted for c in d.clashes]
-        if clashing:
-            raise Refused(f"{draft.space} is already booked at that time on "
-                          f"{len({c.start.date() for c in clashing})} date(s)", reasons=clashing)
+        self._refuse_unbookable(draft, wanted)
         if not wanted:
             raise InvalidInput(Problem("dates", "every date of the series was skipped: nothing to book"))
         row = self._insert(session, actor, draft, space_id, wanted)
@@ -650,6 +679,23 @@ class BookingService:
         session.flush()
         audit.record(session, actor, self.clock, "create", "booking", row.ext_id, after=after)
         return self._blocks_of(session, [o.id for o in row.occurrences], reader=actor)
+
+    @staticmethod
+    def _refuse_unbookable(draft: BookingDraft, wanted: list[PlannedDate]) -> None:
+        """Refused (exit 3) if a date wanted is blocked by the professional's checks, out of use or clashing."""
+        blocked = [d for d in wanted if d.blocked]
+        if blocked:
+            raise Refused(f"{draft.professional} cannot be booked on {day_text(blocked[0].day)}: "
+                          f"{blocked[0].blocked}", reasons=[{"date": d.day.isoformat(), "check": d.blocked}
+                                                             for d in blocked])
+        unavailable = [d for d in wanted if d.unavailable]
+        if unavailable:
+            raise Refused(f"{unavailable[0].unavailable} on {day_text(unavailable[0].day)}",
+                          reasons=[{"date": d.day.isoformat(), "reason": d.unavailable} for d in unavailable])
+        clashing = [c for d in wanted for c in d.clashes]
+        if clashing:
+            raise Refused(f"{draft.space} is already booked at that time on "
+                          f"{len({c.start.date() for c in clashing})} date(s)", reasons=clashing)
 
     def _insert(self, session: Session, actor: Actor, draft: BookingDraft, space_id: int,
                 dates: list[PlannedDate]) -> BookingRow:
@@ -811,6 +857,326 @@ class BookingService:
                      after={"occurrences": [{"id": o.id, "space": target_space.name, "start": s, "end": e}
                                             for o, s, e in moves]})
         return [o.id for o, _s, _e in moves]
+
+    # --- editing a booking whole ----------------------------------------------------------------------
+    def editable(self, actor: Actor, occurrence_id: int) -> EditableBooking:
+        """A booked date with its booking's values, as the edit form opens it."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        with self.db.read_session() as session:
+            occ = self._occurrence(session, occurrence_id)
+            b = occ.booking
+            draft = self._draft_of(b, occ)
+            if not allowed(actor.roles, "bookings.view_notes"):
+                draft = replace(draft, notes=None, direct_reason=None)
+            request_ref = (session.scalar(select(RequestRow.ext_id).where(RequestRow.id == b.request_id))
+                           if b.request_id is not None else None)
+            return EditableBooking(occ.id, b.ext_id, b.version, draft, b.repeat_weekly_until is not None,
+                                   request_ref, b.direct_reason is not None)
+
+    @staticmethod
+    def _draft_of(b: BookingRow, occ: BookingOccurrenceRow) -> BookingDraft:
+        return BookingDraft(space=occ.space.name, start=occ.starts_at, end=occ.ends_at,
+                            professional=b.professional.ext_id if b.professional is not None else None,
+                            staff=tuple(link.staff.ext_id for link in b.staff_links),
+                            pupils=tuple(link.pupil.upn for link in b.pupil_links), title=b.purpose,
+                            weekly_until=b.repeat_weekly_until, notes=b.notes, direct_reason=b.direct_reason)
+
+    def edit(self, actor: Actor, occurrence_id: int, changes: BookingDraft, scope: str = "this", *,
+             expected_version: int | None = None) -> EditDone:
+        """Edit a booking whole: its title, notes, pupils, staff, professional, space, times (the date for
+        "this" only) and series end, for this date only (``scope`` "this"), this and the following dates
+        ("following": the series ends before this date and a new booking carries the rest) or the whole
+        series ("series"). Dates cancelled or moved on their own are kept as they are. Every date given the
+        new values is checked as a new booking is (clashes, checks, out of use, the title, the headteacher's
+        authorisation), all in one transaction: refused, nothing changed. ``expected_version``: the
+        booking's version when the person opened it (StaleRecord naming who changed it since, and when)."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        if scope not in EDIT_SCOPES:
+            raise InvalidInput(Problem("scope", "choose this date only, this and the following dates, or the whole "
+                                                "series"))
+        if not allowed(actor.roles, "bookings.view_notes"):
+            self._may_write_notes(actor, changes.notes)
+        with self.db.session() as session:
+            self._lock_requests_of(session, [occurrence_id])
+            booking_id = session.scalar(select(BookingOccurrenceRow.booking_id)
+                                        .where(BookingOccurrenceRow.id == occurrence_id))
+            if booking_id is None:
+                raise NotFound(f"there is no booking occurrence {occurrence_id}")
+            guard.root(session, BookingRow, booking_id, expected=expected_version,
+                       refusal=lambda row: audit.stale(session, f"Booking {row.ext_id}", "booking", row.ext_id))
+            done = self._edit_in(session, actor, occurrence_id, changes, scope, plan_only=False)
+            assert isinstance(done, EditDone)
+            return done
+
+    def plan_edit(self, actor: Actor, occurrence_id: int, changes: BookingDraft, scope: str = "this") -> BookingPlan:
+        """Each date the edit would change, with its clashes (or the check blocking it), as a new booking's
+        plan shows them: no writes. What the edit form shows before anything is saved."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        if scope not in EDIT_SCOPES:
+            raise InvalidInput(Problem("scope", "choose this date only, this and the following dates, or the whole "
+                                                "series"))
+        if not allowed(actor.roles, "bookings.view_notes"):
+            self._may_write_notes(actor, changes.notes)
+        with self.db.read_session() as session:
+            plan = self._edit_in(session, actor, occurrence_id, changes, scope, plan_only=True)
+            assert isinstance(plan, BookingPlan)
+            return plan
+
+    def _edit_in(self, session: Session, actor: Actor, occurrence_id: int, changes: BookingDraft, scope: str, *,
+                 plan_only: bool) -> EditDone | BookingPlan:
+        """The edit (its booking locked by the caller), or with ``plan_only`` its plan, nothing written."""
+        reads_notes = allowed(actor.roles, "bookings.view_notes")
+        occ = self._occurrence(session, occurrence_id)
+        if occ.status != "booked":
+            raise Refused("a cancelled date cannot be edited: book it again instead")
+        b = occ.booking
+        old = self._draft_of(b, occ)
+        new = replace(changes, title=(changes.title or "").strip() or None,
+                      notes=((changes.notes or "").strip() or None) if reads_notes else old.notes,
+                      staff=tuple(dict.fromkeys(changes.staff)), pupils=tuple(dict.fromkeys(changes.pupils)),
+                      direct_reason=(changes.direct_reason or "").strip() or None)
+        occs = sorted(b.occurrences, key=lambda o: (o.starts_at, o.id))
+        members = {"this": [occ], "following": [o for o in occs if o.starts_at >= occ.starts_at],
+                   "series": occs}[scope]
+        whole = len(members) == len(occs)
+        for_request, new = self._edit_authorisation(actor, b, old, new)
+        day = occ.starts_at.date()
+        if scope != "this" and new.start.date() != day:
+            raise InvalidInput(Problem("start", "the dates of a series stay as they are: change the date for "
+                                                "this date only, or move the series"))
+        if scope == "this" and not whole and new.weekly_until not in (None, old.weekly_until):
+            raise InvalidInput(Problem("weekly_until", "the series' end is changed for this and the following "
+                                                       "dates, or for the whole series"))
+        own_fields = (new.professional, new.staff, new.pupils, new.title, new.notes) != \
+            (old.professional, old.staff, old.pupils, old.title, old.notes)
+        snapshot = self._edit_snapshot(b, occs)
+        # where the dates given the new values start, and until when the part runs
+        if scope == "this":
+            anchor, until = new.start.date(), (new.weekly_until if whole else None)
+        else:
+            anchor, until = (b.starts_at.date() if whole else day), new.weekly_until
+        old_last = max(b.repeat_weekly_until or day, day) if scope != "this" else anchor
+        start_t, end_t = new.start.time(), new.end.time()
+        draft = replace(new, start=datetime.combine(anchor, start_t), end=datetime.combine(anchor, end_t),
+                        weekly_until=until)
+        cut = until if until is not None else anchor
+        if scope == "this":
+            retimed, beyond = [occ], []
+        else:
+            beyond = [o for o in members if o.starts_at.date() > cut]
+            retimed = [o for o in members if o.status == "booked" and (o is occ or not o.individually)
+                       and o not in beyond]
+        retimed_days = {anchor} if scope == "this" else {o.starts_at.date() for o in retimed}
+        extra = [d for d in self._calendar(session).weekly_dates(anchor, cut) if d > old_last] \
+            if until is not None else []
+        days_wanted = sorted(retimed_days | set(extra))
+        wanted, needs_request = self._edit_plan(session, actor, draft, days_wanted, for_request,
+                                                {o.id for o in occs})
+        plan_warnings = wanted[0][1] if wanted else ()
+        if plan_only:
+            return BookingPlan(draft, tuple(p for p, _w in wanted), plan_warnings, needs_request,
+                               bool(needs_request is None and new.direct_reason and not for_request))
+        if needs_request is not None:
+            raise Refused(needs_request)
+        self._refuse_unbookable(draft, [p for p, _w in wanted])
+        kept = [o for o in members if o.status == "booked" and o not in retimed and o not in beyond]
+        if new.professional and new.professional != old.professional and kept:
+            self._refuse_blocked_checks(session, new.professional, [o.starts_at.date() for o in kept])
+        space_id = session.scalar(select(SpaceRow.id).where(SpaceRow.name == new.space))
+        self.lock_spaces(session, {o.space_id for o in members} | {space_id})
+        split = not whole and (scope != "this" or own_fields)
+        if split:
+            target = self._insert(session, actor, draft, space_id, [])
+            target.request_id, target.direct_reason = b.request_id, new.direct_reason or b.direct_reason
+            target.created_by = b.created_by
+            for o in members:
+                o.booking = target
+            if scope == "following":
+                b.repeat_weekly_until = day - timedelta(days=1)
+        else:
+            target = b
+            if whole:
+                self._set_booking_values(session, b, draft, space_id)
+        for o in retimed:
+            o_day = anchor if scope == "this" else o.starts_at.date()
+            o.starts_at, o.ends_at = datetime.combine(o_day, start_t), datetime.combine(o_day, end_t)
+            o.space_id = space_id
+            if scope == "this" and not whole:
+                o.individually = True
+        ends = f"the series now ends on {day_text(cut)}"
+        noticed = set(session.scalars(select(BookingNoticeRow.occurrence_id).where(
+            BookingNoticeRow.occurrence_id.in_([o.id for o in beyond])))) if beyond else set()
+        now = self.clock.now()
+        for o in beyond:  # past the new end: gone, but a date someone was told of stays, cancelled
+            if o.id in noticed and o.status == "booked":
+                o.status, o.cancelled_by, o.cancelled_at, o.cancel_reason = "cancelled", actor.username, now, ends
+                o.individually = True
+            elif o.id not in noticed and o.status == "booked":
+                target.occurrences.remove(o)
+        added = [BookingOccurrenceRow(space_id=space_id, starts_at=datetime.combine(d, start_t),
+                                      ends_at=datetime.combine(d, end_t), status="booked")
+                 for d in days_wanted if d not in retimed_days]
+        target.occurrences.extend(added)
+        session.flush()
+        self._audit_edit(session, actor, b, target, old, new, scope, len(retimed) + len(added), len(beyond))
+        session.flush()
+        changed = [o.id for o in retimed] + [o.id for o in added]
+        undo = EditUndo(b.id, b.ext_id, snapshot[0], snapshot[1], target.id if split else None,
+                        tuple(sorted({(b.id, b.version), (target.id, target.version)})))
+        return EditDone(tuple(self._blocks_of(session, changed, reader=actor)), target.ext_id, undo,
+                        plan_warnings)
+
+    def _edit_authorisation(self, actor: Actor, b: BookingRow, old: BookingDraft,
+                            new: BookingDraft) -> tuple[bool, BookingDraft]:
+        """(the booking keeps its authorisation, the draft to check): a booking made by a request keeps it,
+        but its professional and pupils change through the request; one the headteacher booked directly keeps
+        her reason while they stay, and only she changes them."""
+        who_changed = new.professional != old.professional or set(new.pupils) != set(old.pupils)
+        if b.request_id is not None:
+            if who_changed:
+                ref = b.ext_id
+                raise Refused(f"booking {ref} was made by an approved request: its professional and pupils change "
+                              "through the request (Requests screen), not here")
+            return True, replace(new, direct_reason=None)
+        if b.direct_reason is not None:
+            if not who_changed:
+                return True, replace(new, direct_reason=None)
+            if not allowed(actor.roles, "bookings.direct_independent"):
+                raise Refused(f"booking {b.ext_id} was booked directly by the headteacher: only she may change its "
+                              "professional or pupils; or start a request for the headteacher")
+            return False, replace(new, direct_reason=new.direct_reason or b.direct_reason)
+        return False, new
+
+    def _edit_plan(self, session: Session, actor: Actor, draft: BookingDraft, days: list[date], for_request: bool,
+                   ignore: set[int]) -> tuple[list[tuple[PlannedDate, tuple[str, ...]]], str | None]:
+        """Each of ``days`` planned as a new booking of ``draft`` would be (the booking's own dates not
+        clashing), and why the headteacher's authorisation is needed (None when it is not)."""
+        plan = self._plan(session, draft, actor, for_request=for_request, ignore=ignore)
+        found = {d.day: (d, plan.warnings) for d in plan.dates}
+        for day in days:
+            if day not in found:  # a date moved off the series' weekday on its own
+                one = self._plan(session, replace(draft, start=datetime.combine(day, draft.start.time()),
+                                                  end=datetime.combine(day, draft.end.time()), weekly_until=None),
+                                 actor, for_request=for_request, ignore=ignore)
+                found[day] = (one.dates[0], one.warnings)
+        return [found[d] for d in days], plan.needs_request
+
+    def _refuse_blocked_checks(self, session: Session, professional: str, days: list[date]) -> None:
+        pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == professional))
+        if pro is None:
+            return
+        recheck = self._settings(session)[2]
+        for day in days:
+            status = evaluate_checks(checks_of(pro), day, recheck)
+            if status.blocking:
+                raise Refused(f"{pro.name} cannot be booked on {day_text(day)}: "
+                              + "; ".join(f.message for f in status.blocking))
+
+    def _set_booking_values(self, session: Session, b: BookingRow, draft: BookingDraft, space_id: int) -> None:
+        """Give the booking the draft's values (its staff and pupils in the draft's order)."""
+        pro = session.scalar(select(ProfessionalRow).where(ProfessionalRow.ext_id == draft.professional)) \
+            if draft.professional else None
+        staff = {s.ext_id: s.id for s in session.scalars(select(StaffRow).where(StaffRow.ext_id.in_(draft.staff)))}
+        pupils = {p.upn: p.id for p in session.scalars(select(PupilRow).where(PupilRow.upn.in_(draft.pupils)))}
+        problems = [Problem("staff", f"{s!r} is not a member of staff") for s in draft.staff if s not in staff]
+        problems += [Problem("pupils", f"{u!r} is not a pupil's UPN") for u in draft.pupils if u not in pupils]
+        if problems:
+            raise InvalidInput(problems)
+        b.space_id, b.starts_at, b.ends_at = space_id, draft.start, draft.end
+        b.professional_id = pro.id if pro is not None else None
+        b.purpose, b.notes, b.repeat_weekly_until = draft.title, draft.notes, draft.weekly_until
+        if draft.direct_reason:
+            b.direct_reason = draft.direct_reason
+        _relink(b.staff_links, BookingStaffRow, "staff_id", [staff[s] for s in draft.staff])
+        _relink(b.pupil_links, BookingPupilRow, "pupil_id", [pupils[u] for u in draft.pupils])
+
+    @staticmethod
+    def _edit_snapshot(b: BookingRow, occs: list[BookingOccurrenceRow]) -> tuple[dict, tuple[dict, ...]]:
+        booking = {"space_id": b.space_id, "starts_at": b.starts_at, "ends_at": b.ends_at,
+                   "professional_id": b.professional_id, "purpose": b.purpose, "notes": b.notes,
+                   "direct_reason": b.direct_reason, "repeat_weekly_until": b.repeat_weekly_until,
+                   "staff": [link.staff_id for link in b.staff_links],
+                   "pupils": [link.pupil_id for link in b.pupil_links]}
+        return booking, tuple({"id": o.id, "space_id": o.space_id, "starts_at": o.starts_at, "ends_at": o.ends_at,
+                               "status": o.status, "cancelled_by": o.cancelled_by, "cancelled_at": o.cancelled_at,
+                               "cancel_reason": o.cancel_reason, "individually": o.individually} for o in occs)
+
+    def _audit_edit(self, session: Session, actor: Actor, b: BookingRow, target: BookingRow, old: BookingDraft,
+                    new: BookingDraft, scope: str, dates: int, removed: int) -> None:
+        def values(d: BookingDraft) -> dict:
+            return {"space": d.space, "start": f"{d.start:%H:%M}", "end": f"{d.end:%H:%M}",
+                    "professional": d.professional, "staff": list(d.staff), "pupils": len(d.pupils),
+                    "pupils_changed": False, "title": d.title, "notes": bool(d.notes),
+                    "weekly_until": d.weekly_until}
+        before, after = audit.changed_fields(values(old), {**values(new),
+                                                          "pupils_changed": set(old.pupils) != set(new.pupils)})
+        after.update({"scope": scope, "dates": dates, "dates_removed": removed})
+        if target is not b:
+            after["carried_on_by"] = target.ext_id
+            audit.record(session, actor, self.clock, "create", "booking", target.ext_id,
+                         after={"split_from": b.ext_id, "scope": scope, "dates": len(target.occurrences)})
+        audit.record(session, actor, self.clock, "edit", "booking", b.ext_id, before=before, after=after)
+
+    def undo_edit(self, actor: Actor, undo: EditUndo) -> list[Block]:
+        """Put a booking back as it was before an edit (``undo``), in one transaction: refused, naming who and
+        when, if the booking (or the one the edit split off) was changed since; refused if a date it held
+        was booked by another since."""
+        require(actor.roles, "bookings.create", who=actor.username)
+        with self.db.session() as session:
+            rows: dict[int, BookingRow] = {}
+            for booking_id, version in undo.versions:
+                row = guard.root(session, BookingRow, booking_id, expected=version, refusal=lambda r: StaleRecord(
+                    f"booking {r.ext_id} was changed{audit.last_change(session, 'booking', r.ext_id)} since you "
+                    "edited it: it is left as it is now"))
+                if row is None:
+                    raise StaleRecord(f"booking {undo.booking_ref} was changed since you edited it: it is left as "
+                                      "it is now")
+                rows[booking_id] = row
+            b = rows[undo.booking_id]
+            created = rows.get(undo.created_id) if undo.created_id is not None else None
+            current = list(b.occurrences) + (list(created.occurrences) if created is not None else [])
+            before = {o["id"]: o for o in undo.occurrences}
+            self.lock_spaces(session, {o.space_id for o in current} | {o["space_id"] for o in undo.occurrences})
+            by_space: dict[int, list[tuple[datetime, datetime]]] = {}
+            for o in undo.occurrences:
+                if o["status"] == "booked":
+                    by_space.setdefault(o["space_id"], []).append((o["starts_at"], o["ends_at"]))
+            ignore = {o.id for o in current} | set(before)
+            found = [c for space_id, ranges in by_space.items()
+                     for group in self.clashes_in_session(session, space_id, ranges, ignore) for c in group]
+            if found:
+                raise Refused(f"{found[0].space} was booked by another since the edit: it cannot be put back",
+                              reasons=found)
+            for o in current:
+                if o.id not in before:  # a date the edit added
+                    (created if created is not None and o in created.occurrences else b).occurrences.remove(o)
+            existing = {o.id: o for o in current}
+            with session.no_autoflush:
+                for values in undo.occurrences:
+                    o = existing.get(values["id"])
+                    if o is None:  # a date the edit removed
+                        o = BookingOccurrenceRow(**values)
+                        session.add(o)
+                    else:
+                        for key, value in values.items():
+                            setattr(o, key, value)
+                    if o.booking_id != b.id or o not in b.occurrences:
+                        o.booking = b
+            v = undo.booking
+            b.space_id, b.starts_at, b.ends_at = v["space_id"], v["starts_at"], v["ends_at"]
+            b.professional_id, b.purpose, b.notes = v["professional_id"], v["purpose"], v["notes"]
+            b.direct_reason, b.repeat_weekly_until = v["direct_reason"], v["repeat_weekly_until"]
+            _relink(b.staff_links, BookingStaffRow, "staff_id", v["staff"])
+            _relink(b.pupil_links, BookingPupilRow, "pupil_id", v["pupils"])
+            session.flush()
+            if created is not None:
+                audit.record(session, actor, self.clock, "undo_edit", "booking", created.ext_id,
+                             after={"dates_back_to": b.ext_id})
+                session.delete(created)
+            audit.record(session, actor, self.clock, "undo_edit", "booking", b.ext_id,
+                         after={"dates": len(undo.occurrences)})
+            session.flush()
+            return self._blocks_of(session, [o["id"] for o in undo.occurrences], reader=actor)
 
     def set_out_of_use(self, actor: Actor, space: str, first: date, last: date, reason: str) -> SpaceInfo:
         """Mark a space out of use for a period (admin); it cannot be booked then."""
@@ -1115,6 +1481,21 @@ def _to_review(row: BookingRow, names: list[tuple[str, str]]) -> TitleToReview:
                          tuple(names_found(row.purpose, names)),
                          tuple(f"{link.pupil.first_name} {link.pupil.last_name}" for link in links),
                          tuple(link.pupil.upn for link in links))
+
+
+def _relink(links: list, model: type, key: str, ids: list[int]) -> None:
+    """Make a booking's staff or pupil links ``ids`` in that order, keeping the links that stay (a link
+    removed and added again in one flush would meet itself in the primary key)."""
+    have = {getattr(link, key): link for link in links}
+    for link in list(links):
+        if getattr(link, key) not in ids:
+            links.remove(link)
+    for position, ident in enumerate(ids):
+        link = have.get(ident)
+        if link is None:
+            link = model(**{key: ident})
+            links.append(link)
+        link.position = position
 
 
 def _notice(n: BookingNoticeRow) -> Notice:

@@ -7,6 +7,7 @@ anything is saved, and nothing is saved when the service refuses.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from html import escape
 
@@ -38,7 +39,7 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput, Problem, Refused
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS
-from ...services.bookings import BookingDraft, BookingPlan, Clash, Notice
+from ...services.bookings import BookingDraft, BookingPlan, Clash, EditableBooking, EditDone, Notice
 from ..contrast import error_style
 from ..models.professionals import LEVEL_WORDS
 from ..timetable_canvas import kind_words
@@ -154,8 +155,13 @@ class BookingDialog(QDialog):
     sessions moved or cancelled for it, and ``warnings`` the professional's check warnings."""
 
     def __init__(self, services, actor, *, space: str | None = None, start: datetime | None = None,  # noqa: ANN001
-                 end: datetime | None = None, parent=None) -> None:  # noqa: ANN001
+                 end: datetime | None = None, parent=None, editing: EditableBooking | None = None,  # noqa: ANN001
+                 scope: str = "this") -> None:
         super().__init__(parent)
+        if editing is not None:  # the form opens where the booking is
+            space, start, end = editing.draft.space, editing.draft.start, editing.draft.end
+        self.editing: EditableBooking | None = None
+        self.edited: EditDone | None = None  # after an edit is saved: what it changed, and its undo
         self.services = services
         self.actor = actor
         self.setWindowTitle("Book a space")
@@ -254,6 +260,7 @@ class BookingDialog(QDialog):
         repeat_row.addWidget(self.repeat)
         repeat_row.addWidget(self.until)
         repeat_row.addStretch(1)
+        self.repeat_row = repeat_row
 
         time_label = QLabel("&Time")
         time_label.setBuddy(self.start_time)
@@ -356,6 +363,8 @@ class BookingDialog(QDialog):
         self.title_field.textChanged.connect(self.on_title_edited)
         self._last_start = start.time()
         self.on_space_changed()
+        if editing is not None:
+            self.fill_for_edit(editing, scope)
 
     # --- the form ---------------------------------------------------------------------------------
     def choose_professional(self, ext_id: str) -> None:
@@ -453,6 +462,8 @@ class BookingDialog(QDialog):
 
     def submit(self) -> bool:
         """Plan the draft; book it if every date is free, else list the clashes. True once booked."""
+        if self.editing is not None:
+            return self.submit_edit()
         self.message.setText("")
         draft = self.draft()
         try:
@@ -621,6 +632,142 @@ class BookingDialog(QDialog):
                 self.title_message.setVisible(True)
             if focus is not None:
                 focus.setFocus()
+
+
+    # --- editing a booking whole -------------------------------------------------------------------------
+    def fill_for_edit(self, editing: EditableBooking, scope: str) -> None:
+        """The form as the booking is (what the person chose when booking it), for ``scope``: the date can
+        change for one date only; the series' end for this and the following dates or the whole series."""
+        self.editing, self.scope = editing, scope
+        d = editing.draft
+        series_end = scope != "this" or not editing.repeating
+        self.setWindowTitle(f"Edit booking {editing.booking_ref}"
+                            + (f": {SCOPE_WORDS[scope].lower()}" if editing.repeating else ""))
+        self.ok_button.setText("&Save")
+        if self.space.findData(d.space) < 0:
+            self.space.addItem(d.space, d.space)
+        self.space.setCurrentIndex(self.space.findData(d.space))
+        self.set_when(d.start.date(), d.start.time(), d.end.time())
+        self._last_start = d.start.time()
+        if d.professional:
+            if self.professional.findData(d.professional) < 0:
+                self.professional.addItem(d.professional, d.professional)
+            self.choose_professional(d.professional)
+        else:
+            self.for_school.setChecked(True)
+        self.choose_staff(list(d.staff))
+        self.choose_pupils(list(d.pupils))
+        self.title_field.setText(d.title or "")
+        self.notes_field.setText(d.notes or "")
+        self.repeat.setChecked(d.weekly_until is not None and series_end)
+        if d.weekly_until is not None:
+            self.until.setDate(_qdate(d.weekly_until))
+        self._until_touched = True
+        self.form.setRowVisible(self.repeat_row, series_end)
+        self.date.setEnabled(scope == "this")
+        self.date.setToolTip("" if scope == "this" else "The dates of a series stay as they are: edit one date to "
+                                                        "change its day, or move the series")
+        lines = [f"Booking {editing.booking_ref}, " + (f"a weekly series: {SCOPE_WORDS[scope].lower()}."
+                                                      if editing.repeating else "a single date.")]
+        if editing.request_ref:
+            for widget in (self.for_professional, self.for_school, self.professional, self.pupils):
+                widget.setEnabled(False)
+            lines.append(f"Made by request {editing.request_ref}: its professional and pupils change through the "
+                         "request (Requests screen).")
+        self.edit_note = QLabel(" ".join(lines))
+        self.edit_note.setObjectName("hint")
+        self.edit_note.setWordWrap(True)
+        self.form.insertRow(0, self.edit_note)
+        self.plan = None
+        self.plan_box.setVisible(False)
+        self.ok_button.setEnabled(True)
+
+    def edit_draft(self) -> BookingDraft:
+        draft = self.draft()
+        if self.scope == "this" and self.editing is not None and self.editing.repeating:
+            draft = replace(draft, weekly_until=None)  # one date of a series: the series' end stays
+        return draft
+
+    def submit_edit(self) -> bool:
+        """Plan the edit: save it if every date it changes is free, else list those dates (nothing changed)."""
+        from ..operations import perform
+
+        assert self.editing is not None
+        self.message.setText("")
+        editing, scope, draft, bookings = self.editing, self.scope, self.edit_draft(), self.services.bookings
+        try:
+            plan = bookings.plan_edit(self.actor, editing.occurrence_id, draft, scope)
+        except FairfieldsError as exc:
+            self.show_error(exc, "Not saved")
+            return False
+        self.warnings = plan.warnings
+        if plan.needs_request is not None:
+            self.show_authorisation(plan)
+            return False
+        if plan.clashing:
+            self.show_plan(plan)
+            self.skip_button.setVisible(False)
+            self.priority_button.setVisible(False)
+            self.plan_summary.setText(
+                f"{len(plan.clashing)} of {len(plan.dates)} date(s) cannot take these changes. Nothing has been "
+                "changed: choose another time or space, or give up.")
+            self.give_up_button.setFocus()
+            return False
+        actor = self.actor
+        try:
+            self.edited = perform(self, lambda: bookings.edit(actor, editing.occurrence_id, draft, scope,
+                                                              expected_version=editing.version),
+                                  doing="Saving…", verb="Not saved")
+        except FairfieldsError as exc:
+            self.show_error(exc, "Not saved")
+            return False
+        QDialog.accept(self)
+        return True
+
+
+SCOPE_WORDS = {"this": "This date only", "following": "This and the following dates", "series": "The whole series"}
+
+
+class ScopeDialog(QDialog):
+    """Which dates of a series an edit changes: this date only, this and the following, or the whole series
+    (nothing chosen for the person: Continue waits for their choice)."""
+
+    def __init__(self, block, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowTitle("Edit a repeating booking")
+        heading = QLabel(f"<b>{escape(block.who)}</b> in {escape(block.space)}, {block.start:%a} "
+                         f"{day_text(block.start.date())} {block.start:%H:%M}–{block.end:%H:%M} is one date of a "
+                         "weekly series. What do you want to change?")
+        heading.setWordWrap(True)
+        self.group = QButtonGroup(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        self.choices: dict[str, QRadioButton] = {}
+        for key, text in (("this", "&This date only"), ("following", "This and the &following dates"),
+                          ("series", "The &whole series")):
+            button = QRadioButton(text)
+            button.setAccessibleName(SCOPE_WORDS[key])
+            self.group.addButton(button)
+            self.choices[key] = button
+            layout.addWidget(button)
+        hint = QLabel("Dates cancelled or moved on their own keep as they are.")
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Continue")
+        self.ok_button.setEnabled(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.group.buttonToggled.connect(lambda *_a: self.ok_button.setEnabled(self.scope() is not None))
+
+    def scope(self) -> str | None:
+        return next((key for key, button in self.choices.items() if button.isChecked()), None)
+
+    def choose(self, scope: str) -> None:
+        self.choices[scope].setChecked(True)
 
 
 class PriorityDialog(QDialog):

@@ -51,6 +51,7 @@ from .booking_dialog import (
     CancelDialog,
     MoveDialog,
     OutOfUseDialog,
+    ScopeDialog,
     error_text,
     notice_text,
 )
@@ -163,6 +164,9 @@ class TimetableScreen(QWidget):
         # what can be done
         self.new_button = QPushButton("&New booking…")
         add_shortcut(self.new_button, "Ctrl+N", "Book a space (Ctrl+N); or double-click or drag over an empty time")
+        self.edit_button = QPushButton("Ed&it…")
+        add_shortcut(self.edit_button, "Ctrl+E", "Edit the selected booking: its title, pupils, staff, professional, "
+                                                 "space, times or series end (double-click a booking too)")
         self.move_button = QPushButton("&Move…")
         add_shortcut(self.move_button, "Ctrl+M", "Move the selected booking to another time, day or space")
         self.cancel_button = QPushButton("Cancel &booking…")
@@ -171,7 +175,7 @@ class TimetableScreen(QWidget):
         self.export_button.setToolTip("Save the bookings shown (this space, class or professional) as an .ics "
                                       "file for Outlook: pupils' initials only unless you choose otherwise")
         self.out_of_use_button = QPushButton("Mark space &out of use…")
-        for button in (self.new_button, self.move_button, self.cancel_button):
+        for button in (self.new_button, self.edit_button, self.move_button, self.cancel_button):
             button.setVisible(self.can_create)
         self.out_of_use_button.setVisible(self.can_close)
         self.message = QLabel("")
@@ -219,7 +223,7 @@ class TimetableScreen(QWidget):
         view_row.addWidget(self.show_cancelled)
         view_row.addStretch(1)
         action_row = QHBoxLayout()
-        for button in (self.new_button, self.move_button, self.cancel_button, self.export_button,
+        for button in (self.new_button, self.edit_button, self.move_button, self.cancel_button, self.export_button,
                        self.out_of_use_button):
             action_row.addWidget(button)
         action_row.addStretch(1)
@@ -254,6 +258,7 @@ class TimetableScreen(QWidget):
         self.date_edit.dateChanged.connect(self.on_date_picked)
         self.show_cancelled.toggled.connect(lambda _on: self.refresh())
         self.new_button.clicked.connect(self.on_new_clicked)
+        self.edit_button.clicked.connect(self.on_edit_clicked)
         self.move_button.clicked.connect(self.on_move_clicked)
         self.cancel_button.clicked.connect(self.on_cancel_clicked)
         self.out_of_use_button.clicked.connect(self.on_out_of_use_clicked)
@@ -407,6 +412,7 @@ class TimetableScreen(QWidget):
     # --- the selected booking -------------------------------------------------------------------------
     def show_detail(self, block) -> None:  # noqa: ANN001
         booked = block is not None and block.status == "booked"
+        self.edit_button.setEnabled(booked)
         self.move_button.setEnabled(booked)
         self.cancel_button.setEnabled(booked)
         for child in self.notices_box.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
@@ -449,7 +455,7 @@ class TimetableScreen(QWidget):
 
     def on_block_activated(self, block) -> None:  # noqa: ANN001
         if self.can_create and block.status == "booked":
-            self.on_move_clicked()
+            self.on_edit_clicked()
 
     # --- booking ------------------------------------------------------------------------------------
     def on_slot_requested(self, key: object, start: datetime, end: datetime) -> None:
@@ -530,6 +536,51 @@ class TimetableScreen(QWidget):
         self.message.setText(outcome_text(command, error))
 
     # --- changing -----------------------------------------------------------------------------------
+    def on_edit_clicked(self) -> None:
+        """Edit the selected booking whole: for a series, first which dates (this, this and following, all)."""
+        block = self.canvas.selected_block()
+        if block is None or block.status != "booked":
+            self.message.setText("Choose a booking (not a cancelled one) first.")
+            return
+        scope = "this"
+        if block.repeating:
+            chooser = ScopeDialog(block, parent=self)
+            if chooser.exec() != QDialog.DialogCode.Accepted or chooser.scope() is None:
+                return
+            scope = chooser.scope()
+        try:
+            editing = self.services.bookings.editable(self.actor, block.occurrence_id)
+        except FairfieldsError as exc:
+            self.message.setText(f"Cannot edit it: {exc}")
+            return
+        dialog = BookingDialog(self.services, self.actor, parent=self, editing=editing, scope=scope)
+        watch_record(dialog, self.services, "bookings", "booking", block.booking_ref, f"Booking {block.booking_ref}")
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.edited is None:
+            return
+        done = dialog.edited
+        self._push_edit_undo(done)
+        self.refresh()
+        shown = [b for b in done.blocks if b.status == "booked"]
+        if shown:
+            self.canvas.select_block(shown[0].occurrence_id)
+        which = {"this": "", "following": " from this date on", "series": " (the whole series)"}[scope]
+        split = f" (now booking {done.booking_ref})" if done.booking_ref != block.booking_ref else ""
+        text = f"Saved {block.booking_ref}{which}{split}: {len(done.blocks)} date(s) changed."
+        if dialog.warnings:
+            text += " Note: " + "; ".join(dialog.warnings) + "."
+        self.message.setText(text + " Ctrl+Z undoes it.")
+
+    def _push_edit_undo(self, done) -> None:  # noqa: ANN001 (an EditDone)
+        actor, bookings, undo = self.actor, self.services.bookings, done.undo
+
+        def put_back() -> None:
+            perform(self, lambda: bookings.undo_edit(actor, undo), doing="Undoing…",
+                    verb=f"Not undone: edit of {undo.booking_ref}")
+
+        command = UndoOnlyCommand(f"edit of {undo.booking_ref}", put_back)
+        command._on_done = lambda error: self._after_undo(command, error)
+        self.undo_stack.push(command)
+
     def on_move_clicked(self) -> None:
         block = self.canvas.selected_block()
         if block is None or block.status != "booked":
