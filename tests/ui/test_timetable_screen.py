@@ -295,10 +295,9 @@ class TestBooking:
 
         monkeypatch.setattr(BookingDialog, "exec", fake_exec)
         screen.new_button.click()
-        assert offered[0] == "— choose what happens on this date —"
-        assert offered[1] == "Move Karen Walsh's session to Hydrotherapy Pool, 10:00–10:45 (same time, another room)"
-        assert offered[-2:] == ["Cancel Karen Walsh's session for priority",
-                                "Skip 30 Nov 2026 for the new booking (Karen Walsh keeps it)"]
+        assert offered[0] == "— choose —"
+        assert offered[1] == "Move to Hydrotherapy Pool, 10:00–10:45 (same time, another room)"
+        assert offered[-2:] == ["Cancel the session for priority", "Skip 30 Nov 2026 for the new booking"]
         assert ("30 Nov 2026: booked; Karen Walsh's session moved to Hydrotherapy Pool at 10:00."
                 in screen.message.text())
         assert "Skipped" not in screen.message.text()

@@ -668,7 +668,7 @@ def told_lines(notices: list[Notice], day_of: dict[int, date]) -> list[str]:
         if n.occurrence_id in day_of and day_of[n.occurrence_id] not in days:
             days.append(day_of[n.occurrence_id])
     return [notice_text(Notice(0, 0, audience, who, contact, "", None, None))
-            + (f": {', '.join(day_text(d) for d in sorted(days))}" if days else "")
+            + (f", about {' and '.join(day_text(d) for d in sorted(days))}" if days else "")
             for (who, audience, contact), days in grouped.items()]
 
 
@@ -683,7 +683,10 @@ class PriorityPanel(QWidget):
         self.setObjectName("priorityPanel")
         self.heading = QLabel("")
         self.heading.setObjectName("panelTitle")
-        self.heading.setStyleSheet("font-size: 13pt; font-weight: 600")
+        big = self.heading.font()  # larger than the text, as the text is (150 % text: 150 % heading)
+        big.setPointSizeF(big.pointSizeF() * 1.25)
+        big.setBold(True)
+        self.heading.setFont(big)
         self.heading.setWordWrap(True)
         self.intro = QLabel("")
         self.intro.setWordWrap(True)
@@ -719,8 +722,15 @@ class PriorityPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         layout.addWidget(self.rows_area, 1)
-        layout.addWidget(self.outcome_label)
-        layout.addWidget(self.told_box)
+        # once booked, the outcome stands where the dates were
+        self.outcome_box = QWidget()
+        outcome_layout = QVBoxLayout(self.outcome_box)
+        outcome_layout.setContentsMargins(0, 0, 0, 0)
+        outcome_layout.addWidget(self.outcome_label)
+        outcome_layout.addWidget(self.told_box)
+        outcome_layout.addStretch(1)
+        self.outcome_box.setVisible(False)
+        layout.addWidget(self.outcome_box, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.combos: list[tuple[date, Clash, QComboBox]] = []
@@ -742,9 +752,14 @@ class PriorityPanel(QWidget):
             "pupil first), cancel it, or skip that date for the new booking. Nothing changes until you press "
             "“Give priority and book”." + (f" The other {free} date(s) are free and will be booked." if free else ""))
         for planned in clashing:
-            box = QGroupBox(f"{planned.start:%a} {day_text(planned.day)}, {planned.start:%H:%M}–{planned.end:%H:%M}")
+            box = QGroupBox()
             box.setObjectName("priorityDate")
             form = QFormLayout(box)
+            when = QLabel(f"{planned.start:%A} {day_text(planned.day)}, {planned.start:%H:%M}–{planned.end:%H:%M}")
+            bold = when.font()
+            bold.setBold(True)
+            when.setFont(bold)
+            form.addRow(when)
             stuck = [line for line in ([f"the professional cannot be booked: {planned.blocked}"] if planned.blocked
                                        else []) + ([planned.unavailable] if planned.unavailable else [])]
             for clash in planned.clashes:
@@ -758,6 +773,16 @@ class PriorityPanel(QWidget):
                     continue
                 combo = self._choices(services, actor, planned, clash)
                 form.addRow("&Then", combo)
+                # the choice in full, wrapped: a narrow window or large text cuts the combo's words short
+                words = QLabel("")
+                words.setObjectName("hint")
+                words.setWordWrap(True)
+                words.setTextFormat(Qt.TextFormat.PlainText)
+                combo.currentIndexChanged.connect(
+                    lambda _i, combo=combo, words=words: words.setText(combo.currentData(Qt.ItemDataRole.ToolTipRole)
+                                                                       or ""))
+                words.setText(combo.currentData(Qt.ItemDataRole.ToolTipRole))
+                form.addRow("", words)
                 self.combos.append((planned.day, clash, combo))
             if stuck:
                 self.skipped.append(planned.day)
@@ -772,8 +797,7 @@ class PriorityPanel(QWidget):
         self.rows_layout.addStretch(1)
         for widget in (self.rows_area, self.intro, self.book_button, self.back_button, self.give_up_button):
             widget.setVisible(True)
-        self.outcome_label.setVisible(False)
-        self.told_box.setVisible(False)
+        self.outcome_box.setVisible(False)
         self.done_button.setVisible(False)
         self.message.setText("")
         self.on_choice_changed()
@@ -785,7 +809,8 @@ class PriorityPanel(QWidget):
         combo.setAccessibleName(f"What happens on {day} to {who}'s session")
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(30)
-        combo.addItem("— choose what happens on this date —", None)
+        combo.addItem("— choose —", None)
+        combo.setItemData(0, "Choose what happens to the session on this date", Qt.ItemDataRole.ToolTipRole)
         try:  # the service keeps the time being booked out of its suggestions
             slots = services.bookings.suggest_slots(actor, clash.occurrence_id, avoid=(planned.start, planned.end))
         except FairfieldsError as exc:
@@ -795,9 +820,15 @@ class PriorityPanel(QWidget):
             when = f"{slot.start:%H:%M}–{slot.end:%H:%M}"
             if slot.start.date() != planned.day:
                 when = f"{slot.start:%a} {day_text(slot.start.date())}, {when}"
-            combo.addItem(f"Move {who}'s session to {slot.space}, {when} ({slot.why})", (slot.space, slot.start))
-        combo.addItem(f"Cancel {who}'s session for priority", "cancel")
-        combo.addItem(f"Skip {day} for the new booking ({who} keeps it)", SKIP)
+            combo.addItem(f"Move to {slot.space}, {when} ({slot.why})", (slot.space, slot.start))
+            combo.setItemData(combo.count() - 1, f"{who}'s session moves to {slot.space}, {when}: {slot.why}",
+                              Qt.ItemDataRole.ToolTipRole)
+        combo.addItem("Cancel the session for priority", "cancel")
+        combo.setItemData(combo.count() - 1, f"{who}'s session on {day} is cancelled: the new booking takes its place",
+                          Qt.ItemDataRole.ToolTipRole)
+        combo.addItem(f"Skip {day} for the new booking", SKIP)
+        combo.setItemData(combo.count() - 1, f"{who} keeps the session on {day}; the new booking is not made then",
+                          Qt.ItemDataRole.ToolTipRole)
         combo.currentIndexChanged.connect(self.on_choice_changed)
         return combo
 
@@ -841,8 +872,7 @@ class PriorityPanel(QWidget):
                                 "Nobody: no session gave way.")
         for widget in (self.rows_area, self.intro, self.book_button, self.back_button, self.give_up_button):
             widget.setVisible(False)
-        self.outcome_label.setVisible(True)
-        self.told_box.setVisible(True)
+        self.outcome_box.setVisible(True)
         self.done_button.setVisible(True)
         self.done_button.setFocus()
 
