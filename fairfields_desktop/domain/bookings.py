@@ -140,7 +140,7 @@ def change_of(original: Slot, candidate: Slot) -> int:
     return SAME_TIME_OTHER_ROOM if candidate.start == original.start else SAME_DAY_OTHER_TIME
 
 
-def disturbance(original: Slot, candidate: Slot, similar: Collection[str] = ()) -> tuple:
+def disturbance(original: Slot, candidate: Slot, similar: Collection[str] = ()) -> tuple[object, ...]:
     """How much a move disturbs the pupil's timetable, as a sort key (smaller is less): the same day and time in
     another room first (a room of the same kind before others), then the same day at a time near the original,
     then another day of the week (the same time first, then the nearest day)."""
@@ -155,7 +155,7 @@ def disturbance(original: Slot, candidate: Slot, similar: Collection[str] = ()) 
     return (change, minutes, days, room, candidate.space, candidate.start)
 
 
-def _variety_key(original: Slot, candidate: Slot) -> tuple:
+def _variety_key(original: Slot, candidate: Slot) -> tuple[object, ...]:
     """Suggestions sharing this key are near-identical: rooms differ for the same time; times differ by band for
     the same day; days differ for another day."""
     change = change_of(original, candidate)
@@ -174,7 +174,7 @@ def varied_suggestions(original: Slot, candidates: Iterable[Slot], *, similar: C
     offered in turn, the least disturbing of each kind first, so one kind never crowds out the others; and
     never two in one room, on one day, in one band of the day (nor two other times in one band, nor two on one
     other day)."""
-    def rank(c: Slot) -> tuple:
+    def rank(c: Slot) -> tuple[object, ...]:
         return disturbance(original, c, similar)
 
     by_change: dict[int, list[Slot]] = {}
@@ -182,7 +182,7 @@ def varied_suggestions(original: Slot, candidates: Iterable[Slot], *, similar: C
         by_change.setdefault(change_of(original, c), []).append(c)
     queues = [by_change[k] for k in sorted(by_change)]
     chosen: list[Slot] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[object, ...]] = set()
     while len(chosen) < limit and any(queues):
         for queue in queues:
             while queue:

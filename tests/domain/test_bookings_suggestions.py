@@ -96,7 +96,8 @@ class TestVariety:
 class TestWords:
     def test_what_a_move_changes(self):
         assert suggestion_words(ORIGINAL, slot("Hall", WED, 10)) == "same time, another room"
-        assert suggestion_words(ORIGINAL, slot("Therapy Room 1", WED, 10, 45)) == "same day, 45 minutes later, same room"
+        assert suggestion_words(ORIGINAL, slot("Therapy Room 1", WED, 10, 45)) == \
+            "same day, 45 minutes later, same room"
         assert suggestion_words(ORIGINAL, slot("Hall", WED + timedelta(days=1), 10)) == \
             "Thursday, same time, another room"
         assert suggestion_words(ORIGINAL, slot("Hall", WED, 8, 50)) == "same day, 1 h 10 min earlier, another room"
@@ -108,6 +109,7 @@ class TestWords:
         other_day = gave_way_words("Karen Walsh", ("Hall", datetime(2027, 1, 21, 10, 0)), WED)
         assert other_day == "Karen Walsh's session moved to Hall on Thursday 21 Jan 2027 at 10:00"
         cancelled = gave_way_words("Karen Walsh", None, WED)
-        assert date_outcome(WED, True, [cancelled]) == "20 Jan 2027: booked; Karen Walsh's session cancelled for priority."
+        assert date_outcome(WED, True, [cancelled]) == \
+            "20 Jan 2027: booked; Karen Walsh's session cancelled for priority."
         assert date_outcome(WED, False, kept=[("Karen Walsh", "Therapy Room 1")]) == \
             "20 Jan 2027: not booked (skipped); Karen Walsh keeps Therapy Room 1."
