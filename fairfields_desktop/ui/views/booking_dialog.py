@@ -315,11 +315,6 @@ class BookingDialog(QDialog):
         plan_layout.addWidget(self.clash_list)
         plan_layout.addLayout(plan_buttons)
         self.plan_box.setVisible(False)
-        self.notices_box = QGroupBox("Who must be told")
-        self.notices_label = QLabel("")
-        self.notices_label.setWordWrap(True)
-        QVBoxLayout(self.notices_box).addWidget(self.notices_label)
-        self.notices_box.setVisible(False)
 
         self.message = _message_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -331,7 +326,6 @@ class BookingDialog(QDialog):
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.addLayout(form)
-        layout.addWidget(self.notices_box)
         layout.addWidget(self.message)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -633,14 +627,6 @@ class BookingDialog(QDialog):
         self.notices += outcome.notices
         self.outcome = outcome.sentences
         self.priority_panel.show_outcome(outcome, self.plan)
-
-    def show_notices(self) -> None:
-        if not self.notices:
-            return
-        self.notices_label.setText(
-            "The sessions that gave way were changed. These people must be told (each is recorded, and can be "
-            "marked as told from the session's details):\n" + "\n".join(f"• {notice_text(n)}" for n in self.notices))
-        self.notices_box.setVisible(True)
 
     def show_error(self, exc: Exception, verb: str = "Not booked") -> None:
         self.message.setText(error_text(exc, verb))
