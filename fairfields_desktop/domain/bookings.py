@@ -5,9 +5,11 @@ Pure functions over plain values: the service gathers the bookings and the calen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+
+from .checks import day_text
 
 #: who a booking is for → its priority: statutory and school-commissioned services (and the school's
 #: own use) come before independent professionals (the policy's "Working Together")
@@ -104,3 +106,132 @@ def initials(name: str) -> str:
     if name == OTHER_CLASS_PUPIL:
         return A_PUPIL
     return "".join(part[0] for part in name.split() if part).upper()
+
+
+# --- where a session that gives way could go ---------------------------------------------------------
+@dataclass(frozen=True)
+class Slot:
+    """A space at a time: where a session is, or could move to."""
+
+    space: str
+    start: datetime
+    end: datetime
+
+
+#: the school day in bands: two suggestions in one room, on one day, in one band are the same suggestion
+TIME_BANDS = ((time(0, 0), "early morning"), (time(10, 30), "late morning"), (time(12, 0), "lunchtime"),
+              (time(13, 30), "afternoon"))
+#: the kinds of change a suggestion makes, least disturbing first
+SAME_TIME_OTHER_ROOM, SAME_DAY_OTHER_TIME, OTHER_DAY = 0, 1, 2
+
+
+def time_band(moment: time) -> str:
+    return [name for starts, name in TIME_BANDS if starts <= moment][-1]
+
+
+def _minutes(moment: datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def change_of(original: Slot, candidate: Slot) -> int:
+    """Which kind of change moving ``original`` to ``candidate`` is for the pupil."""
+    if candidate.start.date() != original.start.date():
+        return OTHER_DAY
+    return SAME_TIME_OTHER_ROOM if candidate.start == original.start else SAME_DAY_OTHER_TIME
+
+
+def disturbance(original: Slot, candidate: Slot, similar: Collection[str] = ()) -> tuple[object, ...]:
+    """How much a move disturbs the pupil's timetable, as a sort key (smaller is less): the same day and time in
+    another room first (a room of the same kind before others), then the same day at a time near the original,
+    then another day of the week (the same time first, then the nearest day)."""
+    room = 0 if candidate.space == original.space else (1 if candidate.space in similar else 2)
+    minutes = abs(_minutes(candidate.start) - _minutes(original.start))
+    change = change_of(original, candidate)
+    if change == SAME_TIME_OTHER_ROOM:
+        return (change, room, 0, 0, candidate.space)
+    if change == SAME_DAY_OTHER_TIME:
+        return (change, minutes, room, 0, candidate.space, candidate.start)
+    days = abs((candidate.start.date() - original.start.date()).days)
+    return (change, minutes, days, room, candidate.space, candidate.start)
+
+
+def _variety_key(original: Slot, candidate: Slot) -> tuple[object, ...]:
+    """Suggestions sharing this key are near-identical: rooms differ for the same time; times differ by band for
+    the same day; days differ for another day."""
+    change = change_of(original, candidate)
+    if change == SAME_TIME_OTHER_ROOM:
+        return (change, candidate.space)
+    if change == SAME_DAY_OTHER_TIME:
+        return (change, time_band(candidate.start.time()))
+    return (change, candidate.start.date())
+
+
+def varied_suggestions(original: Slot, candidates: Iterable[Slot], *, similar: Collection[str] = (),
+                       limit: int = 5) -> list[Slot]:
+    """At most ``limit`` genuinely different places for a session that gives way, least disturbing first.
+
+    Each kind of change (another room at the same time, another time that day, another day of the week) is
+    offered in turn, the least disturbing of each kind first, so one kind never crowds out the others; and
+    never two in one room, on one day, in one band of the day (nor two other times in one band, nor two on one
+    other day)."""
+    def rank(c: Slot) -> tuple[object, ...]:
+        return disturbance(original, c, similar)
+
+    by_change: dict[int, list[Slot]] = {}
+    for c in sorted({c for c in candidates if c.start != original.start or c.space != original.space}, key=rank):
+        by_change.setdefault(change_of(original, c), []).append(c)
+    queues = [by_change[k] for k in sorted(by_change)]
+    chosen: list[Slot] = []
+    seen: set[tuple[object, ...]] = set()
+    while len(chosen) < limit and any(queues):
+        for queue in queues:
+            while queue:
+                c = queue.pop(0)
+                keys = {_variety_key(original, c), (c.space, c.start.date(), time_band(c.start.time()))}
+                if keys & seen:
+                    continue
+                seen |= keys
+                chosen.append(c)
+                break
+            if len(chosen) >= limit:
+                break
+    return sorted(chosen, key=rank)
+
+
+def suggestion_words(original: Slot, candidate: Slot) -> str:
+    """What a suggested move changes, in words: "same time, another room", "same day, 30 minutes later",
+    "Thursday, same time"."""
+    change = change_of(original, candidate)
+    room = "same room" if candidate.space == original.space else "another room"
+    if change == SAME_TIME_OTHER_ROOM:
+        return "same time, another room"
+    minutes = _minutes(candidate.start) - _minutes(original.start)
+    if minutes == 0:
+        shift = "same time"
+    else:
+        amount = abs(minutes)
+        length = f"{amount // 60} h {amount % 60:02d} min" if amount >= 60 else f"{amount} minutes"
+        shift = f"{length} {'later' if minutes > 0 else 'earlier'}"
+    day = "same day" if change == SAME_DAY_OTHER_TIME else f"{candidate.start:%A}"
+    return f"{day}, {shift}, {room}"
+
+
+def gave_way_words(who: str, move_to: tuple[str, datetime] | None, on: date) -> str:
+    """"Karen Walsh's session moved to Therapy Room 2 at 13:30" (the day named when it moved to another day), or
+    "Karen Walsh's session cancelled for priority"."""
+    if move_to is None:
+        return f"{who}'s session cancelled for priority"
+    space, start = move_to[0], move_to[1]
+    when = f"at {start:%H:%M}" if start.date() == on else f"on {start:%A} {day_text(start.date())} at {start:%H:%M}"
+    return f"{who}'s session moved to {space} {when}"
+
+
+def date_outcome(on: date, booked: bool, gave_way: Iterable[str] = (), kept: Iterable[tuple[str, str]] = (),
+                 why_not: str | None = None) -> str:
+    """One plain sentence for one date of a booking that met other sessions: "20 Jan 2027: booked; Karen Walsh's
+    session moved to Therapy Room 2 at 13:30." or "27 Jan 2027: not booked (skipped); Karen Walsh keeps
+    Therapy Room 1." (who gave way or kept their place, each in words)."""
+    parts = [f"{day_text(on)}: " + ("booked" if booked else f"not booked ({why_not or 'skipped'})")]
+    parts += list(gave_way)
+    parts += [f"{who} keeps {space}" for who, space in kept]
+    return "; ".join(parts) + "."

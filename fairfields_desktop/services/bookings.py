@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
@@ -22,12 +23,17 @@ from ..domain.bookings import (
     PRIORITY_REASON,
     TITLE_TO_REVIEW,
     Busy,
+    Slot,
     booking_problems,
+    date_outcome,
     free_slots,
+    gave_way_words,
     independent_refusal,
     needs_authorisation,
     may_displace,
     overlaps,
+    suggestion_words,
+    varied_suggestions,
 )
 from ..domain.calendar import SchoolCalendar, monday_of
 from ..domain.checks import day_text, evaluate_checks
@@ -161,6 +167,7 @@ class Clash:
     who: str
     kind: str
     status: str = "booked"
+    professional: str | None = None  # the professional's name (None for the school's own use)
 
     def as_json(self) -> dict:
         return {"booking": self.booking_ref, "space": self.space, "start": self.start.strftime("%Y-%m-%dT%H:%M"),
@@ -199,6 +206,27 @@ class BookingPlan:
     @property
     def ok(self) -> bool:
         return bool(self.dates) and not self.clashing and self.needs_request is None
+
+
+class Suggestion(NamedTuple):
+    """Where a session that gives way could go, and what that changes for the pupil ("same time, another
+    room"); ``(space, start)`` as ``give_priority`` takes it."""
+
+    space: str
+    start: datetime
+    end: datetime
+    why: str
+
+
+@dataclass(frozen=True)
+class PriorityOutcome:
+    """What booking with priority did: the occurrences booked, who must be told (recorded notices), and one
+    plain sentence per date that met other sessions ("20 Jan 2027: booked; Karen Walsh's session moved to
+    Therapy Room 2 at 13:30."), then one for the dates that were free."""
+
+    booked: tuple[Block, ...]
+    notices: tuple[Notice, ...]
+    sentences: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -623,7 +651,7 @@ class BookingService:
                     who = f"{pro.name} ({purpose})" if pro and purpose else (pro.name if pro else
                                                                              f"School: {purpose or 'own use'}")
                     found.append(Clash(ref, occ_id, space_name, o_start, o_end, who,
-                                       pro.kind if pro else "school"))
+                                       pro.kind if pro else "school", professional=pro.name if pro else None))
             result.append(found)
         return result
 
@@ -1206,31 +1234,47 @@ class BookingService:
         return [c for d in plan.dates for c in d.clashes if may_displace(kind, c.kind)]
 
     def suggest_slots(self, actor: Actor, occurrence_id: int, limit: int = 5,
-                      avoid: tuple[datetime, datetime] | None = None) -> list[tuple[str, datetime]]:
-        """Nearest free slots of the same length on the same day for an occurrence that must move: in the
-        same space first, then others of its kind, then the rest. ``avoid`` is the time the incoming booking
-        needs in that space; the occurrence's own time counts as free."""
+                      avoid: tuple[datetime, datetime] | None = None) -> list[Suggestion]:
+        """Genuinely different free places of the same length for an occurrence that must give way, least
+        disturbing to the pupil first: another room at the same time, another time that day near the original,
+        another school day of that week (domain ``varied_suggestions``: never two alike). ``avoid`` is the time
+        the incoming booking needs in the occurrence's space; the occurrence's own time counts as free. A time
+        when the professional or a pupil of the session is booked elsewhere, or a day already past, is never
+        offered."""
         require(actor.roles, "bookings.view", who=actor.username)
         with self.db.read_session() as session:
             occ = self._occurrence(session, occurrence_id)
             day_start, day_end, _ = self._settings(session)
+            calendar = self._calendar(session)
             length = occ.ends_at - occ.starts_at
-            day = occ.starts_at.date()
-            found: list[tuple[str, datetime]] = []
-            spaces = [s for s in self._spaces(session) if not s.out_of_use_on(day)]
-            spaces.sort(key=lambda s: (s.id != occ.space_id, s.kind != occ.space.kind, s.name))
-            for space in spaces:
-                busy = [Busy(b.start, b.end) for b in self._blocks(session, datetime.combine(day, time.min),
-                                                                     datetime.combine(day, time.max), [space.id],
-                                                                     reader=actor)
-                        if b.occurrence_id != occ.id]
-                if avoid is not None and space.id == occ.space_id:
-                    busy.append(Busy(*avoid))
-                for start in free_slots(day, day_start, day_end, busy, length, near=occ.starts_at.time(), limit=limit):
-                    found.append((space.name, start))
-                if len(found) >= limit:
-                    break
-            return found[:limit]
+            monday = monday_of(occ.starts_at.date())
+            days = [d for d in (monday + timedelta(days=i) for i in range(5))
+                    if d >= self.clock.today() and calendar.why_not_school_day(d) is None]
+            week = self._blocks(session, datetime.combine(monday, time.min),
+                                datetime.combine(monday + timedelta(days=5), time.min), reader=actor)
+            pupil_ids = [link.pupil_id for link in occ.booking.pupil_links]
+            theirs = set(session.scalars(select(BookingPupilRow.booking_id).where(
+                BookingPupilRow.pupil_id.in_(pupil_ids)))) if pupil_ids else set()
+            if occ.booking.professional_id is not None:
+                theirs |= set(session.scalars(select(BookingRow.id).where(
+                    BookingRow.professional_id == occ.booking.professional_id)))
+            others = [b for b in week if b.occurrence_id != occ.id]
+            people = [Busy(b.start, b.end) for b in others if b.booking_id in theirs]
+            spaces = self._spaces(session)
+            candidates: list[Slot] = []
+            for day in days:
+                for space in spaces:
+                    if space.out_of_use_on(day):
+                        continue
+                    busy = [Busy(b.start, b.end) for b in others if b.space_id == space.id] + people
+                    if avoid is not None and space.id == occ.space_id:
+                        busy.append(Busy(*avoid))
+                    candidates += [Slot(space.name, start, start + length)
+                                   for start in free_slots(day, day_start, day_end, busy, length, limit=10_000)]
+            original = Slot(occ.space.name, occ.starts_at, occ.ends_at)
+            similar = {s.name for s in spaces if s.kind == occ.space.kind}
+            return [Suggestion(c.space, c.start, c.end, suggestion_words(original, c))
+                    for c in varied_suggestions(original, candidates, similar=similar, limit=limit)]
 
     def give_priority(self, actor: Actor, occurrence_id: int, *, move_to: tuple[str, datetime] | None = None,
                       reason: str = PRIORITY_REASON) -> list[Notice]:
@@ -1260,7 +1304,7 @@ class BookingService:
                     f"at {occ.starts_at:%H:%M}")
         occ_day, occ_start, occ_space = occ.starts_at.date(), occ.starts_at, occ.space.name
         if move_to is not None:
-            space, start = move_to
+            space, start = move_to[0], move_to[1]
             self._move_in(session, actor, occ, start, start + (occ.ends_at - occ.starts_at), space, False)
             what = f"moved to {space}, {start:%H:%M} on {day_text(start.date())} ({reason})"
         else:
@@ -1283,7 +1327,18 @@ class BookingService:
                            skip: Iterable[date] = ()) -> tuple[list[Block], list[Notice]]:
         """Move or cancel the independent sessions in ``give_way`` (occurrence id → new space and start, or
         None to cancel) and book the draft, all in one transaction: if the booking is refused, nothing moved."""
+        outcome = self.resolve_priority(actor, draft, give_way, skip=skip)
+        return list(outcome.booked), list(outcome.notices)
+
+    def resolve_priority(self, actor: Actor, draft: BookingDraft,
+                         give_way: dict[int, tuple[str, datetime] | None], *,
+                         skip: Iterable[date] = ()) -> PriorityOutcome:
+        """As ``book_with_priority``, date by date: each date that met other sessions is booked with them moved
+        or cancelled (``give_way``), or skipped (``skip``); a date still held and not skipped refuses the whole
+        booking, and nothing moves. Returns the occurrences booked, who must be told, and one sentence per such
+        date."""
         require(actor.roles, "bookings.create", who=actor.username)
+        skip = set(skip)
         with self.db.session() as session:
             self._lock_requests_of(session, list(give_way))
             self.lock_bookings(session, list(give_way))  # before the space, as a move takes them
@@ -1304,8 +1359,9 @@ class BookingService:
                     raise Refused("a booking can only ask an independent session that is in its way to give way")
                 notices += self._give_way_in(session, actor, occurrence_id, move_to, PRIORITY_REASON)
             session.expire_all()
-            blocks = self.book_in_session(session, actor, draft, space_id, set(skip))
-            return blocks, notices
+            blocks = self.book_in_session(session, actor, draft, space_id, skip)
+            return PriorityOutcome(tuple(blocks), tuple(notices),
+                                   _outcome_sentences(plan, kind, give_way, skip, blocks))
 
     def _notices_in(self, session: Session, actor: Actor, occ: BookingOccurrenceRow, what: str) -> list[Notice]:
         """Record who must be told of a change to a session: the professional, the parents, the class teacher."""
@@ -1496,6 +1552,34 @@ def _relink(links: list, model: type, key: str, ids: list[int]) -> None:
             link = model(**{key: ident})
             links.append(link)
         link.position = position
+
+
+def _outcome_sentences(plan: BookingPlan, kind: str, give_way: dict[int, tuple[str, datetime] | None],
+                       skipped: set[date], booked: list[Block]) -> tuple[str, ...]:
+    """One sentence per date of the plan that met other sessions (or could not be booked), then one for the
+    dates that were free."""
+    booked_days = {b.start.date() for b in booked}
+    sentences = []
+    for planned in plan.clashing:
+        done = planned.day in booked_days and planned.day not in skipped
+        gave_way = [gave_way_words(c.professional or c.who, give_way[c.occurrence_id], planned.day)
+                    for c in planned.clashes if c.occurrence_id in give_way]
+        kept = [(c.professional or c.who, c.space) for c in planned.clashes if c.occurrence_id not in give_way]
+        why_not = None
+        if planned.blocked:
+            why_not = f"the professional cannot be booked: {planned.blocked}"
+        elif planned.unavailable:
+            why_not = planned.unavailable
+        else:
+            held = [c for c in planned.clashes if c.occurrence_id not in give_way and not may_displace(kind, c.kind)]
+            if held:
+                why_not = f"{held[0].space} is held then by {held[0].who}, which does not give way"
+        sentences.append(date_outcome(planned.day, done, gave_way, kept if not done else (), why_not))
+    free = [d.day for d in plan.dates if d.free and d.day in booked_days]
+    if free and plan.clashing:
+        sentences.append(f"The other {len(free)} date(s) were free: booked." if len(free) > 1 else
+                         f"{day_text(free[0])}: booked (it was free).")
+    return tuple(sentences)
 
 
 def _notice(n: BookingNoticeRow) -> Notice:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 import vobject
 
+from fairfields_desktop.domain.bookings import time_band
 from fairfields_desktop.domain.errors import InvalidInput, NotAllowed, Refused
 from fairfields_desktop.services.bookings import BookingDraft
 
@@ -157,9 +158,12 @@ class TestPriority:
         plan = school.bookings.plan(office, slt(at("2026-12-02", "10:00"), at("2026-12-02", "10:30")))
         [clash] = school.bookings.displaceable(plan, "statutory")
         slots = school.bookings.suggest_slots(office, clash.occurrence_id, avoid=(plan.draft.start, plan.draft.end))
-        assert slots[:2] == [("Therapy Room 1", at("2026-12-02", "10:30")),  # nearest free slot first
-                             ("Therapy Room 1", at("2026-12-02", "10:35"))]
-        notices = school.bookings.give_priority(office, clash.occurrence_id, move_to=slots[0])
+        # the least disturbing first: the same time in another room; never two alike
+        assert (slots[0].space, slots[0].start, slots[0].why) == ("Hydrotherapy Pool", at("2026-12-02", "10:00"),
+                                                                  "same time, another room")
+        [later] = [s for s in slots if s.space == "Therapy Room 1" and s.start.date() == date(2026, 12, 2)]
+        assert later.start == at("2026-12-02", "10:30")  # the nearest free time in its own room, once
+        notices = school.bookings.give_priority(office, clash.occurrence_id, move_to=later)
         assert [(n.audience, n.who) for n in notices] == [
             ("professional", "Karen Walsh"), ("parents", "Abena Osei (mother of Amara)"),
             ("class_teacher", "Tom Taylor (class teacher, Oak)")]
@@ -169,6 +173,43 @@ class TestPriority:
         told = school.bookings.mark_told(office, notices[1].id, at("2026-11-23", "15:20"))
         assert told.told_at == at("2026-11-23", "15:20") and told.told_by == "sbrown"
         assert len(school.bookings.notices(office, ot.occurrence_id, untold_only=True)) == 2
+
+    def test_suggestions_offer_another_room_another_time_and_another_day_never_the_pupils_busy_times(
+            self, school, actor):
+        office = actor(school, "sbrown")
+        [ot] = school.bookings.book(actor(school, "hcarter"), slt(
+            at("2026-12-02", "10:00"), at("2026-12-02", "10:45"), professional="ind-ot-1",
+            pupils=("Z319700118114",), title="OT", direct_reason=HEADS_REASON))
+        # Amara's SLT on Thursday at 10:00 (in the pool): no suggestion puts her OT there
+        school.bookings.book(office, slt(at("2026-12-03", "10:00"), at("2026-12-03", "10:45"),
+                                         space="Hydrotherapy Pool", pupils=("Z319700118114",)))
+        slots = school.bookings.suggest_slots(office, ot.occurrence_id, avoid=(ot.start, ot.end))
+        assert len(slots) == 5
+        assert {s.space for s in slots if s.start == ot.start} - {"Therapy Room 1"}  # another room, same time
+        assert any(s.start.date() == ot.start.date() and s.start != ot.start for s in slots)  # another time
+        other_days = [s for s in slots if s.start.date() != ot.start.date()]
+        assert other_days and all(date(2026, 11, 30) <= s.start.date() <= date(2026, 12, 4) for s in other_days)
+        assert all(not (s.start.date() == date(2026, 12, 3) and s.start < at("2026-12-03", "10:45")
+                        and s.end > at("2026-12-03", "10:00")) for s in slots)
+        bands = {(s.space, s.start.date(), time_band(s.start.time())) for s in slots}
+        assert len(bands) == len(slots)  # never near-identical
+
+    def test_resolving_two_dates_says_what_happened_on_each(self, sqlite_school, actor):
+        office = actor(sqlite_school, "sbrown")
+        head = actor(sqlite_school, "hcarter")
+        ots = [sqlite_school.bookings.book(head, slt(at(day, "10:00"), at(day, "10:45"), professional="ind-ot-1",
+                                                     pupils=("Z319700118114",), direct_reason=HEADS_REASON))[0]
+               for day in ("2026-12-02", "2026-12-09", "2026-12-16")]
+        draft = slt(at("2026-12-02", "10:00"), at("2026-12-02", "10:30"), weekly_until=date(2026, 12, 16))
+        outcome = sqlite_school.bookings.resolve_priority(
+            office, draft, {ots[0].occurrence_id: ("Sensory Room", at("2026-12-02", "10:00")),
+                            ots[1].occurrence_id: None}, skip=[date(2026, 12, 16)])
+        assert outcome.sentences == (
+            "2 Dec 2026: booked; Karen Walsh's session moved to Sensory Room at 10:00.",
+            "9 Dec 2026: booked; Karen Walsh's session cancelled for priority.",
+            "16 Dec 2026: not booked (skipped); Karen Walsh keeps Therapy Room 1.")
+        assert [b.start.date() for b in outcome.booked] == [date(2026, 12, 2), date(2026, 12, 9)]
+        assert {n.who for n in outcome.notices} >= {"Karen Walsh", "Abena Osei (mother of Amara)"}
 
     def test_an_equal_or_higher_priority_booking_is_never_displaced(self, sqlite_school, actor):
         office = actor(sqlite_school, "sbrown")

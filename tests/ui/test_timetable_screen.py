@@ -15,7 +15,6 @@ from fairfields_desktop.ui.views.booking_dialog import (
     CancelDialog,
     MoveDialog,
     OutOfUseDialog,
-    PriorityDialog,
 )
 from fairfields_desktop.ui.views.timetable_view import TimetableScreen
 
@@ -276,32 +275,36 @@ class TestBooking:
         (walsh,) = blocks(screen)
         offered = []
 
-        def fake_priority(dialog: PriorityDialog) -> int:
-            combo = dialog.combos[0]
-            offered.extend(combo.itemText(i) for i in range(combo.count()))
-            combo.setCurrentIndex(0)
-            return QDialog.DialogCode.Accepted
-
         def fake_exec(dialog: BookingDialog) -> int:
             dialog.space.setCurrentIndex(dialog.space.findData("Therapy Room 1"))
             dialog.set_when(date(2026, 11, 30), time(10, 0), time(10, 45))
             dialog.choose_professional("nhs-slt-1")
             dialog.choose_pupils(["Z319700118114"])
             dialog.ok_button.click()
-            assert not dialog.priority_button.isHidden()
-            clash = dialog.clash_list.item(0).text()
-            assert "Karen Walsh" in clash and "Independent" in clash
-            dialog.priority_button.click()
-            assert "Mark Hughes" in dialog.notices_label.text()
+            panel = dialog.priority_panel
+            assert dialog.pages.currentWidget() is panel  # the panel replaces the form: nothing below a scroll
+            [(_day, clash, combo)] = panel.combos
+            assert "Karen Walsh" in clash.who and clash.kind == "independent"
+            offered.extend(combo.itemText(i) for i in range(combo.count()))
+            assert not panel.book_button.isEnabled()  # nothing is chosen for the person
+            combo.setCurrentIndex(1)
+            panel.book_button.click()
+            assert "Mark Hughes" in panel.told_label.text()
+            panel.done_button.click()
             return dialog.result()
 
-        monkeypatch.setattr(PriorityDialog, "exec", fake_priority)
         monkeypatch.setattr(BookingDialog, "exec", fake_exec)
         screen.new_button.click()
-        assert offered[0] == "Move to Therapy Room 1, 09:15–10:00" and offered[-1] == "Cancel the session"
+        assert offered[0] == "— choose —"
+        assert offered[1] == "Move to Hydrotherapy Pool, 10:00–10:45 (same time, another room)"
+        assert offered[-2:] == ["Cancel the session for priority", "Skip 30 Nov 2026 for the new booking"]
+        assert ("30 Nov 2026: booked; Karen Walsh's session moved to Hydrotherapy Pool at 10:00."
+                in screen.message.text())
+        assert "Skipped" not in screen.message.text()
         assert "Who must be told of the sessions that gave way: Karen Walsh — the professional" in screen.message.text()
         by_ref = {b.booking_ref: b for b in blocks(screen)}
-        assert by_ref[walsh.booking_ref].start == datetime(2026, 11, 30, 9, 15)
+        assert (by_ref[walsh.booking_ref].space, by_ref[walsh.booking_ref].start) == (
+            "Hydrotherapy Pool", datetime(2026, 11, 30, 10, 0))
         assert by_ref["b-005"].professional == "Rachel Green" and by_ref["b-005"].start.hour == 10
         # the moved session's details list who must be told, each with a button to mark it done
         click_block(qtbot, screen, by_ref[walsh.booking_ref])

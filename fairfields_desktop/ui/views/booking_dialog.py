@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QStackedWidget,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -39,7 +40,7 @@ from ...domain.checks import day_text
 from ...domain.errors import FairfieldsError, InvalidInput, Problem, Refused
 from ...domain.permissions import allowed
 from ...domain.professionals import KIND_LABELS
-from ...services.bookings import BookingDraft, BookingPlan, Clash, EditableBooking, EditDone, Notice
+from ...services.bookings import BookingDraft, BookingPlan, Clash, EditableBooking, EditDone, Notice, PriorityOutcome
 from ..contrast import error_style
 from ..models.professionals import LEVEL_WORDS
 from ..timetable_canvas import kind_words
@@ -75,7 +76,8 @@ def error_text(exc: Exception, verb: str = "Not booked") -> str:
         return f"{verb}. " + problems_text(exc.problems)
     text = f"{verb}: {exc}"
     if isinstance(exc, Refused) and exc.reasons:
-        details = [clash_text(r) if isinstance(r, Clash) else _reason_text(r) for r in exc.reasons]
+        details = list(dict.fromkeys(dated_clash_text(r) if isinstance(r, Clash) else _reason_text(r)
+                                     for r in exc.reasons))  # each clash once, with its date
         text += "\n" + "\n".join(f"• {d}" for d in details if d)
     return text
 
@@ -91,6 +93,11 @@ def _reason_text(reason: object) -> str:
 def clash_text(clash: Clash) -> str:
     return (f"{clash.space} is held {clash.start:%H:%M}–{clash.end:%H:%M} by {clash.who} "
             f"({kind_words(clash.kind)}, {clash.booking_ref})")
+
+
+def dated_clash_text(clash: Clash) -> str:
+    """A clash with its date: "Wed 20 Jan 2027: Therapy Room 1 is held 10:00–10:45 by …"."""
+    return f"{clash.start:%a} {day_text(clash.start.date())}: {clash_text(clash)}"
 
 
 def planned_date_lines(planned) -> list[str]:  # noqa: ANN001
@@ -315,11 +322,6 @@ class BookingDialog(QDialog):
         plan_layout.addWidget(self.clash_list)
         plan_layout.addLayout(plan_buttons)
         self.plan_box.setVisible(False)
-        self.notices_box = QGroupBox("Who must be told")
-        self.notices_label = QLabel("")
-        self.notices_label.setWordWrap(True)
-        QVBoxLayout(self.notices_box).addWidget(self.notices_label)
-        self.notices_box.setVisible(False)
 
         self.message = _message_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -331,15 +333,20 @@ class BookingDialog(QDialog):
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.addLayout(form)
-        layout.addWidget(self.plan_box)
-        layout.addWidget(self.notices_box)
         layout.addWidget(self.message)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
+        # a priority clash replaces the form with its own page: each date, its choices, the outcome
+        self.priority_panel = PriorityPanel(self)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(scroll)
+        self.pages.addWidget(self.priority_panel)
+        self.outcome: tuple[str, ...] = ()  # one sentence per date, once booked with priority
         outer = QVBoxLayout(self)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(self.plan_box)  # at the top, never below a scroll
+        outer.addWidget(self.pages, 1)
         outer.addWidget(self.buttons)
         self.resize(620, 720)
 
@@ -352,6 +359,10 @@ class BookingDialog(QDialog):
         self.skip_button.clicked.connect(self.on_skip_clicked)
         self.give_up_button.clicked.connect(self.reject)
         self.priority_button.clicked.connect(self.on_priority_clicked)
+        self.priority_panel.book_button.clicked.connect(self.on_give_priority_clicked)
+        self.priority_panel.back_button.clicked.connect(self.show_form)
+        self.priority_panel.give_up_button.clicked.connect(self.reject)
+        self.priority_panel.done_button.clicked.connect(lambda: QDialog.accept(self))
         self.request_button.clicked.connect(self.on_request_clicked)
         for signal in (self.space.currentIndexChanged, self.date.dateChanged, self.start_time.timeChanged,
                        self.end_time.timeChanged, self.professional.currentIndexChanged, self.title_field.textChanged,
@@ -564,6 +575,8 @@ class BookingDialog(QDialog):
         self.plan_box.setVisible(True)
         self.ok_button.setEnabled(False)
         self.skip_button.setFocus()
+        if movable:
+            self.show_priority()
 
     def displaceable(self) -> list[Clash]:
         if self.plan is None:
@@ -588,36 +601,43 @@ class BookingDialog(QDialog):
         return True
 
     def on_priority_clicked(self) -> None:
+        """Give priority…: the panel of each clashing date and its choices, in place of the form."""
+        if self.plan is not None:
+            self.show_priority()
+
+    def show_priority(self) -> None:
+        assert self.plan is not None
+        self.priority_panel.show_plan(self.services, self.actor, self.plan, self.displaceable())
+        self.plan_box.setVisible(False)
+        self.buttons.setVisible(False)
+        self.pages.setCurrentWidget(self.priority_panel)
+        self.priority_panel.first_choice_focus()
+
+    def show_form(self) -> None:
+        """Back to the form: the clashing dates stay listed at the top, with "Give priority…" to return."""
+        self.pages.setCurrentIndex(0)
+        self.buttons.setVisible(True)
+        self.plan_box.setVisible(self.plan is not None)
+
+    def on_give_priority_clicked(self) -> None:
+        """Book with the choices made for each date, in one transaction (the sessions give way and the booking
+        is made, or nothing changes), then say what happened on each date and who must be told."""
         if self.plan is None:
             return
-        clashes = self.displaceable()
-        dialog = PriorityDialog(self.services, self.actor, self.plan, clashes, parent=self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        give_way = {clash.occurrence_id: move_to for clash, move_to in dialog.choices()}
-        remaining = [d.day for d in self.plan.dates
-                     if any(c.occurrence_id not in give_way for c in d.clashes) or d.blocked or d.unavailable]
+        from ..operations import perform
+
+        give_way, skip = self.priority_panel.choices()
+        plan, actor, bookings = self.plan, self.actor, self.services.bookings
         try:
-            # one transaction: the sessions give way and the booking is made, or nothing changes
-            from ..operations import perform
-
-            plan, actor, bookings = self.plan, self.actor, self.services.bookings
-            self.booked, notices = perform(self, lambda: bookings.book_with_priority(
-                actor, plan.draft, give_way, skip=remaining), doing="Booking…", verb="Nothing was changed")
+            outcome: PriorityOutcome = perform(self, lambda: bookings.resolve_priority(
+                actor, plan.draft, give_way, skip=skip), doing="Booking…", verb="Nothing was changed")
         except FairfieldsError as exc:
-            self.show_error(exc, "Nothing was changed")
+            self.priority_panel.message.setText(error_text(exc, "Nothing was changed"))
             return
-        self.notices += notices
-        self.show_notices()
-        QDialog.accept(self)
-
-    def show_notices(self) -> None:
-        if not self.notices:
-            return
-        self.notices_label.setText(
-            "The sessions that gave way were changed. These people must be told (each is recorded, and can be "
-            "marked as told from the session's details):\n" + "\n".join(f"• {notice_text(n)}" for n in self.notices))
-        self.notices_box.setVisible(True)
+        self.booked = list(outcome.booked)
+        self.notices += outcome.notices
+        self.outcome = outcome.sentences
+        self.priority_panel.show_outcome(outcome, self.plan)
 
     def show_error(self, exc: Exception, verb: str = "Not booked") -> None:
         self.message.setText(error_text(exc, verb))
@@ -770,49 +790,224 @@ class ScopeDialog(QDialog):
         self.choices[scope].setChecked(True)
 
 
-class PriorityDialog(QDialog):
-    """For each independent session in the way: where to move it (the service's nearest free slots) or cancel it."""
+SKIP = "skip"  # a choice's data: skip this date for the new booking
 
-    def __init__(self, services, actor, plan: BookingPlan, clashes: list[Clash], parent=None) -> None:  # noqa: ANN001
+
+def told_lines(notices: list[Notice], day_of: dict[int, date]) -> list[str]:
+    """Who must be told, each person once, with the dates of the sessions they are told of."""
+    grouped: dict[tuple, list[date]] = {}
+    for n in notices:
+        days = grouped.setdefault((n.who, n.audience, n.contact), [])
+        if n.occurrence_id in day_of and day_of[n.occurrence_id] not in days:
+            days.append(day_of[n.occurrence_id])
+    return [notice_text(Notice(0, 0, audience, who, contact, "", None, None))
+            + (f", about {' and '.join(day_text(d) for d in sorted(days))}" if days else "")
+            for (who, audience, contact), days in grouped.items()]
+
+
+class PriorityPanel(QWidget):
+    """A statutory, commissioned or school booking meets independent sessions: each date that clashes, with
+    its choices (move the session to a suggested place, cancel it, or skip the date for the new booking); then
+    one sentence per date and who must be told. A page of the booking dialog, never below a scroll: only the
+    list of dates scrolls, when there are many."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Give priority")
-        self.clashes = clashes
-        self.combos: list[QComboBox] = []
+        self.setObjectName("priorityPanel")
+        self.heading = QLabel("")
+        self.heading.setObjectName("panelTitle")
+        big = self.heading.font()  # larger than the text, as the text is (150 % text: 150 % heading)
+        big.setPointSizeF(big.pointSizeF() * 1.25)
+        big.setBold(True)
+        self.heading.setFont(big)
+        self.heading.setWordWrap(True)
+        self.intro = QLabel("")
+        self.intro.setWordWrap(True)
+        self.rows = QWidget()
+        self.rows_layout = QVBoxLayout(self.rows)
+        self.rows_layout.setContentsMargins(0, 0, 0, 0)
+        self.rows_area = QScrollArea()
+        self.rows_area.setWidgetResizable(True)
+        self.rows_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.rows_area.setWidget(self.rows)
+        self.rows_area.setAccessibleName("Dates that meet independent sessions")
+        self.outcome_label = QLabel("")
+        self.outcome_label.setObjectName("priorityOutcome")
+        self.outcome_label.setWordWrap(True)
+        self.outcome_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.told_box = QGroupBox("Who must be told now")
+        self.told_label = QLabel("")
+        self.told_label.setWordWrap(True)
+        self.told_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QVBoxLayout(self.told_box).addWidget(self.told_label)
+        self.message = _message_label()
+        self.book_button = QPushButton("Give priority and &book")
+        self.book_button.setDefault(True)
+        self.back_button = QPushButton("&Back to the form")
+        self.give_up_button = QPushButton("&Give up")
+        self.done_button = QPushButton("&Done")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.back_button, self.give_up_button, self.book_button, self.done_button):
+            buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        intro = QLabel("Independent sessions give way to statutory and commissioned services and the school's own "
-                       "use. Choose where each session moves to, or cancel it. The therapist, the parents and the "
-                       "class teacher must then be told; the app records who.")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        wanted = {d.day: d for d in plan.dates}
-        for clash in clashes:
-            box = QGroupBox(f"{clash.start:%a} {day_text(clash.start.date())} {clash.start:%H:%M}–{clash.end:%H:%M}: "
-                            f"{clash.who}")
-            combo = QComboBox()
-            combo.setAccessibleName(f"What happens to {clash.who} on {day_text(clash.start.date())}")
-            length = clash.end - clash.start
-            incoming = wanted.get(clash.start.date())
-            try:  # the service keeps the time being booked out of its suggestions
-                slots = services.bookings.suggest_slots(
-                    actor, clash.occurrence_id, avoid=(incoming.start, incoming.end) if incoming else None)
-            except FairfieldsError as exc:
-                slots = []
-                combo.setToolTip(f"No free time could be suggested: {exc}")
-            for space, start in slots:
-                combo.addItem(f"Move to {space}, {start:%H:%M}–{start + length:%H:%M}", (space, start))
-            combo.addItem("Cancel the session", None)
-            form = QFormLayout(box)
-            form.addRow("&Then", combo)
-            self.combos.append(combo)
-            layout.addWidget(box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Give &priority")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.rows_area, 1)
+        # once booked, the outcome stands where the dates were
+        self.outcome_box = QWidget()
+        outcome_layout = QVBoxLayout(self.outcome_box)
+        outcome_layout.setContentsMargins(0, 0, 0, 0)
+        outcome_layout.addWidget(self.outcome_label)
+        outcome_layout.addWidget(self.told_box)
+        outcome_layout.addStretch(1)
+        self.outcome_box.setVisible(False)
+        layout.addWidget(self.outcome_box, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.combos: list[tuple[date, Clash, QComboBox]] = []
+        self.skipped: list[date] = []  # dates that cannot be booked whatever is chosen
 
-    def choices(self) -> list[tuple[Clash, tuple[str, datetime] | None]]:
-        return [(clash, combo.currentData()) for clash, combo in zip(self.clashes, self.combos, strict=True)]
+    def show_plan(self, services, actor, plan: BookingPlan, movable: list[Clash]) -> None:  # noqa: ANN001
+        while self.rows_layout.count():
+            item = self.rows_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.combos, self.skipped = [], []
+        movable_ids = {c.occurrence_id for c in movable}
+        clashing = plan.clashing
+        free = len(plan.dates) - len(clashing)
+        self.heading.setText(f"{len(clashing)} date(s) meet other sessions: choose what happens on each")
+        self.intro.setText(
+            "Statutory and commissioned services and the school's own use come before independent sessions. For "
+            "each date, move the independent session to one of the places suggested (least disturbing for the "
+            "pupil first), cancel it, or skip that date for the new booking. Nothing changes until you press "
+            "“Give priority and book”." + (f" The other {free} date(s) are free and will be booked." if free else ""))
+        for planned in clashing:
+            box = QGroupBox()
+            box.setObjectName("priorityDate")
+            form = QFormLayout(box)
+            when = QLabel(f"{planned.start:%A} {day_text(planned.day)}, {planned.start:%H:%M}–{planned.end:%H:%M}")
+            bold = when.font()
+            bold.setBold(True)
+            when.setFont(bold)
+            form.addRow(when)
+            stuck = [line for line in ([f"the professional cannot be booked: {planned.blocked}"] if planned.blocked
+                                       else []) + ([planned.unavailable] if planned.unavailable else [])]
+            for clash in planned.clashes:
+                held = QLabel(f"{clash.space} is held {clash.start:%H:%M}–{clash.end:%H:%M} by {clash.who} "
+                              f"({kind_words(clash.kind)}, {clash.booking_ref})")
+                held.setTextFormat(Qt.TextFormat.PlainText)
+                held.setWordWrap(True)
+                form.addRow(held)
+                if clash.occurrence_id not in movable_ids:
+                    stuck.append(f"{clash.who} ({kind_words(clash.kind)}) does not give way")
+                    continue
+                combo = self._choices(services, actor, planned, clash)
+                form.addRow("&Then", combo)
+                # the choice in full, wrapped: a narrow window or large text cuts the combo's words short
+                words = QLabel("")
+                words.setObjectName("hint")
+                words.setWordWrap(True)
+                words.setTextFormat(Qt.TextFormat.PlainText)
+                combo.currentIndexChanged.connect(
+                    lambda _i, combo=combo, words=words: words.setText(combo.currentData(Qt.ItemDataRole.ToolTipRole)
+                                                                       or ""))
+                words.setText(combo.currentData(Qt.ItemDataRole.ToolTipRole))
+                form.addRow("", words)
+                self.combos.append((planned.day, clash, combo))
+            if stuck:
+                self.skipped.append(planned.day)
+                note = QLabel("This date cannot be booked and will be skipped: " + "; ".join(stuck) + ".")
+                note.setWordWrap(True)
+                form.addRow(note)
+                for day, _clash, combo in self.combos:
+                    if day == planned.day:
+                        combo.setCurrentIndex(combo.findData(SKIP))
+                        combo.setEnabled(False)
+            self.rows_layout.addWidget(box)
+        self.rows_layout.addStretch(1)
+        for widget in (self.rows_area, self.intro, self.book_button, self.back_button, self.give_up_button):
+            widget.setVisible(True)
+        self.outcome_box.setVisible(False)
+        self.done_button.setVisible(False)
+        self.message.setText("")
+        self.on_choice_changed()
+
+    def _choices(self, services, actor, planned, clash: Clash) -> QComboBox:  # noqa: ANN001
+        who = clash.professional or clash.who
+        day = day_text(planned.day)
+        combo = QComboBox()
+        combo.setAccessibleName(f"What happens on {day} to {who}'s session")
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(30)
+        combo.addItem("— choose —", None)
+        combo.setItemData(0, "Choose what happens to the session on this date", Qt.ItemDataRole.ToolTipRole)
+        try:  # the service keeps the time being booked out of its suggestions
+            slots = services.bookings.suggest_slots(actor, clash.occurrence_id, avoid=(planned.start, planned.end))
+        except FairfieldsError as exc:
+            slots = []
+            combo.setToolTip(f"No free place could be suggested: {exc}")
+        for slot in slots:
+            when = f"{slot.start:%H:%M}–{slot.end:%H:%M}"
+            if slot.start.date() != planned.day:
+                when = f"{slot.start:%a} {day_text(slot.start.date())}, {when}"
+            combo.addItem(f"Move to {slot.space}, {when} ({slot.why})", (slot.space, slot.start))
+            combo.setItemData(combo.count() - 1, f"{who}'s session moves to {slot.space}, {when}: {slot.why}",
+                              Qt.ItemDataRole.ToolTipRole)
+        combo.addItem("Cancel the session for priority", "cancel")
+        combo.setItemData(combo.count() - 1, f"{who}'s session on {day} is cancelled: the new booking takes its place",
+                          Qt.ItemDataRole.ToolTipRole)
+        combo.addItem(f"Skip {day} for the new booking", SKIP)
+        combo.setItemData(combo.count() - 1, f"{who} keeps the session on {day}; the new booking is not made then",
+                          Qt.ItemDataRole.ToolTipRole)
+        combo.currentIndexChanged.connect(self.on_choice_changed)
+        return combo
+
+    def on_choice_changed(self, *_args) -> None:  # noqa: ANN002
+        """"Give priority and book" once every date has a choice: nothing is chosen for the person."""
+        undecided = [day for day, _clash, combo in self.combos if combo.currentData() is None]
+        self.book_button.setEnabled(not undecided)
+        self.book_button.setToolTip(f"Choose what happens on {day_text(undecided[0])} first" if undecided else "")
+
+    def first_choice_focus(self) -> None:
+        combo = next((c for _d, _clash, c in self.combos if c.isEnabled()), None)
+        (combo or self.back_button).setFocus()
+
+    def choose(self, day: date, text: str) -> None:
+        """Choose, for ``day``, the first choice whose words contain ``text`` ("Sensory Room", "Cancel", "Skip")."""
+        for d, _clash, combo in self.combos:
+            if d == day:
+                index = next(i for i in range(combo.count()) if text in combo.itemText(i))
+                combo.setCurrentIndex(index)
+                return
+        raise LookupError(f"no choice for {day}")
+
+    def choices(self) -> tuple[dict[int, tuple[str, datetime] | None], list[date]]:
+        """(the sessions that give way: occurrence id → where they move, or None to cancel; the dates skipped)."""
+        skip = set(self.skipped) | {day for day, _clash, combo in self.combos if combo.currentData() == SKIP}
+        give_way: dict[int, tuple[str, datetime] | None] = {}
+        for day, clash, combo in self.combos:
+            if day not in skip:
+                data = combo.currentData()
+                give_way[clash.occurrence_id] = None if data == "cancel" else data
+        return give_way, sorted(skip)
+
+    def show_outcome(self, outcome: PriorityOutcome, plan: BookingPlan) -> None:
+        """What happened on each date, one sentence each, and who must be told, at once."""
+        day_of = {c.occurrence_id: d.day for d in plan.dates for c in d.clashes}
+        self.heading.setText("Booked with priority: what happened on each date")
+        self.outcome_label.setText("\n".join(outcome.sentences))
+        told = told_lines(list(outcome.notices), day_of)
+        self.told_label.setText("\n".join(f"• {line}" for line in told) + "\n\nEach is recorded; mark them as "
+                                "told from the session's details on the timetable." if told else
+                                "Nobody: no session gave way.")
+        for widget in (self.rows_area, self.intro, self.book_button, self.back_button, self.give_up_button):
+            widget.setVisible(False)
+        self.outcome_box.setVisible(True)
+        self.done_button.setVisible(True)
+        self.done_button.setFocus()
 
 
 class MoveDialog(QDialog):

@@ -506,11 +506,13 @@ class TimetableScreen(QWidget):
             day_text(first.start.date())
         text = (f"Booked {first.booking_ref}: {first.space}, {first.start:%H:%M}–{first.end:%H:%M}, {dates}, for "
                 f"{first.who}.")
-        if dialog.plan is not None and dialog.plan.clashing:
+        if dialog.outcome:  # booked with priority: what happened on each date, in words
+            text += " " + " ".join(dialog.outcome)
+        elif dialog.plan is not None and dialog.plan.clashing:
             text += " Skipped: " + ", ".join(day_text(d.day) for d in dialog.plan.clashing) + "."
         if dialog.notices:
             text += " Who must be told of the sessions that gave way: " + "; ".join(
-                notice_text(n) for n in dialog.notices) + "."
+                dict.fromkeys(notice_text(n) for n in dialog.notices)) + "."
         if dialog.warnings:
             text += " Note: " + "; ".join(dialog.warnings) + "."
         if not dialog.notices:
