@@ -19,6 +19,7 @@ KINDS: dict[str, str] = {
     "bookings": "bookings", "booking_occurrences": "bookings", "booking_staff": "bookings",
     "booking_pupils": "bookings", "booking_notices": "bookings",
     "requests": "requests", "request_events": "requests", "request_overrides": "requests",
+    "request_letters": "requests",
     "budget_discussions": "requests",
     "advice_requests": "advice", "advice_chases": "advice",
     "assessments": "assessments",

@@ -36,6 +36,7 @@ from .models import (
     OutcomeRow,
     PupilRow,
     RequestEventRow,
+    RequestLetterRow,
     RequestOverrideRow,
     RequestRow,
     ReviewCirculationRow,
@@ -85,6 +86,7 @@ PUPIL_TABLES: tuple[PupilTable, ...] = (
     # requests for independent therapy, with their history, overrides, review meetings and off-site logs
     PupilTable(RequestRow, "pupils", "pupil_id", Erasure.BY_HAND, "requests",
                why="bookings made from them and extensions of them are unlinked first"),
+    PupilTable(RequestLetterRow, "requests", "request_id", Erasure.DELETED, "requests"),  # before the events
     PupilTable(RequestEventRow, "requests", "request_id", Erasure.DELETED, "requests"),
     PupilTable(RequestOverrideRow, "requests", "request_id", Erasure.DELETED, "requests"),
     PupilTable(ReviewMeetingRow, "requests", "request_id", Erasure.DELETED, "requests"),
