@@ -497,7 +497,7 @@ class ReportService:
         self._audit(actor, "decision_letter", ref, {"decision": event.action, "event": event.id})
         return DecisionLetter(
             settings.school_name, to, summary.name, request.professional,
-            pro.discipline_label if pro else "therapy", event.action, on, event.by,
+            _in_a_sentence(pro.discipline_label) if pro else "therapy", event.action, on, event.by,
             f"{day_text(request.first_session)} to {day_text(request.last_session)}", sessions, reasons,
             name, role, ref=ref, event_id=event.id, address=settings.address_lines, telephone=settings.telephone,
             times=times, last_on=request.last_session, **extra)
@@ -718,3 +718,8 @@ def parse_period(first: str | None, last: str | None, today: date) -> tuple[date
     if end < begin:
         raise InvalidInput(Problem("to", "the end of the period is before its start"))
     return begin, end
+
+
+def _in_a_sentence(words: str) -> str:
+    """"Occupational therapy" as it reads inside a sentence: "occupational therapy"."""
+    return words[:1].lower() + words[1:]

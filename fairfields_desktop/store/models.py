@@ -509,16 +509,7 @@ class VisitRow(Base):
     __tablename__ = "visits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), default="professional", server_default="professional")
     professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"), index=True)
-    name: Mapped[str | None] = mapped_column(String(200), index=True)
-    organisation: Mapped[str | None] = mapped_column(String(200))
-    visiting: Mapped[str | None] = mapped_column(String(200))
-    badge: Mapped[str | None] = mapped_column(String(40))
-    regulated: Mapped[bool] = mapped_column(default=False, server_default="0")
-    dbs_certificate: Mapped[str | None] = mapped_column(String(40))
-    dbs_date: Mapped[date | None]
-    escorted: Mapped[bool] = mapped_column(default=False, server_default="0")
     signed_in_at: Mapped[datetime] = mapped_column(index=True)
     signed_out_at: Mapped[datetime | None]
     identity_checked: Mapped[bool] = mapped_column(default=False)
@@ -533,6 +524,16 @@ class VisitRow(Base):
     space: Mapped[SpaceRow | None] = relationship()
     pupil_links: Mapped[list[VisitPupilRow]] = relationship(cascade="all, delete-orphan")
     version: Mapped[int] = mapped_column(default=1)
+    # added with visitors of every kind (migration 0015), after the columns they joined
+    kind: Mapped[str] = mapped_column(String(20), default="professional", server_default="professional")
+    name: Mapped[str | None] = mapped_column(String(200), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    visiting: Mapped[str | None] = mapped_column(String(200))
+    badge: Mapped[str | None] = mapped_column(String(40))
+    regulated: Mapped[bool] = mapped_column(default=False, server_default="0")
+    dbs_certificate: Mapped[str | None] = mapped_column(String(40))
+    dbs_date: Mapped[date | None]
+    escorted: Mapped[bool] = mapped_column(default=False, server_default="0")
     __mapper_args__ = {"version_id_col": version}
 
     __table_args__ = (

@@ -98,7 +98,7 @@ MAIN_ACTIONS = [
     ("sbrown", "pupils", {"Ctrl+N": "Add pupil", "Ctrl+E": "Edit", "Ctrl+F": "Find a pupil"}),
     ("sbrown", "professionals:Register and checks", {"Ctrl+N": "Add professional",
                                                      "Ctrl+E": "Edit details and checks"}),
-    ("sbrown", "professionals:Visitors", {"Ctrl+N": "Sign a visitor in", "Ctrl+P": "Print the on-site list"}),
+    ("sbrown", "professionals:Visitors", {"Ctrl+N": "Sign a visitor in", "Ctrl+P": "Print fire list"}),
     ("mokafor", "requests", {"Ctrl+N": "New request…", "Ctrl+E": "Edit…"}),
     ("sbrown", "spaces", {"Ctrl+N": "New booking…", "Ctrl+M": "Move…", "Del": "Cancel booking…",
                           "Ctrl+T": "Today", "Alt+Left": "‹ Previous day", "Alt+Right": "Next day ›"}),

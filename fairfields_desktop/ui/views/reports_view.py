@@ -181,7 +181,7 @@ class ReportsScreen(QWidget):
                                         "family's consent lets them see, saying what was left out")
         self.week_edit = _date_edit(today, "Week of")
         self.week_edit.setToolTip("Any day of the school week to print (Monday to Friday)")
-        self.all_spaces = QCheckBox("Also spaces with &nothing booked that week")
+        self.all_spaces = QCheckBox("Also spaces with nothing booked that wee&k")
         self.all_spaces.setToolTip("Left out, the timetable shows only the spaces booked that week (and names the "
                                    "others under the title)")
         school_year = today.year if today.month >= 9 else today.year - 1
