@@ -918,12 +918,7 @@ class BookingService:
         new values is checked as a new booking is (clashes, checks, out of use, the title, the headteacher's
         authorisation), all in one transaction: refused, nothing changed. ``expected_version``: the
         booking's version when the person opened it (StaleRecord naming who changed it since, and when)."""
-        require(actor.roles, "bookings.create", who=actor.username)
-        if scope not in EDIT_SCOPES:
-            raise InvalidInput(Problem("scope", "choose this date only, this and the following dates, or the whole "
-                                                "series"))
-        if not allowed(actor.roles, "bookings.view_notes"):
-            self._may_write_notes(actor, changes.notes)
+        self._may_edit(actor, changes, scope)
         with self.db.session() as session:
             self._lock_requests_of(session, [occurrence_id])
             booking_id = session.scalar(select(BookingOccurrenceRow.booking_id)
@@ -936,15 +931,19 @@ class BookingService:
             assert isinstance(done, EditDone)
             return done
 
-    def plan_edit(self, actor: Actor, occurrence_id: int, changes: BookingDraft, scope: str = "this") -> BookingPlan:
-        """Each date the edit would change, with its clashes (or the check blocking it), as a new booking's
-        plan shows them: no writes. What the edit form shows before anything is saved."""
+    def _may_edit(self, actor: Actor, changes: BookingDraft, scope: str) -> None:
+        """Who may edit, which scope, and notes only from those who read them: the same for a plan and a save."""
         require(actor.roles, "bookings.create", who=actor.username)
         if scope not in EDIT_SCOPES:
             raise InvalidInput(Problem("scope", "choose this date only, this and the following dates, or the whole "
                                                 "series"))
         if not allowed(actor.roles, "bookings.view_notes"):
             self._may_write_notes(actor, changes.notes)
+
+    def plan_edit(self, actor: Actor, occurrence_id: int, changes: BookingDraft, scope: str = "this") -> BookingPlan:
+        """Each date the edit would change, with its clashes (or the check blocking it), as a new booking's
+        plan shows them: no writes. What the edit form shows before anything is saved."""
+        self._may_edit(actor, changes, scope)
         with self.db.read_session() as session:
             plan = self._edit_in(session, actor, occurrence_id, changes, scope, plan_only=True)
             assert isinstance(plan, BookingPlan)
