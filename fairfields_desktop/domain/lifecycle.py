@@ -18,8 +18,9 @@ from typing import Any
 
 from .checks import day_text
 from .errors import Problem
+from .school import REQUEST_STATUSES
 
-STATUSES = ("draft", "submitted", "approved", "declined", "suspended", "ended")
+STATUSES = REQUEST_STATUSES  # the stored statuses, as the dataset format names them
 DERIVED_STATES = ("active", "completed", "expired")
 UNDECIDED = ("draft", "submitted")
 
